@@ -1,0 +1,57 @@
+//! `GET /api/health`: version, schema version and whether the store answers.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Serialize;
+
+use crate::AppState;
+
+/// The health report.
+#[derive(Debug, Serialize)]
+pub struct Health {
+    status: &'static str,
+    version: &'static str,
+    schema_version: u32,
+    store: StoreHealth,
+}
+
+#[derive(Debug, Serialize)]
+struct StoreHealth {
+    status: &'static str,
+    schema_version: Option<u32>,
+    commits: Option<u64>,
+}
+
+/// Answers 200 when the store answers, 503 otherwise; the body says which.
+pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    let stats = state.store.stats();
+    let ok = stats.is_ok();
+    let store = match stats {
+        Ok(s) => StoreHealth {
+            status: "ok",
+            schema_version: Some(s.schema_version),
+            commits: Some(s.commits),
+        },
+        Err(err) => {
+            tracing::error!(error = %err, "health: store unavailable");
+            StoreHealth {
+                status: "unavailable",
+                schema_version: None,
+                commits: None,
+            }
+        }
+    };
+    let body = Health {
+        status: if ok { "ok" } else { "degraded" },
+        version: env!("CARGO_PKG_VERSION"),
+        schema_version: ecrf_core::SCHEMA_VERSION,
+        store,
+    };
+    let code = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, Json(body))
+}

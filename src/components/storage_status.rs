@@ -1,0 +1,59 @@
+//! Storage used / quota, whether persistence was granted, and database errors.
+
+use leptos::prelude::*;
+
+use crate::device::format_bytes;
+use crate::i18n::{use_i18n, Msg};
+use crate::state::{use_app_state, DbStatus};
+
+/// The storage panel.
+#[component]
+pub fn StorageStatus() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app_state();
+    let usage = move || {
+        let info = state.storage.get();
+        match (info.usage, info.quota) {
+            (Some(u), Some(q)) => {
+                format!(
+                    "{} {} {}",
+                    format_bytes(u),
+                    Msg::StorageUsed.text(i18n.lang.get()),
+                    format_bytes(q)
+                )
+            }
+            _ => Msg::StorageUnknown.text(i18n.lang.get()).to_owned(),
+        }
+    };
+    let persisted = move || {
+        match state.storage.get().persisted {
+            Some(true) => Msg::StoragePersisted,
+            _ => Msg::StorageNotPersisted,
+        }
+        .text(i18n.lang.get())
+    };
+    let db_line = move || match state.db_status.get() {
+        DbStatus::Opening => Some(Msg::StorageOpening.text(i18n.lang.get()).to_owned()),
+        DbStatus::Ready => None,
+        DbStatus::Failed(err) => {
+            let lang = i18n.lang.get();
+            Some(match err.msg() {
+                Msg::ErrOther => format!("{} {err}", Msg::ErrOther.text(lang)),
+                msg => msg.text(lang).to_owned(),
+            })
+        }
+    };
+    view! {
+        <section class="card storage" data-testid="storage">
+            <h2>{i18n.t(Msg::StorageTitle)}</h2>
+            <p data-testid="storage-usage">{usage}</p>
+            <p
+                data-testid="storage-persisted"
+                class:warn=move || state.storage.get().persisted != Some(true)
+            >
+                {persisted}
+            </p>
+            {move || db_line().map(|line| view! { <p class="error" data-testid="db-error">{line}</p> })}
+        </section>
+    }
+}

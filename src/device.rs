@@ -1,0 +1,100 @@
+//! What the browser tells about the device: persistent storage, usage and quota, connectivity,
+//! today's date (the core takes it as an argument).
+
+use js_sys::Reflect;
+use time::Date;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+/// Storage facts shown to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct StorageInfo {
+    /// Bytes used by this origin, when the browser says.
+    pub usage: Option<f64>,
+    /// Bytes this origin may use, when the browser says.
+    pub quota: Option<f64>,
+    /// Whether the browser granted persistent storage.
+    pub persisted: Option<bool>,
+}
+
+fn storage_manager() -> Option<web_sys::StorageManager> {
+    let nav = web_sys::window()?.navigator();
+    // `navigator.storage` is missing on insecure origins and old browsers.
+    Reflect::get(&nav, &JsValue::from_str("storage"))
+        .ok()
+        .filter(|v| !v.is_undefined())?;
+    Some(nav.storage())
+}
+
+async fn call_bool(promise: Result<js_sys::Promise, JsValue>) -> Option<bool> {
+    JsFuture::from(promise.ok()?).await.ok()?.as_bool()
+}
+
+/// Asks for persistent storage (once granted it stays) and reports usage and quota.
+pub async fn request_persistence() -> StorageInfo {
+    let Some(manager) = storage_manager() else {
+        return StorageInfo::default();
+    };
+    let mut persisted = call_bool(manager.persisted()).await;
+    if persisted != Some(true) {
+        persisted = call_bool(manager.persist()).await.or(persisted);
+    }
+    let mut info = estimate().await;
+    info.persisted = persisted;
+    info
+}
+
+/// Usage and quota only.
+pub async fn estimate() -> StorageInfo {
+    let Some(manager) = storage_manager() else {
+        return StorageInfo::default();
+    };
+    let Ok(promise) = manager.estimate() else {
+        return StorageInfo::default();
+    };
+    let Ok(est) = JsFuture::from(promise).await else {
+        return StorageInfo::default();
+    };
+    let num = |key: &str| Reflect::get(&est, &JsValue::from_str(key)).ok()?.as_f64();
+    StorageInfo {
+        usage: num("usage"),
+        quota: num("quota"),
+        persisted: None,
+    }
+}
+
+/// Bytes as the user reads them (`1.2 MB`).
+pub fn format_bytes(bytes: f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// Whether the browser believes it is online.
+pub fn is_online() -> bool {
+    web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true)
+}
+
+/// Today's date on the device's clock, in its local time zone.
+pub fn today() -> Date {
+    let now = js_sys::Date::new_0();
+    let month = time::Month::try_from(now.get_month() as u8 + 1).unwrap_or(time::Month::January);
+    Date::from_calendar_date(now.get_full_year() as i32, month, now.get_date() as u8)
+        .unwrap_or(Date::MIN)
+}
+
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: u32) {
+    gloo::timers::future::TimeoutFuture::new(ms).await;
+}

@@ -1,0 +1,136 @@
+//! The UI's one i18n mechanism: every string a view shows is a [`Msg`], translated here into
+//! Simplified Chinese and English. Views hold no literals.
+
+use ecrf_core::i18n::Lang;
+use gloo::storage::Storage as _;
+use leptos::prelude::*;
+
+/// Declares [`Msg`] with its English and Chinese text, and [`Msg::ALL`].
+macro_rules! messages {
+    ($($name:ident => ($en:expr, $zh:expr $(,)?)),+ $(,)?) => {
+        /// Every UI string.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum Msg {
+            $($name),+
+        }
+
+        impl Msg {
+            /// Every message, for tests.
+            pub const ALL: &'static [Msg] = &[$(Msg::$name),+];
+
+            /// The message in `lang`.
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$name, Lang::En) => $en,
+                      (Msg::$name, Lang::ZhCn) => $zh,)+
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppTitle => ("uHCC TACE Study eCRF", "不可切除肝癌 TACE 联合治疗研究 eCRF"),
+    AppSubtitle => ("TACE + targeted therapy / immunotherapy, prospective observational study",
+                "TACE 联合靶向/免疫治疗 前瞻性观察性研究"),
+    Language => ("Language", "语言"),
+    Online => ("Online", "在线"),
+    Offline => ("Offline: everything is saved on this tablet", "离线：所有数据均保存在本设备"),
+    UpdateReady => ("A new version of the app is ready.", "应用新版本已就绪。"),
+    UpdateReload => ("Reload to update", "重新加载以更新"),
+    StorageTitle => ("Storage on this device", "本设备存储"),
+    StorageUsed => ("used of", "已用 / 可用"),
+    StoragePersisted => ("Persistent: the browser will not evict the data",
+                "持久存储：浏览器不会自动清除数据"),
+    StorageNotPersisted => ("Not persistent: the browser may evict data under storage pressure; sync often",
+                "非持久存储：存储空间不足时浏览器可能清除数据，请及时同步"),
+    StorageUnknown => ("Storage estimate unavailable", "无法获取存储用量"),
+    StorageOpening => ("Opening the local database…", "正在打开本地数据库…"),
+    RegisterTitle => ("Register a patient", "登记患者"),
+    SubjectId => ("Subject ID", "受试者编号"),
+    SubjectIdHint => ("HCC-<site>-<number>, e.g. HCC-001-0007", "HCC-中心号-顺序号，如 HCC-001-0007"),
+    EnrollmentDate => ("Enrollment date", "入组日期"),
+    AddPatient => ("Add patient", "添加患者"),
+    Saving => ("Saving…", "正在保存…"),
+    Saved => ("Saved on this device", "已保存到本设备"),
+    PatientsTitle => ("Patients", "患者列表"),
+    NoPatients => ("No patients registered yet.", "尚未登记患者。"),
+    PatientCount => ("patients", "名患者"),
+    SearchPlaceholder => ("Search by subject ID", "按受试者编号搜索"),
+    Build => ("Build", "版本"),
+    ErrQuota => ("The device's storage is full. Nothing was lost: your entry is still in the form. Free space or sync, then save again.",
+                "设备存储空间已满。数据未丢失：输入内容仍在表单中。请释放空间或同步后重新保存。"),
+    ErrBlocked => ("Another tab holds an older version of the database. Close the other tabs of this app, then reload.",
+                "另一个标签页正在使用旧版本数据库。请关闭本应用的其他标签页后重新加载。"),
+    ErrUnavailable => ("This browser offers no local database (private mode?). Data cannot be saved here.",
+                "此浏览器无法使用本地数据库（是否为隐私模式？）。无法在此保存数据。"),
+    ErrTooNew => ("The local database was written by a newer version of the app. Reload to update.",
+                "本地数据库由更新版本的应用写入。请重新加载以更新。"),
+    ErrOther => ("The local database reported an error:", "本地数据库出错："),
+    ErrNotSaved => ("Not saved.", "未保存。"),
+}
+
+/// The UI language, shared through context.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n {
+    /// The current language.
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// A reactive translation of `msg`.
+    pub fn t(self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || msg.text(self.lang.get())
+    }
+}
+
+const LANG_KEY: &str = "ecrf.lang";
+
+/// Provides the language context, starting from the saved choice or the browser's language,
+/// and keeps `<html lang>` and the saved choice in step with it.
+pub fn provide_i18n_context() -> I18n {
+    let saved = gloo::storage::LocalStorage::raw()
+        .get_item(LANG_KEY)
+        .ok()
+        .flatten()
+        .or_else(|| web_sys::window().and_then(|w| w.navigator().language()));
+    let lang = RwSignal::new(saved.map(|t| Lang::from_tag(&t)).unwrap_or_default());
+    Effect::new(move |_| {
+        let tag = lang.get().tag();
+        // Failing to remember the language only costs the user one tap next time.
+        let _ = gloo::storage::LocalStorage::raw().set_item(LANG_KEY, tag);
+        if let Some(html) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = html.set_attribute("lang", tag);
+        }
+    });
+    let i18n = I18n { lang };
+    provide_context(i18n);
+    i18n
+}
+
+/// The language context.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn every_message_has_both_languages() {
+        for &msg in Msg::ALL {
+            assert!(!msg.text(Lang::En).is_empty());
+            assert!(!msg.text(Lang::ZhCn).is_empty());
+            assert_ne!(msg.text(Lang::En), msg.text(Lang::ZhCn));
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Entry point: mounts the app on `<body>`.
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(ecrf_app::App);
+}

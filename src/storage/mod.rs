@@ -1,0 +1,120 @@
+//! The device's database: IndexedDB through `rexie`, with a versioned schema.
+//!
+//! Every write is one IndexedDB transaction, so a crash leaves it whole or absent. The schema's
+//! history is kept in [`schema`] so that a database created by any earlier version of the app is
+//! migrated on open.
+
+mod error;
+pub mod schema;
+
+use ecrf_core::register::Patient;
+use rexie::{Rexie, TransactionMode};
+use wasm_bindgen::JsValue;
+
+pub use error::StorageError;
+
+/// The name of the study database (the demo study gets a separate one).
+pub const STUDY_DB: &str = "ecrf-study";
+
+/// An open database.
+#[derive(Debug)]
+pub struct Db {
+    rexie: Rexie,
+}
+
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, StorageError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| StorageError::Other(e.to_string()))
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, StorageError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| StorageError::Corrupt(e.to_string()))
+}
+
+impl Db {
+    /// Opens `name` at the current schema version, migrating an older database.
+    pub async fn open(name: &str) -> Result<Db, StorageError> {
+        Db::open_at(name, schema::CURRENT).await
+    }
+
+    /// Opens `name` at schema `version` (tests use it to create old databases).
+    pub async fn open_at(name: &str, version: u32) -> Result<Db, StorageError> {
+        let rexie = schema::builder(name, version)?
+            .build()
+            .await
+            .map_err(StorageError::from)?;
+        Ok(Db { rexie })
+    }
+
+    /// The schema version of the open database.
+    pub fn version(&self) -> u32 {
+        self.rexie.version().unwrap_or(0)
+    }
+
+    /// The object stores of the open database, sorted.
+    pub fn store_names(&self) -> Vec<String> {
+        let mut names = self.rexie.store_names();
+        names.sort();
+        names
+    }
+
+    /// The indexes of one object store, sorted.
+    pub fn index_names(&self, store: &str) -> Result<Vec<String>, StorageError> {
+        let tx = self
+            .rexie
+            .transaction(&[store], TransactionMode::ReadOnly)?;
+        let mut names = tx.store(store)?.index_names();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Closes the connection (so that a newer version elsewhere can upgrade it).
+    pub fn close(self) {
+        self.rexie.close();
+    }
+
+    /// Adds a new patient; refuses a subject ID already present.
+    pub async fn add_patient(&self, patient: &Patient) -> Result<(), StorageError> {
+        let tx = self
+            .rexie
+            .transaction(&[schema::PATIENTS], TransactionMode::ReadWrite)?;
+        let store = tx.store(schema::PATIENTS)?;
+        store.add(&to_js(patient)?, None).await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// One patient by subject ID.
+    pub async fn patient(&self, subject_id: &str) -> Result<Option<Patient>, StorageError> {
+        let tx = self
+            .rexie
+            .transaction(&[schema::PATIENTS], TransactionMode::ReadOnly)?;
+        let store = tx.store(schema::PATIENTS)?;
+        let value = store.get(JsValue::from_str(subject_id)).await?;
+        value.map(from_js).transpose()
+    }
+
+    /// Every patient, in subject ID order.
+    pub async fn patients(&self) -> Result<Vec<Patient>, StorageError> {
+        let tx = self
+            .rexie
+            .transaction(&[schema::PATIENTS], TransactionMode::ReadOnly)?;
+        let store = tx.store(schema::PATIENTS)?;
+        let values = store.get_all(None, None).await?;
+        let mut patients = values
+            .into_iter()
+            .map(from_js)
+            .collect::<Result<Vec<Patient>, _>>()?;
+        patients.sort_by_key(|p| p.subject_id);
+        Ok(patients)
+    }
+}
+
+/// Deletes a database (tests and the demo study use it).
+pub async fn delete(name: &str) -> Result<(), StorageError> {
+    Rexie::builder(name)
+        .delete()
+        .await
+        .map_err(StorageError::from)
+}

@@ -1,0 +1,116 @@
+// Shared pieces of the end-to-end tests: start the real ecrf-server on a free loopback port over
+// a build of the app, launch Debian's Chromium through playwright-core, and stop both after.
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const here = new URL(".", import.meta.url).pathname;
+export const DIST = process.env.ECRF_DIST ?? resolve(here, "../../dist");
+const SERVER = process.env.ECRF_SERVER_BIN ?? resolve(here, "../../target/debug/ecrf-server");
+
+// Chromium's own network chatter is refused on this machine; these flags keep it quiet.
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+  "--disable-quic",
+];
+
+/** A private copy of the build, so a test may change it (a "new deployment"). */
+export function copyDist() {
+  const dir = mkdtempSync(join(tmpdir(), "ecrf-dist-"));
+  cpSync(DIST, dir, { recursive: true });
+  return dir;
+}
+
+/** Starts ecrf-server on 127.0.0.1 with a fresh data folder; resolves once it listens. */
+export async function startServer(staticDir = DIST) {
+  const dataDir = mkdtempSync(join(tmpdir(), "ecrf-data-"));
+  const proc = spawn(
+    SERVER,
+    ["--addr", "127.0.0.1:0", "--print-addr", "--data-dir", dataDir, "--static-dir", staticDir],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } },
+  );
+  let stderr = "";
+  proc.stderr.on("data", (d) => (stderr += d));
+  const addr = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start: ${stderr}`)), 20000);
+    let out = "";
+    proc.stdout.on("data", (d) => {
+      out += d;
+      const line = out.split("\n")[0];
+      if (out.includes("\n")) {
+        clearTimeout(timer);
+        ok(line.trim());
+      }
+    });
+    proc.on("exit", (code) => fail(new Error(`server exited (${code}): ${stderr}`)));
+  });
+  const exited = new Promise((ok) => proc.on("exit", ok));
+  return {
+    url: `http://${addr}`,
+    async stop() {
+      proc.kill("SIGTERM");
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches headless Chromium. */
+export function launch() {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Launches Chromium with a real (non-incognito) profile, as installability needs; returns the
+ * context and a function that closes it and removes the profile. */
+export async function launchProfile() {
+  const profile = mkdtempSync(join(tmpdir(), "ecrf-profile-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the service worker controls the page (the shell is then precached). */
+export async function waitForServiceWorker(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((ok) => navigator.serviceWorker.addEventListener("controllerchange", ok, { once: true }));
+    }
+  });
+}
+
+/** Opens the app and waits until its database is ready. */
+export async function openApp(page, url) {
+  await page.goto(url);
+  await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
+}
+
+/** Registers a patient through the form and waits for the save to be confirmed. */
+export async function addPatient(page, id, date) {
+  await page.getByTestId("subject-id").fill(id);
+  await page.getByTestId("enrollment-date").fill(date);
+  await page.getByTestId("add-patient").click();
+  await page.getByTestId("patient-row").filter({ hasText: id }).waitFor();
+}
+
+/** The subject IDs in the list, in order. */
+export async function listedIds(page) {
+  return page.getByTestId("patient-row").locator("td.mono").allTextContents();
+}

@@ -1,0 +1,87 @@
+//! `cargo xtask`: the project's automation in Rust (setup, run, test, bench), so that a fresh
+//! Debian machine needs nothing but `cargo xtask run` and `cargo xtask test`.
+
+mod bench;
+mod setup;
+mod shell;
+mod swbuild;
+mod test;
+
+use std::path::{Path, PathBuf};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  setup          install what is missing (wasm target, trunk, wasm-bindgen-cli, wasm-opt,
+                 chromium + chromedriver, the end-to-end test packages)
+  build          setup, then build the release app into dist/
+  run [ARGS..]   build, then start ecrf-server serving the app and the API
+                 (ARGS go to ecrf-server, e.g. --addr 127.0.0.1:9000; see ecrf-server --help)
+  test           setup, then every check: fmt, clippy (native and wasm32), native tests,
+                 browser tests (headless Chromium), end-to-end tests
+  bench          benchmarks (timings are reported, never asserted)
+  sw-manifest    Trunk post-build hook: writes the build version and precache list into sw.js";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::setup(),
+        Some("build") => setup::setup().and_then(|()| build_app()),
+        Some("run") => run(&args[1..]),
+        Some("test") => test::test(),
+        Some("bench") => bench::bench(),
+        Some("sw-manifest") => swbuild::sw_manifest(),
+        _ => {
+            eprintln!("{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(err) = result {
+        eprintln!("xtask: error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// `trunk build --release` into `dist/`.
+pub fn build_app() -> anyhow::Result<()> {
+    shell::cmd("trunk", &["build", "--release"]).run()
+}
+
+fn run(server_args: &[String]) -> anyhow::Result<()> {
+    setup::setup()?;
+    build_app()?;
+    shell::cmd("cargo", &["build", "--release", "--package", "ecrf-server"]).run()?;
+    let has_addr = server_args.iter().any(|a| a.starts_with("--addr"));
+    let addr = std::env::var("ECRF_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    let mut args: Vec<String> = vec!["--static-dir".into(), "dist".into()];
+    if !has_addr {
+        args.extend(["--addr".into(), addr.clone()]);
+    }
+    args.extend(server_args.iter().cloned());
+    let shown = server_args
+        .iter()
+        .position(|a| a == "--addr")
+        .and_then(|i| server_args.get(i + 1).cloned())
+        .or_else(|| {
+            server_args
+                .iter()
+                .find_map(|a| a.strip_prefix("--addr=").map(String::from))
+        })
+        .unwrap_or(addr);
+    println!("\neCRF is starting: open http://{shown}/ in Chromium (Ctrl-C stops it)\n");
+    let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    shell::cmd(
+        &root().join("target/release/ecrf-server").to_string_lossy(),
+        &arg_refs,
+    )
+    .run()
+}
