@@ -1,9 +1,15 @@
 //! `ecrf`: the command line over the core, so a statistician can reproduce every number the app
 //! shows. Every subcommand's interface is a contract documented in `docs/cli.md`.
 
+mod commands;
+mod input;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::input::BadInput;
 
 /// Reproduce the eCRF app's numbers on a desktop.
 #[derive(Debug, Parser)]
@@ -21,25 +27,32 @@ enum Command {
         #[arg(required = true)]
         ids: Vec<String>,
     },
+    /// Compute the derived values (Child-Pugh, ALBI, BCLC, CNLC, up-to-seven, BMI, NLR, PLR)
+    /// from one JSON object of inputs; prints JSON.
+    Derive {
+        /// The JSON file of inputs (`-` for standard input).
+        #[arg(long)]
+        input: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::SubjectId { ids } => subject_id(&ids),
+    let result = match cli.command {
+        Command::SubjectId { ids } => commands::subject_id::run(&ids),
+        Command::Derive { input } => commands::derive::run(&input),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let bad_input = err.downcast_ref::<BadInput>().is_some();
+            eprintln!("ecrf: {}", one_line(&format!("{err:#}")));
+            ExitCode::from(if bad_input { 2 } else { 1 })
+        }
     }
 }
 
-fn subject_id(ids: &[String]) -> ExitCode {
-    let mut code = ExitCode::SUCCESS;
-    for id in ids {
-        match id.parse::<ecrf_core::subject::SubjectId>() {
-            Ok(id) => println!("{id}"),
-            Err(err) => {
-                eprintln!("ecrf: {id:?}: {err}");
-                code = ExitCode::from(2);
-            }
-        }
-    }
-    code
+/// Reasons are printed on one line, whatever the underlying error's formatting.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -5,6 +5,7 @@
 //! outside world knows (today's date, random bytes, keys) as arguments.
 
 pub mod dates;
+pub mod derived;
 pub mod i18n;
 pub mod register;
 pub mod subject;

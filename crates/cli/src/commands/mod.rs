@@ -1,0 +1,4 @@
+//! One module per subcommand.
+
+pub mod derive;
+pub mod subject_id;

@@ -1,0 +1,55 @@
+//! Reading the CLI's input: a file or standard input, parsed as JSON; every failure is a
+//! [`BadInput`] (exit status 2) with a one-line reason.
+
+use std::io::Read;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+/// The input was unreadable, malformed or implausible: exit status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+/// Returns early with a [`BadInput`].
+macro_rules! bad_input {
+    ($($arg:tt)*) => {
+        return Err(anyhow::Error::new($crate::input::BadInput(format!($($arg)*))))
+    };
+}
+pub(crate) use bad_input;
+
+/// Reads `path` (`-` is standard input) as text.
+pub fn read_text(path: &Path) -> anyhow::Result<String> {
+    let mut text = String::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    if let Err(err) = read {
+        bad_input!("cannot read {}: {err}", path.display());
+    }
+    Ok(text)
+}
+
+/// Reads `path` as JSON of type `T`.
+pub fn read_json<T: DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
+    let text = read_text(path)?;
+    match serde_json::from_str(&text) {
+        Ok(value) => Ok(value),
+        Err(err) => bad_input!("{}: invalid input: {err}", path.display()),
+    }
+}
+
+/// Prints a JSON document on standard output.
+pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// Rounds to `digits` decimals, for the printed values the contracts show rounded.
+pub fn round(value: f64, digits: i32) -> f64 {
+    let scale = 10f64.powi(digits);
+    (value * scale).round() / scale
+}
