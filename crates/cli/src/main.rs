@@ -34,6 +34,8 @@ enum Command {
         #[arg(long)]
         input: PathBuf,
     },
+    /// Kaplan-Meier per group, log-rank and Cox over a CSV file; prints JSON.
+    Survival(Box<commands::survival::SurvivalArgs>),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::SubjectId { ids } => commands::subject_id::run(&ids),
         Command::Derive { input } => commands::derive::run(&input),
+        Command::Survival(args) => commands::survival::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -128,3 +128,150 @@ fn subject_id_prints_canonical_and_flags_bad_ones() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "HCC-001-0007\n");
     assert_bad_input(&out, "three digits");
 }
+
+fn rossi() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/tests/data/survival/rossi.csv")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn fixtures() -> Value {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/data/survival/fixtures.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn close(got: &Value, want: &Value) {
+    let (g, w) = (got.as_f64().unwrap(), want.as_f64().unwrap());
+    assert!(
+        (g - w).abs() <= 1e-6 * w.abs().max(1e-3),
+        "got {g}, reference {w}"
+    );
+}
+
+/// The Rossi data by financial aid with age and priors: the numbers of the lifelines fixtures
+/// (`crates/core/tests/data/survival/make_fixtures.py`).
+#[test]
+fn survival_on_rossi_matches_the_reference() {
+    let rossi = rossi();
+    let out = stdout_json(&ecrf(&[
+        "survival",
+        "--csv",
+        &rossi,
+        "--time",
+        "week",
+        "--event",
+        "arrest",
+        "--group",
+        "fin",
+        "--covariates",
+        "age,prio",
+        "--tau",
+        "52",
+        "--at",
+        "10,26,52",
+    ]));
+    let fx = fixtures();
+    assert_eq!(out["n"], 432);
+    assert_eq!(out["n_events"], 114);
+    let curves = out["curves"].as_array().unwrap();
+    assert_eq!(curves.len(), 3);
+    assert_eq!(curves[0]["group"], Value::Null);
+    assert_eq!(curves[1]["group"], "0");
+    for (curve, km) in curves.iter().zip(fx["km"].as_array().unwrap()) {
+        let table = curve["table"].as_array().unwrap();
+        assert_eq!(table.len(), km["time"].as_array().unwrap().len());
+        for (i, row) in table.iter().enumerate() {
+            close(&row["surv"], &km["surv"][i]);
+            close(&row["std_err"], &km["std_err"][i]);
+            close(&row["lower"], &km["lower"][i]);
+            close(&row["upper"], &km["upper"][i]);
+        }
+        assert_eq!(
+            curve["median"]["estimate"],
+            Value::Null,
+            "not reached in 52 weeks"
+        );
+        close(&curve["rmst"]["estimate"], &km["rmst"]);
+        close(&curve["rmst"]["std_err"], &km["rmst_std_err"]);
+        for (j, at) in curve["at"].as_array().unwrap().iter().enumerate() {
+            close(&at["surv"], &km["surv_at"][j]);
+        }
+    }
+    close(&out["logrank"]["chisq"], &fx["logrank"][0]["chisq"]);
+    close(&out["logrank"]["p_value"], &fx["logrank"][0]["p_value"]);
+    let cox = &out["cox"];
+    let reference = &fx["cox"][1];
+    assert_eq!(cox["ties"], "efron");
+    let names: Vec<&str> = cox["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["group=1", "age", "prio"]);
+    for (j, term) in cox["terms"].as_array().unwrap().iter().enumerate() {
+        close(&term["coef"], &reference["coef"][j]);
+        close(&term["std_err"], &reference["std_err"][j]);
+        let hr = term["hr"].as_f64().unwrap();
+        assert!((hr - term["coef"].as_f64().unwrap().exp()).abs() < 1e-12);
+        assert!(term["hr_lower"].as_f64().unwrap() < hr && hr < term["hr_upper"].as_f64().unwrap());
+    }
+    close(&cox["loglik"], &reference["loglik"]);
+    close(&cox["lrt"]["chisq"], &reference["lrt"]);
+    close(&cox["wald"]["chisq"], &reference["wald"]);
+    close(&cox["score"]["chisq"], &reference["score"]);
+    close(&cox["concordance"], &reference["concordance"]);
+}
+
+#[test]
+fn survival_stratified_log_rank_and_reference_level() {
+    let rossi = rossi();
+    let out = stdout_json(&ecrf(&[
+        "survival",
+        "--csv",
+        &rossi,
+        "--time",
+        "week",
+        "--event",
+        "arrest",
+        "--group",
+        "fin",
+        "--reference",
+        "1",
+        "--strata",
+        "race",
+    ]));
+    close(&out["logrank"]["chisq"], &fixtures()["logrank"][2]["chisq"]);
+    assert_eq!(out["curves"][1]["group"], "1");
+    assert_eq!(out["cox"]["terms"][0]["name"], "group=0");
+    let pooled = stdout_json(&ecrf(&[
+        "survival", "--csv", &rossi, "--time", "week", "--event", "arrest",
+    ]));
+    assert!(pooled.get("logrank").is_none() && pooled.get("cox").is_none());
+    assert_eq!(pooled["curves"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn survival_bad_input_names_row_and_column() {
+    let base = ["survival", "--csv", "{}", "--time", "t", "--event", "e"];
+    let run = |csv: &str, extra: &[&str]| {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend_from_slice(extra);
+        ecrf_on(csv, &args)
+    };
+    assert_bad_input(&run("t,e\n1,1\nx,0\n", &[]), "row 2, column \"t\"");
+    assert_bad_input(&run("t,e\n1,1\n-2,0\n", &[]), "negative");
+    assert_bad_input(&run("t,e\n1,1\n2,2\n", &[]), "event must be 0 or 1");
+    assert_bad_input(&run("t,x\n1,1\n", &[]), "no column named \"e\"");
+    assert_bad_input(
+        &run(
+            "t,e,g\n1,1,a\n2,0,b\n",
+            &["--group", "g", "--reference", "c"],
+        ),
+        "\"c\" has no observations",
+    );
+    assert_bad_input(&run("t,e\n", &[]), "no data rows");
+    assert_bad_input(&run("t,e\n1,1\n", &["--conf-type", "logit"]), "--conf-type");
+}

@@ -9,6 +9,7 @@ pub mod derived;
 pub mod i18n;
 pub mod register;
 pub mod subject;
+pub mod survival;
 
 /// The version of the stored data layout the app and server agree on.
 ///

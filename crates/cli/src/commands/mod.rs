@@ -2,3 +2,4 @@
 
 pub mod derive;
 pub mod subject_id;
+pub mod survival;

@@ -1,0 +1,381 @@
+//! Cox proportional hazards: Efron (default) or Breslow ties, strata, Newton-Raphson with step
+//! halving (R's `coxph.fit` rules: start at 0, stop when the relative change of the
+//! log-likelihood is <= 1e-9), Wald, score and likelihood-ratio tests, and concordance.
+
+mod concordance;
+mod likelihood;
+
+use serde::{Deserialize, Serialize};
+
+pub use concordance::concordance;
+use likelihood::Prepared;
+
+use super::data::SurvivalData;
+use super::dist::{chisq_sf, normal_quantile, normal_two_sided_p};
+use super::linalg::{cholesky, inverse, quad_form, solve};
+
+/// How tied event times are handled (R's `ties`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ties {
+    /// Efron's approximation (R's default).
+    #[default]
+    Efron,
+    /// Breslow's approximation.
+    Breslow,
+}
+
+impl Ties {
+    /// R's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ties::Efron => "efron",
+            Ties::Breslow => "breslow",
+        }
+    }
+}
+
+/// Why a Cox model has no answer.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CoxError {
+    /// The model has no terms.
+    #[error("the model has no terms")]
+    NoTerms,
+    /// There are no events.
+    #[error("there are no events")]
+    NoEvents,
+    /// A term is a linear combination of others (or constant).
+    #[error("term {0:?} is collinear with the others (or constant)")]
+    Collinear(String),
+    /// The likelihood keeps rising as a coefficient grows without bound.
+    #[error("monotone likelihood: the coefficient of {0:?} may be infinite")]
+    MonotoneLikelihood(String),
+    /// Newton-Raphson did not converge.
+    #[error("did not converge in {0} iterations")]
+    NotConverged(usize),
+}
+
+/// Fitting options (named as R's).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CoxOptions {
+    /// Tie handling.
+    pub ties: Ties,
+    /// 1 - confidence level of the hazard-ratio intervals.
+    pub alpha: f64,
+    /// Relative change of the log-likelihood that counts as converged.
+    pub eps: f64,
+    /// Newton-Raphson iterations at most.
+    pub iter_max: usize,
+}
+
+impl Default for CoxOptions {
+    fn default() -> CoxOptions {
+        CoxOptions {
+            ties: Ties::Efron,
+            alpha: 0.05,
+            eps: 1e-9,
+            iter_max: 30,
+        }
+    }
+}
+
+/// One coefficient.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Term {
+    /// `group=LEVEL` or the covariate's name.
+    pub name: String,
+    /// Log hazard ratio.
+    pub coef: f64,
+    /// Its standard error (inverse information).
+    pub std_err: f64,
+    /// Hazard ratio.
+    pub hr: f64,
+    /// Lower confidence limit of the hazard ratio.
+    pub hr_lower: f64,
+    /// Upper confidence limit of the hazard ratio.
+    pub hr_upper: f64,
+    /// Wald z.
+    pub z: f64,
+    /// Two-sided p-value of z.
+    pub p_value: f64,
+}
+
+/// A chi-square test.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ChisqTest {
+    /// The statistic.
+    pub chisq: f64,
+    /// Degrees of freedom.
+    pub df: f64,
+    /// Upper-tail p-value.
+    pub p_value: f64,
+}
+
+impl ChisqTest {
+    fn new(chisq: f64, df: usize) -> ChisqTest {
+        ChisqTest {
+            chisq,
+            df: df as f64,
+            p_value: chisq_sf(chisq, df as f64),
+        }
+    }
+}
+
+/// A fitted model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoxFit {
+    /// Tie handling used.
+    pub ties: Ties,
+    /// Observations used.
+    pub n: usize,
+    /// Events.
+    pub n_events: usize,
+    /// The coefficients.
+    pub terms: Vec<Term>,
+    /// Log partial likelihood at the estimate.
+    pub loglik: f64,
+    /// Log partial likelihood at zero.
+    pub loglik_null: f64,
+    /// Likelihood-ratio test.
+    pub lrt: ChisqTest,
+    /// Wald test of all coefficients.
+    pub wald: ChisqTest,
+    /// Score (log-rank) test at zero.
+    pub score: ChisqTest,
+    /// Concordance of the linear predictor.
+    pub concordance: f64,
+    /// Newton-Raphson iterations used.
+    pub iterations: usize,
+    /// Variance matrix of the coefficients (p x p, row-major).
+    #[serde(skip)]
+    pub var: Vec<f64>,
+}
+
+/// The design: group indicator columns (`group=LEVEL`, not for the reference level) when
+/// `use_group`, then the covariates.
+pub fn design(data: &SurvivalData, use_group: bool) -> (Vec<String>, Vec<Vec<f64>>) {
+    let mut names = Vec::new();
+    let mut cols = Vec::new();
+    if use_group {
+        for (level_idx, level) in data.group_levels().iter().enumerate().skip(1) {
+            names.push(format!("group={level}"));
+            cols.push(
+                data.group()
+                    .iter()
+                    .map(|&g| if g == level_idx { 1.0 } else { 0.0 })
+                    .collect(),
+            );
+        }
+    }
+    for (name, values) in data.covariates() {
+        names.push(name.clone());
+        cols.push(values.clone());
+    }
+    (names, cols)
+}
+
+fn prepare(data: &SurvivalData, cols: &[Vec<f64>]) -> Prepared {
+    let (n, p) = (data.len(), cols.len());
+    let mut x = vec![0.0; n * p];
+    for (j, col) in cols.iter().enumerate() {
+        let mean = col.iter().sum::<f64>() / n as f64;
+        for i in 0..n {
+            x[i * p + j] = col[i] - mean;
+        }
+    }
+    let time = data.time().to_vec();
+    let order = (0..data.n_strata())
+        .map(|s| {
+            let mut idx: Vec<usize> = (0..n).filter(|&i| data.strata()[i] == s).collect();
+            idx.sort_by(|&a, &b| time[b].total_cmp(&time[a]));
+            idx
+        })
+        .collect();
+    Prepared {
+        p,
+        x,
+        order,
+        time,
+        event: data.event().to_vec(),
+    }
+}
+
+/// Fits the model with the given columns (named `names`) on `data` (its strata are used).
+pub fn fit(
+    data: &SurvivalData,
+    names: &[String],
+    cols: &[Vec<f64>],
+    opts: CoxOptions,
+) -> Result<CoxFit, CoxError> {
+    let p = cols.len();
+    if p == 0 {
+        return Err(CoxError::NoTerms);
+    }
+    if data.n_events() == 0 {
+        return Err(CoxError::NoEvents);
+    }
+    let model = prepare(data, cols);
+    let collinear = |j: usize| CoxError::Collinear(names[j].clone());
+    let mut beta = vec![0.0; p];
+    let mut cur = model.derivs(&beta, opts.ties);
+    let loglik_null = cur.loglik;
+    let l0 = cholesky(&cur.info, p).map_err(collinear)?;
+    let score_test = ChisqTest::new(quad_form(&inverse(&l0, p), p, &cur.score), p);
+    let mut chol = l0;
+    let mut iterations = 0;
+    let mut converged = false;
+    let mut step = solve(&chol, p, &cur.score);
+    while iterations < opts.iter_max {
+        iterations += 1;
+        let mut trial: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
+        let mut next = model.derivs(&trial, opts.ties);
+        // Step halving while the likelihood got worse (or overflowed).
+        let mut halvings = 0;
+        while (!next.loglik.is_finite() || next.loglik < cur.loglik) && halvings < 30 {
+            trial = beta
+                .iter()
+                .zip(&trial)
+                .map(|(b, t)| (b + t) / 2.0)
+                .collect();
+            next = model.derivs(&trial, opts.ties);
+            halvings += 1;
+        }
+        let done = (1.0 - cur.loglik / next.loglik).abs() <= opts.eps;
+        beta = trial;
+        cur = next;
+        chol = cholesky(&cur.info, p).map_err(collinear)?;
+        step = solve(&chol, p, &cur.score);
+        if done {
+            converged = true;
+            break;
+        }
+    }
+    if !converged {
+        return Err(CoxError::NotConverged(iterations));
+    }
+    // R's check for infinite coefficients: the next Newton step is still large.
+    for j in 0..p {
+        if step[j].abs() > opts.eps
+            && step[j].abs() > opts.eps.sqrt() * beta[j].abs().max(1.0) * 1e3
+        {
+            return Err(CoxError::MonotoneLikelihood(names[j].clone()));
+        }
+    }
+    let var = inverse(&chol, p);
+    let z_crit = normal_quantile(1.0 - opts.alpha / 2.0);
+    let terms = (0..p)
+        .map(|j| {
+            let (coef, se) = (beta[j], var[j * p + j].sqrt());
+            let z = coef / se;
+            Term {
+                name: names[j].clone(),
+                coef,
+                std_err: se,
+                hr: coef.exp(),
+                hr_lower: (coef - z_crit * se).exp(),
+                hr_upper: (coef + z_crit * se).exp(),
+                z,
+                p_value: normal_two_sided_p(z),
+            }
+        })
+        .collect();
+    let wald = ChisqTest::new(quad_form(&cur.info, p, &beta), p);
+    let lrt = ChisqTest::new(2.0 * (cur.loglik - loglik_null), p);
+    let lp: Vec<f64> = (0..data.len())
+        .map(|i| (0..p).map(|j| cols[j][i] * beta[j]).sum())
+        .collect();
+    Ok(CoxFit {
+        ties: opts.ties,
+        n: data.len(),
+        n_events: data.n_events(),
+        terms,
+        loglik: cur.loglik,
+        loglik_null,
+        lrt,
+        wald,
+        score: score_test,
+        concordance: concordance(data.time(), data.event(), data.strata(), &lp),
+        iterations,
+        var,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data_with(time: &[f64], event: &[bool], x: &[f64]) -> SurvivalData {
+        SurvivalData::new(time.to_vec(), event.to_vec())
+            .unwrap()
+            .with_covariate("x", x.to_vec())
+            .unwrap()
+    }
+
+    #[test]
+    fn without_ties_efron_equals_breslow() {
+        let time = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0];
+        let event = [true, true, false, true, true, true, false, true];
+        let x = [1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0];
+        let d = data_with(&time, &event, &x);
+        let (names, cols) = design(&d, false);
+        let e = fit(&d, &names, &cols, CoxOptions::default()).unwrap();
+        let b = fit(
+            &d,
+            &names,
+            &cols,
+            CoxOptions {
+                ties: Ties::Breslow,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!((e.terms[0].coef - b.terms[0].coef).abs() < 1e-12);
+        assert!((e.loglik - b.loglik).abs() < 1e-12);
+    }
+
+    #[test]
+    fn one_binary_covariate_score_test_is_the_log_rank_without_ties() {
+        let time = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0];
+        let event = [true, true, false, true, true, true, false, true, true, true];
+        let x = [1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0];
+        let d = data_with(&time, &event, &x);
+        let (names, cols) = design(&d, false);
+        let f = fit(&d, &names, &cols, CoxOptions::default()).unwrap();
+        let groups: Vec<String> = x.iter().map(|v| v.to_string()).collect();
+        let lr =
+            crate::survival::logrank::logrank(&d.clone().with_groups(&groups, None).unwrap(), 0.0);
+        assert!((f.score.chisq - lr.chisq).abs() < 1e-10);
+        // At the estimate the score is zero: the fit is a maximum.
+        assert!(f.lrt.chisq >= 0.0 && f.iterations < 10);
+    }
+
+    #[test]
+    fn constant_covariate_is_collinear() {
+        let d = data_with(&[1.0, 2.0, 3.0], &[true, true, true], &[1.0, 1.0, 1.0]);
+        let (names, cols) = design(&d, false);
+        assert_eq!(
+            fit(&d, &names, &cols, CoxOptions::default()).unwrap_err(),
+            CoxError::Collinear("x".into())
+        );
+    }
+
+    #[test]
+    fn perfect_separation_is_monotone_likelihood() {
+        // Every event in x = 1 happens before any in x = 0.
+        let d = data_with(
+            &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            &[true; 6],
+            &[1.0, 1.0, 1.0, 0.0, 0.0, 0.0],
+        );
+        let (names, cols) = design(&d, false);
+        let err = fit(&d, &names, &cols, CoxOptions::default()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CoxError::MonotoneLikelihood(_) | CoxError::NotConverged(_)
+            ),
+            "{err:?}"
+        );
+    }
+}

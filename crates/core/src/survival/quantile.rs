@@ -1,0 +1,97 @@
+//! Quantiles of a survival curve by R's `quantile.survfit` rules: the first time the curve is at
+//! or below 1 - p, except that a flat step exactly at the level gives the midpoint of that step
+//! (to the next drop, or to the last observed time when the curve ends on the level).
+
+use serde::Serialize;
+
+/// A quantile and its confidence limits; `None` when not reached.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Quantile {
+    /// The estimate.
+    pub estimate: Option<f64>,
+    /// Its lower confidence limit (the quantile of the lower curve).
+    pub lower: Option<f64>,
+    /// Its upper confidence limit (the quantile of the upper curve).
+    pub upper: Option<f64>,
+}
+
+/// R's tolerance for "exactly on the level", `sqrt(.Machine$double.eps)`.
+const TOL: f64 = 1.490_116_119_384_765_6e-8;
+
+/// The `p` quantile of a cumulative distribution given as steps: `x` the times (starting at the
+/// origin), `y` the distribution (1 - S, starting at 0; `None` where undefined).
+pub fn find_quantile(x: &[f64], y: &[Option<f64>], p: f64) -> Option<f64> {
+    let xmax = *x.last()?;
+    let max_y = y
+        .iter()
+        .flatten()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max);
+    if max_y < p {
+        return None;
+    }
+    // Keep the first point of each level (censorings repeat the level); drop undefined points.
+    let mut xs = Vec::new();
+    let mut ys: Vec<f64> = Vec::new();
+    let mut seen_none = false;
+    for (&xi, &yi) in x.iter().zip(y) {
+        match yi {
+            Some(v) if !ys.contains(&v) => {
+                xs.push(xi);
+                ys.push(v);
+            }
+            None => seen_none = true,
+            _ => {}
+        }
+    }
+    if p == 0.0 {
+        return xs.first().copied();
+    }
+    let first_at_least = |shift: f64| ys.iter().position(|&v| v + shift >= p);
+    let i1 = first_at_least(TOL)?;
+    let last_defined = y.last().copied().flatten().is_some() && !seen_none;
+    let n = ys.len();
+    if last_defined && (p - ys[n - 1]).abs() < TOL {
+        return Some((xs[i1] + xmax) / 2.0);
+    }
+    let i2 = first_at_least(-TOL)?;
+    Some((xs[i1] + xs[i2]) / 2.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(times: &[f64], surv: &[f64], p: f64) -> Option<f64> {
+        let x: Vec<f64> = std::iter::once(0.0).chain(times.iter().copied()).collect();
+        let y: Vec<Option<f64>> = std::iter::once(Some(0.0))
+            .chain(surv.iter().map(|s| Some(1.0 - s)))
+            .collect();
+        find_quantile(&x, &y, p)
+    }
+
+    #[test]
+    fn first_time_at_or_below_the_level() {
+        assert_eq!(q(&[1.0, 2.0, 3.0], &[0.8, 0.4, 0.2], 0.5), Some(2.0));
+    }
+
+    #[test]
+    fn flat_step_exactly_on_the_level_gives_the_midpoint() {
+        // R: survfit(Surv(1:4) ~ 1) has S = .75 .5 .25 0; median = (2 + 3) / 2.
+        assert_eq!(
+            q(&[1.0, 2.0, 3.0, 4.0], &[0.75, 0.5, 0.25, 0.0], 0.5),
+            Some(2.5)
+        );
+    }
+
+    #[test]
+    fn a_curve_ending_on_the_level_uses_the_last_time() {
+        // S drops to .5 at 2 and stays, censored at 5 (the last time).
+        assert_eq!(q(&[1.0, 2.0, 5.0], &[0.75, 0.5, 0.5], 0.5), Some(3.5));
+    }
+
+    #[test]
+    fn not_reached_is_none() {
+        assert_eq!(q(&[1.0, 2.0], &[0.9, 0.8], 0.5), None);
+    }
+}
