@@ -34,6 +34,21 @@ enum Command {
         #[arg(long)]
         input: PathBuf,
     },
+    /// Tumour response of one patient's series by RECIST 1.1 or mRECIST; prints JSON.
+    Response {
+        /// `recist11` or `mrecist`.
+        #[arg(long)]
+        criteria: String,
+        /// The JSON file of the series (`-` for standard input).
+        #[arg(long)]
+        input: PathBuf,
+        /// Days after which a later assessment confirms a CR/PR (default 28).
+        #[arg(long)]
+        confirm_days: Option<i64>,
+        /// Days after enrollment from which SD counts for the best response (default 42).
+        #[arg(long)]
+        min_sd_days: Option<i64>,
+    },
     /// Kaplan-Meier per group, log-rank and Cox over a CSV file; prints JSON.
     Survival(Box<commands::survival::SurvivalArgs>),
 }
@@ -44,6 +59,12 @@ fn main() -> ExitCode {
         Command::SubjectId { ids } => commands::subject_id::run(&ids),
         Command::Derive { input } => commands::derive::run(&input),
         Command::Survival(args) => commands::survival::run(&args),
+        Command::Response {
+            criteria,
+            input,
+            confirm_days,
+            min_sd_days,
+        } => commands::response::run(&criteria, &input, confirm_days, min_sd_days),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -275,3 +275,104 @@ fn survival_bad_input_names_row_and_column() {
     assert_bad_input(&run("t,e\n", &[]), "no data rows");
     assert_bad_input(&run("t,e\n1,1\n", &["--conf-type", "logit"]), "--conf-type");
 }
+
+/// The worked example in `docs/cli.md`, by both criteria.
+#[test]
+fn response_example_by_both_criteria() {
+    let file = data("response_example.json");
+    let file = file.to_str().unwrap();
+    let recist = stdout_json(&ecrf(&[
+        "response",
+        "--criteria",
+        "recist11",
+        "--input",
+        file,
+    ]));
+    assert_eq!(recist["criteria"], "recist11");
+    let tp = &recist["timepoints"];
+    assert_eq!(tp[0]["sum_mm"], 25.0);
+    assert_eq!(tp[0]["nadir_mm"], 35.0);
+    assert_eq!(tp[0]["pct_change_from_baseline"], -28.57);
+    assert_eq!(tp[0]["target"], "SD");
+    assert_eq!(tp[0]["non_target"], "NON-CR/NON-PD");
+    assert_eq!(tp[0]["new_lesions"], "no");
+    assert_eq!(tp[1]["target"], "PR");
+    assert_eq!(tp[2]["new_lesions"], "yes");
+    assert_eq!(tp[2]["overall"], "PD");
+    assert_eq!(
+        recist["best_overall_response"],
+        serde_json::json!({"unconfirmed": "PR", "confirmed": "SD"})
+    );
+    assert_eq!(recist["progression_date"], "2023-08-14");
+
+    let mrecist = stdout_json(&ecrf(&[
+        "response",
+        "--criteria",
+        "mrecist",
+        "--input",
+        file,
+    ]));
+    let tp = &mrecist["timepoints"];
+    assert_eq!(tp[0]["target"], "PR");
+    assert_eq!(tp[1]["target"], "CR");
+    assert_eq!(
+        tp[1]["overall"], "PR",
+        "the tumour thrombus is still present"
+    );
+    assert_eq!(tp[2]["overall"], "PD");
+    assert_eq!(
+        mrecist["best_overall_response"],
+        serde_json::json!({"unconfirmed": "PR", "confirmed": "PR"})
+    );
+    // A longer confirmation window leaves the PRs unconfirmed.
+    let strict = stdout_json(&ecrf(&[
+        "response",
+        "--criteria",
+        "mrecist",
+        "--input",
+        file,
+        "--confirm-days",
+        "60",
+    ]));
+    assert_eq!(strict["best_overall_response"]["confirmed"], "SD");
+}
+
+#[test]
+fn response_refuses_invalid_baselines_with_status_2() {
+    let bad = r#"{"enrollment_date": "2023-03-27", "baseline": {"date": "2023-03-17", "targets": [
+        {"id": "T1", "organ": "liver", "diameter_mm": 35, "viable_diameter_mm": 30, "arterial_enhancement": false}]}}"#;
+    assert_bad_input(
+        &ecrf_on(bad, &["response", "--criteria", "mrecist", "--input", "{}"]),
+        "arterial enhancement",
+    );
+    let small = r#"{"enrollment_date": "2023-03-27", "baseline": {"date": "2023-03-17", "targets": [
+        {"id": "T1", "organ": "lung", "diameter_mm": 8}]}}"#;
+    assert_bad_input(
+        &ecrf_on(
+            small,
+            &["response", "--criteria", "recist11", "--input", "{}"],
+        ),
+        "below the measurable size",
+    );
+    assert_bad_input(
+        &ecrf_on(
+            "{}",
+            &["response", "--criteria", "recist11", "--input", "{}"],
+        ),
+        "invalid input",
+    );
+    assert_bad_input(
+        &ecrf_on(small, &["response", "--criteria", "who", "--input", "{}"]),
+        "--criteria",
+    );
+    let unknown = r#"{"enrollment_date": "2023-03-27", "baseline": {"date": "2023-03-17", "targets": [
+        {"id": "T1", "organ": "lung", "diameter_mm": 18}]},
+        "assessments": [{"date": "2023-05-08", "targets": {"T9": {"diameter_mm": 3}}}]}"#;
+    assert_bad_input(
+        &ecrf_on(
+            unknown,
+            &["response", "--criteria", "recist11", "--input", "{}"],
+        ),
+        "unknown target \"T9\"",
+    );
+}

@@ -55,6 +55,20 @@ pub mod iso {
     }
 }
 
+/// Serde for an optional `Date` as `YYYY-MM-DD` or `null`.
+pub mod iso_option {
+    use serde::Serializer;
+    use time::Date;
+
+    /// Writes `YYYY-MM-DD` or `null`.
+    pub fn serialize<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(d) => s.collect_str(&super::format_date(*d)),
+            None => s.serialize_none(),
+        }
+    }
+}
+
 /// Refuses a date after `today`.
 pub fn not_in_future(date: Date, today: Date) -> Result<(), DateError> {
     if date > today {

@@ -8,6 +8,8 @@ pub mod dates;
 pub mod derived;
 pub mod i18n;
 pub mod register;
+pub mod response;
+pub mod stats;
 pub mod subject;
 pub mod survival;
 

@@ -1,0 +1,178 @@
+//! Baseline rules: at most 5 targets and 2 per organ; measurable sizes (non-nodal at least 10 mm,
+//! nodes at least 15 mm short axis); for mRECIST, liver targets with typical arterial enhancement
+//! and a viable diameter of at least 10 mm.
+
+use super::model::{BaselineTarget, Series};
+use super::Criteria;
+
+/// Why a baseline cannot be evaluated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BaselineError {
+    /// More than 5 targets.
+    #[error("{0} target lesions at baseline; at most 5 are allowed")]
+    TooManyTargets(usize),
+    /// More than 2 targets in one organ.
+    #[error("{count} target lesions in {organ:?}; at most 2 per organ are allowed")]
+    TooManyInOrgan {
+        /// The organ.
+        organ: String,
+        /// How many.
+        count: usize,
+    },
+    /// Two targets with one id.
+    #[error("target id {0:?} is used twice")]
+    DuplicateId(String),
+    /// A target's measurement for this criterion is missing.
+    #[error("target {id}: {field} is missing")]
+    Missing {
+        /// The target.
+        id: String,
+        /// The missing field.
+        field: &'static str,
+    },
+    /// A target below the measurable size.
+    #[error("target {id}: {size} mm is below the measurable size of {min} mm ({what})")]
+    NotMeasurable {
+        /// The target.
+        id: String,
+        /// Its size.
+        size: f64,
+        /// The minimum.
+        min: f64,
+        /// Which rule.
+        what: &'static str,
+    },
+    /// An mRECIST liver target without typical arterial enhancement.
+    #[error("target {0}: an mRECIST target in the liver must show typical arterial enhancement")]
+    NotEnhancing(String),
+    /// A follow-up refers to a lesion the baseline does not have.
+    #[error("assessment {date}: unknown {what} {id:?}")]
+    UnknownLesion {
+        /// The assessment date.
+        date: String,
+        /// Target or non-target.
+        what: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// Assessments out of date order, or before the baseline.
+    #[error("assessment {0}: dates must increase and follow the baseline")]
+    DateOrder(String),
+    /// A negative or non-finite measurement.
+    #[error("assessment {date}: target {id} has an invalid measurement")]
+    BadMeasure {
+        /// The assessment date.
+        date: String,
+        /// The target.
+        id: String,
+    },
+}
+
+/// The baseline as the evaluation uses it.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Target ids in baseline order.
+    pub ids: Vec<String>,
+    /// Which targets are nodes.
+    pub nodal: Vec<bool>,
+    /// Baseline sum.
+    pub sum: f64,
+}
+
+/// Whether a target is in the liver (mRECIST's enhancement rule applies to HCC lesions).
+pub fn is_liver(organ: &str) -> bool {
+    organ.trim().eq_ignore_ascii_case("liver")
+}
+
+/// The measurement a criterion reads from a baseline target.
+fn size(t: &BaselineTarget, criteria: Criteria) -> Result<f64, BaselineError> {
+    let (value, field) = match criteria {
+        Criteria::Recist11 => (t.diameter_mm, "diameter_mm"),
+        Criteria::Mrecist => (t.viable_diameter_mm, "viable_diameter_mm"),
+    };
+    match value {
+        Some(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(BaselineError::Missing {
+            id: t.id.clone(),
+            field,
+        }),
+    }
+}
+
+/// Validates the baseline (and the references of every follow-up) for `criteria`.
+pub fn check(series: &Series, criteria: Criteria) -> Result<Checked, BaselineError> {
+    let targets = &series.baseline.targets;
+    if targets.len() > 5 {
+        return Err(BaselineError::TooManyTargets(targets.len()));
+    }
+    let mut organs: Vec<(String, usize)> = Vec::new();
+    for t in targets {
+        let organ = t.organ.trim().to_lowercase();
+        match organs.iter_mut().find(|(o, _)| *o == organ) {
+            Some((_, n)) => *n += 1,
+            None => organs.push((organ, 1)),
+        }
+    }
+    if let Some((organ, count)) = organs.into_iter().find(|(_, n)| *n > 2) {
+        return Err(BaselineError::TooManyInOrgan { organ, count });
+    }
+    let mut sizes = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        if targets[..i].iter().any(|o| o.id == t.id) {
+            return Err(BaselineError::DuplicateId(t.id.clone()));
+        }
+        if criteria == Criteria::Mrecist
+            && is_liver(&t.organ)
+            && t.arterial_enhancement != Some(true)
+        {
+            return Err(BaselineError::NotEnhancing(t.id.clone()));
+        }
+        let s = size(t, criteria)?;
+        let (min, what) = if t.nodal {
+            (15.0, "lymph node short axis")
+        } else {
+            (10.0, "longest diameter")
+        };
+        if s < min {
+            return Err(BaselineError::NotMeasurable {
+                id: t.id.clone(),
+                size: s,
+                min,
+                what,
+            });
+        }
+        sizes.push(s);
+    }
+    let mut last = series.baseline.date;
+    for a in &series.assessments {
+        let date = crate::dates::format_date(a.date);
+        if a.date <= last {
+            return Err(BaselineError::DateOrder(date));
+        }
+        last = a.date;
+        for id in a.targets.keys() {
+            if !targets.iter().any(|t| &t.id == id) {
+                return Err(BaselineError::UnknownLesion {
+                    date,
+                    what: "target",
+                    id: id.clone(),
+                });
+            }
+        }
+        for id in a.non_targets.keys() {
+            if !series.baseline.non_targets.iter().any(|t| &t.id == id) {
+                return Err(BaselineError::UnknownLesion {
+                    date,
+                    what: "non-target",
+                    id: id.clone(),
+                });
+            }
+        }
+    }
+    Ok(Checked {
+        ids: targets.iter().map(|t| t.id.clone()).collect(),
+        nodal: targets.iter().map(|t| t.nodal).collect(),
+        sum: sizes.iter().sum(),
+    })
+}

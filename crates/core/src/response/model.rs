@@ -1,0 +1,282 @@
+//! The lesion model: one patient's baseline and follow-up assessments, in the shape the app
+//! stores and `ecrf response` reads.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// Parameters with their published defaults; every one can be overridden.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Parameters {
+    /// A CR/PR is confirmed by a later assessment at least this many days after (RECIST 1.1: 4
+    /// weeks).
+    pub confirmation_min_days: i64,
+    /// SD counts for the best response only when assessed at least this many days after
+    /// enrollment (the study's first imaging window: 6 weeks).
+    pub min_sd_days: i64,
+    /// The diameter given to a lesion "too small to measure" (RECIST 1.1: 5 mm).
+    pub too_small_mm: f64,
+}
+
+impl Default for Parameters {
+    fn default() -> Parameters {
+        Parameters {
+            confirmation_min_days: 28,
+            min_sd_days: 42,
+            too_small_mm: 5.0,
+        }
+    }
+}
+
+/// A target lesion chosen at baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineTarget {
+    /// Identity kept across visits (`T1`...).
+    pub id: String,
+    /// Organ (`liver`, `lung`, `lymph node`...).
+    pub organ: String,
+    /// Site within the organ (liver segment...).
+    #[serde(default)]
+    pub site: Option<String>,
+    /// A lymph node (measured by its short axis).
+    #[serde(default)]
+    pub nodal: bool,
+    /// RECIST 1.1 longest diameter (short axis for nodes), mm.
+    #[serde(default)]
+    pub diameter_mm: Option<f64>,
+    /// mRECIST longest viable (arterially enhancing) diameter, mm.
+    #[serde(default)]
+    pub viable_diameter_mm: Option<f64>,
+    /// Typical intratumoral arterial enhancement.
+    #[serde(default)]
+    pub arterial_enhancement: Option<bool>,
+}
+
+/// What a non-target lesion is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum NonTargetKind {
+    /// A lesion.
+    #[default]
+    Lesion,
+    /// A lymph node.
+    Node,
+    /// Tumour thrombus (portal vein: non-target in mRECIST).
+    TumorThrombus,
+    /// Effusion or ascites.
+    Effusion,
+}
+
+/// A non-target lesion recorded at baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineNonTarget {
+    /// Identity kept across visits.
+    pub id: String,
+    /// Organ.
+    #[serde(default)]
+    pub organ: Option<String>,
+    /// Kind.
+    #[serde(default)]
+    pub kind: NonTargetKind,
+}
+
+/// The baseline assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    /// Imaging date.
+    #[serde(with = "crate::dates::iso")]
+    pub date: Date,
+    /// Target lesions.
+    #[serde(default)]
+    pub targets: Vec<BaselineTarget>,
+    /// Non-target lesions.
+    #[serde(default)]
+    pub non_targets: Vec<BaselineNonTarget>,
+}
+
+/// One measurement at follow-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Measure {
+    /// A diameter in mm (0: disappeared).
+    Mm(f64),
+    /// `"too_small"` or `"not_evaluated"`.
+    Flag(MeasureFlag),
+    /// A lesion that split: its fragments are summed.
+    Fragments {
+        /// Fragment diameters, mm.
+        fragments: Vec<f64>,
+    },
+    /// A lesion merged into another: counted 0 here, the other carries the combined diameter.
+    Merged {
+        /// The lesion it merged into.
+        merged_into: String,
+    },
+}
+
+/// The flags a measurement may carry instead of a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureFlag {
+    /// Present but too small to measure (counts as `too_small_mm`).
+    TooSmall,
+    /// Not evaluated at this visit.
+    NotEvaluated,
+}
+
+/// A target's measurements at follow-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TargetMeasure {
+    /// RECIST 1.1 diameter.
+    #[serde(default)]
+    pub diameter_mm: Option<Measure>,
+    /// mRECIST viable diameter.
+    #[serde(default)]
+    pub viable_diameter_mm: Option<Measure>,
+}
+
+/// A non-target's status at follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NonTargetStatus {
+    /// Still present.
+    Present,
+    /// Gone (nodes: back to normal size).
+    Absent,
+    /// Unequivocal progression.
+    UnequivocalProgression,
+    /// Not evaluated.
+    NotEvaluated,
+}
+
+/// How sure the reader is that a new lesion is real.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Certainty {
+    /// Definitely a new lesion.
+    #[default]
+    Unequivocal,
+    /// Possibly a new lesion.
+    Equivocal,
+}
+
+/// A new lesion seen at follow-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewLesion {
+    /// Identity, so that a later visit can confirm an equivocal lesion.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Organ.
+    #[serde(default)]
+    pub organ: Option<String>,
+    /// Kind (`lesion`, `node`, `tumor_thrombus`).
+    #[serde(default)]
+    pub kind: NonTargetKind,
+    /// Longest diameter, mm.
+    #[serde(default)]
+    pub size_mm: Option<f64>,
+    /// Short axis (nodes), mm.
+    #[serde(default)]
+    pub short_axis_mm: Option<f64>,
+    /// Arterial hyperenhancement with washout (the typical HCC pattern).
+    #[serde(default)]
+    pub typical_hcc_pattern: Option<bool>,
+    /// Arterial enhancement.
+    #[serde(default)]
+    pub arterial_enhancement: Option<bool>,
+    /// The reader's certainty.
+    #[serde(default)]
+    pub certainty: Certainty,
+}
+
+/// Change of an effusion or ascites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EffusionChange {
+    /// Newly appeared.
+    New,
+    /// Increased.
+    Increased,
+    /// Unchanged.
+    Stable,
+}
+
+/// Cytology of an effusion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Cytology {
+    /// Malignant cells found.
+    Positive,
+    /// No malignant cells.
+    Negative,
+    /// Not done.
+    #[default]
+    NotDone,
+}
+
+/// An effusion or ascites at follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Effusion {
+    /// `ascites` or `pleural`.
+    #[serde(default)]
+    pub kind: Option<EffusionKind>,
+    /// New, increased or stable.
+    pub change: EffusionChange,
+    /// Cytology.
+    #[serde(default)]
+    pub cytology: Cytology,
+}
+
+/// Which effusion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EffusionKind {
+    /// Ascites.
+    Ascites,
+    /// Pleural effusion.
+    Pleural,
+}
+
+/// One follow-up assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    /// Imaging date.
+    #[serde(with = "crate::dates::iso")]
+    pub date: Date,
+    /// Target measurements by target id (a target not listed is not evaluated).
+    #[serde(default)]
+    pub targets: std::collections::BTreeMap<String, TargetMeasure>,
+    /// Non-target status by id (a non-target not listed is not evaluated).
+    #[serde(default)]
+    pub non_targets: std::collections::BTreeMap<String, NonTargetStatus>,
+    /// New lesions.
+    #[serde(default)]
+    pub new_lesions: Vec<NewLesion>,
+    /// Effusion or ascites.
+    #[serde(default)]
+    pub effusion: Option<Effusion>,
+}
+
+/// One patient's tumour assessments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    /// Enrollment date (the origin for the SD duration rule).
+    #[serde(with = "crate::dates::iso")]
+    pub enrollment_date: Date,
+    /// Parameters; defaults when absent.
+    #[serde(default)]
+    pub parameters: Parameters,
+    /// Baseline.
+    pub baseline: Baseline,
+    /// Follow-up assessments.
+    #[serde(default)]
+    pub assessments: Vec<Assessment>,
+}

@@ -1,0 +1,3 @@
+//! General statistics the analyses share.
+
+pub mod binomial;
