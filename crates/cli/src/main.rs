@@ -49,6 +49,12 @@ enum Command {
         #[arg(long)]
         min_sd_days: Option<i64>,
     },
+    /// CTCAE v5.0 grades of lab values (a JSON array); prints JSON.
+    CtcaeLab {
+        /// The JSON file (`-` for standard input).
+        #[arg(long)]
+        input: PathBuf,
+    },
     /// Kaplan-Meier per group, log-rank and Cox over a CSV file; prints JSON.
     Survival(Box<commands::survival::SurvivalArgs>),
 }
@@ -59,6 +65,7 @@ fn main() -> ExitCode {
         Command::SubjectId { ids } => commands::subject_id::run(&ids),
         Command::Derive { input } => commands::derive::run(&input),
         Command::Survival(args) => commands::survival::run(&args),
+        Command::CtcaeLab { input } => commands::ctcae_lab::run(&input),
         Command::Response {
             criteria,
             input,

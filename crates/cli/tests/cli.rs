@@ -376,3 +376,59 @@ fn response_refuses_invalid_baselines_with_status_2() {
         "unknown target \"T9\"",
     );
 }
+
+#[test]
+fn ctcae_lab_contract_example() {
+    let input = r#"[
+        {"test": "NEUT", "value": 0.8, "unit": "10^9/L", "lln": 1.8, "uln": 6.3, "baseline": null, "on_anticoagulation": false},
+        {"test": "PLAT", "value": 40, "unit": "10^9/L", "lln": 100, "uln": 300},
+        {"test": "K", "value": 6.2, "unit": "mmol/L", "lln": 3.5, "uln": 5.3},
+        {"test": "ALT", "value": 250, "unit": "U/L", "lln": 0, "uln": 40, "baseline": 100},
+        {"test": "HGB", "value": 7.5, "unit": "g/dL", "lln": 13, "uln": 17.5}
+    ]"#;
+    let out = stdout_json(&ecrf_on(input, &["ctcae-lab", "--input", "{}"]));
+    assert_eq!(
+        out[0],
+        serde_json::json!({"test": "NEUT", "grades": [{"term": "Neutrophil count decreased", "grade": 3}]})
+    );
+    assert_eq!(
+        out[1]["grades"][0],
+        serde_json::json!({"term": "Platelet count decreased", "grade": 3})
+    );
+    assert_eq!(
+        out[2]["grades"],
+        serde_json::json!([{"term": "Hyperkalemia", "grade": 3}, {"term": "Hypokalemia", "grade": 0}])
+    );
+    assert_eq!(
+        out[3]["grades"][0]["grade"], 1,
+        "2.5 x an abnormal baseline"
+    );
+    assert_eq!(
+        out[4]["grades"][0],
+        serde_json::json!({"term": "Anemia", "grade": 3})
+    );
+}
+
+#[test]
+fn ctcae_lab_errors_name_the_element() {
+    let run = |s: &str| ecrf_on(s, &["ctcae-lab", "--input", "{}"]);
+    assert_bad_input(
+        &run(
+            r#"[{"test": "NEUT", "value": 1, "unit": "10^9/L", "lln": 1.8}, {"test": "FOO", "value": 1, "unit": "U/L"}]"#,
+        ),
+        "element 1 (FOO): unknown test",
+    );
+    assert_bad_input(
+        &run(r#"[{"test": "ALT", "value": 1, "unit": "ukat/L", "uln": 40}]"#),
+        "element 0 (ALT): unit",
+    );
+    assert_bad_input(
+        &run(r#"[{"test": "ALT", "value": 100, "unit": "U/L"}]"#),
+        "uln is needed",
+    );
+    assert_bad_input(
+        &run(r#"[{"test": "ALT", "unit": "U/L"}]"#),
+        "element 0: missing field `value`",
+    );
+    assert_bad_input(&run(r#"{"test": "ALT"}"#), "invalid input");
+}

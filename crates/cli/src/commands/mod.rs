@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod ctcae_lab;
 pub mod derive;
 pub mod response;
 pub mod subject_id;

@@ -1,0 +1,542 @@
+//! Every lab rule at and on both sides of every threshold (CTCAE v5.0 texts in
+//! `crates/core/data/ctcae_v5_terms.tsv`).
+
+use super::*;
+
+fn lab(test: &str, value: f64, unit: &str, lln: Option<f64>, uln: Option<f64>) -> LabValue {
+    LabValue {
+        test: test.into(),
+        value,
+        unit: unit.into(),
+        lln,
+        uln,
+        baseline: None,
+        on_anticoagulation: false,
+    }
+}
+
+/// The grade of `term` for `lab`.
+fn grade_of(lab: &LabValue, term: &str) -> u8 {
+    grade(lab)
+        .unwrap()
+        .into_iter()
+        .find(|g| g.term == term)
+        .unwrap()
+        .grade
+}
+
+/// Checks (value, grade) pairs for one test and term.
+fn check(
+    test: &str,
+    unit: &str,
+    lln: Option<f64>,
+    uln: Option<f64>,
+    term: &str,
+    cases: &[(f64, u8)],
+) {
+    for &(value, expected) in cases {
+        let got = grade_of(&lab(test, value, unit, lln, uln), term);
+        assert_eq!(got, expected, "{test} {value} {unit}: {term}");
+    }
+}
+
+#[test]
+fn neutrophils_lln_1_5_1_0_0_5() {
+    check(
+        "NEUT",
+        "10^9/L",
+        Some(1.8),
+        None,
+        "Neutrophil count decreased",
+        &[
+            (1.8, 0),
+            (1.79, 1),
+            (1.5, 1),
+            (1.49, 2),
+            (1.0, 2),
+            (0.99, 3),
+            (0.5, 3),
+            (0.49, 4),
+        ],
+    );
+}
+
+#[test]
+fn platelets_lln_75_50_25() {
+    check(
+        "PLAT",
+        "10^9/L",
+        Some(100.0),
+        None,
+        "Platelet count decreased",
+        &[
+            (100.0, 0),
+            (99.0, 1),
+            (75.0, 1),
+            (74.9, 2),
+            (50.0, 2),
+            (49.9, 3),
+            (40.0, 3),
+            (25.0, 3),
+            (24.9, 4),
+        ],
+    );
+}
+
+#[test]
+fn platelets_in_per_mm3_are_converted() {
+    check(
+        "PLAT",
+        "/mm3",
+        Some(100_000.0),
+        None,
+        "Platelet count decreased",
+        &[(40_000.0, 3), (75_000.0, 1)],
+    );
+}
+
+#[test]
+fn white_cells_both_directions() {
+    check(
+        "WBC",
+        "10^9/L",
+        Some(3.5),
+        Some(9.5),
+        "White blood cell decreased",
+        &[
+            (3.5, 0),
+            (3.4, 1),
+            (3.0, 1),
+            (2.9, 2),
+            (2.0, 2),
+            (1.9, 3),
+            (1.0, 3),
+            (0.9, 4),
+        ],
+    );
+    check(
+        "WBC",
+        "10^9/L",
+        Some(3.5),
+        Some(9.5),
+        "Leukocytosis",
+        &[(100.0, 0), (100.1, 3)],
+    );
+}
+
+#[test]
+fn lymphocytes_both_directions() {
+    check(
+        "LYM",
+        "10^9/L",
+        Some(1.1),
+        Some(3.2),
+        "Lymphocyte count decreased",
+        &[
+            (1.1, 0),
+            (1.0, 1),
+            (0.8, 1),
+            (0.79, 2),
+            (0.5, 2),
+            (0.49, 3),
+            (0.2, 3),
+            (0.19, 4),
+        ],
+    );
+    check(
+        "LYM",
+        "10^9/L",
+        Some(1.1),
+        Some(3.2),
+        "Lymphocyte count increased",
+        &[(4.0, 0), (4.01, 2), (20.0, 2), (20.01, 3)],
+    );
+}
+
+#[test]
+fn anemia_lln_100_80_and_g_per_dl() {
+    check(
+        "HGB",
+        "g/L",
+        Some(130.0),
+        Some(175.0),
+        "Anemia",
+        &[
+            (130.0, 0),
+            (129.0, 1),
+            (100.0, 1),
+            (99.0, 2),
+            (80.0, 2),
+            (79.0, 3),
+        ],
+    );
+    check(
+        "HGB",
+        "g/dL",
+        Some(13.0),
+        Some(17.5),
+        "Anemia",
+        &[(7.9, 3), (10.0, 1)],
+    );
+}
+
+#[test]
+fn hemoglobin_increased_above_uln_by_20_and_40() {
+    check(
+        "HGB",
+        "g/L",
+        Some(130.0),
+        Some(175.0),
+        "Hemoglobin increased",
+        &[
+            (175.0, 0),
+            (176.0, 1),
+            (195.0, 1),
+            (196.0, 2),
+            (215.0, 2),
+            (216.0, 3),
+        ],
+    );
+}
+
+#[test]
+fn albumin_lln_30_20() {
+    check(
+        "ALB",
+        "g/L",
+        Some(35.0),
+        None,
+        "Hypoalbuminemia",
+        &[
+            (35.0, 0),
+            (34.9, 1),
+            (30.0, 1),
+            (29.9, 2),
+            (20.0, 2),
+            (19.9, 3),
+        ],
+    );
+    check(
+        "ALB",
+        "g/dL",
+        Some(3.5),
+        None,
+        "Hypoalbuminemia",
+        &[(2.9, 2)],
+    );
+}
+
+#[test]
+fn alt_baseline_normal_uses_multiples_of_uln() {
+    check(
+        "ALT",
+        "U/L",
+        None,
+        Some(40.0),
+        "Alanine aminotransferase increased",
+        &[
+            (40.0, 0),
+            (40.1, 1),
+            (120.0, 1),
+            (120.1, 2),
+            (200.0, 2),
+            (200.1, 3),
+            (800.0, 3),
+            (800.1, 4),
+        ],
+    );
+}
+
+#[test]
+fn alt_baseline_abnormal_uses_multiples_of_baseline() {
+    let at = |value: f64| {
+        let mut l = lab("ALT", value, "U/L", None, Some(40.0));
+        l.baseline = Some(80.0);
+        grade_of(&l, "Alanine aminotransferase increased")
+    };
+    // 1.5 x 80 = 120 (inclusive), 3 x = 240, 5 x = 400, 20 x = 1600.
+    assert_eq!(
+        [
+            at(119.9),
+            at(120.0),
+            at(240.0),
+            at(240.1),
+            at(400.1),
+            at(1600.1)
+        ],
+        [0, 1, 1, 2, 3, 4]
+    );
+    // A baseline at the ULN is normal.
+    let mut l = lab("ALT", 100.0, "U/L", None, Some(40.0));
+    l.baseline = Some(40.0);
+    assert_eq!(grade_of(&l, "Alanine aminotransferase increased"), 1);
+}
+
+#[test]
+fn ast_follows_the_alt_rule() {
+    check(
+        "AST",
+        "U/L",
+        None,
+        Some(35.0),
+        "Aspartate aminotransferase increased",
+        &[(105.0, 1), (105.1, 2)],
+    );
+}
+
+#[test]
+fn alp_and_ggt_2_5_5_20() {
+    for (test, term) in [
+        ("ALP", "Alkaline phosphatase increased"),
+        ("GGT", "GGT increased"),
+    ] {
+        check(
+            test,
+            "U/L",
+            None,
+            Some(100.0),
+            term,
+            &[
+                (100.0, 0),
+                (100.1, 1),
+                (250.0, 1),
+                (250.1, 2),
+                (500.0, 2),
+                (500.1, 3),
+                (2000.0, 3),
+                (2000.1, 4),
+            ],
+        );
+        let mut l = lab(test, 399.9, "U/L", None, Some(100.0));
+        l.baseline = Some(200.0);
+        assert_eq!(grade_of(&l, term), 0, "{test}: below 2 x baseline");
+        l.value = 400.0;
+        assert_eq!(grade_of(&l, term), 1, "{test}: 2 x baseline");
+        l.value = 500.1;
+        assert_eq!(grade_of(&l, term), 2, "{test}: above 2.5 x baseline");
+    }
+}
+
+#[test]
+fn bilirubin_1_5_3_10_and_abnormal_baseline() {
+    check(
+        "BILI",
+        "umol/L",
+        None,
+        Some(20.0),
+        "Blood bilirubin increased",
+        &[
+            (20.0, 0),
+            (20.1, 1),
+            (30.0, 1),
+            (30.1, 2),
+            (60.0, 2),
+            (60.1, 3),
+            (200.0, 3),
+            (200.1, 4),
+        ],
+    );
+    let mut l = lab("BILI", 40.0, "umol/L", None, Some(20.0));
+    l.baseline = Some(40.0);
+    assert_eq!(
+        grade_of(&l, "Blood bilirubin increased"),
+        0,
+        "equal to an abnormal baseline"
+    );
+    l.value = 40.1;
+    assert_eq!(grade_of(&l, "Blood bilirubin increased"), 1);
+    check(
+        "BILI",
+        "mg/dL",
+        None,
+        Some(1.2),
+        "Blood bilirubin increased",
+        &[(1.9, 2)],
+    );
+}
+
+#[test]
+fn creatinine_by_uln_or_baseline() {
+    check(
+        "CREAT",
+        "umol/L",
+        None,
+        Some(100.0),
+        "Creatinine increased",
+        &[
+            (100.0, 0),
+            (100.1, 1),
+            (150.0, 1),
+            (150.1, 2),
+            (300.0, 2),
+            (300.1, 3),
+            (600.0, 3),
+            (600.1, 4),
+        ],
+    );
+    let mut l = lab("CREAT", 90.0, "umol/L", None, Some(100.0));
+    l.baseline = Some(50.0);
+    assert_eq!(
+        grade_of(&l, "Creatinine increased"),
+        2,
+        "> 1.5 x baseline though below the ULN"
+    );
+    l.value = 150.1;
+    assert_eq!(grade_of(&l, "Creatinine increased"), 3, "> 3 x baseline");
+}
+
+#[test]
+fn inr_absolute_or_baseline_on_anticoagulation() {
+    check(
+        "INR",
+        "ratio",
+        None,
+        None,
+        "INR increased",
+        &[
+            (1.2, 0),
+            (1.21, 1),
+            (1.5, 1),
+            (1.51, 2),
+            (2.5, 2),
+            (2.51, 3),
+        ],
+    );
+    let mut l = lab("INR", 2.0, "ratio", None, None);
+    l.on_anticoagulation = true;
+    l.baseline = Some(2.0);
+    assert_eq!(grade_of(&l, "INR increased"), 0);
+    l.value = 3.1;
+    assert_eq!(grade_of(&l, "INR increased"), 2);
+    l.baseline = None;
+    assert!(matches!(
+        grade(&l),
+        Err(LabError::MissingLimit {
+            what: "baseline",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn sodium_both_directions() {
+    check(
+        "SODIUM",
+        "mmol/L",
+        Some(135.0),
+        Some(145.0),
+        "Hyponatremia",
+        &[
+            (135.0, 0),
+            (134.0, 1),
+            (130.0, 1),
+            (129.9, 2),
+            (125.0, 2),
+            (124.9, 3),
+            (120.0, 3),
+            (119.9, 4),
+        ],
+    );
+    check(
+        "SODIUM",
+        "mmol/L",
+        Some(135.0),
+        Some(145.0),
+        "Hypernatremia",
+        &[
+            (145.0, 0),
+            (146.0, 1),
+            (150.0, 1),
+            (150.1, 2),
+            (155.1, 3),
+            (160.1, 4),
+        ],
+    );
+}
+
+#[test]
+fn potassium_both_directions_and_no_grade_2_hypokalemia_from_a_value() {
+    check(
+        "K",
+        "mmol/L",
+        Some(3.5),
+        Some(5.3),
+        "Hypokalemia",
+        &[(3.5, 0), (3.4, 1), (3.0, 1), (2.99, 3), (2.5, 3), (2.49, 4)],
+    );
+    check(
+        "K",
+        "mmol/L",
+        Some(3.5),
+        Some(5.3),
+        "Hyperkalemia",
+        &[
+            (5.3, 0),
+            (5.4, 1),
+            (5.5, 1),
+            (5.51, 2),
+            (6.0, 2),
+            (6.01, 3),
+            (7.0, 3),
+            (7.01, 4),
+        ],
+    );
+    let terms: Vec<&str> = grade(&lab("K", 4.0, "mmol/L", Some(3.5), Some(5.3)))
+        .unwrap()
+        .iter()
+        .map(|g| g.term)
+        .collect();
+    assert_eq!(terms, ["Hyperkalemia", "Hypokalemia"]);
+}
+
+#[test]
+fn unknown_tests_units_and_missing_limits_are_errors() {
+    assert!(matches!(
+        grade(&lab("XYZ", 1.0, "U/L", None, None)),
+        Err(LabError::UnknownTest(_))
+    ));
+    assert!(matches!(
+        grade(&lab("ALT", 1.0, "ukat/L", None, Some(40.0))),
+        Err(LabError::UnknownUnit { .. })
+    ));
+    assert!(matches!(
+        grade(&lab("ALT", 50.0, "U/L", None, None)),
+        Err(LabError::MissingLimit { what: "uln", .. })
+    ));
+    assert!(matches!(
+        grade(&lab("NEUT", 1.0, "10^9/L", None, None)),
+        Err(LabError::MissingLimit { what: "lln", .. })
+    ));
+    assert!(matches!(
+        grade(&lab("NEUT", -1.0, "10^9/L", Some(1.8), None)),
+        Err(LabError::BadValue { .. })
+    ));
+}
+
+#[test]
+fn every_graded_term_is_a_ctcae_v5_term() {
+    let tsv = include_str!("../../../data/ctcae_v5_terms.tsv");
+    let terms: Vec<&str> = tsv
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').nth(2).unwrap())
+        .collect();
+    for test in TESTS {
+        let l = LabValue {
+            test: test.to_string(),
+            value: 1.0,
+            unit: accepted_units(test).split(", ").next().unwrap().into(),
+            lln: Some(1.0),
+            uln: Some(1.0),
+            baseline: Some(1.0),
+            on_anticoagulation: false,
+        };
+        for g in grade(&l).unwrap() {
+            assert!(
+                terms.contains(&g.term),
+                "{} is not in the CTCAE v5.0 table",
+                g.term
+            );
+        }
+    }
+}

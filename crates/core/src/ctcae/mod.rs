@@ -1,0 +1,3 @@
+//! CTCAE v5.0: grading adverse events from laboratory values.
+
+pub mod lab;
