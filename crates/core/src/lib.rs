@@ -8,6 +8,7 @@ pub mod ctcae;
 pub mod dates;
 pub mod derived;
 pub mod i18n;
+pub mod log;
 pub mod register;
 pub mod response;
 pub mod stats;

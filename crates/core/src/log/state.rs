@@ -1,0 +1,233 @@
+//! The fold of the log into the current state: form instances and, per field, a multi-value
+//! register with its whole history. Every structure is keyed and ordered, so the state depends only
+//! on the set of commits applied, never on their order.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::commit::{Commit, CommitId, Op};
+use super::hlc::Hlc;
+
+/// One write of a field, with who, when, where and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldWrite {
+    /// The commit that made it.
+    pub commit: CommitId,
+    /// Its time.
+    pub hlc: Hlc,
+    /// Who.
+    pub user: String,
+    /// Which device.
+    pub device: String,
+    /// Why.
+    pub reason: Option<String>,
+    /// The value written; `None` when the field was cleared.
+    pub value: Option<Value>,
+    /// The writes it replaced.
+    pub supersedes: Vec<CommitId>,
+}
+
+/// A field's register: every write, and which were replaced.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Register {
+    writes: BTreeMap<CommitId, FieldWrite>,
+    superseded: BTreeSet<CommitId>,
+}
+
+impl Register {
+    /// Writes nobody replaced, oldest first by (time, id); the last is the winner.
+    fn heads(&self) -> Vec<&FieldWrite> {
+        let mut heads: Vec<&FieldWrite> = self
+            .writes
+            .values()
+            .filter(|w| !self.superseded.contains(&w.commit))
+            .collect();
+        heads.sort_by(|a, b| (&a.hlc, &a.commit).cmp(&(&b.hlc, &b.commit)));
+        heads
+    }
+}
+
+/// A form instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormState {
+    /// The form's id in the study definition.
+    pub form: String,
+    /// The patient's subject ID.
+    pub patient: String,
+    /// The commit that created it.
+    pub created: CommitId,
+    /// When.
+    pub created_hlc: Hlc,
+    /// Whether it was deleted.
+    pub deleted: bool,
+}
+
+/// Two or more writes of one field that did not see each other.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    /// The form instance.
+    pub instance: String,
+    /// The field.
+    pub field: String,
+    /// The competing writes, oldest first; the last is shown until resolved.
+    pub writes: Vec<FieldWrite>,
+}
+
+/// The folded state of the log.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct State {
+    seen: BTreeSet<CommitId>,
+    created: BTreeMap<String, FormState>,
+    deleted: BTreeSet<String>,
+    fields: BTreeMap<(String, String), Register>,
+}
+
+impl State {
+    /// The state of a set of commits (duplicates are ignored).
+    pub fn from_commits<'a>(commits: impl IntoIterator<Item = &'a Commit>) -> State {
+        let mut state = State::default();
+        for c in commits {
+            state.apply(c);
+        }
+        state
+    }
+
+    /// Applies one commit; returns false when it was already applied.
+    pub fn apply(&mut self, c: &Commit) -> bool {
+        if !self.seen.insert(c.id.clone()) {
+            return false;
+        }
+        let b = &c.body;
+        for op in &b.ops {
+            match op {
+                Op::CreateForm {
+                    instance,
+                    form,
+                    patient,
+                } => {
+                    let candidate = FormState {
+                        form: form.clone(),
+                        patient: patient.clone(),
+                        created: c.id.clone(),
+                        created_hlc: b.hlc.clone(),
+                        deleted: false,
+                    };
+                    // The earliest creation wins, whatever the order of arrival.
+                    let keep_old = self
+                        .created
+                        .get(instance)
+                        .is_some_and(|old| (&old.created_hlc, &old.created) <= (&b.hlc, &c.id));
+                    if !keep_old {
+                        self.created.insert(instance.clone(), candidate);
+                    }
+                }
+                Op::DeleteForm { instance } => {
+                    self.deleted.insert(instance.clone());
+                }
+                Op::SetField {
+                    instance,
+                    field,
+                    value,
+                    supersedes,
+                } => {
+                    self.write(c, instance, field, Some(value.clone()), supersedes);
+                }
+                Op::ClearField {
+                    instance,
+                    field,
+                    supersedes,
+                } => {
+                    self.write(c, instance, field, None, supersedes);
+                }
+            }
+        }
+        true
+    }
+
+    fn write(
+        &mut self,
+        c: &Commit,
+        instance: &str,
+        field: &str,
+        value: Option<Value>,
+        supersedes: &[CommitId],
+    ) {
+        let reg = self
+            .fields
+            .entry((instance.to_owned(), field.to_owned()))
+            .or_default();
+        reg.superseded.extend(supersedes.iter().cloned());
+        reg.writes.insert(
+            c.id.clone(),
+            FieldWrite {
+                commit: c.id.clone(),
+                hlc: c.body.hlc.clone(),
+                user: c.body.user.clone(),
+                device: c.body.device.clone(),
+                reason: c.body.reason.clone(),
+                value,
+                supersedes: supersedes.to_vec(),
+            },
+        );
+    }
+
+    /// Number of distinct commits applied.
+    pub fn commit_count(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// Whether a commit has been applied.
+    pub fn contains(&self, id: &str) -> bool {
+        self.seen.contains(id)
+    }
+
+    /// Form instances (deleted ones included, flagged), by instance id.
+    pub fn forms(&self) -> impl Iterator<Item = (&String, FormState)> + '_ {
+        self.created.iter().map(|(id, f)| {
+            let mut f = f.clone();
+            f.deleted = self.deleted.contains(id);
+            (id, f)
+        })
+    }
+
+    /// The current value of a field (the winner when in conflict); `None` when unset or cleared.
+    pub fn value(&self, instance: &str, field: &str) -> Option<&Value> {
+        let reg = self.fields.get(&(instance.to_owned(), field.to_owned()))?;
+        reg.heads().last().and_then(|w| w.value.as_ref())
+    }
+
+    /// The writes a new write of this field must list in `supersedes` (it has seen them).
+    pub fn heads(&self, instance: &str, field: &str) -> Vec<CommitId> {
+        self.fields
+            .get(&(instance.to_owned(), field.to_owned()))
+            .map(|r| r.heads().into_iter().map(|w| w.commit.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Every value a field had, oldest first.
+    pub fn history(&self, instance: &str, field: &str) -> Vec<&FieldWrite> {
+        let mut writes: Vec<&FieldWrite> = self
+            .fields
+            .get(&(instance.to_owned(), field.to_owned()))
+            .map(|r| r.writes.values().collect())
+            .unwrap_or_default();
+        writes.sort_by(|a, b| (&a.hlc, &a.commit).cmp(&(&b.hlc, &b.commit)));
+        writes
+    }
+
+    /// Every field in conflict.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        self.fields
+            .iter()
+            .filter_map(|((instance, field), reg)| {
+                let heads = reg.heads();
+                (heads.len() > 1).then(|| Conflict {
+                    instance: instance.clone(),
+                    field: field.clone(),
+                    writes: heads.into_iter().cloned().collect(),
+                })
+            })
+            .collect()
+    }
+}
