@@ -12,6 +12,7 @@ pub mod log;
 pub mod register;
 pub mod response;
 pub mod stats;
+pub mod study;
 pub mod subject;
 pub mod survival;
 

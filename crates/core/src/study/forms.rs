@@ -1,0 +1,613 @@
+//! The study's forms (STUDY.md "Forms"), field by field. Ranges: hard (refused) and soft (needs
+//! confirmation), in the units of Chinese practice (bilirubin umol/L, albumin g/L).
+
+use super::model::{choice, date, dec, int, l, multi, text, yes_no, Field, Form, Label, Timing};
+
+fn form(
+    id: &'static str,
+    en: &'static str,
+    zh: &'static str,
+    repeatable: bool,
+    timing: Timing,
+    fields: Vec<Field>,
+) -> Form {
+    Form {
+        id,
+        label: l(en, zh),
+        repeatable,
+        timing,
+        fields,
+    }
+}
+
+/// A lab value with its unit and ranges, and its lower and upper limits of normal.
+fn lab(
+    fields: &mut Vec<Field>,
+    (id, label): (&'static str, Label),
+    unit: &'static str,
+    decimals: u8,
+    hard: (f64, f64),
+    soft: (f64, f64),
+) {
+    fields.push(dec(id, label, unit, decimals, hard, Some(soft)));
+    fields.push(dec(
+        leak(id, "_lln"),
+        l("Lower limit of normal", "正常值下限"),
+        unit,
+        decimals,
+        hard,
+        None,
+    ));
+    fields.push(dec(
+        leak(id, "_uln"),
+        l("Upper limit of normal", "正常值上限"),
+        unit,
+        decimals,
+        hard,
+        None,
+    ));
+}
+
+/// Field ids are `&'static str`; the limits' ids are made once per definition build.
+fn leak(id: &str, suffix: &str) -> &'static str {
+    // The definition is built once per process (see `study()`), so this is bounded.
+    Box::leak(format!("{id}{suffix}").into_boxed_str())
+}
+
+fn labs() -> Vec<Field> {
+    let mut f = vec![date("date", l("Sample date", "采样日期")).req()];
+    lab(
+        &mut f,
+        ("afp", l("AFP", "甲胎蛋白")),
+        "ng/mL",
+        1,
+        (0.0, 2_000_000.0),
+        (0.0, 100_000.0),
+    );
+    lab(
+        &mut f,
+        ("pivka", l("PIVKA-II", "异常凝血酶原")),
+        "mAU/mL",
+        0,
+        (0.0, 500_000.0),
+        (0.0, 75_000.0),
+    );
+    lab(
+        &mut f,
+        ("bili", l("Total bilirubin", "总胆红素")),
+        "umol/L",
+        1,
+        (0.1, 1000.0),
+        (2.0, 200.0),
+    );
+    lab(
+        &mut f,
+        ("alb", l("Albumin", "白蛋白")),
+        "g/L",
+        1,
+        (5.0, 80.0),
+        (20.0, 55.0),
+    );
+    lab(
+        &mut f,
+        ("alt", l("ALT", "谷丙转氨酶")),
+        "U/L",
+        0,
+        (0.0, 20_000.0),
+        (3.0, 1000.0),
+    );
+    lab(
+        &mut f,
+        ("ast", l("AST", "谷草转氨酶")),
+        "U/L",
+        0,
+        (0.0, 20_000.0),
+        (3.0, 1000.0),
+    );
+    lab(
+        &mut f,
+        ("alp", l("ALP", "碱性磷酸酶")),
+        "U/L",
+        0,
+        (0.0, 10_000.0),
+        (20.0, 1500.0),
+    );
+    lab(
+        &mut f,
+        ("ggt", l("GGT", "谷氨酰转肽酶")),
+        "U/L",
+        0,
+        (0.0, 10_000.0),
+        (5.0, 2000.0),
+    );
+    lab(
+        &mut f,
+        ("creat", l("Creatinine", "肌酐")),
+        "umol/L",
+        0,
+        (5.0, 2000.0),
+        (30.0, 300.0),
+    );
+    lab(
+        &mut f,
+        ("inr", l("INR", "国际标准化比值")),
+        "",
+        2,
+        (0.5, 10.0),
+        (0.8, 3.0),
+    );
+    lab(
+        &mut f,
+        ("wbc", l("White blood cells", "白细胞")),
+        "10^9/L",
+        2,
+        (0.0, 200.0),
+        (1.0, 30.0),
+    );
+    lab(
+        &mut f,
+        ("neut", l("Neutrophils", "中性粒细胞")),
+        "10^9/L",
+        2,
+        (0.0, 100.0),
+        (0.5, 25.0),
+    );
+    lab(
+        &mut f,
+        ("lym", l("Lymphocytes", "淋巴细胞")),
+        "10^9/L",
+        2,
+        (0.0, 100.0),
+        (0.2, 10.0),
+    );
+    lab(
+        &mut f,
+        ("plt", l("Platelets", "血小板")),
+        "10^9/L",
+        0,
+        (0.0, 2000.0),
+        (20.0, 800.0),
+    );
+    lab(
+        &mut f,
+        ("hgb", l("Haemoglobin", "血红蛋白")),
+        "g/L",
+        0,
+        (20.0, 250.0),
+        (60.0, 190.0),
+    );
+    lab(
+        &mut f,
+        ("sodium", l("Sodium", "钠")),
+        "mmol/L",
+        1,
+        (90.0, 200.0),
+        (120.0, 155.0),
+    );
+    lab(
+        &mut f,
+        ("potassium", l("Potassium", "钾")),
+        "mmol/L",
+        2,
+        (1.0, 10.0),
+        (2.8, 6.0),
+    );
+    lab(
+        &mut f,
+        ("tsh", l("TSH", "促甲状腺激素")),
+        "mIU/L",
+        2,
+        (0.0, 500.0),
+        (0.05, 20.0),
+    );
+    lab(
+        &mut f,
+        ("ft4", l("Free T4", "游离甲状腺素")),
+        "pmol/L",
+        1,
+        (0.0, 200.0),
+        (5.0, 50.0),
+    );
+    f.push(dec(
+        "hbv_dna",
+        l("HBV DNA", "乙肝病毒 DNA"),
+        "IU/mL",
+        0,
+        (0.0, 1e10),
+        Some((0.0, 1e8)),
+    ));
+    f
+}
+
+/// Every form of the study.
+pub fn forms() -> Vec<Form> {
+    use Timing::{Baseline, FollowUp};
+    vec![
+        form(
+            "eligibility",
+            "Eligibility and enrollment",
+            "入选与入组",
+            false,
+            Baseline,
+            vec![
+                choice(
+                    "diagnosis_basis",
+                    l("uHCC diagnosed by", "诊断依据"),
+                    "diagnosis_basis",
+                )
+                .req(),
+                yes_no(
+                    "unresectable",
+                    l(
+                        "Not suitable for resection, transplant or ablation",
+                        "不适合手术切除、移植或消融",
+                    ),
+                )
+                .req(),
+                yes_no(
+                    "measurable_lesion",
+                    l(
+                        "At least one measurable lesion (mRECIST)",
+                        "至少一个可测量病灶（mRECIST）",
+                    ),
+                )
+                .req(),
+                yes_no(
+                    "child_pugh_ok",
+                    l("Child-Pugh A or B7", "Child-Pugh A 级或 B7"),
+                )
+                .req(),
+                yes_no("ecog_ok", l("ECOG 0-1", "ECOG 0-1 分")).req(),
+                yes_no(
+                    "planned_combination",
+                    l(
+                        "Planned TACE with systemic therapy",
+                        "计划 TACE 联合系统治疗",
+                    ),
+                )
+                .req(),
+                date("consent_date", l("Informed consent date", "知情同意日期")).req(),
+                date("enrollment_date", l("Enrollment date", "入组日期")).req(),
+            ],
+        ),
+        form(
+            "demographics",
+            "Demographics",
+            "人口学资料",
+            false,
+            Baseline,
+            vec![
+                choice("sex", l("Sex", "性别"), "sex").req(),
+                date("birth_date", l("Date of birth", "出生日期")).req(),
+                dec(
+                    "height_cm",
+                    l("Height", "身高"),
+                    "cm",
+                    1,
+                    (100.0, 230.0),
+                    Some((140.0, 200.0)),
+                )
+                .req(),
+                dec(
+                    "weight_kg",
+                    l("Weight", "体重"),
+                    "kg",
+                    1,
+                    (25.0, 250.0),
+                    Some((35.0, 130.0)),
+                )
+                .req(),
+            ],
+        ),
+        form(
+            "history",
+            "Medical history",
+            "既往史",
+            false,
+            Baseline,
+            vec![
+                multi("etiology", l("Etiology", "病因"), "etiology").req(),
+                yes_no("antiviral", l("Antiviral therapy", "抗病毒治疗"))
+                    .when("etiology", &["hbv", "hcv"]),
+                yes_no("cirrhosis", l("Cirrhosis", "肝硬化")).req(),
+                multi(
+                    "prior_treatment",
+                    l("Prior HCC treatment", "既往肝癌治疗"),
+                    "prior_treatment",
+                ),
+                multi("comorbidity", l("Comorbidities", "合并症"), "comorbidity"),
+            ],
+        ),
+        form(
+            "baseline_disease",
+            "Baseline disease",
+            "基线肿瘤情况",
+            false,
+            Baseline,
+            vec![
+                choice(
+                    "tumor_number",
+                    l("Number of intrahepatic tumours", "肝内肿瘤数目"),
+                    "tumor_number",
+                )
+                .req(),
+                int(
+                    "tumor_count",
+                    l("Count (more than 3)", "肿瘤个数（多于 3 个）"),
+                    4.0,
+                    100.0,
+                )
+                .req()
+                .when("tumor_number", &["gt3"]),
+                dec(
+                    "largest_tumor_mm",
+                    l("Largest diameter", "最大直径"),
+                    "mm",
+                    0,
+                    (1.0, 300.0),
+                    Some((5.0, 250.0)),
+                )
+                .req(),
+                choice("distribution", l("Distribution", "分布"), "distribution").req(),
+                choice(
+                    "vascular_invasion",
+                    l("Macrovascular invasion", "大血管侵犯"),
+                    "vascular_invasion",
+                )
+                .req(),
+                choice(
+                    "cheng_type",
+                    l("PVTT Cheng type", "门静脉癌栓程氏分型"),
+                    "cheng_type",
+                )
+                .when("vascular_invasion", &["pvtt"]),
+                choice(
+                    "vp_type",
+                    l("PVTT Vp type", "门静脉癌栓 Vp 分型"),
+                    "vp_type",
+                )
+                .when("vascular_invasion", &["pvtt"]),
+                yes_no("extrahepatic_spread", l("Extrahepatic spread", "肝外转移")).req(),
+                multi(
+                    "extrahepatic_sites",
+                    l("Extrahepatic sites", "肝外转移部位"),
+                    "extrahepatic_site",
+                )
+                .req()
+                .when("extrahepatic_spread", &["yes"]),
+                choice("ascites", l("Ascites", "腹水"), "ascites").req(),
+                choice(
+                    "encephalopathy",
+                    l("Hepatic encephalopathy", "肝性脑病"),
+                    "encephalopathy",
+                )
+                .req(),
+            ],
+        ),
+        form(
+            "labs",
+            "Laboratory tests",
+            "实验室检查",
+            true,
+            Baseline,
+            labs(),
+        ),
+        form(
+            "clinical",
+            "Clinical assessment",
+            "临床评估",
+            true,
+            FollowUp,
+            vec![
+                date("date", l("Visit date", "访视日期")).req(),
+                choice(
+                    "ecog",
+                    l("ECOG performance status", "ECOG 体力状态"),
+                    "ecog",
+                )
+                .req(),
+                dec(
+                    "weight_kg",
+                    l("Weight", "体重"),
+                    "kg",
+                    1,
+                    (25.0, 250.0),
+                    Some((35.0, 130.0)),
+                ),
+                int("sbp", l("Systolic blood pressure", "收缩压"), 50.0, 260.0),
+                int("dbp", l("Diastolic blood pressure", "舒张压"), 30.0, 160.0),
+                choice("ascites", l("Ascites", "腹水"), "ascites").req(),
+                choice(
+                    "encephalopathy",
+                    l("Hepatic encephalopathy", "肝性脑病"),
+                    "encephalopathy",
+                )
+                .req(),
+            ],
+        ),
+        form(
+            "tace",
+            "TACE procedure",
+            "TACE 治疗",
+            true,
+            FollowUp,
+            vec![
+                date("date", l("Procedure date", "治疗日期")).req(),
+                choice("technique", l("Technique", "技术"), "tace_technique").req(),
+                multi(
+                    "chemo_agents",
+                    l("Chemotherapeutic agents", "化疗药物"),
+                    "chemo_agent",
+                ),
+                dec(
+                    "chemo_dose_mg",
+                    l("Total chemotherapy dose", "化疗药物总剂量"),
+                    "mg",
+                    1,
+                    (0.0, 500.0),
+                    Some((0.0, 200.0)),
+                ),
+                dec(
+                    "lipiodol_ml",
+                    l("Lipiodol volume", "碘油用量"),
+                    "mL",
+                    1,
+                    (0.0, 40.0),
+                    Some((0.0, 20.0)),
+                )
+                .when("technique", &["ctace"]),
+                text(
+                    "microsphere",
+                    l("Microsphere type and size", "微球类型和粒径"),
+                )
+                .when("technique", &["deb_tace", "bland_tae"]),
+                choice("selectivity", l("Selectivity", "超选择程度"), "selectivity").req(),
+                text("end_point", l("Embolization end point", "栓塞终点")),
+                text("complications", l("Complications", "并发症")),
+            ],
+        ),
+        form(
+            "systemic",
+            "Systemic therapy",
+            "系统治疗",
+            true,
+            FollowUp,
+            vec![
+                choice("agent", l("Agent", "药物"), "systemic_agent").req(),
+                text("agent_other", l("Other agent", "其他药物"))
+                    .req()
+                    .when("agent", &["other"]),
+                date("start_date", l("Start date", "开始日期")).req(),
+                text("dose", l("Dose and schedule", "剂量和用法")).req(),
+                text(
+                    "modifications",
+                    l(
+                        "Interruptions and reductions, with reasons",
+                        "暂停/减量及原因",
+                    ),
+                ),
+                date("stop_date", l("Stop date", "停药日期")),
+                choice(
+                    "stop_reason",
+                    l("Reason for stopping", "停药原因"),
+                    "stop_reason",
+                ),
+            ],
+        ),
+        form(
+            "tumor_assessment",
+            "Tumour assessment",
+            "肿瘤评估",
+            true,
+            FollowUp,
+            vec![
+                date("date", l("Imaging date", "影像日期")).req(),
+                choice("modality", l("Modality", "检查方式"), "modality").req(),
+                choice(
+                    "investigator_mrecist",
+                    l("Investigator's reading, mRECIST", "研究者评估（mRECIST）"),
+                    "response",
+                ),
+                choice(
+                    "investigator_recist11",
+                    l(
+                        "Investigator's reading, RECIST 1.1",
+                        "研究者评估（RECIST 1.1）",
+                    ),
+                    "response",
+                ),
+            ],
+        ),
+        form(
+            "adverse_event",
+            "Adverse event",
+            "不良事件",
+            true,
+            FollowUp,
+            vec![
+                text("term", l("CTCAE v5.0 term", "CTCAE 5.0 术语")).req(),
+                text("term_other", l("Other, specify", "其他（请注明）")),
+                choice("grade", l("Grade", "分级"), "ae_grade").req(),
+                date("onset_date", l("Onset date", "发生日期")).req(),
+                date("resolution_date", l("Resolution date", "结束日期")),
+                yes_no("serious", l("Serious", "严重不良事件")).req(),
+                choice(
+                    "relation_tace",
+                    l("Relation to TACE", "与 TACE 的关系"),
+                    "relation",
+                )
+                .req(),
+                choice(
+                    "relation_systemic",
+                    l("Relation to systemic therapy", "与系统治疗的关系"),
+                    "relation",
+                )
+                .req(),
+                choice("action", l("Action taken", "采取的措施"), "ae_action").req(),
+                choice("outcome", l("Outcome", "转归"), "ae_outcome").req(),
+            ],
+        ),
+        form(
+            "progression",
+            "Progression",
+            "疾病进展",
+            true,
+            FollowUp,
+            vec![
+                date("date", l("Date of progression", "进展日期")).req(),
+                multi(
+                    "criteria",
+                    l("Criteria", "判定标准"),
+                    "progression_criteria",
+                )
+                .req(),
+                multi("sites", l("Sites", "进展部位"), "progression_site").req(),
+                text("imaging_reference", l("Imaging reference", "影像编号")),
+            ],
+        ),
+        form(
+            "survival",
+            "Survival status",
+            "生存状态",
+            true,
+            FollowUp,
+            vec![
+                date("contact_date", l("Contact date", "随访日期")).req(),
+                choice("status", l("Status", "状态"), "vital_status").req(),
+                date("death_date", l("Date of death", "死亡日期"))
+                    .req()
+                    .when("status", &["dead"]),
+                choice(
+                    "death_cause",
+                    l("Cause of death", "死亡原因"),
+                    "death_cause",
+                )
+                .req()
+                .when("status", &["dead"]),
+                text(
+                    "subsequent_therapy",
+                    l("Subsequent anticancer therapy", "后续抗肿瘤治疗"),
+                ),
+            ],
+        ),
+        form(
+            "end_of_study",
+            "End of study",
+            "研究结束",
+            false,
+            FollowUp,
+            vec![
+                date("date", l("End of study date", "研究结束日期")).req(),
+                choice("reason", l("Reason", "原因"), "eos_reason").req(),
+                date("death_date", l("Date of death", "死亡日期"))
+                    .req()
+                    .when("reason", &["death"]),
+                date(
+                    "last_known_alive",
+                    l("Last date known alive", "最后确认存活日期"),
+                )
+                .req(),
+            ],
+        ),
+    ]
+}

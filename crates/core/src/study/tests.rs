@@ -1,0 +1,234 @@
+//! The study definition is self-consistent, and validation applies each rule.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+use time::macros::date;
+
+use super::model::FieldKind;
+use super::validate::{validate, Context};
+use super::*;
+use crate::register::Severity;
+
+#[test]
+fn every_form_of_study_md_is_defined() {
+    let ids: Vec<&str> = study().forms.iter().map(|f| f.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "eligibility",
+            "demographics",
+            "history",
+            "baseline_disease",
+            "labs",
+            "clinical",
+            "tace",
+            "systemic",
+            "tumor_assessment",
+            "adverse_event",
+            "progression",
+            "survival",
+            "end_of_study",
+        ]
+    );
+}
+
+#[test]
+fn ids_are_unique_and_every_reference_resolves() {
+    let s = study();
+    let mut forms = BTreeSet::new();
+    for form in &s.forms {
+        assert!(forms.insert(form.id), "form {} twice", form.id);
+        let mut fields = BTreeSet::new();
+        for f in &form.fields {
+            assert!(fields.insert(f.id), "{}.{} twice", form.id, f.id);
+            if let FieldKind::Choice { list } | FieldKind::MultiChoice { list } = f.kind {
+                assert!(
+                    s.code_list(list).is_some(),
+                    "{}.{}: no code list {list}",
+                    form.id,
+                    f.id
+                );
+            }
+            if let Some(cond) = f.visible_if {
+                let target = form.field(cond.field).unwrap_or_else(|| {
+                    panic!("{}.{}: condition on unknown {}", form.id, f.id, cond.field)
+                });
+                for code in cond.any_of {
+                    let ok = match target.kind {
+                        FieldKind::YesNo => *code == "yes" || *code == "no",
+                        FieldKind::Choice { list } | FieldKind::MultiChoice { list } => s
+                            .code_list(list)
+                            .unwrap()
+                            .codes
+                            .iter()
+                            .any(|c| c.code == *code),
+                        _ => false,
+                    };
+                    assert!(
+                        ok,
+                        "{}.{}: condition code {code} is not a value of {}",
+                        form.id, f.id, cond.field
+                    );
+                }
+            }
+            assert!(
+                !f.label.en.is_empty() && !f.label.zh.is_empty(),
+                "{}.{} label",
+                form.id,
+                f.id
+            );
+            if let FieldKind::Integer { range } | FieldKind::Decimal { range, .. } = f.kind {
+                assert!(range.hard.0 <= range.hard.1);
+                if let Some(soft) = range.soft {
+                    assert!(
+                        range.hard.0 <= soft.0 && soft.1 <= range.hard.1,
+                        "{}.{} soft inside hard",
+                        form.id,
+                        f.id
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_code_list_has_both_languages_and_unique_codes() {
+    let mut lists = BTreeSet::new();
+    for list in &study().code_lists {
+        assert!(lists.insert(list.id), "list {} twice", list.id);
+        let mut codes = BTreeSet::new();
+        for c in &list.codes {
+            assert!(codes.insert(c.code), "{}: {} twice", list.id, c.code);
+            assert!(
+                !c.label.en.is_empty() && !c.label.zh.is_empty(),
+                "{}: {}",
+                list.id,
+                c.code
+            );
+        }
+    }
+}
+
+fn ctx() -> Context {
+    Context {
+        today: date!(2026 - 11 - 23),
+        birth: Some(date!(1960 - 05 - 01)),
+        enrollment: Some(date!(2023 - 03 - 27)),
+    }
+}
+
+fn values(v: Value) -> BTreeMap<String, Value> {
+    serde_json::from_value(v).unwrap()
+}
+
+fn findings(form: &str, v: Value) -> Vec<(String, Severity)> {
+    let s = study();
+    validate(s, s.form(form).unwrap(), &values(v), &ctx())
+        .into_iter()
+        .map(|f| (f.field, f.severity))
+        .collect()
+}
+
+#[test]
+fn required_fields_are_reported_all_at_once() {
+    let f = findings("demographics", json!({}));
+    let fields: Vec<&str> = f.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(fields, ["sex", "birth_date", "height_cm", "weight_kg"]);
+}
+
+#[test]
+fn hard_range_is_refused_and_soft_range_needs_confirmation() {
+    let base = |h: f64| json!({"sex": "male", "birth_date": "1960-05-01", "height_cm": h, "weight_kg": 60});
+    assert_eq!(findings("demographics", base(170.0)), []);
+    assert_eq!(
+        findings("demographics", base(231.0)),
+        [("height_cm".into(), Severity::Error)]
+    );
+    assert_eq!(
+        findings("demographics", base(205.0)),
+        [("height_cm".into(), Severity::Warning)]
+    );
+    assert_eq!(
+        findings("demographics", base(170.25)),
+        [("height_cm".into(), Severity::Error)],
+        "one decimal"
+    );
+}
+
+#[test]
+fn hidden_fields_are_not_required_and_visible_ones_are() {
+    let alive = json!({"contact_date": "2024-01-10", "status": "alive"});
+    assert_eq!(findings("survival", alive), []);
+    let dead = json!({"contact_date": "2024-01-10", "status": "dead"});
+    let fields: Vec<String> = findings("survival", dead)
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(fields, ["death_date", "death_cause"]);
+}
+
+#[test]
+fn date_rules_future_birth_enrollment_and_order() {
+    let e = |consent: &str, enrolled: &str| {
+        findings(
+            "eligibility",
+            json!({
+        "diagnosis_basis": "clinical", "unresectable": true, "measurable_lesion": true, "child_pugh_ok": true,
+        "ecog_ok": true, "planned_combination": true, "consent_date": consent, "enrollment_date": enrolled}),
+        )
+    };
+    assert_eq!(e("2023-03-20", "2023-03-27"), []);
+    assert_eq!(
+        e("2023-03-27", "2023-03-27"),
+        [],
+        "consent on the day of enrollment"
+    );
+    assert_eq!(
+        e("2023-03-28", "2023-03-27"),
+        [("enrollment_date".into(), Severity::Error)]
+    );
+    assert_eq!(
+        e("1950-01-01", "2023-03-27"),
+        [("consent_date".into(), Severity::Error)],
+        "before birth"
+    );
+    assert_eq!(
+        e("2023-03-20", "2027-01-01"),
+        [("enrollment_date".into(), Severity::Error)],
+        "future"
+    );
+    let visit = |d: &str| {
+        findings(
+            "clinical",
+            json!({"date": d, "ecog": "0", "ascites": "none", "encephalopathy": "none"}),
+        )
+    };
+    assert_eq!(visit("2023-03-27"), []);
+    assert_eq!(
+        visit("2023-03-26"),
+        [("date".into(), Severity::Error)],
+        "before enrollment"
+    );
+}
+
+#[test]
+fn codes_types_and_unknown_fields() {
+    let f = findings(
+        "demographics",
+        json!({"sex": "x", "birth_date": 19600501, "height_cm": "tall", "weight_kg": 60, "shoe": 42}),
+    );
+    let fields: Vec<&str> = f.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(fields, ["shoe", "sex", "birth_date", "height_cm"]);
+    assert!(f.iter().all(|(_, s)| *s == Severity::Error));
+}
+
+#[test]
+fn stop_before_start_is_refused() {
+    let f = findings(
+        "systemic",
+        json!({"agent": "lenvatinib", "start_date": "2023-04-01", "dose": "8 mg qd", "stop_date": "2023-03-30"}),
+    );
+    assert_eq!(f, [("stop_date".into(), Severity::Error)]);
+}

@@ -1,0 +1,267 @@
+//! Validation of one form's values against the study definition: every finding at once, each
+//! with its field, severity and message in both languages. Types, required fields (when visible),
+//! hard ranges (refused) and soft ranges (need confirmation), code lists, date rules and the
+//! date orders within a form.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use time::Date;
+
+use super::model::{Field, FieldKind, Form, Study, Timing};
+use crate::dates;
+use crate::i18n::Text;
+use crate::register::{date_message, Finding, Severity};
+
+/// What validation needs to know beyond the form: today and the patient's key dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// Today's date on the device.
+    pub today: Date,
+    /// Date of birth, when known.
+    pub birth: Option<Date>,
+    /// Enrollment date, when known.
+    pub enrollment: Option<Date>,
+}
+
+fn finding(field: &str, severity: Severity, en: String, zh: String) -> Finding {
+    Finding {
+        field: field.to_owned(),
+        severity,
+        message: Text::new(en, zh),
+    }
+}
+
+fn error(field: &str, en: impl Into<String>, zh: impl Into<String>) -> Finding {
+    finding(field, Severity::Error, en.into(), zh.into())
+}
+
+/// Whether `field` is shown given the form's values.
+pub fn is_visible(field: &Field, values: &BTreeMap<String, Value>) -> bool {
+    let Some(cond) = field.visible_if else {
+        return true;
+    };
+    let matches = |v: &Value| match v {
+        Value::String(s) => cond.any_of.contains(&s.as_str()),
+        Value::Bool(b) => cond.any_of.contains(&if *b { "yes" } else { "no" }),
+        Value::Array(items) => items
+            .iter()
+            .any(|i| i.as_str().is_some_and(|s| cond.any_of.contains(&s))),
+        _ => false,
+    };
+    values.get(cond.field).is_some_and(matches)
+}
+
+fn check_number(f: &Field, n: f64, range: super::model::Range, unit: &str, out: &mut Vec<Finding>) {
+    let (lo, hi) = range.hard;
+    if n < lo || n > hi {
+        out.push(error(
+            f.id,
+            format!("{} must lie between {lo} and {hi} {unit}.", f.label.en),
+            format!("{}须在 {lo} 至 {hi} {unit} 之间。", f.label.zh),
+        ));
+    } else if let Some((slo, shi)) = range.soft {
+        if n < slo || n > shi {
+            out.push(finding(
+                f.id,
+                Severity::Warning,
+                format!(
+                    "{} = {n} {unit} is unusual (expected {slo} - {shi}); confirm it.",
+                    f.label.en
+                ),
+                format!(
+                    "{} = {n} {unit} 超出常见范围（{slo} - {shi}），请确认。",
+                    f.label.zh
+                ),
+            ));
+        }
+    }
+}
+
+fn check_date(
+    f: &Field,
+    text: &str,
+    form: &Form,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+) -> Option<Date> {
+    let date = match dates::parse_date(text) {
+        Ok(d) => d,
+        Err(e) => {
+            out.push(Finding {
+                field: f.id.into(),
+                severity: Severity::Error,
+                message: date_message(e),
+            });
+            return None;
+        }
+    };
+    let mut checks = vec![dates::not_in_future(date, ctx.today)];
+    if f.id != "birth_date" {
+        if let Some(b) = ctx.birth {
+            checks.push(dates::not_before_birth(date, b));
+        }
+    }
+    if form.timing == Timing::FollowUp {
+        if let Some(e) = ctx.enrollment {
+            checks.push(dates::not_before_enrollment(date, e));
+        }
+    }
+    if let Some(Err(e)) = checks.into_iter().find(Result::is_err) {
+        out.push(Finding {
+            field: f.id.into(),
+            severity: Severity::Error,
+            message: date_message(e),
+        });
+        return None;
+    }
+    Some(date)
+}
+
+/// Date orders within a form: (earlier field, later field).
+const ORDERS: &[(&str, &str, &str)] = &[
+    ("eligibility", "consent_date", "enrollment_date"),
+    ("systemic", "start_date", "stop_date"),
+    ("adverse_event", "onset_date", "resolution_date"),
+    ("survival", "death_date", "contact_date"),
+    ("end_of_study", "death_date", "date"),
+    ("end_of_study", "last_known_alive", "date"),
+];
+
+/// Every finding for `values` of `form`.
+pub fn validate(
+    study: &Study,
+    form: &Form,
+    values: &BTreeMap<String, Value>,
+    ctx: &Context,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut dates_seen: BTreeMap<&str, Date> = BTreeMap::new();
+    for id in values.keys() {
+        if form.field(id).is_none() {
+            out.push(error(
+                id,
+                format!("Unknown field {id}."),
+                format!("未知字段 {id}。"),
+            ));
+        }
+    }
+    for f in &form.fields {
+        if !is_visible(f, values) {
+            continue;
+        }
+        let Some(v) = values.get(f.id).filter(|v| !v.is_null()) else {
+            if f.required {
+                out.push(error(
+                    f.id,
+                    format!("{} is required.", f.label.en),
+                    format!("{}为必填项。", f.label.zh),
+                ));
+            }
+            continue;
+        };
+        let wrong_type = || {
+            error(
+                f.id,
+                format!("{}: wrong kind of value.", f.label.en),
+                format!("{}：数值类型不正确。", f.label.zh),
+            )
+        };
+        match f.kind {
+            FieldKind::Integer { range } => match v.as_f64().filter(|n| n.fract() == 0.0) {
+                Some(n) => check_number(f, n, range, "", &mut out),
+                None => out.push(wrong_type()),
+            },
+            FieldKind::Decimal {
+                unit,
+                decimals,
+                range,
+            } => match v.as_f64() {
+                Some(n) => {
+                    let scale = 10f64.powi(i32::from(decimals));
+                    if ((n * scale).round() - n * scale).abs() > 1e-6 {
+                        out.push(error(
+                            f.id,
+                            format!("{}: at most {decimals} decimals.", f.label.en),
+                            format!("{}：最多 {decimals} 位小数。", f.label.zh),
+                        ));
+                    }
+                    check_number(f, n, range, unit, &mut out);
+                }
+                None => out.push(wrong_type()),
+            },
+            FieldKind::Date => match v.as_str() {
+                Some(s) => {
+                    if let Some(d) = check_date(f, s, form, ctx, &mut out) {
+                        dates_seen.insert(f.id, d);
+                    }
+                }
+                None => out.push(wrong_type()),
+            },
+            FieldKind::Choice { list } => {
+                let known = study
+                    .code_list(list)
+                    .is_some_and(|l| l.codes.iter().any(|c| Some(c.code) == v.as_str()));
+                if !known {
+                    out.push(error(
+                        f.id,
+                        format!("{}: choose from the list.", f.label.en),
+                        format!("{}：请从列表中选择。", f.label.zh),
+                    ));
+                }
+            }
+            FieldKind::MultiChoice { list } => {
+                let codes = study
+                    .code_list(list)
+                    .map(|l| l.codes.clone())
+                    .unwrap_or_default();
+                let ok = v.as_array().is_some_and(|items| {
+                    items
+                        .iter()
+                        .all(|i| codes.iter().any(|c| Some(c.code) == i.as_str()))
+                });
+                if !ok {
+                    out.push(error(
+                        f.id,
+                        format!("{}: choose from the list.", f.label.en),
+                        format!("{}：请从列表中选择。", f.label.zh),
+                    ));
+                }
+            }
+            FieldKind::Text => {
+                if !v.is_string() {
+                    out.push(wrong_type());
+                }
+            }
+            FieldKind::YesNo => {
+                if !v.is_boolean() {
+                    out.push(wrong_type());
+                }
+            }
+        }
+    }
+    for &(form_id, earlier, later) in ORDERS {
+        if form_id != form.id {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (dates_seen.get(earlier), dates_seen.get(later)) {
+            if dates::in_order(*a, *b).is_err() {
+                let name = |id: &str| {
+                    form.field(id)
+                        .map(|f| f.label)
+                        .unwrap_or(super::model::l("", ""))
+                };
+                let (ea, eb) = (name(earlier), name(later));
+                out.push(Finding {
+                    field: later.to_owned(),
+                    severity: Severity::Error,
+                    message: Text::new(
+                        format!("{} may not precede {}.", eb.en, ea.en.to_lowercase()),
+                        format!("{}不能早于{}。", eb.zh, ea.zh),
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
