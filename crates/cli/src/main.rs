@@ -34,6 +34,18 @@ enum Command {
         #[arg(long)]
         input: PathBuf,
     },
+    /// Write the demo study (its commits, as the app imports them), deterministically.
+    Demo {
+        /// Number of patients.
+        #[arg(long, default_value_t = 120)]
+        patients: usize,
+        /// Seed: the same seed gives the same file.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output file.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Tumour response of one patient's series by RECIST 1.1 or mRECIST; prints JSON.
     Response {
         /// `recist11` or `mrecist`.
@@ -66,6 +78,11 @@ fn main() -> ExitCode {
         Command::Derive { input } => commands::derive::run(&input),
         Command::Survival(args) => commands::survival::run(&args),
         Command::CtcaeLab { input } => commands::ctcae_lab::run(&input),
+        Command::Demo {
+            patients,
+            seed,
+            out,
+        } => commands::demo::run(patients, seed, &out),
         Command::Response {
             criteria,
             input,

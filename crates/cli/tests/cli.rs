@@ -432,3 +432,44 @@ fn ctcae_lab_errors_name_the_element() {
     );
     assert_bad_input(&run(r#"{"test": "ALT"}"#), "invalid input");
 }
+
+#[test]
+fn demo_is_deterministic_and_complete() {
+    let dir = std::env::temp_dir().join(format!("ecrf-demo-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (a, b, c) = (dir.join("a.json"), dir.join("b.json"), dir.join("c.json"));
+    for (path, seed) in [(&a, "5"), (&b, "5"), (&c, "6")] {
+        let out = ecrf(&[
+            "demo",
+            "--patients",
+            "30",
+            "--seed",
+            seed,
+            "--out",
+            path.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let read = |p: &PathBuf| std::fs::read(p).unwrap();
+    assert_eq!(read(&a), read(&b));
+    assert_ne!(read(&a), read(&c));
+    let json: Value = serde_json::from_slice(&read(&a)).unwrap();
+    assert_eq!(json["format"], "ecrf-commits");
+    assert_eq!(json["demo"], true);
+    assert_eq!(json["patients"], 30);
+    let commits = json["commits"].as_array().unwrap();
+    let patients: std::collections::BTreeSet<&str> = commits
+        .iter()
+        .filter_map(|c| c["ops"][0]["patient"].as_str())
+        .collect();
+    assert_eq!(patients.len(), 30);
+    assert_bad_input(
+        &ecrf(&["demo", "--patients", "0", "--out", a.to_str().unwrap()]),
+        "--patients",
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -6,6 +6,7 @@
 
 pub mod ctcae;
 pub mod dates;
+pub mod demo;
 pub mod derived;
 pub mod i18n;
 pub mod log;

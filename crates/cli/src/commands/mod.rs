@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod ctcae_lab;
+pub mod demo;
 pub mod derive;
 pub mod response;
 pub mod subject_id;
