@@ -46,6 +46,16 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// PFS (mRECIST and RECIST 1.1), OS and TTP per patient, with baseline factors, as CSV,
+    /// from an export of commits (such as `ecrf demo`'s file).
+    Endpoints {
+        /// The JSON export with a `commits` array.
+        #[arg(long)]
+        commits: PathBuf,
+        /// Administrative cut-off, days after enrollment.
+        #[arg(long, default_value_t = 730)]
+        cutoff_days: i64,
+    },
     /// Tumour response of one patient's series by RECIST 1.1 or mRECIST; prints JSON.
     Response {
         /// `recist11` or `mrecist`.
@@ -83,6 +93,10 @@ fn main() -> ExitCode {
             seed,
             out,
         } => commands::demo::run(patients, seed, &out),
+        Command::Endpoints {
+            commits,
+            cutoff_days,
+        } => commands::endpoints::run(&commits, cutoff_days),
         Command::Response {
             criteria,
             input,
@@ -92,6 +106,14 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`| head`) is not an error.
+        Err(err)
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             let bad_input = err.downcast_ref::<BadInput>().is_some();
             eprintln!("ecrf: {}", one_line(&format!("{err:#}")));

@@ -8,6 +8,7 @@ pub mod ctcae;
 pub mod dates;
 pub mod demo;
 pub mod derived;
+pub mod endpoints;
 pub mod i18n;
 pub mod log;
 pub mod register;

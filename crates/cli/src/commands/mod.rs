@@ -3,6 +3,7 @@
 pub mod ctcae_lab;
 pub mod demo;
 pub mod derive;
+pub mod endpoints;
 pub mod response;
 pub mod subject_id;
 pub mod survival;

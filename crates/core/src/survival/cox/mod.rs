@@ -244,7 +244,10 @@ pub fn fit(
         let done = (1.0 - cur.loglik / next.loglik).abs() <= opts.eps;
         beta = trial;
         cur = next;
-        chol = cholesky(&cur.info, p).map_err(collinear)?;
+        // Information that vanishes while iterating (it did not at zero) means coefficients
+        // running off to infinity, not collinear terms.
+        chol =
+            cholesky(&cur.info, p).map_err(|j| CoxError::MonotoneLikelihood(names[j].clone()))?;
         step = solve(&chol, p, &cur.score);
         if done {
             converged = true;

@@ -1,0 +1,88 @@
+//! `ecrf endpoints --commits FILE.json [--cutoff-days 730]`: PFS (mRECIST, RECIST 1.1), OS and
+//! TTP per patient with the baseline factors, as CSV for `ecrf survival` or any statistics package.
+
+use std::io::Write;
+use std::path::Path;
+
+use ecrf_core::endpoints::derive;
+use ecrf_core::log::{chain, Commit, State};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::input::{bad_input, read_json};
+
+/// The part of an export this command reads.
+#[derive(Debug, Deserialize)]
+struct Export {
+    commits: Vec<Commit>,
+}
+
+const FACTORS: [&str; 9] = [
+    "age",
+    "bclc",
+    "cnlc",
+    "child_pugh",
+    "albi_grade",
+    "afp_ge_400",
+    "mvi",
+    "ehs",
+    "up_to_seven_within",
+];
+
+/// Verifies the log, folds it, derives and prints the endpoints.
+pub fn run(path: &Path, cutoff_days: i64) -> anyhow::Result<()> {
+    if cutoff_days <= 0 {
+        bad_input!("--cutoff-days must be positive, not {cutoff_days}");
+    }
+    let export: Export = read_json(path)?;
+    if let Err(err) = chain::verify(&export.commits) {
+        bad_input!("{}: the log is not intact: {err}", path.display());
+    }
+    let state = State::from_commits(&export.commits);
+    let rows = derive(&state, cutoff_days);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut header = vec![
+        "subject",
+        "group",
+        "enrollment_date",
+        "pfs_mrecist_days",
+        "pfs_mrecist_event",
+        "pfs_mrecist_reason",
+        "pfs_recist11_days",
+        "pfs_recist11_event",
+        "os_days",
+        "os_event",
+        "os_reason",
+        "ttp_mrecist_days",
+        "ttp_mrecist_event",
+    ];
+    header.extend(FACTORS);
+    writeln!(out, "{}", header.join(","))?;
+    for p in rows {
+        let mut cells = vec![
+            p.subject.clone(),
+            p.group.to_owned(),
+            ecrf_core::dates::format_date(p.enrollment),
+            p.pfs_mrecist.days.to_string(),
+            u8::from(p.pfs_mrecist.event).to_string(),
+            p.pfs_mrecist.reason.to_owned(),
+            p.pfs_recist11.days.to_string(),
+            u8::from(p.pfs_recist11.event).to_string(),
+            p.os.days.to_string(),
+            u8::from(p.os.event).to_string(),
+            p.os.reason.to_owned(),
+            p.ttp_mrecist.days.to_string(),
+            u8::from(p.ttp_mrecist.event).to_string(),
+        ];
+        for f in FACTORS {
+            cells.push(match p.baseline.get(f).cloned().flatten() {
+                Some(Value::String(s)) => s,
+                Some(v) => v.to_string(),
+                None => String::new(),
+            });
+        }
+        writeln!(out, "{}", cells.join(","))?;
+    }
+    out.flush()?;
+    Ok(())
+}

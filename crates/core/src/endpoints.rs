@@ -1,0 +1,342 @@
+//! Endpoints derived from the folded log, exactly as the seed defines them (STUDY.md
+//! "Endpoints"), with the dates and the rule behind each:
+//!
+//! - **PFS**: enrollment to progression or death from any cause, whichever first; otherwise
+//!   censored at the last date known alive. Derived twice: progression by mRECIST (primary) and
+//!   by RECIST 1.1 (sensitivity); a progression recorded as clinical counts for both.
+//! - **OS**: enrollment to death from any cause; otherwise censored at the last date known alive.
+//! - **TTP**: enrollment to progression; death without progression is censored.
+//! - An administrative cut-off (default 24 months = 730 days after enrollment) applies to all:
+//!   an event after it is censored at it.
+//!
+//! Also: the treatment group from the classes of systemic agents started between enrollment and
+//! the first progression, and the baseline factors the analyses adjust for.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+use time::Date;
+
+use crate::dates::{days_between, parse_date};
+use crate::derived::{Ascites, DeriveInput, Encephalopathy};
+use crate::log::State;
+
+/// One time-to-event endpoint of one patient.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Endpoint {
+    /// Days from enrollment.
+    pub days: i64,
+    /// True for an event, false when censored.
+    pub event: bool,
+    /// The date the time runs to.
+    #[serde(with = "crate::dates::iso")]
+    pub date: Date,
+    /// Why: `progression`, `death`, `last_known_alive`, `cutoff`.
+    pub reason: &'static str,
+}
+
+/// Everything derived for one patient.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PatientEndpoints {
+    /// Subject ID.
+    pub subject: String,
+    /// Treatment group code.
+    pub group: &'static str,
+    /// Enrollment date.
+    #[serde(with = "crate::dates::iso")]
+    pub enrollment: Date,
+    /// PFS, progression by mRECIST.
+    pub pfs_mrecist: Endpoint,
+    /// PFS, progression by RECIST 1.1.
+    pub pfs_recist11: Endpoint,
+    /// Overall survival.
+    pub os: Endpoint,
+    /// Time to progression (mRECIST).
+    pub ttp_mrecist: Endpoint,
+    /// Baseline factors, by name (`age`, `bclc`, `afp_ge_400`, ...); `None` when not derivable.
+    pub baseline: BTreeMap<&'static str, Option<Value>>,
+}
+
+/// The classes of systemic agents, as STUDY.md groups them.
+fn agent_class(agent: &str) -> &'static str {
+    match agent {
+        "lenvatinib" | "sorafenib" | "donafenib" | "apatinib" | "regorafenib" | "cabozantinib" => {
+            "tki"
+        }
+        "bevacizumab" => "vegf",
+        "camrelizumab" | "sintilimab" | "tislelizumab" | "toripalimab" | "atezolizumab"
+        | "durvalumab" | "pembrolizumab" | "nivolumab" | "serplulimab" | "penpulimab" => "pd1",
+        _ => "other",
+    }
+}
+
+/// The treatment group from the agent classes: `tace_tki`, `tace_pd1`, `tace_tki_pd1`,
+/// `tace_vegf_pd1`, `tace_other`.
+pub fn treatment_group(classes: &[&str]) -> &'static str {
+    let has = |c: &str| classes.contains(&c);
+    match (has("tki"), has("pd1"), has("vegf")) {
+        (true, true, _) => "tace_tki_pd1",
+        (_, true, true) => "tace_vegf_pd1",
+        (true, false, false) => "tace_tki",
+        (false, true, false) => "tace_pd1",
+        _ => "tace_other",
+    }
+}
+
+/// A patient's forms: form id -> [(instance's values)], values by field.
+type Forms = BTreeMap<String, Vec<BTreeMap<String, Value>>>;
+
+fn patient_forms(state: &State) -> BTreeMap<String, Forms> {
+    let mut out: BTreeMap<String, Forms> = BTreeMap::new();
+    let fields_of = |form: &str| {
+        crate::study::study()
+            .form(form)
+            .map(|f| f.fields.iter().map(|f| f.id).collect::<Vec<_>>())
+    };
+    for (instance, f) in state.forms() {
+        if f.deleted {
+            continue;
+        }
+        let Some(fields) = fields_of(&f.form) else {
+            continue;
+        };
+        let values: BTreeMap<String, Value> = fields
+            .into_iter()
+            .filter_map(|id| {
+                state
+                    .value(instance, id)
+                    .map(|v| (id.to_owned(), v.clone()))
+            })
+            .collect();
+        out.entry(f.patient.clone())
+            .or_default()
+            .entry(f.form.clone())
+            .or_default()
+            .push(values);
+    }
+    out
+}
+
+fn date_of(v: &BTreeMap<String, Value>, field: &str) -> Option<Date> {
+    v.get(field)
+        .and_then(Value::as_str)
+        .and_then(|s| parse_date(s).ok())
+}
+
+fn num(v: &BTreeMap<String, Value>, field: &str) -> Option<f64> {
+    v.get(field).and_then(Value::as_f64)
+}
+
+fn endpoint(
+    enrolled: Date,
+    event: Option<(Date, &'static str)>,
+    last_alive: Date,
+    cutoff: Date,
+) -> Endpoint {
+    let (date, event, reason) = match event {
+        Some((d, why)) if d <= cutoff => (d, true, why),
+        Some(_) => (cutoff, false, "cutoff"),
+        None if last_alive > cutoff => (cutoff, false, "cutoff"),
+        None => (last_alive, false, "last_known_alive"),
+    };
+    Endpoint {
+        days: days_between(enrolled, date),
+        event,
+        date,
+        reason,
+    }
+}
+
+/// Derives every patient's endpoints; patients without an enrollment date are skipped.
+pub fn derive(state: &State, cutoff_days: i64) -> Vec<PatientEndpoints> {
+    let mut out = Vec::new();
+    for (subject, forms) in patient_forms(state) {
+        let all = |form: &str| forms.get(form).map(Vec::as_slice).unwrap_or(&[]);
+        let Some(enrolled) = all("eligibility")
+            .iter()
+            .find_map(|v| date_of(v, "enrollment_date"))
+        else {
+            continue;
+        };
+        let cutoff = enrolled + time::Duration::days(cutoff_days);
+        let progressions: Vec<(Date, Vec<String>)> = all("progression")
+            .iter()
+            .filter_map(|v| {
+                let criteria = v.get("criteria").and_then(Value::as_array).map(|a| {
+                    a.iter()
+                        .filter_map(|c| c.as_str().map(String::from))
+                        .collect()
+                });
+                date_of(v, "date").map(|d| (d, criteria.unwrap_or_default()))
+            })
+            .collect();
+        let first_progression = |criterion: &str| {
+            progressions
+                .iter()
+                .filter(|(_, c)| c.iter().any(|x| x == criterion || x == "clinical"))
+                .map(|(d, _)| *d)
+                .min()
+        };
+        let death = all("survival")
+            .iter()
+            .filter(|v| v.get("status").and_then(Value::as_str) == Some("dead"))
+            .filter_map(|v| date_of(v, "death_date"))
+            .chain(
+                all("end_of_study")
+                    .iter()
+                    .filter_map(|v| date_of(v, "death_date")),
+            )
+            .min();
+        // Last date known alive: every dated contact, never after a death.
+        let mut alive = vec![enrolled];
+        // Any dated record of the patient proves them alive that day.
+        for (form, field) in [
+            ("clinical", "date"),
+            ("labs", "date"),
+            ("tumor_assessment", "date"),
+            ("tace", "date"),
+            ("progression", "date"),
+            ("adverse_event", "onset_date"),
+            ("systemic", "start_date"),
+            ("end_of_study", "last_known_alive"),
+        ] {
+            alive.extend(all(form).iter().filter_map(|v| date_of(v, field)));
+        }
+        alive.extend(
+            all("survival")
+                .iter()
+                .filter(|v| v.get("status").and_then(Value::as_str) == Some("alive"))
+                .filter_map(|v| date_of(v, "contact_date")),
+        );
+        let last_alive = alive
+            .into_iter()
+            .filter(|d| death.is_none_or(|dd| *d <= dd))
+            .max()
+            .unwrap_or(enrolled);
+        let pfs = |criterion: &str| {
+            let prog = first_progression(criterion).map(|d| (d, "progression"));
+            let dead = death.map(|d| (d, "death"));
+            let event = match (prog, dead) {
+                (Some(p), Some(d)) => Some(if d.0 < p.0 { d } else { p }),
+                (p, d) => p.or(d),
+            };
+            endpoint(enrolled, event, last_alive, cutoff)
+        };
+        let pfs_mrecist = pfs("mrecist");
+        let pfs_recist11 = pfs("recist11");
+        let os = endpoint(enrolled, death.map(|d| (d, "death")), last_alive, cutoff);
+        // TTP: a death without progression censors at the death date.
+        let ttp_mrecist = endpoint(
+            enrolled,
+            first_progression("mrecist").map(|d| (d, "progression")),
+            death.unwrap_or(last_alive),
+            cutoff,
+        );
+        let until = first_progression("mrecist").unwrap_or(Date::MAX);
+        let classes: Vec<&str> = all("systemic")
+            .iter()
+            .filter(|v| date_of(v, "start_date").is_some_and(|d| d >= enrolled && d <= until))
+            .filter_map(|v| v.get("agent").and_then(Value::as_str).map(agent_class))
+            .collect();
+        out.push(PatientEndpoints {
+            group: treatment_group(&classes),
+            baseline: baseline_factors(&forms, enrolled),
+            subject,
+            enrollment: enrolled,
+            pfs_mrecist,
+            pfs_recist11,
+            os,
+            ttp_mrecist,
+        });
+    }
+    out
+}
+
+/// Baseline factors for the Cox models: age, BCLC, CNLC, Child-Pugh class, ALBI grade,
+/// AFP >= 400 ng/mL, macrovascular invasion, extrahepatic spread, up-to-seven.
+fn baseline_factors(forms: &Forms, enrolled: Date) -> BTreeMap<&'static str, Option<Value>> {
+    let all = |form: &str| forms.get(form).map(Vec::as_slice).unwrap_or(&[]);
+    let first = |form: &str| all(form).first();
+    // The baseline labs: the last sample on or before enrollment.
+    let labs = all("labs")
+        .iter()
+        .filter(|v| date_of(v, "date").is_some_and(|d| d <= enrolled))
+        .max_by_key(|v| date_of(v, "date"));
+    let disease = first("baseline_disease");
+    let clinical = all("clinical").iter().min_by_key(|v| date_of(v, "date"));
+    let birth = first("demographics").and_then(|v| date_of(v, "birth_date"));
+    let text = |v: Option<&BTreeMap<String, Value>>, f: &str| {
+        v.and_then(|v| v.get(f))
+            .and_then(Value::as_str)
+            .map(String::from)
+    };
+    let count = disease.and_then(|d| match d.get("tumor_number").and_then(Value::as_str) {
+        Some("gt3") => num(d, "tumor_count").map(|c| c as u32),
+        Some(n) => n.parse().ok(),
+        None => None,
+    });
+    let input = DeriveInput {
+        bilirubin_umol_l: labs.and_then(|l| num(l, "bili")),
+        albumin_g_l: labs.and_then(|l| num(l, "alb")),
+        inr: labs.and_then(|l| num(l, "inr")),
+        ascites: text(disease, "ascites")
+            .and_then(|a| serde_json::from_value::<Ascites>(Value::String(a)).ok()),
+        encephalopathy: text(disease, "encephalopathy")
+            .and_then(|a| serde_json::from_value::<Encephalopathy>(Value::String(a)).ok()),
+        // Eligibility requires ECOG 0-1; the first visit's ECOG is used, else 0.
+        ecog: Some(
+            text(clinical, "ecog")
+                .and_then(|e| e.parse().ok())
+                .unwrap_or(0),
+        ),
+        tumor_count: count,
+        largest_tumor_mm: disease.and_then(|d| num(d, "largest_tumor_mm")),
+        macrovascular_invasion: text(disease, "vascular_invasion").map(|v| v != "none"),
+        extrahepatic_spread: disease
+            .and_then(|d| d.get("extrahepatic_spread"))
+            .and_then(Value::as_bool),
+        ..DeriveInput::default()
+    };
+    let d = input.derive();
+    let mut out = BTreeMap::new();
+    out.insert(
+        "age",
+        birth.map(|b| Value::from(crate::derived::age_years(b, enrolled))),
+    );
+    out.insert("bclc", d.bclc.map(|s| Value::from(s.stage)));
+    out.insert("cnlc", d.cnlc.map(|s| Value::from(s.stage)));
+    out.insert(
+        "child_pugh",
+        d.child_pugh
+            .map(|c| serde_json::to_value(c.class).unwrap_or(Value::Null)),
+    );
+    out.insert(
+        "albi_grade",
+        d.albi
+            .map(|a| serde_json::to_value(a.grade).unwrap_or(Value::Null)),
+    );
+    out.insert(
+        "afp_ge_400",
+        labs.and_then(|l| num(l, "afp"))
+            .map(|a| Value::from(u8::from(a >= 400.0))),
+    );
+    out.insert(
+        "mvi",
+        input
+            .macrovascular_invasion
+            .map(|m| Value::from(u8::from(m))),
+    );
+    out.insert(
+        "ehs",
+        input.extrahepatic_spread.map(|m| Value::from(u8::from(m))),
+    );
+    out.insert(
+        "up_to_seven_within",
+        d.up_to_seven.map(|u| Value::from(u8::from(u.within))),
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests;

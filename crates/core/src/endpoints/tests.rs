@@ -1,0 +1,197 @@
+//! Endpoint derivation, rule by rule, on small hand-made logs and on the demo study.
+
+use serde_json::json;
+
+use super::*;
+use crate::log::{DeviceLog, Op};
+
+/// A log builder: one commit per form.
+struct Log {
+    dev: DeviceLog,
+    commits: Vec<crate::log::Commit>,
+    n: u64,
+}
+
+impl Log {
+    fn new() -> Log {
+        Log {
+            dev: DeviceLog::new("t"),
+            commits: Vec::new(),
+            n: 0,
+        }
+    }
+
+    fn form(&mut self, patient: &str, form: &str, fields: serde_json::Value) {
+        self.n += 1;
+        let instance = format!("i{}", self.n);
+        let mut ops = vec![Op::CreateForm {
+            instance: instance.clone(),
+            form: form.into(),
+            patient: patient.into(),
+        }];
+        for (k, v) in fields.as_object().unwrap() {
+            ops.push(Op::SetField {
+                instance: instance.clone(),
+                field: k.clone(),
+                value: v.clone(),
+                supersedes: vec![],
+            });
+        }
+        let c = self.dev.commit(self.n, "u", None, ops);
+        self.commits.push(c);
+    }
+
+    fn derive(&self) -> Vec<PatientEndpoints> {
+        derive(&State::from_commits(&self.commits), 730)
+    }
+}
+
+fn enrol(log: &mut Log, p: &str) {
+    log.form(
+        p,
+        "eligibility",
+        json!({"enrollment_date": "2023-03-27", "consent_date": "2023-03-20"}),
+    );
+}
+
+#[test]
+fn progression_then_death_pfs_stops_at_progression_os_at_death() {
+    let mut log = Log::new();
+    enrol(&mut log, "P1");
+    log.form(
+        "P1",
+        "progression",
+        json!({"date": "2023-07-05", "criteria": ["mrecist"]}),
+    );
+    log.form(
+        "P1",
+        "survival",
+        json!({"contact_date": "2024-01-21", "status": "dead", "death_date": "2024-01-21"}),
+    );
+    let e = &log.derive()[0];
+    assert_eq!(
+        (
+            e.pfs_mrecist.days,
+            e.pfs_mrecist.event,
+            e.pfs_mrecist.reason
+        ),
+        (100, true, "progression")
+    );
+    // RECIST 1.1 did not record this progression: its PFS runs to the death.
+    assert_eq!(
+        (
+            e.pfs_recist11.days,
+            e.pfs_recist11.event,
+            e.pfs_recist11.reason
+        ),
+        (300, true, "death")
+    );
+    assert_eq!((e.os.days, e.os.event), (300, true));
+    assert_eq!((e.ttp_mrecist.days, e.ttp_mrecist.event), (100, true));
+}
+
+#[test]
+fn no_event_is_censored_at_the_last_date_known_alive() {
+    let mut log = Log::new();
+    enrol(&mut log, "P2");
+    log.form("P2", "clinical", json!({"date": "2023-10-13"}));
+    log.form("P2", "labs", json!({"date": "2023-08-01"}));
+    let e = &log.derive()[0];
+    assert_eq!(
+        (e.os.days, e.os.event, e.os.reason),
+        (200, false, "last_known_alive")
+    );
+    assert_eq!((e.pfs_mrecist.days, e.pfs_mrecist.event), (200, false));
+}
+
+#[test]
+fn death_without_progression_is_a_pfs_event_and_censors_ttp() {
+    let mut log = Log::new();
+    enrol(&mut log, "P3");
+    log.form("P3", "end_of_study", json!({"date": "2023-05-06", "reason": "death", "death_date": "2023-05-06", "last_known_alive": "2023-05-05"}));
+    let e = &log.derive()[0];
+    assert_eq!(
+        (
+            e.pfs_mrecist.days,
+            e.pfs_mrecist.event,
+            e.pfs_mrecist.reason
+        ),
+        (40, true, "death")
+    );
+    assert_eq!((e.ttp_mrecist.days, e.ttp_mrecist.event), (40, false));
+}
+
+#[test]
+fn events_after_24_months_are_censored_at_the_cutoff() {
+    let mut log = Log::new();
+    enrol(&mut log, "P4");
+    log.form(
+        "P4",
+        "survival",
+        json!({"contact_date": "2025-06-01", "status": "dead", "death_date": "2025-06-01"}),
+    );
+    let e = &log.derive()[0];
+    assert_eq!((e.os.days, e.os.event, e.os.reason), (730, false, "cutoff"));
+}
+
+#[test]
+fn clinical_progression_counts_for_both_criteria() {
+    let mut log = Log::new();
+    enrol(&mut log, "P5");
+    log.form(
+        "P5",
+        "progression",
+        json!({"date": "2023-05-06", "criteria": ["clinical"]}),
+    );
+    let e = &log.derive()[0];
+    assert!(e.pfs_mrecist.event && e.pfs_recist11.event);
+}
+
+#[test]
+fn the_group_comes_from_agents_started_before_progression() {
+    assert_eq!(treatment_group(&["tki", "pd1"]), "tace_tki_pd1");
+    assert_eq!(treatment_group(&["vegf", "pd1"]), "tace_vegf_pd1");
+    assert_eq!(treatment_group(&["tki"]), "tace_tki");
+    assert_eq!(treatment_group(&["pd1"]), "tace_pd1");
+    assert_eq!(treatment_group(&[]), "tace_other");
+    let mut log = Log::new();
+    enrol(&mut log, "P6");
+    log.form(
+        "P6",
+        "systemic",
+        json!({"agent": "lenvatinib", "start_date": "2023-03-28"}),
+    );
+    log.form(
+        "P6",
+        "progression",
+        json!({"date": "2023-07-05", "criteria": ["mrecist"]}),
+    );
+    log.form(
+        "P6",
+        "systemic",
+        json!({"agent": "sintilimab", "start_date": "2023-07-20"}),
+    );
+    assert_eq!(log.derive()[0].group, "tace_tki");
+}
+
+#[test]
+fn the_demo_study_gives_plausible_endpoints() {
+    let demo = crate::demo::generate(120, 2026);
+    let e = derive(&State::from_commits(&demo.commits), 730);
+    assert_eq!(e.len(), 120);
+    let events = e.iter().filter(|p| p.pfs_mrecist.event).count();
+    assert!((60..=115).contains(&events), "{events} PFS events");
+    assert!(e
+        .iter()
+        .all(|p| p.pfs_mrecist.days <= p.os.days && p.os.days <= 730 && p.pfs_mrecist.days >= 0));
+    assert!(
+        e.iter()
+            .all(|p| p.baseline["bclc"].is_some() && p.baseline["age"].is_some()),
+        "baseline factors derivable"
+    );
+    let groups: std::collections::BTreeSet<&str> = e.iter().map(|p| p.group).collect();
+    // A patient who progressed before the first agent started is "tace_other", as the rule says.
+    for g in ["tace_tki", "tace_pd1", "tace_tki_pd1", "tace_vegf_pd1"] {
+        assert!(groups.contains(g), "{g}");
+    }
+}
