@@ -65,8 +65,85 @@ fn best_of(runs: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Re
     Ok(best)
 }
 
-/// Runs the benchmarks and prints their timings.
+/// The log: rebuilding the state of the demo study from its commits (what the app does on start,
+/// here natively: the IndexedDB read is not included), and validating and committing one form.
+fn log_benchmarks() {
+    use ecrf_core::log::{DeviceLog, Op, State};
+    use ecrf_core::study::{study, validate};
+    println!("\ncommit log (native, release build of the core; best of 3)");
+    for patients in [120, 2_000] {
+        let demo = ecrf_core::demo::generate(patients, 2026);
+        let mut state = State::default();
+        let secs = best_of(3, || {
+            state = State::from_commits(&demo.commits);
+            Ok(())
+        })
+        .unwrap_or(f64::NAN);
+        println!(
+            "  rebuild state, {patients:>5} patients ({:>6} commits): {:>8.1} ms",
+            demo.commits.len(),
+            secs * 1e3
+        );
+    }
+    let s = study();
+    let form = s.form("labs").expect("the labs form exists");
+    let values: std::collections::BTreeMap<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "date": "2024-05-06", "bili": 18.2, "bili_uln": 21, "alb": 37.5, "alb_lln": 35, "alt": 42, "alt_uln": 40,
+        "plt": 132, "plt_lln": 125, "neut": 3.1, "neut_lln": 1.8, "lym": 1.2, "lym_lln": 1.1, "inr": 1.08
+    }))
+    .expect("valid JSON");
+    let ctx = validate::Context {
+        today: ecrf_core::dates::parse_date("2026-11-23").expect("a date"),
+        birth: None,
+        enrollment: None,
+    };
+    let mut device = DeviceLog::new("bench");
+    let mut state = State::default();
+    let n = 1_000;
+    let start = Instant::now();
+    for i in 0..n {
+        let findings = validate::validate(s, form, &values, &ctx);
+        assert!(findings.is_empty(), "{findings:?}");
+        let instance = format!("bench-{i}");
+        let mut ops = vec![Op::CreateForm {
+            instance: instance.clone(),
+            form: "labs".into(),
+            patient: "HCC-001-0001".into(),
+        }];
+        ops.extend(values.iter().map(|(k, v)| Op::SetField {
+            instance: instance.clone(),
+            field: k.clone(),
+            value: v.clone(),
+            supersedes: Vec::new(),
+        }));
+        let commit = device.commit(i, "bench", None, ops);
+        state.apply(&commit);
+    }
+    println!(
+        "  validate + commit + apply one labs form (14 fields): {:>8.1} us",
+        start.elapsed().as_secs_f64() / f64::from(n as u32) * 1e6
+    );
+}
+
+/// Runs the benchmarks and prints their timings (re-running itself as a release build, since
+/// `cargo xtask` builds in debug and the core's timings would mean nothing there).
 pub fn bench() -> anyhow::Result<()> {
+    if cfg!(debug_assertions) {
+        return cmd(
+            "cargo",
+            &[
+                "run",
+                "--quiet",
+                "--release",
+                "--package",
+                "xtask",
+                "--",
+                "bench",
+            ],
+        )
+        .run();
+    }
+    log_benchmarks();
     cmd("cargo", &["build", "--release", "--package", "ecrf-cli"]).run()?;
     let have_lifelines = cmd("python3", &["-c", "import lifelines"]).read().is_some();
     if !have_lifelines {
