@@ -125,6 +125,39 @@ fn log_benchmarks() {
     );
 }
 
+/// CTCAE search over all 837 terms: the time of one query, averaged over typical queries.
+fn ctcae_benchmarks() {
+    use ecrf_core::ctcae::catalogue::{search, terms};
+    let start = Instant::now();
+    let loaded = terms().len();
+    println!(
+        "\nCTCAE catalogue: parse {loaded} terms: {:.2} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    let queries = [
+        "HFSR",
+        "platelet",
+        "increased alanine",
+        "血小板",
+        "hypothyr",
+        "diarr",
+        "fever",
+        "ALT",
+    ];
+    let rounds = 200;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for q in queries {
+            std::hint::black_box(search(q, 20));
+        }
+    }
+    let per = start.elapsed().as_secs_f64() / f64::from(rounds * queries.len() as u32);
+    println!(
+        "  search latency over all terms: {:.3} ms per query",
+        per * 1e3
+    );
+}
+
 /// Runs the benchmarks and prints their timings (re-running itself as a release build, since
 /// `cargo xtask` builds in debug and the core's timings would mean nothing there).
 pub fn bench() -> anyhow::Result<()> {
@@ -144,6 +177,7 @@ pub fn bench() -> anyhow::Result<()> {
         .run();
     }
     log_benchmarks();
+    ctcae_benchmarks();
     cmd("cargo", &["build", "--release", "--package", "ecrf-cli"]).run()?;
     let have_lifelines = cmd("python3", &["-c", "import lifelines"]).read().is_some();
     if !have_lifelines {

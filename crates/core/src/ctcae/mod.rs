@@ -1,3 +1,5 @@
 //! CTCAE v5.0: grading adverse events from laboratory values.
 
+pub mod catalogue;
 pub mod lab;
+mod zh;

@@ -1,0 +1,318 @@
+//! The CTCAE v5.0 catalogue (NCI's table, compiled in) and a forgiving search over it: prefix and
+//! substring, any word order, common abbreviations and synonyms, and the Chinese names.
+
+use std::sync::OnceLock;
+
+use super::zh::ZH_NAMES;
+
+/// NCI's table: one line per term, tab-separated (see `crates/core/data/README.md`).
+const TSV: &str = include_str!("../../data/ctcae_v5_terms.tsv");
+
+/// One CTCAE term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// MedDRA code.
+    pub code: &'static str,
+    /// System organ class.
+    pub soc: &'static str,
+    /// The term.
+    pub term: &'static str,
+    /// Grades 1-5; `None` where the grade does not exist. Line breaks are literal `\n` in the
+    /// table: [`unescape`] restores them.
+    pub grades: [Option<&'static str>; 5],
+    /// The definition (`None` for the "Other, specify" terms).
+    pub definition: Option<&'static str>,
+    /// NCI's navigational note.
+    pub note: Option<&'static str>,
+    /// The project's Chinese name, when it has one.
+    pub zh: Option<&'static str>,
+}
+
+/// Restores the line breaks written as `\n` in the table, and normalises the three Unicode
+/// comparison signs to ASCII as the rest of the table writes them.
+pub fn unescape(text: &str) -> String {
+    text.replace("\\n", "\n")
+        .replace('≥', ">=")
+        .replace('≤', "<=")
+}
+
+/// Abbreviations and synonyms clinicians type, and the terms they mean.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("hfsr", "Palmar-plantar erythrodysesthesia syndrome"),
+    ("hfs", "Palmar-plantar erythrodysesthesia syndrome"),
+    ("hand-foot", "Palmar-plantar erythrodysesthesia syndrome"),
+    (
+        "hand foot skin reaction",
+        "Palmar-plantar erythrodysesthesia syndrome",
+    ),
+    ("ppe", "Palmar-plantar erythrodysesthesia syndrome"),
+    ("alt", "Alanine aminotransferase increased"),
+    ("sgpt", "Alanine aminotransferase increased"),
+    ("ast", "Aspartate aminotransferase increased"),
+    ("sgot", "Aspartate aminotransferase increased"),
+    ("alp", "Alkaline phosphatase increased"),
+    ("ggt", "GGT increased"),
+    ("bilirubin", "Blood bilirubin increased"),
+    ("jaundice", "Blood bilirubin increased"),
+    ("hyperbilirubinemia", "Blood bilirubin increased"),
+    ("neutropenia", "Neutrophil count decreased"),
+    ("anc", "Neutrophil count decreased"),
+    ("thrombocytopenia", "Platelet count decreased"),
+    ("plt", "Platelet count decreased"),
+    ("leukopenia", "White blood cell decreased"),
+    ("wbc", "White blood cell decreased"),
+    ("lymphopenia", "Lymphocyte count decreased"),
+    ("htn", "Hypertension"),
+    ("high blood pressure", "Hypertension"),
+    ("inr", "INR increased"),
+    ("pyrexia", "Fever"),
+    ("post-embolization syndrome", "Fever"),
+    ("post-embolization syndrome", "Abdominal pain"),
+    ("post-embolization syndrome", "Nausea"),
+    ("pes", "Fever"),
+    ("hypothyroid", "Hypothyroidism"),
+    ("hyperthyroid", "Hyperthyroidism"),
+    ("tsh", "Hypothyroidism"),
+    ("stomatitis", "Mucositis oral"),
+    ("loss of appetite", "Anorexia"),
+    ("decreased appetite", "Anorexia"),
+    ("tiredness", "Fatigue"),
+    ("asthenia", "Fatigue"),
+    ("itching", "Pruritus"),
+    ("rash", "Rash maculo-papular"),
+    ("irae", "Pneumonitis"),
+    ("immune hepatitis", "Alanine aminotransferase increased"),
+    ("hepatitis", "Alanine aminotransferase increased"),
+    ("gi bleeding", "Upper gastrointestinal hemorrhage"),
+    ("variceal bleeding", "Esophageal varices hemorrhage"),
+    ("liver abscess", "Hepatic infection"),
+    ("liver failure", "Hepatic failure"),
+    ("hyperkalaemia", "Hyperkalemia"),
+    ("hypokalaemia", "Hypokalemia"),
+    ("hyponatraemia", "Hyponatremia"),
+    ("anaemia", "Anemia"),
+    ("diarrhoea", "Diarrhea"),
+    ("oedema", "Edema limbs"),
+];
+
+/// Every term, parsed once.
+pub fn terms() -> &'static [Term] {
+    static TERMS: OnceLock<Vec<Term>> = OnceLock::new();
+    TERMS.get_or_init(|| {
+        TSV.lines()
+            .skip(1)
+            .filter(|l| !l.is_empty())
+            .map(|line| {
+                let cell = |i: usize| line.split('\t').nth(i).unwrap_or("");
+                let opt = |s: &'static str| (s != "-" && !s.is_empty()).then_some(s);
+                let fields: Vec<&'static str> = line.split('\t').collect();
+                let get = |i: usize| fields.get(i).copied().unwrap_or_else(|| cell(i));
+                let term = get(2);
+                Term {
+                    code: get(0),
+                    soc: get(1),
+                    term,
+                    grades: [
+                        opt(get(3)),
+                        opt(get(4)),
+                        opt(get(5)),
+                        opt(get(6)),
+                        opt(get(7)),
+                    ],
+                    definition: opt(get(8)),
+                    note: opt(get(9)),
+                    zh: ZH_NAMES.iter().find(|(t, _)| *t == term).map(|(_, zh)| *zh),
+                }
+            })
+            .collect()
+    })
+}
+
+/// One term by its exact name.
+pub fn find(term: &str) -> Option<&'static Term> {
+    terms().iter().find(|t| t.term.eq_ignore_ascii_case(term))
+}
+
+/// The "Other, specify" term of a system organ class.
+pub fn other_specify(soc: &str) -> Option<&'static Term> {
+    terms()
+        .iter()
+        .find(|t| t.soc == soc && t.term.ends_with("- Other, specify"))
+}
+
+fn normalise(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || !c.is_ascii() {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
+fn words(s: &str) -> Vec<String> {
+    normalise(s).split_whitespace().map(String::from).collect()
+}
+
+/// The terms matching `query`, best first, at most `limit`.
+///
+/// Ranking: exact name or synonym, then name starting with the query, then every query word a
+/// prefix of a word of the name (any order), then a synonym matching, then the Chinese name or
+/// the name containing the query as a substring.
+pub fn search(query: &str, limit: usize) -> Vec<&'static Term> {
+    let q = normalise(query).trim().to_owned();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let q_words = words(&q);
+    let mut scored: Vec<(u8, &'static Term)> = Vec::new();
+    for t in terms() {
+        let name = normalise(t.term);
+        let name_words = words(t.term);
+        let synonym = SYNONYMS
+            .iter()
+            .filter(|(_, term)| *term == t.term)
+            .map(|(s, _)| *s);
+        let mut score = 0u8;
+        if name == q {
+            score = 100;
+        }
+        for s in synonym {
+            if s == q {
+                score = score.max(95);
+            } else if s.starts_with(&q)
+                || q_words
+                    .iter()
+                    .all(|w| s.split(' ').any(|sw| sw.starts_with(w.as_str())))
+            {
+                score = score.max(60);
+            }
+        }
+        if name.starts_with(&q) {
+            score = score.max(80);
+        }
+        if q_words
+            .iter()
+            .all(|w| name_words.iter().any(|nw| nw.starts_with(w.as_str())))
+        {
+            score = score.max(70);
+        }
+        if t.zh.is_some_and(|zh| zh.contains(query.trim())) {
+            score = score.max(65);
+        }
+        if score == 0 && q.len() >= 3 && name.contains(&q) {
+            score = 40;
+        }
+        if score > 0 {
+            scored.push((score, t));
+        }
+    }
+    // Best score first; then shorter names (the more general term), then alphabetical.
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.term.len().cmp(&b.1.term.len()))
+            .then(a.1.term.cmp(b.1.term))
+    });
+    scored.into_iter().take(limit).map(|(_, t)| t).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn all_837_terms_load_without_duplicates_in_26_socs() {
+        let t = terms();
+        assert_eq!(t.len(), 837);
+        let names: BTreeSet<String> = t.iter().map(|t| t.term.to_lowercase()).collect();
+        assert_eq!(names.len(), 837);
+        let codes: BTreeSet<&str> = t.iter().map(|t| t.code).collect();
+        assert_eq!(codes.len(), 837);
+        let socs: BTreeSet<&str> = t.iter().map(|t| t.soc).collect();
+        assert_eq!(socs.len(), 26);
+        for soc in socs {
+            assert!(
+                other_specify(soc).is_some(),
+                "{soc} has an Other, specify term"
+            );
+        }
+    }
+
+    #[test]
+    fn grade_texts_are_nci_s() {
+        let n = find("Neutrophil count decreased").unwrap();
+        assert_eq!(n.grades[2], Some("<1000 - 500/mm3; <1.0 - 0.5 x 10e9 /L"));
+        assert_eq!(n.grades[4], None);
+        let fatigue = find("Fatigue").unwrap();
+        assert_eq!((fatigue.grades[3], fatigue.grades[4]), (None, None));
+        let htn = find("Hypertension").unwrap();
+        assert!(unescape(htn.grades[0].unwrap()).contains('\n'));
+        assert!(unescape(htn.grades[0].unwrap()).contains(">=120/80"));
+    }
+
+    #[test]
+    fn at_least_150_chinese_names_all_for_real_terms() {
+        assert!(ZH_NAMES.len() >= 150, "{}", ZH_NAMES.len());
+        for (term, zh) in ZH_NAMES {
+            assert!(find(term).is_some(), "{term} is not a CTCAE v5.0 term");
+            assert!(!zh.is_empty());
+        }
+        let unique: BTreeSet<&str> = ZH_NAMES.iter().map(|(t, _)| *t).collect();
+        assert_eq!(unique.len(), ZH_NAMES.len());
+        for (_, term) in SYNONYMS {
+            assert!(find(term).is_some(), "synonym target {term}");
+        }
+    }
+
+    fn first(query: &str) -> &'static str {
+        search(query, 10).first().map_or("", |t| t.term)
+    }
+
+    #[test]
+    fn abbreviations_and_synonyms_find_the_term() {
+        assert_eq!(first("HFSR"), "Palmar-plantar erythrodysesthesia syndrome");
+        assert_eq!(
+            first("hand-foot"),
+            "Palmar-plantar erythrodysesthesia syndrome"
+        );
+        assert_eq!(first("ALT"), "Alanine aminotransferase increased");
+        assert_eq!(first("AST"), "Aspartate aminotransferase increased");
+        assert_eq!(first("thrombocytopenia"), "Platelet count decreased");
+        assert_eq!(first("neutropenia"), "Neutrophil count decreased");
+    }
+
+    #[test]
+    fn prefix_substring_and_word_order() {
+        assert_eq!(first("platelet"), "Platelet count decreased");
+        assert_eq!(
+            first("increased alanine"),
+            "Alanine aminotransferase increased"
+        );
+        assert_eq!(first("hypothyr"), "Hypothyroidism");
+        assert!(search("pneumo", 20).iter().any(|t| t.term == "Pneumonitis"));
+        assert!(search("plantar", 5)
+            .iter()
+            .any(|t| t.term == "Palmar-plantar erythrodysesthesia syndrome"));
+    }
+
+    #[test]
+    fn chinese_names_are_searchable() {
+        assert_eq!(first("血小板"), "Platelet count decreased");
+        assert_eq!(
+            first("手足综合征"),
+            "Palmar-plantar erythrodysesthesia syndrome"
+        );
+        assert_eq!(first("腹痛"), "Abdominal pain");
+    }
+
+    #[test]
+    fn nonsense_and_empty_find_nothing() {
+        assert!(search("", 10).is_empty());
+        assert!(search("zzqqxx", 10).is_empty());
+    }
+}
