@@ -56,6 +56,16 @@ enum Command {
         #[arg(long, default_value_t = 730)]
         cutoff_days: i64,
     },
+    /// Safety tables (any AE, grade >= 3, hematologic / non-hematologic, serious,
+    /// discontinuation; by SOC and term; by group) from an export of commits; prints JSON.
+    Safety {
+        /// The JSON export with a `commits` array.
+        #[arg(long)]
+        commits: PathBuf,
+        /// 1 - confidence level of the exact intervals.
+        #[arg(long, default_value_t = 0.05)]
+        alpha: f64,
+    },
     /// Tumour response of one patient's series by RECIST 1.1 or mRECIST; prints JSON.
     Response {
         /// `recist11` or `mrecist`.
@@ -97,6 +107,7 @@ fn main() -> ExitCode {
             commits,
             cutoff_days,
         } => commands::endpoints::run(&commits, cutoff_days),
+        Command::Safety { commits, alpha } => commands::safety::run(&commits, alpha),
         Command::Response {
             criteria,
             input,

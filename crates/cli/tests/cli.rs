@@ -544,6 +544,20 @@ fn demo_to_endpoints_to_survival() {
         "age,afp_ge_400,mvi",
     ]));
     assert_eq!(adjusted["cox"]["terms"].as_array().unwrap().len(), 3);
+    let safety = stdout_json(&ecrf(&["safety", "--commits", demo.to_str().unwrap()]));
+    assert_eq!(safety["n"].as_array().unwrap().last().unwrap(), 80);
+    assert_eq!(safety["summary"][0]["label"], "Any adverse event");
+    assert!(safety["by_term_any_grade"].as_array().unwrap().len() >= 5);
+    // A cut-off far beyond any calendar does not overflow.
+    assert!(ecrf(&[
+        "endpoints",
+        "--commits",
+        demo.to_str().unwrap(),
+        "--cutoff-days",
+        "9223372036854775807"
+    ])
+    .status
+    .success());
     // A tampered export is refused.
     let mut export: Value = serde_json::from_slice(&std::fs::read(&demo).unwrap()).unwrap();
     export["commits"][3]["user"] = "mallory".into();

@@ -85,9 +85,9 @@ pub fn treatment_group(classes: &[&str]) -> &'static str {
 }
 
 /// A patient's forms: form id -> [(instance's values)], values by field.
-type Forms = BTreeMap<String, Vec<BTreeMap<String, Value>>>;
+pub(crate) type Forms = BTreeMap<String, Vec<BTreeMap<String, Value>>>;
 
-fn patient_forms(state: &State) -> BTreeMap<String, Forms> {
+pub(crate) fn patient_forms(state: &State) -> BTreeMap<String, Forms> {
     let mut out: BTreeMap<String, Forms> = BTreeMap::new();
     let fields_of = |form: &str| {
         crate::study::study()
@@ -159,7 +159,10 @@ pub fn derive(state: &State, cutoff_days: i64) -> Vec<PatientEndpoints> {
         else {
             continue;
         };
-        let cutoff = enrolled + time::Duration::days(cutoff_days);
+        // Clamped: a cut-off beyond 10,000 years means "none", and cannot overflow the calendar.
+        let cutoff = enrolled
+            .checked_add(time::Duration::days(cutoff_days.clamp(0, 3_650_000)))
+            .unwrap_or(Date::MAX);
         let progressions: Vec<(Date, Vec<String>)> = all("progression")
             .iter()
             .filter_map(|v| {

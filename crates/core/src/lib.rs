@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod log;
 pub mod register;
 pub mod response;
+pub mod safety;
 pub mod stats;
 pub mod study;
 pub mod subject;

@@ -5,5 +5,6 @@ pub mod demo;
 pub mod derive;
 pub mod endpoints;
 pub mod response;
+pub mod safety;
 pub mod subject_id;
 pub mod survival;
