@@ -1,6 +1,6 @@
 """Reference values for the survival tests, from Python `lifelines` on datasets it ships.
 
-Run from this folder:  python3 make_fixtures.py   (lifelines 0.30.3, numpy, pandas)
+Run from this folder:  python3 make_fixtures.py   (lifelines 0.30.3, statsmodels 0.15, numpy, pandas)
 Writes rossi.csv, waltons.csv and fixtures.json. Every value below says which call produced it.
 Where lifelines follows another convention than R `survival` (the project follows R), the value
 is computed here in numpy from R's published formula instead, and the comment says so:
@@ -186,6 +186,20 @@ fixtures["cox"].append({"data": "rossi", **cox_fixture(rossi, "week", "arrest", 
 fixtures["cox"].append({"data": "rossi", **cox_fixture(rossi, "week", "arrest", ["fin", "age", "prio"])})
 fixtures["cox"].append({"data": "rossi", **cox_fixture(rossi, "week", "arrest", ["fin", "age", "prio"], strata="race")})
 fixtures["cox"].append({"data": "waltons", **cox_fixture(waltons, "T", "E", ["miR"])})
+
+# Breslow ties: statsmodels PHReg (lifelines offers Efron only). Rossi has many tied weeks.
+import statsmodels.api as sm  # noqa: E402
+
+fixtures["cox_breslow"] = []
+for covs in (["fin", "age", "prio"], all_cov):
+    m = sm.PHReg(rossi["week"], rossi[covs].astype(float), status=rossi["arrest"], ties="breslow").fit()
+    fixtures["cox_breslow"].append({
+        "data": "rossi",
+        "covariates": covs,
+        "coef": m.params.tolist(),  # statsmodels PHReg(ties="breslow").fit().params
+        "std_err": m.bse.tolist(),  # .bse
+        "loglik": float(m.llf),  # .llf
+    })
 
 with open("fixtures.json", "w") as f:
     json.dump(fixtures, f, indent=1)
