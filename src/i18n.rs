@@ -69,6 +69,51 @@ messages! {
                 "本地数据库由更新版本的应用写入。请重新加载以更新。"),
     ErrOther => ("The local database reported an error:", "本地数据库出错："),
     ErrNotSaved => ("Not saved.", "未保存。"),
+    NavPatients => ("Patients", "患者"),
+    NavAnalyses => ("Analyses", "统计分析"),
+    AnalysesTitle => ("Survival analyses, computed on this device", "生存分析（在本设备上计算）"),
+    DemoNotice => (
+        "DEMO: a synthetic study of 120 patients (seed 2026), generated on this device. Not patient data.",
+        "演示数据：在本设备上生成的 120 例合成研究数据（种子 2026），并非真实患者数据。",
+    ),
+    PfsMrecist => ("PFS (mRECIST)", "无进展生存期（mRECIST）"),
+    PfsRecist11 => ("PFS (RECIST 1.1)", "无进展生存期（RECIST 1.1）"),
+    Os => ("Overall survival", "总生存期"),
+    Compute => ("Compute", "计算"),
+    Computing => ("Computing…", "正在计算…"),
+    ComputedIn => ("computed in", "计算用时"),
+    Months => ("Months", "月"),
+    Survival => ("Survival probability", "生存概率"),
+    AtRisk => ("Number at risk", "风险人数"),
+    Group => ("Group", "组别"),
+    Events => ("Events", "事件数"),
+    Median => ("Median, months (95% CI)", "中位时间，月（95% CI）"),
+    Rate12 => ("12-month rate (95% CI)", "12 个月生存率（95% CI）"),
+    NotReached => ("not reached", "未达到"),
+    LogRank => ("Log-rank test", "Log-rank 检验"),
+    CiNote => (
+        "Kaplan-Meier with 95% log-log confidence bands; + marks censoring.",
+        "Kaplan-Meier 曲线，阴影为 95% 置信带（log-log）；+ 表示删失。",
+    ),
+}
+
+/// A treatment group's name (codes from `ecrf_core::endpoints::treatment_group`).
+pub fn group_label(code: &str, lang: Lang) -> String {
+    let (en, zh) = match code {
+        "tace_tki" => ("TACE + TKI", "TACE + TKI"),
+        "tace_pd1" => ("TACE + anti-PD-(L)1", "TACE + 抗 PD-(L)1"),
+        "tace_tki_pd1" => ("TACE + TKI + anti-PD-(L)1", "TACE + TKI + 抗 PD-(L)1"),
+        "tace_vegf_pd1" => (
+            "TACE + anti-VEGF + anti-PD-(L)1",
+            "TACE + 抗 VEGF + 抗 PD-(L)1",
+        ),
+        "tace_other" => ("TACE + other", "TACE + 其他"),
+        other => (other, other),
+    };
+    match lang {
+        Lang::En => en.to_owned(),
+        Lang::ZhCn => zh.to_owned(),
+    }
 }
 
 /// The UI language, shared through context.

@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI.
 
 pub mod header;
+pub mod km_plot;
 pub mod storage_status;
 pub mod update_banner;

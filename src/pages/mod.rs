@@ -1,3 +1,4 @@
 //! The app's pages.
 
+pub mod analysis;
 pub mod register;

@@ -21,6 +21,17 @@ try {
     await page.screenshot({ path: resolve(out, file) });
     await context.close();
   }
+  for (const [lang, file] of [["zh-CN", "analysis-zh.png"], ["en", "analysis-en.png"]]) {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 1366 } });
+    const page = await context.newPage();
+    await openApp(page, server.url);
+    await page.getByTestId(`lang-${lang}`).click();
+    await page.getByTestId("nav-analyses").click();
+    await page.getByTestId("compute").click();
+    await page.getByTestId("km-plot").waitFor();
+    await page.screenshot({ path: resolve(out, file), fullPage: true });
+    await context.close();
+  }
 } finally {
   await browser.close();
   await server.stop();

@@ -205,6 +205,15 @@ const AES: &[(&str, i64, f64)] = &[
     ("Proteinuria", 3, 0.12),
 ];
 
+/// The first imaging day of the schedule on or after `day`.
+fn scan_on_or_after(day: f64) -> f64 {
+    let mut scan = 42.0;
+    while scan < day {
+        scan += if scan < 168.0 { 42.0 } else { 63.0 };
+    }
+    scan
+}
+
 /// Generates `patients` patients from `seed`.
 pub fn generate(patients: usize, seed: u64) -> DemoStudy {
     let mut rng = Rng(seed);
@@ -236,7 +245,10 @@ pub fn generate(patients: usize, seed: u64) -> DemoStudy {
         };
         let bclc_c = rng.chance(0.45);
         let risk = group.3 * if bclc_c { 1.5 } else { 1.0 };
-        let pfs_days = rng.exp_median(270.0 / risk);
+        // Progression is found at imaging: the first scheduled scan on or after it grows
+        // (every 6 weeks to week 24, then every 9 weeks).
+        let grows = rng.exp_median(240.0 / risk);
+        let pfs_days = scan_on_or_after(grows);
         let death_after = rng.exp_median(240.0 / risk);
         let os_days = pfs_days + death_after;
         let lost = rng.chance(0.05).then(|| rng.range(60.0, 600.0));

@@ -4,6 +4,7 @@
 //! statistician's desktop run and the tablet give the same numbers. Callers pass in what the
 //! outside world knows (today's date, random bytes, keys) as arguments.
 
+pub mod analysis;
 pub mod ctcae;
 pub mod dates;
 pub mod demo;

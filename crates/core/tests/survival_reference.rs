@@ -203,13 +203,27 @@ fn cox_breslow_matches_statsmodels() {
             data = data.with_covariate(c, numbers(&cols[c])).unwrap();
         }
         let (names, design) = cox::design(&data, false);
-        let opts = CoxOptions { ties: cox::Ties::Breslow, ..CoxOptions::default() };
+        let opts = CoxOptions {
+            ties: cox::Ties::Breslow,
+            ..CoxOptions::default()
+        };
         let f = cox::fit(&data, &names, &design, opts).unwrap();
         let efron = cox::fit(&data, &names, &design, CoxOptions::default()).unwrap();
-        assert!((f.loglik - efron.loglik).abs() > 1e-3, "ties matter on Rossi");
+        assert!(
+            (f.loglik - efron.loglik).abs() > 1e-3,
+            "ties matter on Rossi"
+        );
         for (j, term) in f.terms.iter().enumerate() {
-            close(Some(term.coef), &fx["coef"][j], &format!("breslow coef {}", term.name));
-            close(Some(term.std_err), &fx["std_err"][j], &format!("breslow se {}", term.name));
+            close(
+                Some(term.coef),
+                &fx["coef"][j],
+                &format!("breslow coef {}", term.name),
+            );
+            close(
+                Some(term.std_err),
+                &fx["std_err"][j],
+                &format!("breslow se {}", term.name),
+            );
         }
         close(Some(f.loglik), &fx["loglik"], "breslow loglik");
     }

@@ -1,0 +1,40 @@
+// The analysis page: Kaplan-Meier curves by group, computed in the browser by the core.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launch, openApp, startServer } from "./harness.mjs";
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("PFS and OS curves by treatment group are computed on the device and labelled as demo", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await openApp(page, server.url);
+  await page.getByTestId("lang-en").click();
+  await page.getByTestId("nav-analyses").click();
+  assert.match(await page.getByTestId("demo-notice").textContent(), /^DEMO: a synthetic study/);
+  await page.getByTestId("compute").click();
+  await page.getByTestId("km-plot").waitFor();
+  // Four treatment groups at least (a fifth, "other", when a patient progressed before therapy).
+  assert.ok((await page.getByTestId("km-group").count()) >= 4);
+  assert.ok((await page.locator("[data-testid=km-plot] path.curve").count()) >= 4);
+  const medians = await page.getByTestId("median").allTextContents();
+  assert.ok(medians.length >= 4);
+  for (const m of medians) assert.match(m, /^(\d+\.\d|not reached) \((\d+\.\d|not reached) – (\d+\.\d|not reached)\)$/);
+  assert.match(await page.getByTestId("logrank").textContent(), /^Log-rank test: χ² = \d+\.\d\d, df = \d, p (= \d\.\d{4}|< 0\.0001)$/);
+  assert.match(await page.getByTestId("analysis-time").textContent(), /^computed in \d+ ms$/);
+  // Another endpoint recomputes; the page reads in Chinese too.
+  await page.getByTestId("endpoint-os").click();
+  await page.getByTestId("analysis-time").filter({ hasText: /ms/ }).waitFor();
+  await page.getByTestId("lang-zh-CN").click();
+  assert.match(await page.getByTestId("logrank").textContent(), /^Log-rank 检验/);
+  await context.close();
+});
