@@ -53,3 +53,17 @@ pub fn round(value: f64, digits: i32) -> f64 {
     let scale = 10f64.powi(digits);
     (value * scale).round() / scale
 }
+
+/// Reads an export of commits (a JSON object with a `commits` array), refuses it unless the hash
+/// chain is intact, and folds it.
+pub fn read_commits(path: &Path) -> anyhow::Result<ecrf_core::log::State> {
+    #[derive(serde::Deserialize)]
+    struct Export {
+        commits: Vec<ecrf_core::log::Commit>,
+    }
+    let export: Export = read_json(path)?;
+    if let Err(err) = ecrf_core::log::chain::verify(&export.commits) {
+        bad_input!("{}: the log is not intact: {err}", path.display());
+    }
+    Ok(ecrf_core::log::State::from_commits(&export.commits))
+}

@@ -176,54 +176,27 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::log::{DeviceLog, Op};
+    use crate::log::testing::LogBuilder;
 
     fn state(aes: &[(&str, &str, &str, bool, &str)]) -> State {
-        let mut dev = DeviceLog::new("t");
-        let mut commits = Vec::new();
-        let mut n = 0;
-        let mut form =
-            |patient: &str, form: &str, fields: serde_json::Value, commits: &mut Vec<_>| {
-                n += 1;
-                let instance = format!("i{n}");
-                let mut ops = vec![Op::CreateForm {
-                    instance: instance.clone(),
-                    form: form.into(),
-                    patient: patient.into(),
-                }];
-                for (k, v) in fields.as_object().unwrap() {
-                    ops.push(Op::SetField {
-                        instance: instance.clone(),
-                        field: k.clone(),
-                        value: v.clone(),
-                        supersedes: vec![],
-                    });
-                }
-                commits.push(dev.commit(n, "u", None, ops));
-            };
+        let mut log = LogBuilder::new();
         for p in ["P1", "P2", "P3", "P4"] {
-            form(
-                p,
-                "eligibility",
-                json!({"enrollment_date": "2023-03-27"}),
-                &mut commits,
-            );
-            form(
+            log.form(p, "eligibility", json!({"enrollment_date": "2023-03-27"}));
+            let agent = if p < "P3" { "lenvatinib" } else { "sintilimab" };
+            log.form(
                 p,
                 "systemic",
-                json!({"agent": if p < "P3" { "lenvatinib" } else { "sintilimab" }, "start_date": "2023-03-28"}),
-                &mut commits,
+                json!({"agent": agent, "start_date": "2023-03-28"}),
             );
         }
         for &(p, term, grade, serious, action) in aes {
-            form(
+            log.form(
                 p,
                 "adverse_event",
                 json!({"term": term, "grade": grade, "serious": serious, "action": action}),
-                &mut commits,
             );
         }
-        State::from_commits(&commits)
+        log.state()
     }
 
     #[test]

@@ -5,17 +5,9 @@ use std::io::Write;
 use std::path::Path;
 
 use ecrf_core::endpoints::derive;
-use ecrf_core::log::{chain, Commit, State};
-use serde::Deserialize;
 use serde_json::Value;
 
-use crate::input::{bad_input, read_json};
-
-/// The part of an export this command reads.
-#[derive(Debug, Deserialize)]
-struct Export {
-    commits: Vec<Commit>,
-}
+use crate::input::{bad_input, read_commits};
 
 const FACTORS: [&str; 9] = [
     "age",
@@ -34,11 +26,7 @@ pub fn run(path: &Path, cutoff_days: i64) -> anyhow::Result<()> {
     if cutoff_days <= 0 {
         bad_input!("--cutoff-days must be positive, not {cutoff_days}");
     }
-    let export: Export = read_json(path)?;
-    if let Err(err) = chain::verify(&export.commits) {
-        bad_input!("{}: the log is not intact: {err}", path.display());
-    }
-    let state = State::from_commits(&export.commits);
+    let state = read_commits(path)?;
     let rows = derive(&state, cutoff_days);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut header = vec![

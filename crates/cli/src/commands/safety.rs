@@ -2,26 +2,15 @@
 
 use std::path::Path;
 
-use ecrf_core::log::{chain, Commit, State};
 use ecrf_core::safety::tables;
-use serde::Deserialize;
 
-use crate::input::{bad_input, print_json, read_json};
-
-#[derive(Debug, Deserialize)]
-struct Export {
-    commits: Vec<Commit>,
-}
+use crate::input::{bad_input, print_json, read_commits};
 
 /// Verifies the log, folds it and prints the tables.
 pub fn run(path: &Path, alpha: f64) -> anyhow::Result<()> {
     if !(alpha > 0.0 && alpha < 1.0) {
         bad_input!("--alpha must lie strictly between 0 and 1, not {alpha}");
     }
-    let export: Export = read_json(path)?;
-    if let Err(err) = chain::verify(&export.commits) {
-        bad_input!("{}: the log is not intact: {err}", path.display());
-    }
-    let state = State::from_commits(&export.commits);
+    let state = read_commits(path)?;
     print_json(&serde_json::to_value(tables(&state, alpha))?)
 }

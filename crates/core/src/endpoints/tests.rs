@@ -3,47 +3,11 @@
 use serde_json::json;
 
 use super::*;
-use crate::log::{DeviceLog, Op};
 
-/// A log builder: one commit per form.
-struct Log {
-    dev: DeviceLog,
-    commits: Vec<crate::log::Commit>,
-    n: u64,
-}
+use crate::log::testing::LogBuilder as Log;
 
-impl Log {
-    fn new() -> Log {
-        Log {
-            dev: DeviceLog::new("t"),
-            commits: Vec::new(),
-            n: 0,
-        }
-    }
-
-    fn form(&mut self, patient: &str, form: &str, fields: serde_json::Value) {
-        self.n += 1;
-        let instance = format!("i{}", self.n);
-        let mut ops = vec![Op::CreateForm {
-            instance: instance.clone(),
-            form: form.into(),
-            patient: patient.into(),
-        }];
-        for (k, v) in fields.as_object().unwrap() {
-            ops.push(Op::SetField {
-                instance: instance.clone(),
-                field: k.clone(),
-                value: v.clone(),
-                supersedes: vec![],
-            });
-        }
-        let c = self.dev.commit(self.n, "u", None, ops);
-        self.commits.push(c);
-    }
-
-    fn derive(&self) -> Vec<PatientEndpoints> {
-        derive(&State::from_commits(&self.commits), 730)
-    }
+fn derived(log: &Log) -> Vec<PatientEndpoints> {
+    derive(&log.state(), 730)
 }
 
 fn enrol(log: &mut Log, p: &str) {
@@ -68,7 +32,7 @@ fn progression_then_death_pfs_stops_at_progression_os_at_death() {
         "survival",
         json!({"contact_date": "2024-01-21", "status": "dead", "death_date": "2024-01-21"}),
     );
-    let e = &log.derive()[0];
+    let e = &derived(&log)[0];
     assert_eq!(
         (
             e.pfs_mrecist.days,
@@ -96,7 +60,7 @@ fn no_event_is_censored_at_the_last_date_known_alive() {
     enrol(&mut log, "P2");
     log.form("P2", "clinical", json!({"date": "2023-10-13"}));
     log.form("P2", "labs", json!({"date": "2023-08-01"}));
-    let e = &log.derive()[0];
+    let e = &derived(&log)[0];
     assert_eq!(
         (e.os.days, e.os.event, e.os.reason),
         (200, false, "last_known_alive")
@@ -109,7 +73,7 @@ fn death_without_progression_is_a_pfs_event_and_censors_ttp() {
     let mut log = Log::new();
     enrol(&mut log, "P3");
     log.form("P3", "end_of_study", json!({"date": "2023-05-06", "reason": "death", "death_date": "2023-05-06", "last_known_alive": "2023-05-05"}));
-    let e = &log.derive()[0];
+    let e = &derived(&log)[0];
     assert_eq!(
         (
             e.pfs_mrecist.days,
@@ -130,7 +94,7 @@ fn events_after_24_months_are_censored_at_the_cutoff() {
         "survival",
         json!({"contact_date": "2025-06-01", "status": "dead", "death_date": "2025-06-01"}),
     );
-    let e = &log.derive()[0];
+    let e = &derived(&log)[0];
     assert_eq!((e.os.days, e.os.event, e.os.reason), (730, false, "cutoff"));
 }
 
@@ -143,7 +107,7 @@ fn clinical_progression_counts_for_both_criteria() {
         "progression",
         json!({"date": "2023-05-06", "criteria": ["clinical"]}),
     );
-    let e = &log.derive()[0];
+    let e = &derived(&log)[0];
     assert!(e.pfs_mrecist.event && e.pfs_recist11.event);
 }
 
@@ -171,7 +135,7 @@ fn the_group_comes_from_agents_started_before_progression() {
         "systemic",
         json!({"agent": "sintilimab", "start_date": "2023-07-20"}),
     );
-    assert_eq!(log.derive()[0].group, "tace_tki");
+    assert_eq!(derived(&log)[0].group, "tace_tki");
 }
 
 #[test]

@@ -22,3 +22,53 @@ pub use state::{Conflict, FieldWrite, FormState, State};
 
 #[cfg(test)]
 mod tests;
+
+/// Building logs in tests: one commit per form, fields set in one go.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Commit, DeviceLog, Op, State};
+
+    /// A log of one test device.
+    pub(crate) struct LogBuilder {
+        device: DeviceLog,
+        /// The commits made so far.
+        pub(crate) commits: Vec<Commit>,
+        forms: u64,
+    }
+
+    impl LogBuilder {
+        pub(crate) fn new() -> LogBuilder {
+            LogBuilder {
+                device: DeviceLog::new("test"),
+                commits: Vec::new(),
+                forms: 0,
+            }
+        }
+
+        /// Creates an instance of `form` for `patient` with `fields` (a JSON object).
+        pub(crate) fn form(&mut self, patient: &str, form: &str, fields: serde_json::Value) {
+            self.forms += 1;
+            let instance = format!("i{}", self.forms);
+            let mut ops = vec![Op::CreateForm {
+                instance: instance.clone(),
+                form: form.into(),
+                patient: patient.into(),
+            }];
+            for (field, value) in fields.as_object().into_iter().flatten() {
+                ops.push(Op::SetField {
+                    instance: instance.clone(),
+                    field: field.clone(),
+                    value: value.clone(),
+                    supersedes: vec![],
+                });
+            }
+            let commit = self.device.commit(self.forms, "tester", None, ops);
+            self.commits.push(commit);
+        }
+
+        /// The folded state.
+        pub(crate) fn state(&self) -> State {
+            State::from_commits(&self.commits)
+        }
+    }
+}
