@@ -2,4 +2,5 @@
 
 pub mod catalogue;
 pub mod lab;
+pub mod proposals;
 mod zh;

@@ -232,3 +232,24 @@ fn stop_before_start_is_refused() {
     );
     assert_eq!(f, [("stop_date".into(), Severity::Error)]);
 }
+
+#[test]
+fn death_dates_must_agree_across_forms() {
+    let forms =
+        |eos_death: &str, alive_contact: &str| -> BTreeMap<String, Vec<BTreeMap<String, Value>>> {
+            serde_json::from_value(json!({
+                "survival": [
+                    {"contact_date": "2024-05-01", "status": "dead", "death_date": "2024-05-01"},
+                    {"contact_date": alive_contact, "status": "alive"}
+                ],
+                "end_of_study": [{"date": "2024-05-01", "reason": "death", "death_date": eos_death}]
+            }))
+            .unwrap()
+        };
+    assert!(validate::cross_form(&forms("2024-05-01", "2024-02-01")).is_empty());
+    let f = validate::cross_form(&forms("2024-05-02", "2024-02-01"));
+    assert_eq!(f.len(), 1);
+    assert!(f[0].message.en.contains("2024-05-01, 2024-05-02"));
+    let f = validate::cross_form(&forms("2024-05-01", "2024-06-01"));
+    assert_eq!(f[0].field, "contact_date");
+}

@@ -265,3 +265,59 @@ pub fn validate(
     }
     out
 }
+
+/// Checks across one patient's forms (form id -> instances' values): the death date must be the
+/// same wherever it is recorded (survival status, end of study), and a patient who died may not
+/// have a later contact recorded as alive.
+pub fn cross_form(forms: &BTreeMap<String, Vec<BTreeMap<String, Value>>>) -> Vec<Finding> {
+    let dates = |form: &str, field: &str| -> Vec<Date> {
+        forms
+            .get(form)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| {
+                v.get(field)
+                    .and_then(Value::as_str)
+                    .and_then(|s| dates::parse_date(s).ok())
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut deaths = dates("survival", "death_date");
+    deaths.extend(dates("end_of_study", "death_date"));
+    deaths.sort();
+    deaths.dedup();
+    if deaths.len() > 1 {
+        let list = deaths
+            .iter()
+            .map(|d| dates::format_date(*d))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(error(
+            "death_date",
+            format!("The date of death differs between forms ({list}); it must be the same."),
+            format!("各表单记录的死亡日期不一致（{list}），应相同。"),
+        ));
+    }
+    if let Some(death) = deaths.first() {
+        let alive_after = forms
+            .get("survival")
+            .into_iter()
+            .flatten()
+            .filter(|v| v.get("status").and_then(Value::as_str) == Some("alive"))
+            .filter_map(|v| {
+                v.get("contact_date")
+                    .and_then(Value::as_str)
+                    .and_then(|s| dates::parse_date(s).ok())
+            })
+            .any(|d| d > *death);
+        if alive_after {
+            out.push(error(
+                "contact_date",
+                "A contact after the date of death records the patient as alive.",
+                "死亡日期之后的随访记录显示患者存活。",
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,140 @@
+//! Adverse events proposed from a labs form: every value that reaches CTCAE grade >= 1 is
+//! proposed (term, grade, date) for the user to confirm or dismiss; nothing is ever added
+//! silently. A proposal's key names the form instance, the field and the value, so that a dismissal
+//! is remembered for that value and comes back only if the value changes.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::lab::{grade, LabValue};
+
+/// The labs form's fields that CTCAE grades, with their test code and unit.
+const GRADED: &[(&str, &str, &str)] = &[
+    ("neut", "NEUT", "10^9/L"),
+    ("plt", "PLAT", "10^9/L"),
+    ("wbc", "WBC", "10^9/L"),
+    ("lym", "LYM", "10^9/L"),
+    ("hgb", "HGB", "g/L"),
+    ("alt", "ALT", "U/L"),
+    ("ast", "AST", "U/L"),
+    ("alp", "ALP", "U/L"),
+    ("ggt", "GGT", "U/L"),
+    ("bili", "BILI", "umol/L"),
+    ("creat", "CREAT", "umol/L"),
+    ("alb", "ALB", "g/L"),
+    ("inr", "INR", "ratio"),
+    ("sodium", "SODIUM", "mmol/L"),
+    ("potassium", "K", "mmol/L"),
+];
+
+/// One proposed adverse event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Proposal {
+    /// Remembers a dismissal: `<instance>/<field>/<value>`.
+    pub key: String,
+    /// The labs field.
+    pub field: &'static str,
+    /// The CTCAE term.
+    pub term: &'static str,
+    /// The grade the value reaches.
+    pub grade: u8,
+    /// The sample date (the AE's onset).
+    pub date: Option<String>,
+}
+
+/// The proposals for one labs form instance; `baseline` holds the patient's baseline values by
+/// field (for the baseline-dependent rules). Fields lacking a limit the rule needs are skipped:
+/// they cannot be graded, so nothing is proposed from them.
+pub fn from_labs(
+    instance: &str,
+    values: &BTreeMap<String, Value>,
+    baseline: &BTreeMap<String, f64>,
+) -> Vec<Proposal> {
+    let date = values.get("date").and_then(Value::as_str).map(String::from);
+    let num = |k: &str| values.get(k).and_then(Value::as_f64);
+    let mut out = Vec::new();
+    for &(field, test, unit) in GRADED {
+        let Some(value) = num(field) else { continue };
+        let lab = LabValue {
+            test: test.into(),
+            value,
+            unit: unit.into(),
+            lln: num(&format!("{field}_lln")),
+            uln: num(&format!("{field}_uln")),
+            baseline: baseline.get(field).copied(),
+            on_anticoagulation: false,
+        };
+        let Ok(grades) = grade(&lab) else { continue };
+        for g in grades.into_iter().filter(|g| g.grade >= 1) {
+            out.push(Proposal {
+                key: format!("{instance}/{field}/{value}"),
+                field,
+                term: g.term,
+                grade: g.grade,
+                date: date.clone(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn values(v: Value) -> BTreeMap<String, Value> {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn platelets_of_40_propose_a_grade_3_ae() {
+        let v = values(json!({"date": "2024-05-06", "plt": 40, "plt_lln": 125}));
+        let p = from_labs("f7", &v, &BTreeMap::new());
+        assert_eq!(p.len(), 1);
+        assert_eq!(
+            (p[0].term, p[0].grade, p[0].date.as_deref()),
+            ("Platelet count decreased", 3, Some("2024-05-06"))
+        );
+        assert_eq!(p[0].key, "f7/plt/40");
+    }
+
+    #[test]
+    fn normal_values_and_ungradable_fields_propose_nothing() {
+        let v = values(json!({"date": "2024-05-06", "plt": 180, "plt_lln": 125, "alt": 300}));
+        assert!(
+            from_labs("f7", &v, &BTreeMap::new()).is_empty(),
+            "ALT without its ULN cannot be graded"
+        );
+    }
+
+    #[test]
+    fn a_changed_value_gets_a_new_key() {
+        let a = from_labs(
+            "f7",
+            &values(json!({"neut": 0.9, "neut_lln": 1.8})),
+            &BTreeMap::new(),
+        );
+        let b = from_labs(
+            "f7",
+            &values(json!({"neut": 0.8, "neut_lln": 1.8})),
+            &BTreeMap::new(),
+        );
+        assert_ne!(a[0].key, b[0].key);
+        assert_eq!((a[0].grade, b[0].grade), (3, 3));
+    }
+
+    #[test]
+    fn the_baseline_rule_applies() {
+        let v = values(json!({"alt": 100, "alt_uln": 40}));
+        let abnormal_baseline = BTreeMap::from([("alt".to_owned(), 80.0)]);
+        assert_eq!(from_labs("f", &v, &BTreeMap::new())[0].grade, 1);
+        assert!(
+            from_labs("f", &v, &abnormal_baseline).is_empty(),
+            "1.25 x an abnormal baseline"
+        );
+    }
+}
