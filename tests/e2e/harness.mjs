@@ -51,6 +51,10 @@ export async function startServer(staticDir = DIST) {
       }
     });
     proc.on("exit", (code) => fail(new Error(`server exited (${code}): ${stderr}`)));
+    proc.on("error", (err) => {
+      clearTimeout(timer);
+      fail(new Error(`cannot start ${SERVER}: ${err.message}`));
+    });
   });
   const exited = new Promise((ok) => proc.on("exit", ok));
   return {

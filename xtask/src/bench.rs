@@ -189,7 +189,7 @@ pub fn bench() -> anyhow::Result<()> {
     }
     let dir = std::env::temp_dir().join("ecrf-bench");
     std::fs::create_dir_all(&dir)?;
-    let ecrf = root().join("target/release/ecrf");
+    let ecrf = crate::target_dir().join("release/ecrf");
     let script = root().join("xtask/bench/lifelines_bench.py");
     println!("\nsurvival: KM per group + log-rank + Cox (3 groups, 3 covariates), best of 3");
     println!(

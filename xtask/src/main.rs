@@ -51,6 +51,21 @@ pub fn root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Cargo's target folder: `CARGO_TARGET_DIR` when set, else `target/` at the root.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                root().join(dir)
+            }
+        }
+        None => root().join("target"),
+    }
+}
+
 /// `trunk build --release` into `dist/`.
 pub fn build_app() -> anyhow::Result<()> {
     shell::cmd("trunk", &["build", "--release"]).run()
@@ -80,7 +95,7 @@ fn run(server_args: &[String]) -> anyhow::Result<()> {
     println!("\neCRF is starting: open http://{shown}/ in Chromium (Ctrl-C stops it)\n");
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
     shell::cmd(
-        &root().join("target/release/ecrf-server").to_string_lossy(),
+        &target_dir().join("release/ecrf-server").to_string_lossy(),
         &arg_refs,
     )
     .run()

@@ -197,7 +197,7 @@ fn tidy() -> anyhow::Result<(bool, String)> {
 fn e2e() -> anyhow::Result<(bool, String)> {
     build_app()?;
     cmd("cargo", &["build", "--package", "ecrf-server"]).run()?;
-    let server = root().join("target/debug/ecrf-server");
+    let server = crate::target_dir().join("debug/ecrf-server");
     cmd(
         "node",
         &["--test", "--test-concurrency=1", "--test-reporter=spec"],
