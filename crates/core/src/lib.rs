@@ -15,6 +15,7 @@ pub mod log;
 pub mod register;
 pub mod response;
 pub mod safety;
+pub mod schedule;
 pub mod stats;
 pub mod study;
 pub mod subject;
