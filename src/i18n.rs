@@ -87,6 +87,7 @@ messages! {
     AtRisk => ("Number at risk", "风险人数"),
     Group => ("Group", "组别"),
     Events => ("Events", "事件数"),
+    Patients => ("n", "例数"),
     Median => ("Median, months (95% CI)", "中位时间，月（95% CI）"),
     Rate12 => ("12-month rate (95% CI)", "12 个月生存率（95% CI）"),
     NotReached => ("not reached", "未达到"),

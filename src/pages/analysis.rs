@@ -134,7 +134,7 @@ pub fn AnalysisPage() -> impl IntoView {
                     <thead>
                         <tr>
                             <th>{Msg::Group.text(lang)}</th>
-                            <th>"n"</th>
+                            <th>{Msg::Patients.text(lang)}</th>
                             <th>{Msg::Events.text(lang)}</th>
                             <th>{Msg::Median.text(lang)}</th>
                             <th>{Msg::Rate12.text(lang)}</th>
