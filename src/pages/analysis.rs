@@ -4,8 +4,9 @@
 
 use std::sync::Arc;
 
-use ecrf_core::analysis::{by_group, EndpointAnalysis, Which};
+use ecrf_core::analysis::{by_group, cox_by_group, EndpointAnalysis, Which, ADJUSTMENTS};
 use ecrf_core::endpoints::PatientEndpoints;
+use ecrf_core::survival::cox::CoxFit;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -31,6 +32,56 @@ fn fmt_ci(
     format!("{} ({} – {})", f(est), f(lo), f(hi))
 }
 
+/// The crude and adjusted Cox models of one endpoint (an error text when a model has no answer).
+#[derive(Debug, Clone)]
+struct CoxModels {
+    crude: Result<CoxFit, String>,
+    adjusted: Result<CoxFit, String>,
+}
+
+fn cox_models(patients: &[PatientEndpoints], which: Which) -> CoxModels {
+    let run = |adjust: &[&str]| {
+        cox_by_group(patients, which, "tace_tki", adjust).map_err(|e| e.to_string())
+    };
+    CoxModels {
+        crude: run(&[]),
+        adjusted: run(&ADJUSTMENTS),
+    }
+}
+
+/// A term's name for the table: a group's label or an adjustment factor's.
+fn term_label(name: &str, lang: ecrf_core::i18n::Lang) -> String {
+    if let Some(group) = name.strip_prefix("group=") {
+        return group_label(group, lang);
+    }
+    match name {
+        "bclc_c_d" => Msg::FactorBclc,
+        "afp_ge_400" => Msg::FactorAfp,
+        "mvi" => Msg::FactorMvi,
+        _ => Msg::FactorAlbi,
+    }
+    .text(lang)
+    .to_owned()
+}
+
+fn hr_cell(fit: &Result<CoxFit, String>, name: &str) -> String {
+    match fit {
+        Ok(f) => f
+            .terms
+            .iter()
+            .find(|t| t.name == name)
+            .map_or_else(String::new, |t| {
+                let p = if t.p_value < 1e-4 {
+                    "< 0.0001".to_owned()
+                } else {
+                    format!("{:.4}", t.p_value)
+                };
+                format!("{:.2} ({:.2} – {:.2}), {p}", t.hr, t.hr_lower, t.hr_upper)
+            }),
+        Err(e) => e.clone(),
+    }
+}
+
 /// The page.
 #[component]
 pub fn AnalysisPage() -> impl IntoView {
@@ -38,6 +89,7 @@ pub fn AnalysisPage() -> impl IntoView {
     let which = RwSignal::new(Which::PfsMrecist);
     let patients = StoredValue::new(None::<Arc<Vec<PatientEndpoints>>>);
     let result = RwSignal::new(None::<Arc<EndpointAnalysis>>);
+    let cox = RwSignal::new(None::<Arc<CoxModels>>);
     let busy = RwSignal::new(false);
     let elapsed = RwSignal::new(None::<f64>);
 
@@ -59,8 +111,10 @@ pub fn AnalysisPage() -> impl IntoView {
                 }
             };
             let analysis = by_group(&data, which.get_untracked()).map(Arc::new);
+            let models = Arc::new(cox_models(&data, which.get_untracked()));
             elapsed.set(Some(js_sys::Date::now() - start));
             result.set(analysis);
+            cox.set(Some(models));
             busy.set(false);
         });
     };
@@ -147,6 +201,44 @@ pub fn AnalysisPage() -> impl IntoView {
         })
     };
 
+    let cox_table = move || {
+        let lang = i18n.lang.get();
+        cox.get().map(|m| {
+            // Terms of the adjusted model (a superset of the crude one), or the crude one's.
+            let names: Vec<String> = match (&m.adjusted, &m.crude) {
+                (Ok(f), _) | (Err(_), Ok(f)) => f.terms.iter().map(|t| t.name.clone()).collect(),
+                _ => Vec::new(),
+            };
+            let rows: Vec<_> = names
+                .iter()
+                .map(|name| {
+                    view! {
+                        <tr data-testid="cox-row">
+                            <td>{term_label(name, lang)}</td>
+                            <td>{hr_cell(&m.crude, name)}</td>
+                            <td>{hr_cell(&m.adjusted, name)}</td>
+                        </tr>
+                    }
+                })
+                .collect();
+            let n = |f: &Result<CoxFit, String>| f.as_ref().map_or_else(|_| "–".to_owned(), |f| format!("n = {}, {} = {}", f.n, Msg::Events.text(lang), f.n_events));
+            view! {
+                <h3>{Msg::CoxTitle.text(lang)}</h3>
+                <table class="data" data-testid="cox-table">
+                    <thead>
+                        <tr>
+                            <th>{Msg::Term.text(lang)}</th>
+                            <th>{Msg::Crude.text(lang)}<br /><span class="hint">{n(&m.crude)}</span></th>
+                            <th>{Msg::Adjusted.text(lang)}<br /><span class="hint">{n(&m.adjusted)}</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+                <p class="hint">{Msg::CoxNote.text(lang)}</p>
+            }
+        })
+    };
+
     view! {
         <section class="card wide">
             <h2>{i18n.t(Msg::AnalysesTitle)}</h2>
@@ -165,6 +257,7 @@ pub fn AnalysisPage() -> impl IntoView {
                 </span>
             </div>
             {body}
+            {cox_table}
         </section>
     }
 }

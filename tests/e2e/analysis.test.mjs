@@ -31,6 +31,11 @@ test("PFS and OS curves by treatment group are computed on the device and labell
   for (const m of medians) assert.match(m, /^(\d+\.\d|not reached) \((\d+\.\d|not reached) – (\d+\.\d|not reached)\)$/);
   assert.match(await page.getByTestId("logrank").textContent(), /^Log-rank test: χ² = \d+\.\d\d, df = \d, p (= \d\.\d{4}|< 0\.0001)$/);
   assert.match(await page.getByTestId("analysis-time").textContent(), /^computed in \d+ ms$/);
+  // Cox: three group contrasts against TACE + TKI, then four adjustment factors.
+  const cox = await page.getByTestId("cox-row").allTextContents();
+  assert.ok(cox.length >= 7, cox.join("\n"));
+  assert.match(cox[0], /^TACE \+ .+\d\.\d\d \(\d\.\d\d – \d+\.\d\d\), (\d\.\d{4}|< 0\.0001)/);
+  assert.ok(cox.some((row) => row.startsWith("AFP >= 400 ng/mL")));
   // Another endpoint recomputes; the page reads in Chinese too.
   await page.getByTestId("endpoint-os").click();
   await page.getByTestId("analysis-time").filter({ hasText: /ms/ }).waitFor();

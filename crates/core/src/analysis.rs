@@ -98,6 +98,63 @@ pub fn by_group(patients: &[PatientEndpoints], which: Which) -> Option<EndpointA
     Some(EndpointAnalysis { curves, logrank })
 }
 
+/// The baseline factors a Cox model can adjust for, as 0/1 indicators from the endpoints'
+/// baseline values: BCLC C or D, AFP >= 400 ng/mL, macrovascular invasion, ALBI grade 2-3.
+pub const ADJUSTMENTS: [&str; 4] = ["bclc_c_d", "afp_ge_400", "mvi", "albi_2_3"];
+
+fn indicator(p: &PatientEndpoints, factor: &str) -> Option<f64> {
+    let v = |k: &str| p.baseline.get(k).cloned().flatten();
+    match factor {
+        "bclc_c_d" => v("bclc").and_then(|b| {
+            b.as_str()
+                .map(|s| f64::from(u8::from(s == "C" || s == "D")))
+        }),
+        "albi_2_3" => {
+            v("albi_grade").and_then(|g| g.as_str().map(|s| f64::from(u8::from(s != "1"))))
+        }
+        other => v(other).and_then(|x| x.as_f64()),
+    }
+}
+
+/// A Cox model of `which` on the treatment group (reference `reference` when present) and the
+/// given adjustment factors, on the patients with every factor known (complete cases).
+pub fn cox_by_group(
+    patients: &[PatientEndpoints],
+    which: Which,
+    reference: &str,
+    adjust: &[&str],
+) -> Result<crate::survival::cox::CoxFit, crate::survival::cox::CoxError> {
+    use crate::survival::cox::{self, CoxError, CoxOptions};
+    let complete: Vec<(&PatientEndpoints, Vec<f64>)> = patients
+        .iter()
+        .filter_map(|p| {
+            adjust
+                .iter()
+                .map(|f| indicator(p, f))
+                .collect::<Option<Vec<f64>>>()
+                .map(|x| (p, x))
+        })
+        .collect();
+    let time: Vec<f64> = complete
+        .iter()
+        .map(|(p, _)| which.of(p).days as f64 / DAYS_PER_MONTH)
+        .collect();
+    let event: Vec<bool> = complete.iter().map(|(p, _)| which.of(p).event).collect();
+    let groups: Vec<String> = complete.iter().map(|(p, _)| p.group.to_owned()).collect();
+    let reference = groups.iter().any(|g| g == reference).then_some(reference);
+    let mut data = SurvivalData::new(time, event)
+        .and_then(|d| d.with_groups(&groups, reference))
+        .map_err(|_| CoxError::NoEvents)?;
+    for (j, name) in adjust.iter().enumerate() {
+        let column = complete.iter().map(|(_, x)| x[j]).collect();
+        data = data
+            .with_covariate(name, column)
+            .map_err(|_| CoxError::NoEvents)?;
+    }
+    let (names, design) = cox::design(&data, true);
+    cox::fit(&data, &names, &design, CoxOptions::default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +171,18 @@ mod tests {
             assert_eq!(c.at_risk[0], c.n);
             assert!(c.at_risk.windows(2).all(|w| w[0] >= w[1]));
         }
+        let crude = cox_by_group(&patients, Which::PfsMrecist, "tace_tki", &[]).unwrap();
+        assert!(crude
+            .terms
+            .iter()
+            .all(|t| t.name.starts_with("group=") && t.name != "group=tace_tki"));
+        let adjusted =
+            cox_by_group(&patients, Which::PfsMrecist, "tace_tki", &ADJUSTMENTS).unwrap();
+        assert_eq!(adjusted.terms.len(), crude.terms.len() + 4);
+        assert!(
+            adjusted.n <= 120 && adjusted.n > 100,
+            "complete cases: {}",
+            adjusted.n
+        );
     }
 }
