@@ -69,7 +69,11 @@ async fn a_version_1_database_is_migrated_keeping_its_records() {
     assert_eq!(db.version(), schema::CURRENT);
     assert_eq!(
         db.store_names(),
-        vec![schema::META.to_owned(), schema::PATIENTS.to_owned()]
+        vec![
+            schema::COMMITS.to_owned(),
+            schema::META.to_owned(),
+            schema::PATIENTS.to_owned()
+        ]
     );
     assert_eq!(
         db.index_names(schema::PATIENTS).unwrap(),

@@ -7,6 +7,7 @@
 mod error;
 pub mod schema;
 
+use ecrf_core::log::Commit;
 use ecrf_core::register::Patient;
 use rexie::{Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
@@ -108,6 +109,55 @@ impl Db {
             .collect::<Result<Vec<Patient>, _>>()?;
         patients.sort_by_key(|p| p.subject_id);
         Ok(patients)
+    }
+}
+
+impl Db {
+    /// Stores one commit in its own transaction: on return it is durable, or nothing was
+    /// written. Storing a commit already present (same id) is a no-op, so re-importing a bundle
+    /// is safe; a different commit can never take an existing id (ids are content hashes).
+    pub async fn put_commit(&self, commit: &Commit) -> Result<(), StorageError> {
+        if !commit.is_intact() {
+            return Err(StorageError::Corrupt(format!(
+                "commit {} does not match its id",
+                commit.id
+            )));
+        }
+        let tx = self
+            .rexie
+            .transaction(&[schema::COMMITS], TransactionMode::ReadWrite)?;
+        let store = tx.store(schema::COMMITS)?;
+        match store
+            .add(&to_js(commit)?, None)
+            .await
+            .map_err(StorageError::from)
+        {
+            Ok(_) => {}
+            Err(StorageError::Duplicate) => return Ok(()),
+            Err(e) => return Err(e),
+        }
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// Every stored commit, each checked against its id.
+    pub async fn commits(&self) -> Result<Vec<Commit>, StorageError> {
+        let tx = self
+            .rexie
+            .transaction(&[schema::COMMITS], TransactionMode::ReadOnly)?;
+        let store = tx.store(schema::COMMITS)?;
+        let values = store.get_all(None, None).await?;
+        let commits = values
+            .into_iter()
+            .map(from_js)
+            .collect::<Result<Vec<Commit>, _>>()?;
+        match commits.iter().find(|c| !c.is_intact()) {
+            Some(bad) => Err(StorageError::Corrupt(format!(
+                "stored commit {} was altered",
+                bad.id
+            ))),
+            None => Ok(commits),
+        }
     }
 }
 

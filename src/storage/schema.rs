@@ -4,6 +4,8 @@
 //! Version history:
 //! 1. `patients` keyed by `subject_id`.
 //! 2. `patients` gains the index `by_enrollment`; `meta` (keyed by `key`) holds device settings.
+//! 3. `commits` (keyed by the commit `id`, indexed `by_device`): the commit log, the store the
+//!    CRFs move to.
 
 use rexie::{Index, ObjectStore, RexieBuilder};
 
@@ -14,8 +16,11 @@ pub const PATIENTS: &str = "patients";
 /// Device settings (device id, cursors), keyed by `key`.
 pub const META: &str = "meta";
 
+/// The commit log, keyed by commit id.
+pub const COMMITS: &str = "commits";
+
 /// The schema version this build writes.
-pub const CURRENT: u32 = 2;
+pub const CURRENT: u32 = 3;
 
 /// A builder for `name` at schema `version`.
 pub fn builder(name: &str, version: u32) -> Result<RexieBuilder, StorageError> {
@@ -29,6 +34,18 @@ pub fn builder(name: &str, version: u32) -> Result<RexieBuilder, StorageError> {
                     .add_index(Index::new("by_enrollment", "enrollment_date")),
             )
             .add_object_store(ObjectStore::new(META).key_path("key")),
+        3 => builder
+            .add_object_store(
+                ObjectStore::new(PATIENTS)
+                    .key_path("subject_id")
+                    .add_index(Index::new("by_enrollment", "enrollment_date")),
+            )
+            .add_object_store(ObjectStore::new(META).key_path("key"))
+            .add_object_store(
+                ObjectStore::new(COMMITS)
+                    .key_path("id")
+                    .add_index(Index::new("by_device", "device")),
+            ),
         _ => return Err(StorageError::UnknownSchema(version)),
     })
 }
