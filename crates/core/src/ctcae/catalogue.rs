@@ -103,10 +103,9 @@ pub fn terms() -> &'static [Term] {
             .skip(1)
             .filter(|l| !l.is_empty())
             .map(|line| {
-                let cell = |i: usize| line.split('\t').nth(i).unwrap_or("");
-                let opt = |s: &'static str| (s != "-" && !s.is_empty()).then_some(s);
                 let fields: Vec<&'static str> = line.split('\t').collect();
-                let get = |i: usize| fields.get(i).copied().unwrap_or_else(|| cell(i));
+                let get = |i: usize| fields.get(i).copied().unwrap_or("");
+                let opt = |s: &'static str| (s != "-" && !s.is_empty()).then_some(s);
                 let term = get(2);
                 Term {
                     code: get(0),
@@ -157,6 +156,17 @@ fn words(s: &str) -> Vec<String> {
     normalise(s).split_whitespace().map(String::from).collect()
 }
 
+/// What search compares, computed once per term: the normalised name and its words.
+fn search_keys() -> &'static [(String, Vec<String>)] {
+    static KEYS: OnceLock<Vec<(String, Vec<String>)>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        terms()
+            .iter()
+            .map(|t| (normalise(t.term), words(t.term)))
+            .collect()
+    })
+}
+
 /// The terms matching `query`, best first, at most `limit`.
 ///
 /// Ranking: exact name or synonym, then name starting with the query, then every query word a
@@ -169,9 +179,8 @@ pub fn search(query: &str, limit: usize) -> Vec<&'static Term> {
     }
     let q_words = words(&q);
     let mut scored: Vec<(u8, &'static Term)> = Vec::new();
-    for t in terms() {
-        let name = normalise(t.term);
-        let name_words = words(t.term);
+    for (t, (name, name_words)) in terms().iter().zip(search_keys()) {
+        let name = name.as_str();
         let synonym = SYNONYMS
             .iter()
             .filter(|(_, term)| *term == t.term)
@@ -191,7 +200,7 @@ pub fn search(query: &str, limit: usize) -> Vec<&'static Term> {
                 score = score.max(60);
             }
         }
-        if name.starts_with(&q) {
+        if name.starts_with(q.as_str()) {
             score = score.max(80);
         }
         if q_words
@@ -203,7 +212,7 @@ pub fn search(query: &str, limit: usize) -> Vec<&'static Term> {
         if t.zh.is_some_and(|zh| zh.contains(query.trim())) {
             score = score.max(65);
         }
-        if score == 0 && q.len() >= 3 && name.contains(&q) {
+        if score == 0 && q.len() >= 3 && name.contains(q.as_str()) {
             score = 40;
         }
         if score > 0 {
