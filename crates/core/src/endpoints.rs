@@ -84,6 +84,19 @@ pub fn treatment_group(classes: &[&str]) -> &'static str {
     }
 }
 
+/// The treatment group of one patient: the classes of the systemic agents started between
+/// enrollment and `until` (the first progression).
+pub(crate) fn group_of(forms: &Forms, enrolled: Date, until: Date) -> &'static str {
+    let classes: Vec<&str> = forms
+        .get("systemic")
+        .into_iter()
+        .flatten()
+        .filter(|v| date_of(v, "start_date").is_some_and(|d| d >= enrolled && d <= until))
+        .filter_map(|v| v.get("agent").and_then(Value::as_str).map(agent_class))
+        .collect();
+    treatment_group(&classes)
+}
+
 /// A patient's forms: form id -> [(instance's values)], values by field.
 pub(crate) type Forms = BTreeMap<String, Vec<BTreeMap<String, Value>>>;
 
@@ -118,7 +131,7 @@ pub(crate) fn patient_forms(state: &State) -> BTreeMap<String, Forms> {
     out
 }
 
-fn date_of(v: &BTreeMap<String, Value>, field: &str) -> Option<Date> {
+pub(crate) fn date_of(v: &BTreeMap<String, Value>, field: &str) -> Option<Date> {
     v.get(field)
         .and_then(Value::as_str)
         .and_then(|s| parse_date(s).ok())
@@ -237,13 +250,8 @@ pub fn derive(state: &State, cutoff_days: i64) -> Vec<PatientEndpoints> {
             cutoff,
         );
         let until = first_progression("mrecist").unwrap_or(Date::MAX);
-        let classes: Vec<&str> = all("systemic")
-            .iter()
-            .filter(|v| date_of(v, "start_date").is_some_and(|d| d >= enrolled && d <= until))
-            .filter_map(|v| v.get("agent").and_then(Value::as_str).map(agent_class))
-            .collect();
         out.push(PatientEndpoints {
-            group: treatment_group(&classes),
+            group: group_of(&forms, enrolled, until),
             baseline: baseline_factors(&forms, enrolled),
             subject,
             enrollment: enrolled,
@@ -256,19 +264,22 @@ pub fn derive(state: &State, cutoff_days: i64) -> Vec<PatientEndpoints> {
     out
 }
 
-/// Baseline factors for the Cox models: age, BCLC, CNLC, Child-Pugh class, ALBI grade,
-/// AFP >= 400 ng/mL, macrovascular invasion, extrahepatic spread, up-to-seven.
-fn baseline_factors(forms: &Forms, enrolled: Date) -> BTreeMap<&'static str, Option<Value>> {
+/// The baseline inputs of the derived values: the last labs on or before `on` (enrollment), the
+/// baseline disease form, the first clinical assessment's ECOG (else 0: eligibility requires
+/// ECOG 0-1), height and weight from demographics. Also returns the labs used.
+pub(crate) fn baseline_input(
+    forms: &Forms,
+    on: Date,
+) -> (DeriveInput, Option<&BTreeMap<String, Value>>) {
     let all = |form: &str| forms.get(form).map(Vec::as_slice).unwrap_or(&[]);
     let first = |form: &str| all(form).first();
-    // The baseline labs: the last sample on or before enrollment.
     let labs = all("labs")
         .iter()
-        .filter(|v| date_of(v, "date").is_some_and(|d| d <= enrolled))
+        .filter(|v| date_of(v, "date").is_some_and(|d| d <= on))
         .max_by_key(|v| date_of(v, "date"));
     let disease = first("baseline_disease");
     let clinical = all("clinical").iter().min_by_key(|v| date_of(v, "date"));
-    let birth = first("demographics").and_then(|v| date_of(v, "birth_date"));
+    let demographics = first("demographics");
     let text = |v: Option<&BTreeMap<String, Value>>, f: &str| {
         v.and_then(|v| v.get(f))
             .and_then(Value::as_str)
@@ -287,7 +298,6 @@ fn baseline_factors(forms: &Forms, enrolled: Date) -> BTreeMap<&'static str, Opt
             .and_then(|a| serde_json::from_value::<Ascites>(Value::String(a)).ok()),
         encephalopathy: text(disease, "encephalopathy")
             .and_then(|a| serde_json::from_value::<Encephalopathy>(Value::String(a)).ok()),
-        // Eligibility requires ECOG 0-1; the first visit's ECOG is used, else 0.
         ecog: Some(
             text(clinical, "ecog")
                 .and_then(|e| e.parse().ok())
@@ -299,8 +309,21 @@ fn baseline_factors(forms: &Forms, enrolled: Date) -> BTreeMap<&'static str, Opt
         extrahepatic_spread: disease
             .and_then(|d| d.get("extrahepatic_spread"))
             .and_then(Value::as_bool),
-        ..DeriveInput::default()
+        height_cm: demographics.and_then(|d| num(d, "height_cm")),
+        weight_kg: demographics.and_then(|d| num(d, "weight_kg")),
+        neutrophils: labs.and_then(|l| num(l, "neut")),
+        lymphocytes: labs.and_then(|l| num(l, "lym")),
+        platelets: labs.and_then(|l| num(l, "plt")),
     };
+    (input, labs)
+}
+
+/// Baseline factors for the Cox models: age, BCLC, CNLC, Child-Pugh class, ALBI grade,
+/// AFP >= 400 ng/mL, macrovascular invasion, extrahepatic spread, up-to-seven.
+fn baseline_factors(forms: &Forms, enrolled: Date) -> BTreeMap<&'static str, Option<Value>> {
+    let first = |form: &str| forms.get(form).and_then(|v| v.first());
+    let birth = first("demographics").and_then(|v| date_of(v, "birth_date"));
+    let (input, labs) = baseline_input(forms, enrolled);
     let d = input.derive();
     let mut out = BTreeMap::new();
     out.insert(

@@ -12,6 +12,7 @@ pub mod derived;
 pub mod endpoints;
 pub mod i18n;
 pub mod log;
+pub mod record;
 pub mod register;
 pub mod response;
 pub mod safety;

@@ -191,6 +191,24 @@ impl State {
         })
     }
 
+    /// One form instance (deleted ones flagged).
+    pub fn form(&self, instance: &str) -> Option<FormState> {
+        self.created.get(instance).map(|f| {
+            let mut f = f.clone();
+            f.deleted = self.deleted.contains(instance);
+            f
+        })
+    }
+
+    /// Whether any field of an instance was ever written (the form was saved with values), so
+    /// that a further change needs a reason.
+    pub fn has_writes(&self, instance: &str) -> bool {
+        self.fields
+            .range((instance.to_owned(), String::new())..)
+            .next()
+            .is_some_and(|((i, _), _)| i == instance)
+    }
+
     /// The current value of a field (the winner when in conflict); `None` when unset or cleared.
     pub fn value(&self, instance: &str, field: &str) -> Option<&Value> {
         let reg = self.fields.get(&(instance.to_owned(), field.to_owned()))?;

@@ -1,0 +1,388 @@
+//! One patient's record as the CRF screens see it: the patient's form instances read from the
+//! folded log, what the patient list shows (status, treatment group, next visit), the derived
+//! values at a glance, the validation of a form being entered in the context of the rest of the
+//! record, and the operations a save turns into.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use time::Date;
+
+use crate::derived::{age_years, DeriveInput, Derived};
+use crate::endpoints::{baseline_input, date_of, group_of, Forms};
+use crate::log::{Op, State};
+use crate::register::Finding;
+use crate::schedule::{self, Status, StatusFacts, Visit, VisitState};
+use crate::study::validate::{cross_form, is_visible, validate, Context};
+use crate::study::{study, Form};
+
+/// A form's values, by field id.
+pub type Values = BTreeMap<String, Value>;
+
+/// One form instance of a patient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    /// Its id.
+    pub id: String,
+    /// The form's id.
+    pub form: String,
+    /// The date that places it on the timeline (see [`date_field`]).
+    pub date: Option<Date>,
+    /// When it was created (hybrid logical clock, milliseconds).
+    pub created_ms: u64,
+    /// Its current values.
+    pub values: Values,
+}
+
+/// The field whose date places a form on the patient's timeline; `None` for baseline forms
+/// without a date of their own.
+pub fn date_field(form: &str) -> Option<&'static str> {
+    match form {
+        "eligibility" => Some("enrollment_date"),
+        "labs" | "clinical" | "tace" | "tumor_assessment" | "progression" | "end_of_study" => {
+            Some("date")
+        }
+        "systemic" => Some("start_date"),
+        "adverse_event" => Some("onset_date"),
+        "survival" => Some("contact_date"),
+        _ => None,
+    }
+}
+
+/// The current values of an instance of `form`.
+pub fn instance_values(state: &State, instance: &str, form: &Form) -> Values {
+    form.fields
+        .iter()
+        .filter_map(|f| {
+            state
+                .value(instance, f.id)
+                .map(|v| (f.id.to_owned(), v.clone()))
+        })
+        .collect()
+}
+
+/// One patient's record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Record {
+    /// Subject ID.
+    pub subject: String,
+    /// Form instances not deleted, in creation order.
+    pub instances: Vec<Instance>,
+}
+
+/// Every patient's record, by subject ID. A form whose id the study does not define is skipped.
+pub fn records(state: &State) -> BTreeMap<String, Record> {
+    let mut out: BTreeMap<String, Record> = BTreeMap::new();
+    let study = study();
+    for (id, f) in state.forms() {
+        if f.deleted {
+            continue;
+        }
+        let Some(form) = study.form(&f.form) else {
+            continue;
+        };
+        let values = instance_values(state, id, form);
+        let date = date_field(form.id).and_then(|field| date_of(&values, field));
+        let record = out.entry(f.patient.clone()).or_insert_with(|| Record {
+            subject: f.patient.clone(),
+            instances: Vec::new(),
+        });
+        record.instances.push(Instance {
+            id: id.clone(),
+            form: f.form,
+            date,
+            created_ms: f.created_hlc.wall_ms,
+            values,
+        });
+    }
+    for r in out.values_mut() {
+        r.instances
+            .sort_by(|a, b| (a.created_ms, &a.id).cmp(&(b.created_ms, &b.id)));
+    }
+    out
+}
+
+/// What the patient list shows of one patient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Subject ID.
+    pub subject: String,
+    /// Status in the study.
+    pub status: Status,
+    /// Enrollment date.
+    pub enrolled: Option<Date>,
+    /// Treatment group code, once enrolled with a systemic therapy recorded.
+    pub group: Option<&'static str>,
+    /// The next contact: the first due or overdue one, else the next upcoming one.
+    pub next_visit: Option<Visit>,
+    /// Contacts whose window closed without one.
+    pub missed: usize,
+}
+
+/// Which values of `values` are shown (hidden fields are dropped, so a save clears them).
+pub fn visible_values(form: &Form, values: &Values) -> Values {
+    form.fields
+        .iter()
+        .filter(|f| is_visible(f, values))
+        .filter_map(|f| {
+            values
+                .get(f.id)
+                .filter(|v| !v.is_null())
+                .map(|v| (f.id.to_owned(), v.clone()))
+        })
+        .collect()
+}
+
+impl Record {
+    /// The values of every instance of every form.
+    pub fn forms(&self) -> Forms {
+        let mut out = Forms::new();
+        for i in &self.instances {
+            out.entry(i.form.clone())
+                .or_default()
+                .push(i.values.clone());
+        }
+        out
+    }
+
+    /// The instances of one form.
+    pub fn of<'a>(&'a self, form: &'a str) -> impl Iterator<Item = &'a Instance> + 'a {
+        self.instances.iter().filter(move |i| i.form == form)
+    }
+
+    fn first_date(&self, form: &str, field: &str) -> Option<Date> {
+        self.of(form).find_map(|i| date_of(&i.values, field))
+    }
+
+    /// The enrollment date, once the eligibility form records it.
+    pub fn enrolled(&self) -> Option<Date> {
+        self.first_date("eligibility", "enrollment_date")
+    }
+
+    /// The date of birth, once the demographics form records it.
+    pub fn birth(&self) -> Option<Date> {
+        self.first_date("demographics", "birth_date")
+    }
+
+    /// What validation of this patient's forms needs.
+    pub fn context(&self, today: Date) -> Context {
+        Context {
+            today,
+            birth: self.birth(),
+            enrollment: self.enrolled(),
+        }
+    }
+
+    /// The record as it would be with `values` saved in `instance` of `form` (a new instance
+    /// when `instance` is not one of the record's).
+    pub fn with_draft(&self, instance: &str, form: &str, values: &Values) -> Record {
+        let mut r = self.clone();
+        let date = date_field(form).and_then(|f| date_of(values, f));
+        match r.instances.iter_mut().find(|i| i.id == instance) {
+            Some(i) => {
+                i.values = values.clone();
+                i.date = date;
+            }
+            None => r.instances.push(Instance {
+                id: instance.to_owned(),
+                form: form.to_owned(),
+                date,
+                created_ms: u64::MAX,
+                values: values.clone(),
+            }),
+        }
+        r
+    }
+
+    /// The derived values at baseline (enrollment; before it, as of `today`), their inputs,
+    /// and the age at that date.
+    pub fn derived(&self, today: Date) -> (DeriveInput, Derived, Option<i32>) {
+        let on = self.enrolled().unwrap_or(today);
+        let (input, _) = baseline_input(&self.forms(), on);
+        let age = self.birth().map(|b| age_years(b, on));
+        // Inputs come from validated forms; a value outside the derivation's ranges is dropped
+        // rather than derived from.
+        let derived = match input.check_ranges() {
+            Ok(()) => input.derive(),
+            Err(_) => DeriveInput::default().derive(),
+        };
+        (input, derived, age)
+    }
+
+    /// Every finding for `values` entered in `instance` of `form`: the form's own rules and
+    /// the checks across the patient's forms that the change touches.
+    pub fn validate_draft(
+        &self,
+        form: &Form,
+        instance: &str,
+        values: &Values,
+        today: Date,
+    ) -> Vec<Finding> {
+        let draft = self.with_draft(instance, form.id, values);
+        let mut findings = validate(study(), form, values, &draft.context(today));
+        if matches!(form.id, "survival" | "end_of_study") {
+            findings.extend(
+                cross_form(&draft.forms())
+                    .into_iter()
+                    .filter(|f| form.field(&f.field).is_some()),
+            );
+        }
+        findings
+    }
+
+    /// Status, group and next visit on `today`.
+    pub fn summary(&self, today: Date) -> Summary {
+        let enrolled = self.enrolled();
+        let end = self.of("end_of_study").next();
+        let end_reason = end
+            .and_then(|e| e.values.get("reason"))
+            .and_then(Value::as_str);
+        let dead = self
+            .of("survival")
+            .any(|s| s.values.get("status").and_then(Value::as_str) == Some("dead"));
+        let progression = self
+            .of("progression")
+            .filter_map(|p| date_of(&p.values, "date"))
+            .min();
+        let on_therapy = self
+            .of("systemic")
+            .any(|s| s.values.contains_key("start_date") && !s.values.contains_key("stop_date"));
+        let status = schedule::status(StatusFacts {
+            enrolled: enrolled.is_some(),
+            dead,
+            end_reason,
+            progressed: progression.is_some(),
+            on_therapy,
+        });
+        let forms = self.forms();
+        let group = enrolled
+            .filter(|_| self.of("systemic").next().is_some())
+            .map(|e| group_of(&forms, e, progression.unwrap_or(Date::MAX)));
+        let (next_visit, missed) = match enrolled {
+            Some(e)
+                if !matches!(
+                    status,
+                    Status::Dead | Status::Completed | Status::Withdrawn | Status::Lost
+                ) =>
+            {
+                let contacts: Vec<Date> = self
+                    .instances
+                    .iter()
+                    .filter(|i| {
+                        matches!(
+                            i.form.as_str(),
+                            "clinical" | "tumor_assessment" | "labs" | "survival"
+                        )
+                    })
+                    .filter_map(|i| i.date)
+                    .collect();
+                let ended = end.and_then(|e| date_of(&e.values, "date"));
+                let visits = schedule::schedule(e, progression, ended, &contacts, today);
+                let missed = visits
+                    .iter()
+                    .filter(|v| v.state == VisitState::Missed)
+                    .count();
+                let next = visits
+                    .iter()
+                    .find(|v| matches!(v.state, VisitState::Due | VisitState::Overdue))
+                    .or_else(|| visits.iter().find(|v| v.state == VisitState::Upcoming))
+                    .copied();
+                (next, missed)
+            }
+            _ => (None, 0),
+        };
+        Summary {
+            subject: self.subject.clone(),
+            status,
+            enrolled,
+            group,
+            next_visit,
+            missed,
+        }
+    }
+
+    /// The instances in date order: baseline forms without a date first, then by date.
+    pub fn timeline(&self) -> Vec<&Instance> {
+        let mut items: Vec<&Instance> = self.instances.iter().collect();
+        items.sort_by_key(|i| (i.date.is_some(), i.date, i.created_ms));
+        items
+    }
+}
+
+/// The operations that save `values` (visible fields only) into an existing `instance` of
+/// `form`: each changed field is set or cleared, superseding every write of it this device has
+/// seen. Unchanged fields produce nothing.
+pub fn edit_ops(state: &State, instance: &str, form: &Form, values: &Values) -> Vec<Op> {
+    let values = visible_values(form, values);
+    let mut ops = Vec::new();
+    for f in &form.fields {
+        let old = state.value(instance, f.id);
+        let new = values.get(f.id);
+        if old == new {
+            continue;
+        }
+        let supersedes = state.heads(instance, f.id);
+        ops.push(match new {
+            Some(v) => Op::SetField {
+                instance: instance.to_owned(),
+                field: f.id.to_owned(),
+                value: v.clone(),
+                supersedes,
+            },
+            None => Op::ClearField {
+                instance: instance.to_owned(),
+                field: f.id.to_owned(),
+                supersedes,
+            },
+        });
+    }
+    ops
+}
+
+/// The operations that create `instance` of `form` for `patient` with `values`.
+pub fn create_ops(instance: &str, form: &Form, patient: &str, values: &Values) -> Vec<Op> {
+    let mut ops = vec![Op::CreateForm {
+        instance: instance.to_owned(),
+        form: form.id.to_owned(),
+        patient: patient.to_owned(),
+    }];
+    ops.extend(
+        visible_values(form, values)
+            .into_iter()
+            .map(|(field, value)| Op::SetField {
+                instance: instance.to_owned(),
+                field,
+                value,
+                supersedes: Vec::new(),
+            }),
+    );
+    ops
+}
+
+/// The operation that resolves a conflict on a field: `value` (or clearing it) supersedes
+/// every competing write.
+pub fn resolve_op(state: &State, instance: &str, field: &str, value: Option<Value>) -> Op {
+    let supersedes = state.heads(instance, field);
+    match value {
+        Some(value) => Op::SetField {
+            instance: instance.to_owned(),
+            field: field.to_owned(),
+            value,
+            supersedes,
+        },
+        None => Op::ClearField {
+            instance: instance.to_owned(),
+            field: field.to_owned(),
+            supersedes,
+        },
+    }
+}
+
+/// Whether saving a change to `instance` needs a reason: once a form was saved with values,
+/// every later change does.
+pub fn needs_reason(state: &State, instance: &str) -> bool {
+    state.has_writes(instance)
+}
+
+#[cfg(test)]
+mod tests;
