@@ -1,4 +1,5 @@
-//! The root component: provides the contexts and lays out the one page; no rule is computed here.
+//! The root component: provides the contexts, the navigation and the page for the route; no
+//! rule is computed here.
 
 use leptos::prelude::*;
 
@@ -7,16 +8,13 @@ use crate::components::storage_status::StorageStatus;
 use crate::components::update_banner::UpdateBanner;
 use crate::i18n::{provide_i18n_context, Msg};
 use crate::pages::analysis::AnalysisPage;
-use crate::pages::register::RegisterPage;
+use crate::pages::conflicts::{conflict_count, ConflictsPage};
+use crate::pages::demo::DemoBanner;
+use crate::pages::form::FormPage;
+use crate::pages::patient::PatientPage;
+use crate::pages::patients::PatientsPage;
 use crate::pwa::{build_version, provide_update_context};
-use crate::state::provide_app_state;
-
-/// The top-level sections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tab {
-    Patients,
-    Analyses,
-}
+use crate::state::{navigate, provide_app_state, use_app_state, Route};
 
 /// The app.
 #[component]
@@ -24,31 +22,51 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n_context();
     provide_update_context();
     provide_app_state();
+    let state = use_app_state();
     let build = build_version();
-    let tab = RwSignal::new(Tab::Patients);
-    let tab_button = move |t: Tab, msg: Msg, id: &'static str| {
+    let section = move || match state.route.get() {
+        Route::Patients | Route::Patient(_) | Route::Form { .. } => 0,
+        Route::Conflicts => 1,
+        Route::Analyses => 2,
+    };
+    let conflicts = Memo::new(move |_| {
+        state.revision.track();
+        conflict_count()
+    });
+    let tab = move |n: usize, route: Route, msg: Msg, id: &'static str| {
         view! {
-            <button class="tab" class:active=move || tab.get() == t data-testid=id on:click=move |_| tab.set(t)>
+            <button class="tab" class:active=move || section() == n data-testid=id
+                on:click=move |_| { navigate(state, route.clone()); }>
                 {i18n.t(msg)}
+                {(n == 1).then(|| view! {
+                    <Show when=move || { conflicts.get() > 0 }>
+                        <span class="badge conflict" data-testid="conflict-count">{move || conflicts.get()}</span>
+                    </Show>
+                })}
             </button>
         }
+    };
+    let page = move || match state.route.get() {
+        Route::Patients => view! { <PatientsPage /> <StorageStatus /> }.into_any(),
+        Route::Patient(p) => view! { <PatientPage patient=p /> }.into_any(),
+        Route::Form {
+            patient,
+            form,
+            instance,
+        } => view! { <FormPage patient=patient form=form instance=instance /> }.into_any(),
+        Route::Conflicts => view! { <ConflictsPage /> }.into_any(),
+        Route::Analyses => view! { <AnalysisPage /> }.into_any(),
     };
     view! {
         <Header />
         <UpdateBanner />
+        <DemoBanner />
         <nav class="tabs">
-            {tab_button(Tab::Patients, Msg::NavPatients, "nav-patients")}
-            {tab_button(Tab::Analyses, Msg::NavAnalyses, "nav-analyses")}
+            {tab(0, Route::Patients, Msg::NavPatients, "nav-patients")}
+            {tab(1, Route::Conflicts, Msg::NavConflicts, "nav-conflicts")}
+            {tab(2, Route::Analyses, Msg::NavAnalyses, "nav-analyses")}
         </nav>
-        <main class="page">
-            <Show
-                when=move || tab.get() == Tab::Patients
-                fallback=|| view! { <AnalysisPage /> }
-            >
-                <RegisterPage />
-                <StorageStatus />
-            </Show>
-        </main>
+        <main class="page">{page}</main>
         <footer class="footer">{i18n.t(Msg::Build)} " " <span data-testid="build">{build}</span></footer>
     }
 }

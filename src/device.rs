@@ -98,3 +98,26 @@ pub fn today() -> Date {
 pub async fn sleep(ms: u32) {
     gloo::timers::future::TimeoutFuture::new(ms).await;
 }
+
+/// Milliseconds since the page started, for timings.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// `bytes` random bytes from the browser's cryptographic generator, as hex.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut buf).is_ok());
+    if !filled {
+        // No Web Crypto (very old browsers): the id only has to be unlikely to repeat.
+        for b in &mut buf {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}

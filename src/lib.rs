@@ -4,7 +4,9 @@
 pub mod app;
 pub mod components;
 pub mod device;
+pub mod format;
 pub mod i18n;
+pub mod local;
 pub mod pages;
 pub mod pwa;
 pub mod state;

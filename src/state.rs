@@ -1,16 +1,20 @@
-//! The app's shared state: the open database, the patient register, device facts. Provided once
+//! The app's shared state: the open database, the route, the user, device facts. Provided once
 //! at the root; pages read it through [`use_app_state`].
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use ecrf_core::register::Patient;
+use ecrf_core::dates::format_date;
+use ecrf_core::record::{create_ops, records, Values};
+use ecrf_core::study::study;
 use futures::future::{select, Either};
+use gloo::storage::{LocalStorage, Storage as _};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::device::{self, StorageInfo};
-use crate::storage::{Db, StorageError, STUDY_DB};
+use crate::local;
+use crate::storage::{Db, StorageError, DEMO_DB, STUDY_DB};
 
 thread_local! {
     // The browser runs the app on one thread; the handle lives for the page's lifetime.
@@ -33,24 +37,60 @@ pub enum DbStatus {
     Failed(StorageError),
 }
 
+/// Where the user is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The patient list (and registration).
+    Patients,
+    /// One patient's page.
+    Patient(String),
+    /// A form of a patient: an existing instance, or a new one when `instance` is `None`.
+    Form {
+        /// Subject ID.
+        patient: String,
+        /// The form's id.
+        form: &'static str,
+        /// The instance.
+        instance: Option<String>,
+    },
+    /// Fields whose values conflict.
+    Conflicts,
+    /// Survival analyses.
+    Analyses,
+}
+
 /// The state every page can read.
 #[derive(Debug, Clone, Copy)]
 pub struct AppState {
     /// The database's status.
     pub db_status: RwSignal<DbStatus>,
-    /// The registered patients, in subject ID order.
-    pub patients: RwSignal<Vec<Patient>>,
+    /// Bumped whenever the local study changes; views that read [`crate::local`] track it.
+    pub revision: RwSignal<u64>,
     /// Storage usage, quota and persistence.
     pub storage: RwSignal<StorageInfo>,
     /// Whether the browser is online.
     pub online: RwSignal<bool>,
+    /// Where the user is.
+    pub route: RwSignal<Route>,
+    /// Whether a form on screen has unsaved changes.
+    pub dirty: RwSignal<bool>,
+    /// The user entering data (local profile), empty until set.
+    pub user: RwSignal<String>,
+    /// Whether the demo database is open instead of the study's.
+    pub demo: bool,
+    /// How long rebuilding the state from IndexedDB took on start, in ms.
+    pub rebuild_ms: RwSignal<Option<f64>>,
 }
 
 /// How long an open may wait before it is reported as blocked by another tab.
 const BLOCKED_AFTER_MS: u32 = 8_000;
 
-async fn open_study_db() -> Result<Db, StorageError> {
-    let open = Box::pin(Db::open(STUDY_DB));
+const MODE_KEY: &str = "ecrf.mode";
+const USER_KEY: &str = "ecrf.user";
+const DEVICE_KEY: &str = "device";
+
+async fn open_db(name: &str) -> Result<Db, StorageError> {
+    let open = Box::pin(Db::open(name));
     let timeout = Box::pin(device::sleep(BLOCKED_AFTER_MS));
     match select(open, timeout).await {
         Either::Left((result, _)) => result,
@@ -58,25 +98,116 @@ async fn open_study_db() -> Result<Db, StorageError> {
     }
 }
 
-/// Opens the database, loads the register, asks for persistent storage and watches
+/// Whether the app runs on the demo database (remembered on this device).
+pub fn demo_mode() -> bool {
+    LocalStorage::raw()
+        .get_item(MODE_KEY)
+        .ok()
+        .flatten()
+        .as_deref()
+        == Some("demo")
+}
+
+/// Switches between the study and the demo database; the page reloads on the other one.
+pub fn set_demo_mode(demo: bool) {
+    let storage = LocalStorage::raw();
+    let _ = if demo {
+        storage.set_item(MODE_KEY, "demo")
+    } else {
+        storage.remove_item(MODE_KEY)
+    };
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// Saves the user's name for the audit trail.
+pub fn set_user(state: AppState, name: &str) {
+    let name = name.trim().to_owned();
+    let _ = LocalStorage::raw().set_item(USER_KEY, &name);
+    state.user.set(name);
+}
+
+/// This device's id, made once (random) and kept in the database.
+async fn device_id(db: &Db) -> Result<String, StorageError> {
+    if let Some(id) = db.meta::<String>(DEVICE_KEY).await? {
+        return Ok(id);
+    }
+    let id = format!("tab-{}", device::random_hex(6));
+    db.set_meta(DEVICE_KEY, &id).await?;
+    Ok(id)
+}
+
+/// Loads the log, rebuilds the state, and moves patients registered before the CRFs were
+/// commit-based (schema v1-v2 `patients` store) into eligibility forms, once.
+async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
+    let device = device_id(db).await?;
+    let started = device::now_ms();
+    let commits = db.commits().await?;
+    local::install(local::rebuild(&device, &commits));
+    state.rebuild_ms.set(Some(device::now_ms() - started));
+    let legacy = db.patients().await?;
+    let known = local::with(|l| records(&l.state));
+    for p in legacy {
+        let subject = p.subject_id.to_string();
+        if known.contains_key(&subject) {
+            continue;
+        }
+        let Some(form) = study().form("eligibility") else {
+            continue;
+        };
+        let Some(instance) = local::next_instance_id() else {
+            continue;
+        };
+        let mut values = Values::new();
+        values.insert(
+            "enrollment_date".into(),
+            serde_json::Value::from(format_date(p.enrollment_date)),
+        );
+        let ops = create_ops(&instance, form, &subject, &values);
+        let reason = Some("Registered before the CRFs were commit-based".to_owned());
+        local::save(db, "system", reason, ops)
+            .await
+            .map_err(|e| match e {
+                local::SaveError::Storage(e) => e,
+                other => StorageError::Other(format!("{other:?}")),
+            })?;
+    }
+    Ok(())
+}
+
+/// Opens the database, loads the study, asks for persistent storage and watches
 /// connectivity.
 pub fn provide_app_state() -> AppState {
+    let demo = demo_mode();
     let state = AppState {
         db_status: RwSignal::new(DbStatus::Opening),
-        patients: RwSignal::new(Vec::new()),
+        revision: RwSignal::new(0),
         storage: RwSignal::new(StorageInfo::default()),
         online: RwSignal::new(device::is_online()),
+        route: RwSignal::new(Route::Patients),
+        dirty: RwSignal::new(false),
+        user: RwSignal::new(
+            LocalStorage::raw()
+                .get_item(USER_KEY)
+                .ok()
+                .flatten()
+                .unwrap_or_default(),
+        ),
+        demo,
+        rebuild_ms: RwSignal::new(None),
     };
     provide_context(state);
     spawn_local(async move {
-        let opened = match open_study_db().await {
-            Ok(db) => db.patients().await.map(|p| (db, p)),
+        let name = if demo { DEMO_DB } else { STUDY_DB };
+        let opened = match open_db(name).await {
+            Ok(db) => load(&db, state).await.map(|()| db),
             Err(err) => Err(err),
         };
         match opened {
-            Ok((db, patients)) => {
+            Ok(db) => {
                 DB.with(|d| *d.borrow_mut() = Some(Rc::new(db)));
-                state.patients.set(patients);
+                state.revision.update(|r| *r += 1);
                 state.db_status.set(DbStatus::Ready);
             }
             Err(err) => state.db_status.set(DbStatus::Failed(err)),
@@ -87,8 +218,43 @@ pub fn provide_app_state() -> AppState {
         let online = state.online;
         gloo::events::EventListener::new(&window, "online", move |_| online.set(true)).forget();
         gloo::events::EventListener::new(&window, "offline", move |_| online.set(false)).forget();
+        // Closing the tab with a form half filled asks first.
+        let dirty = state.dirty;
+        gloo::events::EventListener::new_with_options(
+            &window,
+            "beforeunload",
+            gloo::events::EventListenerOptions::enable_prevent_default(),
+            move |ev| {
+                if dirty.get_untracked() {
+                    ev.prevent_default();
+                }
+            },
+        )
+        .forget();
     }
     state
+}
+
+/// Goes to `route`, asking first when a form has unsaved changes; returns whether it went.
+pub fn navigate(state: AppState, route: Route) -> bool {
+    if state.dirty.get_untracked() {
+        let lang = expect_context::<crate::i18n::I18n>().lang.get_untracked();
+        let leave = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(crate::i18n::Msg::ConfirmLeave.text(lang))
+                    .ok()
+            })
+            .unwrap_or(false);
+        if !leave {
+            return false;
+        }
+        state.dirty.set(false);
+    }
+    state.route.set(route);
+    if let Some(w) = web_sys::window() {
+        w.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+    true
 }
 
 /// The app state.

@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI.
 
+pub mod derived_panel;
 pub mod header;
 pub mod km_plot;
 pub mod storage_status;

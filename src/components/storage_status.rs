@@ -47,6 +47,12 @@ pub fn StorageStatus() -> impl IntoView {
         <section class="card storage" data-testid="storage">
             <h2>{i18n.t(Msg::StorageTitle)}</h2>
             <p data-testid="storage-usage">{usage}</p>
+            <p data-testid="storage-commits">{move || {
+                state.revision.track();
+                let n = crate::local::with(|l| l.commits);
+                let ms = state.rebuild_ms.get().map(|m| format!("{m:.0} ms")).unwrap_or_default();
+                format!("{n} {} {ms}", Msg::StorageCommits.text(i18n.lang.get()))
+            }}</p>
             <p
                 data-testid="storage-persisted"
                 class:warn=move || state.storage.get().persisted != Some(true)

@@ -1,4 +1,8 @@
 //! The app's pages.
 
 pub mod analysis;
-pub mod register;
+pub mod conflicts;
+pub mod demo;
+pub mod form;
+pub mod patient;
+pub mod patients;

@@ -14,8 +14,11 @@ use wasm_bindgen::JsValue;
 
 pub use error::StorageError;
 
-/// The name of the study database (the demo study gets a separate one).
+/// The name of the study database.
 pub const STUDY_DB: &str = "ecrf-study";
+
+/// The name of the demo database: synthetic data, kept apart, never synced.
+pub const DEMO_DB: &str = "ecrf-demo";
 
 /// An open database.
 #[derive(Debug)]
@@ -159,6 +162,67 @@ impl Db {
             None => Ok(commits),
         }
     }
+}
+
+impl Db {
+    /// Stores many commits in one transaction (importing a file: all or nothing). Commits
+    /// already present are kept as they are (same id, same content).
+    pub async fn import_commits(&self, commits: &[Commit]) -> Result<(), StorageError> {
+        if let Some(bad) = commits.iter().find(|c| !c.is_intact()) {
+            return Err(StorageError::Corrupt(format!(
+                "commit {} does not match its id",
+                bad.id
+            )));
+        }
+        let tx = self
+            .rexie
+            .transaction(&[schema::COMMITS], TransactionMode::ReadWrite)?;
+        let store = tx.store(schema::COMMITS)?;
+        for c in commits {
+            store.put(&to_js(c)?, None).await?;
+        }
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// A device setting (`meta` store), when set.
+    pub async fn meta<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StorageError> {
+        let tx = self
+            .rexie
+            .transaction(&[schema::META], TransactionMode::ReadOnly)?;
+        let store = tx.store(schema::META)?;
+        let Some(value) = store.get(JsValue::from_str(key)).await? else {
+            return Ok(None);
+        };
+        let entry: MetaEntry<String, T> = from_js(value)?;
+        Ok(Some(entry.value))
+    }
+
+    /// Sets a device setting.
+    pub async fn set_meta<T: serde::Serialize>(
+        &self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), StorageError> {
+        let tx = self
+            .rexie
+            .transaction(&[schema::META], TransactionMode::ReadWrite)?;
+        let store = tx.store(schema::META)?;
+        let entry = MetaEntry { key, value };
+        store.put(&to_js(&entry)?, None).await?;
+        tx.done().await?;
+        Ok(())
+    }
+}
+
+/// A `meta` record: the key and its value.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct MetaEntry<K, T> {
+    key: K,
+    value: T,
 }
 
 /// Deletes a database (tests and the demo study use it).

@@ -106,15 +106,29 @@ export async function openApp(page, url) {
   await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
 }
 
-/** Registers a patient through the form and waits for the save to be confirmed. */
-export async function addPatient(page, id, date) {
+/** Names the user entering data (asked once per device) when not yet named. */
+export async function setUser(page, name = "Dr Test") {
+  const input = page.getByTestId("user-input");
+  if (await input.isVisible()) {
+    await input.fill(name);
+    await page.getByTestId("user-save").click();
+    await page.getByTestId("user-name").waitFor();
+  }
+}
+
+/** Registers a patient (subject ID only; the app opens the eligibility form next), then returns
+ * to the list and waits for the row. */
+export async function addPatient(page, id) {
+  await page.getByTestId("nav-patients").click();
+  await setUser(page);
   await page.getByTestId("subject-id").fill(id);
-  await page.getByTestId("enrollment-date").fill(date);
   await page.getByTestId("add-patient").click();
-  await page.getByTestId("patient-row").filter({ hasText: id }).waitFor();
+  await page.locator('[data-testid="form-page"][data-form="eligibility"]').waitFor();
+  await page.getByTestId("nav-patients").click();
+  await page.getByTestId("patient-row").filter({ hasText: id.toUpperCase() }).waitFor();
 }
 
 /** The subject IDs in the list, in order. */
 export async function listedIds(page) {
-  return page.getByTestId("patient-row").locator("td.mono").allTextContents();
+  return page.getByTestId("open-patient").allTextContents();
 }

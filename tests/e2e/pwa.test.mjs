@@ -63,7 +63,7 @@ test("a new build is offered as reload-to-update, keeps the data and drops the o
     const page = await context.newPage();
     await openApp(page, server.url);
     await waitForServiceWorker(page);
-    await addPatient(page, "HCC-003-0001", "2024-01-15");
+    await addPatient(page, "HCC-003-0001");
     const oldBuild = await page.getByTestId("build").textContent();
     assert.match(oldBuild, /^[0-9a-f]{16}$/);
     assert.equal(await page.getByTestId("update-banner").count(), 0);

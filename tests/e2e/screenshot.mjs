@@ -1,24 +1,33 @@
 // Regenerates the README's screenshots: `node tests/e2e/screenshot.mjs` after a release build
 // and a debug build of ecrf-server. Not a test.
 import { resolve } from "node:path";
-import { addPatient, launch, openApp, startServer } from "./harness.mjs";
+import { launch, openApp, setUser, startServer } from "./harness.mjs";
 
 const out = resolve(new URL(".", import.meta.url).pathname, "../../docs/assets");
 const server = await startServer();
 const browser = await launch();
 try {
-  for (const [lang, file] of [["zh-CN", "register-zh.png"], ["en", "register-en.png"]]) {
+  {
+    // The demo study: the patient list, one patient's page, a form being entered.
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     const page = await context.newPage();
     await openApp(page, server.url);
-    await page.getByTestId(`lang-${lang}`).click();
-    if (lang === "zh-CN") {
-      await addPatient(page, "HCC-001-0001", "2023-03-27");
-      await addPatient(page, "HCC-001-0002", "2023-04-10");
-      await addPatient(page, "HCC-002-0001", "2023-05-02");
-    }
-    await page.getByTestId("storage-usage").filter({ hasText: /\d/ }).waitFor();
-    await page.screenshot({ path: resolve(out, file) });
+    await page.getByTestId("lang-zh-CN").click();
+    await setUser(page, "李医生");
+    await page.getByTestId("load-demo").click();
+    await page.getByTestId("demo-banner").waitFor({ timeout: 60000 });
+    await page.getByTestId("patient-count").filter({ hasText: "120" }).waitFor({ timeout: 60000 });
+    await page.screenshot({ path: resolve(out, "patients-zh.png") });
+    await page.getByTestId("lang-en").click();
+    await page.getByTestId("patient-row").nth(7).click();
+    await page.getByTestId("patient-page").waitFor();
+    await page.screenshot({ path: resolve(out, "patient-en.png") });
+    await page.getByTestId("new-form-labs").click();
+    await page.getByTestId("lang-zh-CN").click();
+    await page.getByTestId("field-date").fill("2025-05-06");
+    await page.getByTestId("field-bili").fill("5000");
+    await page.getByTestId("field-alb").fill("18");
+    await page.screenshot({ path: resolve(out, "form-zh.png") });
     await context.close();
   }
   for (const [lang, file] of [["zh-CN", "analysis-zh.png"], ["en", "analysis-en.png"]]) {

@@ -125,6 +125,43 @@ fn log_benchmarks() {
     );
 }
 
+/// In the browser (headless Chromium, the app's wasm-release build): rebuilding the state from
+/// IndexedDB at 120 and 2,000 patients, and validating and saving one form.
+fn browser_benchmarks() -> anyhow::Result<()> {
+    crate::setup::setup()?;
+    println!("\nIn the browser (headless Chromium, wasm-release build; best of 3)");
+    let out = cmd(
+        "cargo",
+        &[
+            "test",
+            "--quiet",
+            "--package",
+            "ecrf-app",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-release",
+            "--features",
+            "bench",
+            "--test",
+            "bench_rebuild",
+            "--",
+            "--nocapture",
+        ],
+    )
+    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    .tee()?;
+    let (ok, out) = out;
+    anyhow::ensure!(ok, "the browser benchmark failed");
+    let mut found = false;
+    for line in out.lines().filter_map(|l| l.trim().strip_prefix("BENCH ")) {
+        found = true;
+        println!("  {line}");
+    }
+    anyhow::ensure!(found, "the browser benchmark printed nothing:\n{out}");
+    Ok(())
+}
+
 /// CTCAE search over all 837 terms: the time of one query, averaged over typical queries.
 fn ctcae_benchmarks() {
     use ecrf_core::ctcae::catalogue::{search, terms};
@@ -177,6 +214,7 @@ pub fn bench() -> anyhow::Result<()> {
         .run();
     }
     log_benchmarks();
+    browser_benchmarks()?;
     ctcae_benchmarks();
     cmd("cargo", &["build", "--release", "--package", "ecrf-cli"]).run()?;
     let have_lifelines = cmd("python3", &["-c", "import lifelines"]).read().is_some();

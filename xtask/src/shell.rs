@@ -46,7 +46,11 @@ pub fn cmd(program: &str, args: &[&str]) -> Cmd {
     inner
         .args(args)
         .current_dir(root())
-        .env("PATH", tool_path());
+        .env("PATH", tool_path())
+        // `cargo run` points LD_LIBRARY_PATH at the Rust toolchain's libraries (its libLLVM
+        // among them); Chromium started under it loses its service worker updates. Cargo and
+        // rustup set what they need themselves.
+        .env_remove("LD_LIBRARY_PATH");
     Cmd {
         inner,
         shown: format!("{program} {}", args.join(" ")),

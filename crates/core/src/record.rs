@@ -10,7 +10,7 @@ use time::Date;
 
 use crate::derived::{age_years, DeriveInput, Derived};
 use crate::endpoints::{baseline_input, date_of, group_of, Forms};
-use crate::log::{Op, State};
+use crate::log::{canonical, Op, State};
 use crate::register::Finding;
 use crate::schedule::{self, Status, StatusFacts, Visit, VisitState};
 use crate::study::validate::{cross_form, is_visible, validate, Context};
@@ -72,10 +72,24 @@ pub struct Record {
 
 /// Every patient's record, by subject ID. A form whose id the study does not define is skipped.
 pub fn records(state: &State) -> BTreeMap<String, Record> {
+    collect(state, None)
+}
+
+/// One patient's record (empty when the patient has no form).
+pub fn record(state: &State, subject: &str) -> Record {
+    collect(state, Some(subject))
+        .remove(subject)
+        .unwrap_or_else(|| Record {
+            subject: subject.to_owned(),
+            instances: Vec::new(),
+        })
+}
+
+fn collect(state: &State, only: Option<&str>) -> BTreeMap<String, Record> {
     let mut out: BTreeMap<String, Record> = BTreeMap::new();
     let study = study();
     for (id, f) in state.forms() {
-        if f.deleted {
+        if f.deleted || only.is_some_and(|s| s != f.patient) {
             continue;
         }
         let Some(form) = study.form(&f.form) else {
@@ -119,16 +133,18 @@ pub struct Summary {
     pub missed: usize,
 }
 
-/// Which values of `values` are shown (hidden fields are dropped, so a save clears them).
+/// Which values of `values` are shown (hidden fields are dropped, so a save clears them), with
+/// numbers canonical as commits store them (`36`, not `36.0`).
 pub fn visible_values(form: &Form, values: &Values) -> Values {
     form.fields
         .iter()
         .filter(|f| is_visible(f, values))
         .filter_map(|f| {
-            values
-                .get(f.id)
-                .filter(|v| !v.is_null())
-                .map(|v| (f.id.to_owned(), v.clone()))
+            values.get(f.id).filter(|v| !v.is_null()).map(|v| {
+                let mut v = v.clone();
+                canonical(&mut v);
+                (f.id.to_owned(), v)
+            })
         })
         .collect()
 }

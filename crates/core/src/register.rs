@@ -30,7 +30,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn error(field: &str, message: Text) -> Finding {
+    /// An error finding on `field`.
+    pub fn error(field: &str, message: Text) -> Finding {
         Finding {
             field: field.to_owned(),
             severity: Severity::Error,
@@ -58,7 +59,8 @@ pub struct Patient {
     pub enrollment_date: Date,
 }
 
-fn subject_message(err: &SubjectIdError) -> Text {
+/// The message for a malformed subject ID.
+pub fn subject_message(err: &SubjectIdError) -> Text {
     match err {
         SubjectIdError::Empty => Text::new("Enter the subject ID.", "请输入受试者编号。"),
         SubjectIdError::Prefix => Text::new(

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-pub use liver::{albi, child_pugh, Albi, Ascites, ChildPugh, ChildPughClass, Encephalopathy};
+pub use liver::{
+    albi, child_pugh, Albi, AlbiGrade, Ascites, ChildPugh, ChildPughClass, Encephalopathy,
+};
 pub use staging::{bclc, cnlc, Stage, StagingInput};
 
 /// The inputs of every derived value; all optional.

@@ -91,12 +91,39 @@ impl CommitBody {
             .collect()
     }
 
-    /// Seals the body into a commit with its id.
-    pub fn into_commit(self) -> Commit {
+    /// Seals the body into a commit with its id; numbers in values are made canonical first
+    /// (see [`canonical`]), so the id survives any JSON round trip.
+    pub fn into_commit(mut self) -> Commit {
+        for op in &mut self.ops {
+            if let Op::SetField { value, .. } = op {
+                canonical(value);
+            }
+        }
         Commit {
             id: self.id(),
             body: self,
         }
+    }
+}
+
+/// The largest integer a JSON number (an IEEE double in JavaScript) holds exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// Makes the numbers in `value` canonical: a whole number is written as an integer (`36`, never
+/// `36.0`). JavaScript (and IndexedDB) keep no difference between the two, so a commit read back
+/// from the browser must hash as it did when it was made.
+pub fn canonical(value: &mut Value) {
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|_| n.is_f64()) {
+                if f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER {
+                    *value = Value::from(f as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(canonical),
+        Value::Object(map) => map.values_mut().for_each(canonical),
+        _ => {}
     }
 }
 
@@ -153,6 +180,26 @@ impl DeviceLog {
         .into_commit();
         self.last = Some(commit.id.clone());
         commit
+    }
+
+    /// The device's position after `commits` (any order, any devices): its last sequence number
+    /// and commit, and a clock past every commit seen, so that its next commit continues its
+    /// chain and sorts after everything it saw.
+    pub fn resume<'a>(device: &str, commits: impl IntoIterator<Item = &'a Commit>) -> DeviceLog {
+        let mut log = DeviceLog::new(device);
+        for c in commits {
+            if c.body.device == device && c.body.seq > log.seq {
+                log.seq = c.body.seq;
+                log.last = Some(c.id.clone());
+            }
+            if c.body.hlc > log.hlc {
+                log.hlc = Hlc {
+                    device: device.to_owned(),
+                    ..c.body.hlc.clone()
+                };
+            }
+        }
+        log
     }
 
     /// Advances the clock past a commit received from elsewhere.

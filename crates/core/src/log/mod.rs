@@ -16,7 +16,7 @@ mod commit;
 mod hlc;
 mod state;
 
-pub use commit::{Commit, CommitBody, CommitId, DeviceLog, Op};
+pub use commit::{canonical, Commit, CommitBody, CommitId, DeviceLog, Op};
 pub use hlc::Hlc;
 pub use state::{Conflict, FieldWrite, FormState, State};
 

@@ -1,0 +1,642 @@
+//! Form entry, rendered from the study definition: numeric keypad for numbers with units shown,
+//! date pickers, code lists, inline validation as you type (the core's, in the context of the
+//! patient's other forms), soft-range confirmation, the derived values recomputed live, a
+//! required reason for any change after the first save, the field history, and a save that
+//! never loses what was typed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ecrf_core::i18n::Lang;
+use ecrf_core::log::canonical;
+use ecrf_core::record::{
+    create_ops, edit_ops, instance_values, needs_reason, record, visible_values, Record, Values,
+};
+use ecrf_core::register::{Finding, Severity};
+use ecrf_core::study::validate::is_visible;
+use ecrf_core::study::{study, Field, FieldKind};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+
+use crate::components::derived_panel::DerivedPanel;
+use crate::device;
+use crate::format::{self, label};
+use crate::i18n::{use_i18n, Msg};
+use crate::local::{self, SaveError};
+use crate::state::{db, navigate, refresh_storage, use_app_state, Route};
+
+/// Forms whose inputs feed the derived values: the panel is shown on them.
+const DERIVING_FORMS: &[&str] = &[
+    "eligibility",
+    "demographics",
+    "labs",
+    "baseline_disease",
+    "clinical",
+];
+
+/// What the last save attempt came to.
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Idle,
+    Saving,
+    Saved,
+    NoChanges,
+    FixErrors,
+    ConfirmWarnings,
+    NeedReason,
+    NeedUser,
+    Failed(SaveError),
+}
+
+/// Everything a field's widget needs; all signals, so it is `Copy`.
+#[derive(Clone, Copy)]
+struct Ctx {
+    draft: RwSignal<Values>,
+    /// Numbers as typed (so `12.` stays `12.` while typing).
+    raw: RwSignal<BTreeMap<String, String>>,
+    findings: Memo<Vec<Finding>>,
+    attempted: RwSignal<bool>,
+    /// Soft-range warnings confirmed, as `field=value`.
+    confirmed: RwSignal<BTreeSet<String>>,
+    instance: RwSignal<Option<String>>,
+    history: RwSignal<Option<&'static str>>,
+}
+
+/// What a soft-range confirmation is for: the field and its value as it will be stored.
+fn confirm_key(field: &str, v: Option<&Value>) -> String {
+    let value = v
+        .map(|v| {
+            let mut v = v.clone();
+            canonical(&mut v);
+            v.to_string()
+        })
+        .unwrap_or_default();
+    format!("{field}={value}")
+}
+
+fn set_value(ctx: Ctx, field: &str, v: Option<Value>) {
+    ctx.draft.update(|d| match v {
+        Some(v) => {
+            d.insert(field.to_owned(), v);
+        }
+        None => {
+            d.remove(field);
+        }
+    });
+}
+
+fn raw_number(text: &str, integer: bool) -> Option<Value> {
+    let t = text.trim().replace(',', ".");
+    if t.is_empty() {
+        return None;
+    }
+    let parsed = if integer {
+        t.parse::<i64>().ok().map(Value::from)
+    } else {
+        t.parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .and_then(|n| serde_json::Number::from_f64(n).map(Value::Number))
+    };
+    // Not a number: kept as text, which validation reports as the wrong kind of value.
+    Some(parsed.unwrap_or(Value::String(t)))
+}
+
+/// The form page.
+#[component]
+pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app_state();
+    let Some(form) = study().form(form) else {
+        return view! { <p class="error">{form}</p> }.into_any();
+    };
+    let subject = patient.clone();
+    let rec: Memo<Record> = Memo::new(move |_| {
+        state.revision.track();
+        local::with(|l| record(&l.state, &subject))
+    });
+    let initial = instance
+        .as_deref()
+        .map(|i| local::with(|l| instance_values(&l.state, i, form)))
+        .unwrap_or_default();
+    let raw_initial: BTreeMap<String, String> = initial
+        .iter()
+        .filter_map(|(k, v)| v.as_f64().map(|n| (k.clone(), format::number(n))))
+        .collect();
+    let baseline = RwSignal::new(visible_values(form, &initial));
+    let instance = RwSignal::new(instance);
+    let today = device::today();
+    let draft = RwSignal::new(initial);
+    let findings = Memo::new(move |_| {
+        let values = draft.get();
+        let id = instance.get().unwrap_or_else(|| "new".to_owned());
+        rec.with(|r| r.validate_draft(form, &id, &values, today))
+    });
+    let ctx = Ctx {
+        draft,
+        raw: RwSignal::new(raw_initial),
+        findings,
+        attempted: RwSignal::new(false),
+        confirmed: RwSignal::new(BTreeSet::new()),
+        instance,
+        history: RwSignal::new(None),
+    };
+    let dirty = Memo::new(move |_| visible_values(form, &draft.get()) != baseline.get());
+    Effect::new(move |_| state.dirty.set(dirty.get()));
+    on_cleanup(move || state.dirty.set(false));
+    let reason = RwSignal::new(String::new());
+    let status = RwSignal::new(Status::Idle);
+    let reason_needed = Memo::new(move |_| {
+        state.revision.track();
+        instance
+            .get()
+            .is_some_and(|i| local::with(|l| needs_reason(&l.state, &i)))
+    });
+
+    let save = move || {
+        if status.get_untracked() == Status::Saving {
+            return;
+        }
+        ctx.attempted.set(true);
+        let values = visible_values(form, &draft.get_untracked());
+        let found = findings.get_untracked();
+        if found.iter().any(|f| f.severity == Severity::Error) {
+            status.set(Status::FixErrors);
+            return;
+        }
+        let confirmed = ctx.confirmed.get_untracked();
+        let unconfirmed = found.iter().any(|f| {
+            f.severity == Severity::Warning
+                && !confirmed.contains(&confirm_key(&f.field, values.get(&f.field)))
+        });
+        if unconfirmed {
+            status.set(Status::ConfirmWarnings);
+            return;
+        }
+        let user = state.user.get_untracked();
+        if user.is_empty() {
+            status.set(Status::NeedUser);
+            return;
+        }
+        let existing = instance.get_untracked();
+        let why = reason.get_untracked().trim().to_owned();
+        if reason_needed.get_untracked() && why.is_empty() {
+            status.set(Status::NeedReason);
+            return;
+        }
+        let (ops, created) = match &existing {
+            Some(i) => (local::with(|l| edit_ops(&l.state, i, form, &values)), None),
+            None => {
+                let Some(id) = local::next_instance_id() else {
+                    status.set(Status::Failed(SaveError::NotReady));
+                    return;
+                };
+                (create_ops(&id, form, &patient, &values), Some(id))
+            }
+        };
+        if ops.is_empty() {
+            status.set(Status::NoChanges);
+            return;
+        }
+        let Some(db) = db() else {
+            status.set(Status::Failed(SaveError::NotReady));
+            return;
+        };
+        status.set(Status::Saving);
+        let reason_given = (!why.is_empty()).then_some(why);
+        spawn_local(async move {
+            match local::save(&db, &user, reason_given, ops).await {
+                Ok(_) => {
+                    if created.is_some() {
+                        instance.set(created);
+                    }
+                    baseline.set(values);
+                    reason.set(String::new());
+                    ctx.attempted.set(false);
+                    status.set(Status::Saved);
+                    state.revision.update(|r| *r += 1);
+                    refresh_storage(state);
+                }
+                // Nothing is cleared: the draft stays on screen to save again.
+                Err(e) => status.set(Status::Failed(e)),
+            }
+        });
+    };
+
+    let status_line = move || {
+        let lang = i18n.lang.get();
+        let (kind, msg) = match status.get() {
+            Status::Idle => return None,
+            Status::Saving => ("info", Msg::Saving),
+            Status::Saved => ("ok", Msg::Saved),
+            Status::NoChanges => ("info", Msg::NoChanges),
+            Status::FixErrors => ("error", Msg::FixErrors),
+            Status::ConfirmWarnings => ("error", Msg::ConfirmWarnings),
+            Status::NeedReason => ("error", Msg::NeedReason),
+            Status::NeedUser => ("error", Msg::NeedUser),
+            Status::Failed(SaveError::Busy) => ("error", Msg::ErrBusy),
+            Status::Failed(SaveError::NotReady) => ("error", Msg::StorageOpening),
+            Status::Failed(SaveError::Storage(e)) => {
+                let detail = match e.msg() {
+                    Msg::ErrOther => format!("{} {e}", Msg::ErrOther.text(lang)),
+                    m => m.text(lang).to_owned(),
+                };
+                return Some(("error", format!("{} {detail}", Msg::ErrNotSaved.text(lang))));
+            }
+        };
+        Some((kind, msg.text(lang).to_owned()))
+    };
+
+    let back = {
+        let patient = rec.get_untracked().subject;
+        move |_| {
+            navigate(state, Route::Patient(patient.clone()));
+        }
+    };
+    let title = move || label(form.label, i18n.lang.get());
+    let subject_title = rec.get_untracked().subject;
+    let deriving = DERIVING_FORMS.contains(&form.id);
+    let derived_record = Memo::new(move |_| {
+        let values = visible_values(form, &draft.get());
+        let id = instance.get().unwrap_or_else(|| "new".to_owned());
+        rec.with(|r| r.with_draft(&id, form.id, &values))
+    });
+
+    view! {
+        <section class="card wide form-page" data-testid="form-page" data-form=form.id>
+            <div class="toolbar">
+                <button class="link" data-testid="back" on:click=back>{i18n.t(Msg::BackToPatient)}</button>
+            </div>
+            <h2>
+                <span data-testid="form-title">{title}</span>
+                <span class="count mono">{subject_title}</span>
+            </h2>
+            <form class="form crf" novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
+                {form
+                    .fields
+                    .iter()
+                    .filter(|f| !is_limit(f.id))
+                    .map(|f| {
+                        let lln = form.field(&format!("{}_lln", f.id));
+                        let uln = form.field(&format!("{}_uln", f.id));
+                        match (lln, uln) {
+                            // A lab value and its limits of normal share one row.
+                            (Some(lln), Some(uln)) => view! {
+                                <div class="lab-row">
+                                    {field_view(f, ctx)}
+                                    {field_view(lln, ctx)}
+                                    {field_view(uln, ctx)}
+                                </div>
+                            }
+                            .into_any(),
+                            _ => field_view(f, ctx).into_any(),
+                        }
+                    })
+                    .collect_view()}
+                <Show when=move || reason_needed.get() && dirty.get()>
+                    <label class="field reason">
+                        <span class="label">{i18n.t(Msg::ReasonForChange)}</span>
+                        <textarea
+                            data-testid="reason"
+                            rows="2"
+                            prop:value=move || reason.get()
+                            on:input=move |ev| reason.set(event_target_value(&ev))
+                        ></textarea>
+                        <span class="hint">{i18n.t(Msg::ReasonHint)}</span>
+                    </label>
+                </Show>
+                <div class="actions">
+                    <button type="submit" class="primary" data-testid="save-form"
+                        disabled=move || status.get() == Status::Saving>
+                        {i18n.t(Msg::SaveForm)}
+                    </button>
+                    <span class="unsaved" data-testid="unsaved" class:hidden=move || !dirty.get()>
+                        {i18n.t(Msg::Unsaved)}
+                    </span>
+                </div>
+                {move || status_line().map(|(kind, text)| view! {
+                    <p class=format!("save {kind}") data-testid="form-status" role="status">{text}</p>
+                })}
+            </form>
+        </section>
+        {deriving.then(|| view! { <DerivedPanel record=derived_record today=today /> })}
+    }
+    .into_any()
+}
+
+/// Whether a field is a lab's lower or upper limit of normal (shown beside the lab value).
+fn is_limit(id: &str) -> bool {
+    id.ends_with("_lln") || id.ends_with("_uln")
+}
+
+/// One field: its widget, unit, message, soft-range confirmation and history.
+fn field_view(f: &'static Field, ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = f.id;
+    let finding = move || {
+        let has_value = ctx.draft.with(|d| d.contains_key(id));
+        if !has_value && !ctx.attempted.get() {
+            return None;
+        }
+        ctx.findings.get().into_iter().find(|x| x.field == id)
+    };
+    let visible = move || ctx.draft.with(|d| is_visible(f, d));
+    let confirm_key_now = move || ctx.draft.with(|d| confirm_key(id, d.get(id)));
+    let message = move || {
+        finding().map(|x| {
+            let lang = i18n.lang.get();
+            let text = x.message.get(lang).to_owned();
+            match x.severity {
+                Severity::Error => view! {
+                    <span class="error" data-testid=format!("error-{id}")>{text}</span>
+                }
+                .into_any(),
+                _ => view! {
+                    <span class="warn" data-testid=format!("warning-{id}")>
+                        {text}
+                        <label class="confirm">
+                            <input
+                                type="checkbox"
+                                data-testid=format!("confirm-{id}")
+                                prop:checked=move || ctx.confirmed.with(|c| c.contains(&confirm_key_now()))
+                                on:change=move |ev| {
+                                    let key = confirm_key_now();
+                                    let on = event_target_checked(&ev);
+                                    ctx.confirmed.update(|c| { if on { c.insert(key); } else { c.remove(&key); } });
+                                }
+                            />
+                            {i18n.t(Msg::ConfirmValue)}
+                        </label>
+                    </span>
+                }
+                .into_any(),
+            }
+        })
+    };
+    let invalid = move || finding().is_some_and(|x| x.severity == Severity::Error);
+    let unit = match f.kind {
+        FieldKind::Decimal { unit, .. } if !unit.is_empty() => Some(unit),
+        _ => None,
+    };
+    view! {
+        <Show when=visible>
+            <div class="field" data-testid=format!("fieldbox-{id}")>
+                <span class="label">
+                    {move || label(f.label, i18n.lang.get())}
+                    {f.required.then_some(" *")}
+                    <HistoryButton field=f ctx=ctx />
+                </span>
+                <div class="input-row">
+                    {widget(f, ctx, invalid)}
+                    {unit.map(|u| view! { <span class="unit">{u}</span> })}
+                </div>
+                {message}
+                <HistoryList field=f ctx=ctx />
+            </div>
+        </Show>
+    }
+}
+
+fn widget(
+    f: &'static Field,
+    ctx: Ctx,
+    invalid: impl Fn() -> bool + Copy + Send + Sync + 'static,
+) -> AnyView {
+    let i18n = use_i18n();
+    let id = f.id;
+    let testid = format!("field-{id}");
+    let current = move || ctx.draft.with(|d| d.get(id).cloned());
+    match f.kind {
+        FieldKind::Integer { .. } | FieldKind::Decimal { .. } => {
+            let integer = matches!(f.kind, FieldKind::Integer { .. });
+            view! {
+                <input
+                    type="text"
+                    inputmode=if integer { "numeric" } else { "decimal" }
+                    autocomplete="off"
+                    data-testid=testid
+                    class:invalid=invalid
+                    prop:value=move || ctx.raw.with(|r| r.get(id).cloned().unwrap_or_default())
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        set_value(ctx, id, raw_number(&text, integer));
+                        ctx.raw.update(|r| { r.insert(id.to_owned(), text); });
+                    }
+                />
+            }
+            .into_any()
+        }
+        FieldKind::Date => view! {
+            <input
+                type="date"
+                data-testid=testid
+                max=ecrf_core::dates::format_date(device::today())
+                class:invalid=invalid
+                prop:value=move || current().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    set_value(ctx, id, (!text.is_empty()).then_some(Value::String(text)));
+                }
+            />
+        }
+        .into_any(),
+        FieldKind::Text => view! {
+            <input
+                type="text"
+                data-testid=testid
+                class:invalid=invalid
+                prop:value=move || current().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    set_value(ctx, id, (!text.trim().is_empty()).then_some(Value::String(text)));
+                }
+            />
+        }
+        .into_any(),
+        FieldKind::YesNo => {
+            let selected = move || match current() {
+                Some(Value::Bool(true)) => "yes",
+                Some(Value::Bool(false)) => "no",
+                _ => "",
+            };
+            view! {
+                <select
+                    data-testid=testid
+                    class:invalid=invalid
+                    prop:value=selected
+                    on:change=move |ev| {
+                        let v = match event_target_value(&ev).as_str() {
+                            "yes" => Some(Value::Bool(true)),
+                            "no" => Some(Value::Bool(false)),
+                            _ => None,
+                        };
+                        set_value(ctx, id, v);
+                    }
+                >
+                    <option value="" selected=move || selected().is_empty()>"—"</option>
+                    <option value="yes" selected=move || selected() == "yes">{i18n.t(Msg::Yes)}</option>
+                    <option value="no" selected=move || selected() == "no">{i18n.t(Msg::No)}</option>
+                </select>
+            }
+            .into_any()
+        }
+        FieldKind::Choice { list } => {
+            let codes = study().code_list(list).map(|l| l.codes.clone()).unwrap_or_default();
+            let selected = move || current().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            view! {
+                <select
+                    data-testid=testid
+                    class:invalid=invalid
+                    prop:value=selected
+                    on:change=move |ev| {
+                        let code = event_target_value(&ev);
+                        set_value(ctx, id, (!code.is_empty()).then_some(Value::String(code)));
+                    }
+                >
+                    <option value="" selected=move || selected().is_empty()>"—"</option>
+                    {codes.into_iter().map(|c| view! {
+                        <option value=c.code selected=move || selected() == c.code>
+                            {move || label(c.label, i18n.lang.get())}
+                        </option>
+                    }).collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        FieldKind::MultiChoice { list } => {
+            let codes = study().code_list(list).map(|l| l.codes.clone()).unwrap_or_default();
+            let has = move |code: &str| {
+                current()
+                    .and_then(|v| v.as_array().cloned())
+                    .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(code)))
+            };
+            view! {
+                <div class="multi" data-testid=testid>
+                    {codes.into_iter().map(|c| view! {
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                data-testid=format!("field-{id}-{}", c.code)
+                                prop:checked=move || has(c.code)
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let mut codes: Vec<Value> = current()
+                                        .and_then(|v| v.as_array().cloned())
+                                        .unwrap_or_default()
+                                        .into_iter()
+                                        .filter(|x| x.as_str() != Some(c.code))
+                                        .collect();
+                                    if on {
+                                        codes.push(Value::String(c.code.to_owned()));
+                                    }
+                                    set_value(ctx, id, (!codes.is_empty()).then_some(Value::Array(codes)));
+                                }
+                            />
+                            {move || label(c.label, i18n.lang.get())}
+                        </label>
+                    }).collect_view()}
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Opens a field's history when it has any.
+#[component]
+fn HistoryButton(field: &'static Field, ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app_state();
+    let count = move || {
+        state.revision.track();
+        ctx.instance
+            .get()
+            .map(|i| local::with(|l| l.state.history(&i, field.id).len()))
+            .unwrap_or(0)
+    };
+    let conflicted = move || {
+        state.revision.track();
+        ctx.instance
+            .get()
+            .is_some_and(|i| local::with(|l| l.state.heads(&i, field.id).len() > 1))
+    };
+    view! {
+        <Show when=move || { count() > 0 }>
+            <button
+                type="button"
+                class="history-button"
+                data-testid=format!("history-{}", field.id)
+                on:click=move |_| ctx.history.update(|h| {
+                    *h = if *h == Some(field.id) { None } else { Some(field.id) };
+                })
+            >
+                {move || format!("{} ({})", Msg::History.text(i18n.lang.get()), count())}
+            </button>
+        </Show>
+        <Show when=conflicted>
+            <span class="badge conflict" data-testid=format!("conflict-{}", field.id)>{i18n.t(Msg::Conflict)}</span>
+        </Show>
+    }
+}
+
+/// Every value a field had: who set it, when, on which device, and why.
+#[component]
+fn HistoryList(field: &'static Field, ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app_state();
+    let rows = move || {
+        state.revision.track();
+        let lang: Lang = i18n.lang.get();
+        let Some(i) = ctx.instance.get() else {
+            return Vec::new();
+        };
+        local::with(|l| {
+            let heads = l.state.heads(&i, field.id);
+            l.state
+                .history(&i, field.id)
+                .into_iter()
+                .map(|w| {
+                    let value = w
+                        .value
+                        .as_ref()
+                        .map(|v| format::value(field, v, lang))
+                        .unwrap_or_else(|| Msg::Cleared.text(lang).to_owned());
+                    (
+                        value,
+                        w.user.clone(),
+                        format::time_ms(w.hlc.wall_ms),
+                        w.device.clone(),
+                        w.reason.clone().unwrap_or_default(),
+                        heads.contains(&w.commit),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Show when=move || ctx.history.get() == Some(field.id)>
+            <table class="data history" data-testid=format!("history-list-{}", field.id)>
+                <thead>
+                    <tr>
+                        <th>{i18n.t(Msg::Value)}</th>
+                        <th>{i18n.t(Msg::User)}</th>
+                        <th>{i18n.t(Msg::When)}</th>
+                        <th>{i18n.t(Msg::Device)}</th>
+                        <th>{i18n.t(Msg::Reason)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || rows().into_iter().map(|(value, user, when, device, reason, current)| view! {
+                        <tr data-testid="history-row" class:current=current>
+                            <td>{value}</td>
+                            <td>{user}</td>
+                            <td class="mono">{when}</td>
+                            <td class="mono">{device}</td>
+                            <td>{reason}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </Show>
+    }
+}
