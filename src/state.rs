@@ -144,8 +144,16 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
     let device = device_id(db).await?;
     let started = device::now_ms();
     let commits = db.commits().await?;
+    let read = device::now_ms();
     local::install(local::rebuild(&device, &commits));
-    state.rebuild_ms.set(Some(device::now_ms() - started));
+    let done = device::now_ms();
+    state.rebuild_ms.set(Some(done - started));
+    gloo::console::log!(format!(
+        "ecrf: {} commits read and checked in {:.0} ms, folded in {:.0} ms",
+        commits.len(),
+        read - started,
+        done - read
+    ));
     let legacy = db.patients().await?;
     let known = local::with(|l| records(&l.state));
     for p in legacy {

@@ -271,7 +271,14 @@ fn PatientList() -> impl IntoView {
             />
             <Show
                 when=move || !all.with(Vec::is_empty)
-                fallback=move || view! { <p class="empty">{i18n.t(Msg::NoPatients)}</p> }
+                fallback=move || {
+                    let msg = if state.db_status.get() == DbStatus::Opening {
+                        Msg::StorageOpening
+                    } else {
+                        Msg::NoPatients
+                    };
+                    view! { <p class="empty" data-testid="patients-empty">{i18n.t(msg)}</p> }
+                }
             >
                 <div class="scroll">
                 <table class="patients" data-testid="patients">

@@ -150,9 +150,16 @@ impl Db {
             .transaction(&[schema::COMMITS], TransactionMode::ReadOnly)?;
         let store = tx.store(schema::COMMITS)?;
         let values = store.get_all(None, None).await?;
+        // Through the browser's JSON (one call per commit) rather than field by field across
+        // the JS boundary: several times faster on large logs.
         let commits = values
             .into_iter()
-            .map(from_js)
+            .map(|v| {
+                let text = js_sys::JSON::stringify(&v)
+                    .map_err(|_| StorageError::Corrupt("a commit is not JSON".into()))?;
+                serde_json::from_str::<Commit>(&String::from(text))
+                    .map_err(|e| StorageError::Corrupt(e.to_string()))
+            })
             .collect::<Result<Vec<Commit>, _>>()?;
         match commits.iter().find(|c| !c.is_intact()) {
             Some(bad) => Err(StorageError::Corrupt(format!(

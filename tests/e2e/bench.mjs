@@ -1,0 +1,104 @@
+// Browser benchmark, run by `cargo xtask bench` (not a test; timings are printed, never
+// asserted): the app's start-up rebuild of the state from IndexedDB with the demo study at 120
+// and 2,000 patients (open, read and check every commit, fold: the number the app itself shows
+// in its storage panel), and validating and saving one labs form through the UI.
+//
+// Usage: node bench.mjs DEMO-120.json DEMO-2000.json  (files written by `ecrf demo`).
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
+import { copyDist, launch, openApp, setUser, startServer } from "./harness.mjs";
+
+const files = process.argv.slice(2);
+// The page fetches the commits from the server (too large to hand over through the driver).
+const dist = copyDist();
+for (const f of files) copyFileSync(f, join(dist, basename(f)));
+const server = await startServer(dist);
+const browser = await launch();
+
+/** Reads the rebuild time and commit count from the storage panel once the app is ready. */
+async function rebuildReading(page) {
+  await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor({ timeout: 300000 });
+  const text = await page.getByTestId("storage-commits").textContent();
+  const m = text.match(/^(\d+) .* (\d+) ms$/);
+  if (!m) throw new Error(`unexpected storage line: ${text}`);
+  return { commits: Number(m[1]), ms: Number(m[2]) };
+}
+
+try {
+  for (const file of files) {
+    const demo = JSON.parse(readFileSync(file, "utf8"));
+    const name = `/${basename(file)}`;
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    page.on("console", (m) => m.text().startsWith("ecrf:") && console.log(`  ${m.text()}`));
+    // Open the app on the (empty) demo database so it creates the schema, then store the
+    // commits as the app stores them (the same JSON shape) and reload.
+    await page.goto(server.url);
+    await page.evaluate(() => localStorage.setItem("ecrf.mode", "demo"));
+    await openApp(page, server.url);
+    await page.getByTestId("lang-en").click();
+    await page.evaluate(async (name) => {
+      const { commits } = await (await fetch(name)).json();
+      const db = await new Promise((ok, fail) => {
+        const req = indexedDB.open("ecrf-demo");
+        req.onsuccess = () => ok(req.result);
+        req.onerror = () => fail(req.error);
+      });
+      await new Promise((ok, fail) => {
+        const tx = db.transaction("commits", "readwrite");
+        for (const c of commits) tx.objectStore("commits").put(c);
+        tx.oncomplete = ok;
+        tx.onerror = () => fail(tx.error);
+      });
+      db.close();
+    }, name);
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      await page.reload();
+      runs.push(await rebuildReading(page));
+    }
+    const best = Math.min(...runs.map((r) => r.ms));
+    console.log(
+      `BENCH rebuild_from_indexeddb patients=${demo.patients} commits=${runs[0].commits} ` +
+        `best_ms=${best} runs_ms=${runs.map((r) => r.ms).join(",")}`,
+    );
+
+    // Validate and save one labs form through the UI (click to "saved"), best of 5.
+    await setUser(page, "bench");
+    await page.getByTestId("open-patient").first().click();
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      await page.getByTestId("new-form-labs").click();
+      await page.getByTestId("field-date").fill("2025-06-01");
+      for (const [id, v] of Object.entries({ bili: "18.2", alb: "37.5", inr: "1.08", plt: "132", neut: "3.1", lym: "1.2" })) {
+        await page.getByTestId(`field-${id}`).fill(v);
+      }
+      const t = await page.evaluate(
+        () =>
+          new Promise((ok) => {
+            const start = performance.now();
+            const observer = new MutationObserver(() => {
+              const s = document.querySelector('[data-testid="form-status"]');
+              if (s && /Saved/.test(s.textContent)) {
+                observer.disconnect();
+                ok(performance.now() - start);
+              }
+            });
+            observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+            document.querySelector('[data-testid="save-form"]').click();
+          }),
+      );
+      times.push(t);
+      await page.getByTestId("back").click();
+    }
+    console.log(
+      `BENCH save_labs_form patients=${demo.patients} best_ms=${Math.min(...times).toFixed(1)} ` +
+        `runs_ms=${times.map((t) => t.toFixed(1)).join(",")}`,
+    );
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+  rmSync(dist, { recursive: true, force: true });
+}
