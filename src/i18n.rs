@@ -76,6 +76,15 @@ messages! {
         "DEMO: a synthetic study of 120 patients (seed 2026), generated on this device. Not patient data.",
         "演示数据：在本设备上生成的 120 例合成研究数据（种子 2026），并非真实患者数据。",
     ),
+    StudyDataNotice => (
+        "The study's data on this tablet: every enrolled patient, endpoints derived from the saved forms (24-month cut-off).",
+        "本设备上的研究数据：所有已入组患者，终点由已保存的表单推导（截至 24 个月）。",
+    ),
+    EnrolledAnalysed => ("enrolled patients analysed.", "例已入组患者纳入分析。"),
+    NotEnoughData => (
+        "Not enough data for this analysis yet (it needs patients in at least one group with follow-up).",
+        "数据尚不足以进行此项分析（至少需要一组有随访数据的患者）。",
+    ),
     PfsMrecist => ("PFS (mRECIST)", "无进展生存期（mRECIST）"),
     PfsRecist11 => ("PFS (RECIST 1.1)", "无进展生存期（RECIST 1.1）"),
     Os => ("Overall survival", "总生存期"),

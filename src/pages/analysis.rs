@@ -13,12 +13,11 @@ use leptos::task::spawn_local;
 use crate::components::km_plot::{landmark_labels, KmPlot, COLOURS};
 use crate::device;
 use crate::i18n::{group_label, use_i18n, Msg};
+use crate::state::use_app_state;
 
-/// The demo study analysed on this page: 120 patients, seed 2026 (as `ecrf demo`).
-fn demo_endpoints() -> Vec<PatientEndpoints> {
-    let demo = ecrf_core::demo::generate(120, 2026);
-    let state = ecrf_core::log::State::from_commits(&demo.commits);
-    ecrf_core::endpoints::derive(&state, 730)
+/// Every enrolled patient's endpoints, from the open database (the study's, or the demo's).
+fn local_endpoints() -> Vec<PatientEndpoints> {
+    crate::local::with(|l| ecrf_core::endpoints::derive(&l.state, 730))
 }
 
 fn fmt_ci(
@@ -87,7 +86,8 @@ fn hr_cell(fit: &Result<CoxFit, String>, name: &str) -> String {
 pub fn AnalysisPage() -> impl IntoView {
     let i18n = use_i18n();
     let which = RwSignal::new(Which::PfsMrecist);
-    let patients = StoredValue::new(None::<Arc<Vec<PatientEndpoints>>>);
+    let state = use_app_state();
+    let enrolled = RwSignal::new(None::<usize>);
     let result = RwSignal::new(None::<Arc<EndpointAnalysis>>);
     let cox = RwSignal::new(None::<Arc<CoxModels>>);
     let busy = RwSignal::new(false);
@@ -102,14 +102,8 @@ pub fn AnalysisPage() -> impl IntoView {
             // Let the "computing" state paint before the work starts.
             device::sleep(0).await;
             let start = js_sys::Date::now();
-            let data = match patients.get_value() {
-                Some(p) => p,
-                None => {
-                    let p = Arc::new(demo_endpoints());
-                    patients.set_value(Some(p.clone()));
-                    p
-                }
-            };
+            let data = Arc::new(local_endpoints());
+            enrolled.set(Some(data.len()));
             let analysis = by_group(&data, which.get_untracked()).map(Arc::new);
             let models = Arc::new(cox_models(&data, which.get_untracked()));
             elapsed.set(Some(js_sys::Date::now() - start));
@@ -242,7 +236,11 @@ pub fn AnalysisPage() -> impl IntoView {
     view! {
         <section class="card wide">
             <h2>{i18n.t(Msg::AnalysesTitle)}</h2>
-            <p class="demo-notice" data-testid="demo-notice">{i18n.t(Msg::DemoNotice)}</p>
+            {if state.demo {
+                view! { <p class="demo-notice" data-testid="demo-notice">{i18n.t(Msg::DemoNotice)}</p> }.into_any()
+            } else {
+                view! { <p class="hint" data-testid="data-notice">{i18n.t(Msg::StudyDataNotice)}</p> }.into_any()
+            }}
             <div class="toolbar">
                 <span class="segmented">
                     {endpoint_button(Which::PfsMrecist, Msg::PfsMrecist)}
@@ -256,6 +254,14 @@ pub fn AnalysisPage() -> impl IntoView {
                     {move || elapsed.get().map(|ms| format!("{} {ms:.0} ms", Msg::ComputedIn.text(i18n.lang.get())))}
                 </span>
             </div>
+            {move || enrolled.get().map(|n| {
+                let lang = i18n.lang.get();
+                let mut text = format!("{n} {}", Msg::EnrolledAnalysed.text(lang));
+                if result.get().is_none() {
+                    text = format!("{text} {}", Msg::NotEnoughData.text(lang));
+                }
+                view! { <p class="hint" data-testid="analysed-count">{text}</p> }
+            })}
             {body}
             {cox_table}
         </section>

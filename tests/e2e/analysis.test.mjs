@@ -1,4 +1,5 @@
-// The analysis page: Kaplan-Meier curves by group, computed in the browser by the core.
+// The analysis page: Kaplan-Meier curves by group, computed in the browser by the core from the
+// open database (here the demo study's).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launch, openApp, startServer } from "./harness.mjs";
@@ -19,10 +20,14 @@ test("PFS and OS curves by treatment group are computed on the device and labell
   const page = await context.newPage();
   await openApp(page, server.url);
   await page.getByTestId("lang-en").click();
+  await page.getByTestId("load-demo").click();
+  await page.getByTestId("demo-banner").waitFor({ timeout: 60000 });
+  await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
   await page.getByTestId("nav-analyses").click();
   assert.match(await page.getByTestId("demo-notice").textContent(), /^DEMO: a synthetic study/);
   await page.getByTestId("compute").click();
   await page.getByTestId("km-plot").waitFor();
+  assert.equal(await page.getByTestId("analysed-count").textContent(), "120 enrolled patients analysed.");
   // Four treatment groups at least (a fifth, "other", when a patient progressed before therapy).
   assert.ok((await page.getByTestId("km-group").count()) >= 4);
   assert.ok((await page.locator("[data-testid=km-plot] path.curve").count()) >= 4);

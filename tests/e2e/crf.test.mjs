@@ -208,6 +208,10 @@ test("a full follow-up visit is recorded offline and survives a reload", async (
   assert.match(await row.getByTestId("unsynced").textContent(), /not synced/);
   await row.click();
   assert.equal(await page.getByTestId("timeline-item").count(), 8);
+  // The analyses read the study's own data.
+  await page.getByTestId("nav-analyses").click();
+  await page.getByTestId("compute").click();
+  assert.match(await page.getByTestId("analysed-count").textContent(), /^1 enrolled patients analysed\./);
   await context.close();
 });
 

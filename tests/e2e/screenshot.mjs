@@ -35,6 +35,9 @@ try {
     const page = await context.newPage();
     await openApp(page, server.url);
     await page.getByTestId(`lang-${lang}`).click();
+    await page.getByTestId("load-demo").click();
+    await page.getByTestId("demo-banner").waitFor({ timeout: 60000 });
+    await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
     await page.getByTestId("nav-analyses").click();
     await page.getByTestId("compute").click();
     await page.getByTestId("km-plot").waitFor();
