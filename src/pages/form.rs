@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ecrf_core::i18n::Lang;
-use ecrf_core::log::canonical;
+use ecrf_core::log::{canonical, Op};
 use ecrf_core::record::{
     create_ops, edit_ops, instance_values, needs_reason, record, visible_values, Record, Values,
 };
@@ -223,6 +223,40 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
         });
     };
 
+    // Deleting a saved instance of a repeatable form (soft: it stays in the log and history).
+    let deleting = RwSignal::new(false);
+    let delete_reason = RwSignal::new(String::new());
+    let delete_patient = rec.get_untracked().subject;
+    let delete = move || {
+        let why = delete_reason.get_untracked().trim().to_owned();
+        let (Some(id), Some(db)) = (instance.get_untracked(), db()) else {
+            return;
+        };
+        if why.is_empty() {
+            status.set(Status::NeedReason);
+            return;
+        }
+        let user = state.user.get_untracked();
+        if user.is_empty() {
+            status.set(Status::NeedUser);
+            return;
+        }
+        let patient = delete_patient.clone();
+        status.set(Status::Saving);
+        spawn_local(async move {
+            let ops = vec![Op::DeleteForm { instance: id }];
+            match local::save(&db, &user, Some(why), ops).await {
+                Ok(_) => {
+                    state.dirty.set(false);
+                    state.revision.update(|r| *r += 1);
+                    navigate(state, Route::Patient(patient));
+                }
+                Err(e) => status.set(Status::Failed(e)),
+            }
+        });
+    };
+    let can_delete = move || form.repeatable && instance.get().is_some();
+
     let status_line = move || {
         let lang = i18n.lang.get();
         let (kind, msg) = match status.get() {
@@ -313,7 +347,31 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
                     <span class="unsaved" data-testid="unsaved" class:hidden=move || !dirty.get()>
                         {i18n.t(Msg::Unsaved)}
                     </span>
+                    <Show when=can_delete>
+                        <button type="button" class="link danger" data-testid="delete-form"
+                            on:click=move |_| deleting.update(|d| *d = !*d)>
+                            {i18n.t(Msg::DeleteForm)}
+                        </button>
+                    </Show>
                 </div>
+                <Show when=move || deleting.get() && can_delete()>
+                    <div class="field delete-panel">
+                        <span class="label">{i18n.t(Msg::DeleteReason)}</span>
+                        <input
+                            data-testid="delete-reason"
+                            prop:value=move || delete_reason.get()
+                            on:input=move |ev| delete_reason.set(event_target_value(&ev))
+                        />
+                        <span class="hint">{i18n.t(Msg::DeleteHint)}</span>
+                        <button type="button" class="primary danger" data-testid="confirm-delete"
+                            on:click={
+                                let delete = delete.clone();
+                                move |_| delete()
+                            }>
+                            {i18n.t(Msg::DeleteForm)}
+                        </button>
+                    </div>
+                </Show>
                 {move || status_line().map(|(kind, text)| view! {
                     <p class=format!("save {kind}") data-testid="form-status" role="status">{text}</p>
                 })}

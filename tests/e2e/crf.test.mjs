@@ -3,6 +3,7 @@
 // visit offline, load the demo study.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { addPatient, launch, openApp, setUser, startServer, waitForServiceWorker } from "./harness.mjs";
 
 let server;
@@ -228,5 +229,73 @@ test("the demo study loads into its own labelled database and leaves the study's
   await page.getByTestId("leave-demo").click();
   await page.getByTestId("patient-count").filter({ hasText: "1 patients" }).waitFor();
   assert.equal(await page.getByTestId("demo-banner").count(), 0);
+  await context.close();
+});
+
+test("a write from another tablet that conflicts is listed and resolved; a form is deleted with a reason", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await openApp(page, server.url);
+  await page.getByTestId("lang-en").click();
+  await setUser(page, "Dr Li");
+  await enroll(page, "HCC-003-0001");
+
+  // Another tablet changed the same bilirubin without having seen this one's value: its commit
+  // (content-addressed, hashed here exactly as the core hashes it) arrives in the database.
+  const instance = await page.evaluate(async () => {
+    const db = await new Promise((ok) => (indexedDB.open("ecrf-study").onsuccess = (e) => ok(e.target.result)));
+    const all = await new Promise((ok) => (db.transaction("commits").objectStore("commits").getAll().onsuccess = (e) => ok(e.target.result)));
+    db.close();
+    const op = all.flatMap((c) => c.ops).find((o) => o.op === "create_form" && o.form === "labs" && o.patient === "HCC-003-0001");
+    return op.instance;
+  });
+  const body = {
+    device: "tab-other",
+    seq: 1,
+    prev: null,
+    hlc: { wall_ms: Date.now() + 1000, counter: 0, device: "tab-other" },
+    user: "Dr Zhang",
+    reason: "Rechecked on the ward",
+    ops: [{ op: "set_field", instance, field: "bili", value: 31, supersedes: [] }],
+  };
+  const id = createHash("sha256").update(JSON.stringify(body)).digest("hex");
+  await page.evaluate(async (commit) => {
+    const db = await new Promise((ok) => (indexedDB.open("ecrf-study").onsuccess = (e) => ok(e.target.result)));
+    await new Promise((ok, fail) => {
+      const tx = db.transaction("commits", "readwrite");
+      tx.objectStore("commits").put(commit);
+      tx.oncomplete = ok;
+      tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+  }, { id, ...body });
+  await page.reload();
+  await page.getByTestId("conflict-count").filter({ hasText: "1" }).waitFor();
+  await page.getByTestId("nav-conflicts").click();
+  const writes = page.getByTestId("conflict-write");
+  assert.equal(await writes.count(), 2);
+  const texts = await writes.allTextContents();
+  assert.ok(texts.some((t) => /^30 umol\/L.*Dr Li/.test(t)), texts.join("\n"));
+  assert.ok(texts.some((t) => /^31 umol\/L.*Dr Zhang.*tab-other.*Rechecked on the ward/.test(t)), texts.join("\n"));
+  await writes.filter({ hasText: "Dr Li" }).getByTestId("keep-value").click();
+  await page.getByTestId("no-conflicts").waitFor();
+  assert.equal(await page.getByTestId("conflict-count").count(), 0);
+
+  // The history keeps all three writes; the kept value is current.
+  await page.getByTestId("nav-patients").click();
+  await page.getByTestId("patient-row").filter({ hasText: "HCC-003-0001" }).click();
+  await page.getByTestId("timeline-item").and(page.locator('[data-form="labs"]')).click();
+  assert.equal(await field(page, "bili").inputValue(), "30");
+  await page.getByTestId("history-bili").click();
+  assert.equal(await page.getByTestId("history-list-bili").getByTestId("history-row").count(), 3);
+
+  // Deleting needs a reason; the form leaves the record.
+  await page.getByTestId("delete-form").click();
+  await page.getByTestId("confirm-delete").click();
+  await page.getByTestId("form-status").filter({ hasText: "needs a reason" }).waitFor();
+  await page.getByTestId("delete-reason").fill("Entered for the wrong patient");
+  await page.getByTestId("confirm-delete").click();
+  await page.getByTestId("patient-page").waitFor();
+  assert.equal(await page.getByTestId("timeline-item").count(), 3);
   await context.close();
 });
