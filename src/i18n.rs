@@ -197,6 +197,7 @@ messages! {
     DemoExplain => ("Load a synthetic study of 120 patients into a separate DEMO database to try the app. It is never synced and never mixed with the study's data.",
                 "将 120 例合成患者数据载入单独的演示数据库以试用本应用。演示数据不会同步，也不会与研究数据混合。"),
     DemoLoad => ("Load the demo study", "载入演示研究"),
+    DemoFile => ("…or load a demo file written by `ecrf demo` (any size, any seed):", "……或载入由 `ecrf demo` 生成的演示文件（任意规模、任意种子）："),
     DemoGenerating => ("Generating the demo study on this device…", "正在本设备上生成演示研究…"),
     DemoWriting => ("Writing commits to the demo database:", "正在写入演示数据库，提交数："),
     DemoBanner => ("DEMO database: synthetic data, not patients. Never synced.", "演示数据库：合成数据，并非真实患者。不会同步。"),

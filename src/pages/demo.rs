@@ -2,7 +2,8 @@
 //! separate database, clearly labelled, never synced. Loading and leaving switch databases and
 //! reload the page, so the study's data and the demo's never mix in memory.
 
-use ecrf_core::demo::generate;
+use ecrf_core::demo::{generate, read_file};
+use ecrf_core::log::Commit;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -23,16 +24,31 @@ enum Progress {
     Generating,
     Writing(usize),
     Failed(StorageError),
+    BadFile(ecrf_core::i18n::Text),
 }
 
 /// Writes the demo study into a fresh demo database.
 pub async fn write_demo(patients: usize, seed: u64) -> Result<usize, StorageError> {
-    let demo = generate(patients, seed);
+    write_commits(&generate(patients, seed).commits).await
+}
+
+/// Replaces the demo database's content with `commits` (one transaction).
+pub async fn write_commits(commits: &[Commit]) -> Result<usize, StorageError> {
     storage::delete(DEMO_DB).await?;
     let db = Db::open(DEMO_DB).await?;
-    db.import_commits(&demo.commits).await?;
+    db.import_commits(commits).await?;
     db.close();
-    Ok(demo.commits.len())
+    Ok(commits.len())
+}
+
+/// The text of the file chosen in a file input.
+async fn chosen_file_text(ev: &leptos::ev::Event) -> Option<String> {
+    let input: web_sys::HtmlInputElement = event_target(ev);
+    let file = input.files()?.get(0)?;
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()?;
+    text.as_string()
 }
 
 /// The card on the first screen that loads the demo.
@@ -43,7 +59,7 @@ pub fn DemoCard() -> impl IntoView {
     let load = move |_| {
         if !matches!(
             progress.get_untracked(),
-            Progress::Idle | Progress::Failed(_)
+            Progress::Idle | Progress::Failed(_) | Progress::BadFile(_)
         ) {
             return;
         }
@@ -60,6 +76,25 @@ pub fn DemoCard() -> impl IntoView {
             }
         });
     };
+    let load_file = move |ev: leptos::ev::Event| {
+        progress.set(Progress::Generating);
+        spawn_local(async move {
+            let Some(text) = chosen_file_text(&ev).await else {
+                progress.set(Progress::Idle);
+                return;
+            };
+            match read_file(&text) {
+                Ok(commits) => {
+                    progress.set(Progress::Writing(commits.len()));
+                    match write_commits(&commits).await {
+                        Ok(_) => set_demo_mode(true),
+                        Err(e) => progress.set(Progress::Failed(e)),
+                    }
+                }
+                Err(e) => progress.set(Progress::BadFile(e.message())),
+            }
+        });
+    };
     let line = move || {
         let lang = i18n.lang.get();
         match progress.get() {
@@ -71,6 +106,7 @@ pub fn DemoCard() -> impl IntoView {
                 Msg::ErrNotSaved.text(lang),
                 e.msg().text(lang)
             )),
+            Progress::BadFile(t) => Some(t.get(lang).to_owned()),
         }
     };
     view! {
@@ -78,6 +114,10 @@ pub fn DemoCard() -> impl IntoView {
             <h2>{i18n.t(Msg::DemoTitle)}</h2>
             <p class="hint">{i18n.t(Msg::DemoExplain)}</p>
             <button class="primary" data-testid="load-demo" on:click=load>{i18n.t(Msg::DemoLoad)}</button>
+            <label class="field file">
+                <span class="hint">{i18n.t(Msg::DemoFile)}</span>
+                <input type="file" accept=".json,application/json" data-testid="demo-file" on:change=load_file />
+            </label>
             {move || line().map(|l| view! { <p class="save info" data-testid="demo-progress" role="status">{l}</p> })}
         </section>
     }

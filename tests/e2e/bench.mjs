@@ -1,18 +1,15 @@
 // Browser benchmark, run by `cargo xtask bench` (not a test; timings are printed, never
 // asserted): the app's start-up rebuild of the state from IndexedDB with the demo study at 120
 // and 2,000 patients (open, read and check every commit, fold: the number the app itself shows
-// in its storage panel), and validating and saving one labs form through the UI.
+// in its storage panel), loading the demo file through the app, and validating and saving one
+// labs form through the UI.
 //
 // Usage: node bench.mjs DEMO-120.json DEMO-2000.json  (files written by `ecrf demo`).
-import { copyFileSync, readFileSync, rmSync } from "node:fs";
-import { basename, join } from "node:path";
-import { copyDist, launch, openApp, setUser, startServer } from "./harness.mjs";
+import { readFileSync } from "node:fs";
+import { launch, openApp, setUser, startServer } from "./harness.mjs";
 
 const files = process.argv.slice(2);
-// The page fetches the commits from the server (too large to hand over through the driver).
-const dist = copyDist();
-for (const f of files) copyFileSync(f, join(dist, basename(f)));
-const server = await startServer(dist);
+const server = await startServer();
 const browser = await launch();
 
 /** Reads the rebuild time and commit count from the storage panel once the app is ready. */
@@ -27,31 +24,20 @@ async function rebuildReading(page) {
 try {
   for (const file of files) {
     const demo = JSON.parse(readFileSync(file, "utf8"));
-    const name = `/${basename(file)}`;
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     const page = await context.newPage();
     page.on("console", (m) => m.text().startsWith("ecrf:") && console.log(`  ${m.text()}`));
-    // Open the app on the (empty) demo database so it creates the schema, then store the
-    // commits as the app stores them (the same JSON shape) and reload.
-    await page.goto(server.url);
-    await page.evaluate(() => localStorage.setItem("ecrf.mode", "demo"));
+    // Load the file through the app's own demo-file input, as a user would.
     await openApp(page, server.url);
     await page.getByTestId("lang-en").click();
-    await page.evaluate(async (name) => {
-      const { commits } = await (await fetch(name)).json();
-      const db = await new Promise((ok, fail) => {
-        const req = indexedDB.open("ecrf-demo");
-        req.onsuccess = () => ok(req.result);
-        req.onerror = () => fail(req.error);
-      });
-      await new Promise((ok, fail) => {
-        const tx = db.transaction("commits", "readwrite");
-        for (const c of commits) tx.objectStore("commits").put(c);
-        tx.oncomplete = ok;
-        tx.onerror = () => fail(tx.error);
-      });
-      db.close();
-    }, name);
+    const t0 = Date.now();
+    await page.getByTestId("demo-file").setInputFiles(file);
+    await page.getByTestId("demo-banner").waitFor({ timeout: 600000 });
+    await page
+      .getByTestId("patient-count")
+      .filter({ hasText: `${demo.patients} patients` })
+      .waitFor({ timeout: 600000 });
+    console.log(`BENCH load_demo_file patients=${demo.patients} ms=${Date.now() - t0}`);
     const runs = [];
     for (let i = 0; i < 3; i++) {
       await page.reload();
@@ -100,5 +86,4 @@ try {
 } finally {
   await browser.close();
   await server.stop();
-  rmSync(dist, { recursive: true, force: true });
 }

@@ -4,6 +4,9 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { addPatient, launch, openApp, setUser, startServer, waitForServiceWorker } from "./harness.mjs";
 
 let server;
@@ -226,9 +229,35 @@ test("the demo study loads into its own labelled database and leaves the study's
   await page.getByTestId("demo-banner").waitFor({ timeout: 60000 });
   await page.getByTestId("patient-count").filter({ hasText: "120 patients" }).waitFor({ timeout: 60000 });
   assert.equal(await page.getByTestId("patient-row").filter({ hasText: "HCC-009-0001" }).count(), 0);
+  // The same commits as a file (the format `ecrf demo` writes) load through the file input;
+  // a damaged file or a file of study data is refused with a message.
+  const commits = await page.evaluate(async () => {
+    const db = await new Promise((ok) => (indexedDB.open("ecrf-demo").onsuccess = (e) => ok(e.target.result)));
+    const all = await new Promise((ok) => (db.transaction("commits").objectStore("commits").getAll().onsuccess = (e) => ok(e.target.result)));
+    db.close();
+    return all;
+  });
+  const file = { format: "ecrf-commits", version: 1, demo: true, seed: 2026, patients: 120, data_cut: "2026-03-31", commits };
+  const dir = mkdtempSync(join(tmpdir(), "ecrf-demo-file-"));
+  const good = join(dir, "demo.json");
+  const damaged = join(dir, "damaged.json");
+  const study = join(dir, "study.json");
+  writeFileSync(good, JSON.stringify(file));
+  writeFileSync(damaged, JSON.stringify(file).replace('"user":"demo"', '"user":"mallory"'));
+  writeFileSync(study, JSON.stringify({ ...file, demo: false }));
   await page.getByTestId("leave-demo").click();
   await page.getByTestId("patient-count").filter({ hasText: "1 patients" }).waitFor();
   assert.equal(await page.getByTestId("demo-banner").count(), 0);
+  await page.getByTestId("demo-file").setInputFiles(damaged);
+  await page.getByTestId("demo-progress").filter({ hasText: "The file is damaged and was not loaded" }).waitFor();
+  await page.getByTestId("demo-file").setInputFiles(study);
+  await page.getByTestId("demo-progress").filter({ hasText: "study data reaches the tablet only by sync" }).waitFor();
+  await page.getByTestId("demo-file").setInputFiles(good);
+  await page.getByTestId("demo-banner").waitFor({ timeout: 60000 });
+  await page.getByTestId("patient-count").filter({ hasText: "120 patients" }).waitFor({ timeout: 60000 });
+  rmSync(dir, { recursive: true, force: true });
+  await page.getByTestId("leave-demo").click();
+  await page.getByTestId("patient-count").filter({ hasText: "1 patients" }).waitFor();
   await context.close();
 });
 

@@ -669,10 +669,88 @@ pub fn generate(patients: usize, seed: u64) -> DemoStudy {
     }
 }
 
+/// Why a demo file cannot be loaded.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DemoFileError {
+    /// Not JSON, or not the demo file's shape.
+    #[error("not a demo file: {0}")]
+    NotDemoFile(String),
+    /// A file of study data, not a demo: the study's data arrives only through sync.
+    #[error("the file holds study data, not a demo")]
+    NotDemo,
+    /// A commit was altered or the chain is broken.
+    #[error("the file is damaged: {0}")]
+    Damaged(String),
+}
+
+impl DemoFileError {
+    /// The message for the user.
+    pub fn message(&self) -> crate::i18n::Text {
+        use crate::i18n::Text;
+        match self {
+            DemoFileError::NotDemoFile(e) => Text::new(
+                format!("This is not a demo file written by `ecrf demo` ({e})."),
+                format!("这不是 `ecrf demo` 生成的演示文件（{e}）。"),
+            ),
+            DemoFileError::NotDemo => Text::new(
+                "This file holds study data, not a demo; study data reaches the tablet only by sync.",
+                "此文件包含研究数据而非演示数据；研究数据只能通过同步传到本设备。",
+            ),
+            DemoFileError::Damaged(e) => Text::new(
+                format!("The file is damaged and was not loaded ({e})."),
+                format!("文件已损坏，未载入（{e}）。"),
+            ),
+        }
+    }
+}
+
+/// Reads a demo file as `ecrf demo` writes it: checks its kind, that it is marked demo, and that
+/// every commit is intact and every device's chain whole; returns the commits.
+pub fn read_file(text: &str) -> Result<Vec<Commit>, DemoFileError> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        format: String,
+        version: u32,
+        demo: bool,
+        commits: Vec<Commit>,
+    }
+    let file: File =
+        serde_json::from_str(text).map_err(|e| DemoFileError::NotDemoFile(e.to_string()))?;
+    if file.format != "ecrf-commits" || file.version != 1 {
+        return Err(DemoFileError::NotDemoFile(format!(
+            "format {} version {}",
+            file.format, file.version
+        )));
+    }
+    if !file.demo {
+        return Err(DemoFileError::NotDemo);
+    }
+    crate::log::chain::verify(&file.commits).map_err(|e| DemoFileError::Damaged(e.to_string()))?;
+    Ok(file.commits)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::log::{chain, State};
+
+    #[test]
+    fn a_demo_file_reads_back_and_damage_or_study_data_is_refused() {
+        let demo = generate(5, 3);
+        let text = serde_json::to_string(&demo).unwrap();
+        assert_eq!(read_file(&text).unwrap(), demo.commits);
+        let study = text.replacen("\"demo\":true", "\"demo\":false", 1);
+        assert_eq!(read_file(&study), Err(DemoFileError::NotDemo));
+        let altered = text.replacen("\"user\":\"demo\"", "\"user\":\"mallory\"", 1);
+        assert!(matches!(
+            read_file(&altered),
+            Err(DemoFileError::Damaged(_))
+        ));
+        assert!(matches!(
+            read_file("{}"),
+            Err(DemoFileError::NotDemoFile(_))
+        ));
+    }
     use crate::study::{study, validate};
     use std::collections::BTreeMap;
 
