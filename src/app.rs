@@ -13,6 +13,7 @@ use crate::pages::demo::DemoBanner;
 use crate::pages::form::FormPage;
 use crate::pages::patient::PatientPage;
 use crate::pages::patients::PatientsPage;
+use crate::pages::safety::SafetyPage;
 use crate::pwa::{build_version, provide_update_context};
 use crate::state::{navigate, provide_app_state, use_app_state, Route};
 
@@ -28,6 +29,7 @@ pub fn App() -> impl IntoView {
         Route::Patients | Route::Patient(_) | Route::Form { .. } => 0,
         Route::Conflicts => 1,
         Route::Analyses => 2,
+        Route::Safety => 3,
     };
     let conflicts = Memo::new(move |_| {
         state.revision.track();
@@ -56,6 +58,7 @@ pub fn App() -> impl IntoView {
         } => view! { <FormPage patient=patient form=form instance=instance /> }.into_any(),
         Route::Conflicts => view! { <ConflictsPage /> }.into_any(),
         Route::Analyses => view! { <AnalysisPage /> }.into_any(),
+        Route::Safety => view! { <SafetyPage /> }.into_any(),
     };
     view! {
         <Header />
@@ -65,6 +68,7 @@ pub fn App() -> impl IntoView {
             {tab(0, Route::Patients, Msg::NavPatients, "nav-patients")}
             {tab(1, Route::Conflicts, Msg::NavConflicts, "nav-conflicts")}
             {tab(2, Route::Analyses, Msg::NavAnalyses, "nav-analyses")}
+            {tab(3, Route::Safety, Msg::NavSafety, "nav-safety")}
         </nav>
         <main class="page">{page}</main>
         <footer class="footer">{i18n.t(Msg::Build)} " " <span data-testid="build">{build}</span></footer>

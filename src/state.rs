@@ -57,6 +57,8 @@ pub enum Route {
     Conflicts,
     /// Survival analyses.
     Analyses,
+    /// The safety tables.
+    Safety,
 }
 
 /// The state every page can read.

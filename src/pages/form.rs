@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use ecrf_core::ctcae::catalogue;
 use ecrf_core::i18n::Lang;
 use ecrf_core::log::{canonical, Op};
 use ecrf_core::record::{
@@ -13,7 +14,7 @@ use ecrf_core::record::{
 };
 use ecrf_core::register::{Finding, Severity};
 use ecrf_core::study::validate::is_visible;
-use ecrf_core::study::{study, Field, FieldKind};
+use ecrf_core::study::{study, Field, FieldKind, Form};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
@@ -51,6 +52,7 @@ enum Status {
 /// Everything a field's widget needs; all signals, so it is `Copy`.
 #[derive(Clone, Copy)]
 struct Ctx {
+    form: &'static Form,
     draft: RwSignal<Values>,
     /// Numbers as typed (so `12.` stays `12.` while typing).
     raw: RwSignal<BTreeMap<String, String>>,
@@ -133,6 +135,7 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
         rec.with(|r| r.validate_draft(form, &id, &values, today))
     });
     let ctx = Ctx {
+        form,
         draft,
         raw: RwSignal::new(raw_initial),
         findings,
@@ -464,6 +467,9 @@ fn widget(
     let id = f.id;
     let testid = format!("field-{id}");
     let current = move || ctx.draft.with(|d| d.get(id).cloned());
+    if ctx.form.id == "adverse_event" && id == "term" {
+        return term_widget(ctx, invalid);
+    }
     match f.kind {
         FieldKind::Integer { .. } | FieldKind::Decimal { .. } => {
             let integer = matches!(f.kind, FieldKind::Integer { .. });
@@ -697,4 +703,87 @@ fn HistoryList(field: &'static Field, ctx: Ctx) -> impl IntoView {
             </table>
         </Show>
     }
+}
+
+/// The adverse event's term: a search over the CTCAE v5.0 catalogue (English, the project's
+/// Chinese names, abbreviations); picking a result sets the term and shows its grade definitions.
+fn term_widget(ctx: Ctx, invalid: impl Fn() -> bool + Copy + Send + Sync + 'static) -> AnyView {
+    let i18n = use_i18n();
+    let chosen = move || {
+        ctx.draft
+            .with(|d| d.get("term").and_then(|v| v.as_str().map(String::from)))
+    };
+    let query = RwSignal::new(chosen().unwrap_or_default());
+    let results = move || {
+        let q = query.get();
+        if q.trim().is_empty() || Some(&q) == chosen().as_ref() {
+            return Vec::new();
+        }
+        catalogue::search(&q, 8)
+    };
+    let name = move |t: &catalogue::Term, lang: Lang| match (lang, t.zh) {
+        (Lang::ZhCn, Some(zh)) => format!("{zh} ({})", t.term),
+        _ => t.term.to_owned(),
+    };
+    let grades = move || {
+        let lang = i18n.lang.get();
+        chosen().and_then(|c| catalogue::find(&c)).map(|t| {
+            let rows = t
+                .grades
+                .iter()
+                .enumerate()
+                .filter_map(|(i, g)| g.map(|g| (i + 1, catalogue::unescape(g))))
+                .map(|(g, text)| {
+                    view! {
+                        <dt>{format!("{} {g}", Msg::Grade.text(lang))}</dt>
+                        <dd data-testid=format!("term-grade-{g}")>{text}</dd>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="term-chosen" data-testid="term-chosen">
+                    <p class="hint">{format!("{} · {}", name(t, lang), t.soc)}</p>
+                    <p class="label">{Msg::TermGrades.text(lang)}</p>
+                    <dl class="grades">{rows}</dl>
+                </div>
+            }
+        })
+    };
+    view! {
+        <div class="term-search">
+            <input
+                type="search"
+                data-testid="field-term"
+                autocomplete="off"
+                class:invalid=invalid
+                placeholder=i18n.t(Msg::TermSearch)
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+            />
+            <ul class="term-results" class:hidden=move || results().is_empty()>
+                {move || {
+                    let lang = i18n.lang.get();
+                    results()
+                        .into_iter()
+                        .map(|t| {
+                            let term = t.term;
+                            view! {
+                                <li>
+                                    <button type="button" data-testid="term-result" on:click=move |_| {
+                                        set_value(ctx, "term", Some(Value::String(term.to_owned())));
+                                        query.set(term.to_owned());
+                                    }>
+                                        <span class="strong">{name(t, lang)}</span>
+                                        <span class="hint">{format!(" · {}", t.soc)}</span>
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            {grades}
+        </div>
+    }
+    .into_any()
 }

@@ -6,3 +6,4 @@ pub mod demo;
 pub mod form;
 pub mod patient;
 pub mod patients;
+pub mod safety;

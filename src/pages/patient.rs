@@ -2,10 +2,13 @@
 //! glance; the forms to open or add; the timeline of visits, TACE sessions, systemic therapy
 //! lines, assessments and adverse events.
 
+use ecrf_core::ctcae::catalogue;
+use ecrf_core::ctcae::proposals::Proposal;
 use ecrf_core::i18n::Lang;
-use ecrf_core::record::{record, Instance, Record};
+use ecrf_core::record::{confirm_proposal_ops, dismiss_proposal_ops, record, Instance, Record};
 use ecrf_core::study::{study, FieldKind};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::components::derived_panel::DerivedPanel;
 use crate::device;
@@ -13,7 +16,7 @@ use crate::format::{self, label};
 use crate::i18n::{group_label, use_i18n, Msg};
 use crate::local;
 use crate::pages::patients::{status_label, visit_label};
-use crate::state::{navigate, use_app_state, Route};
+use crate::state::{db, navigate, use_app_state, Route};
 
 /// What a timeline row says about an instance: its first two filled fields (not dates, not
 /// limits of normal).
@@ -85,6 +88,7 @@ pub fn PatientPage(patient: String) -> impl IntoView {
         study()
             .forms
             .iter()
+            .filter(|f| !f.internal)
             .map(|f| {
                 let existing = rec.with(|r| r.of(f.id).next().map(|i| i.id.clone()));
                 let (testid, text, instance) = match (f.repeatable, existing) {
@@ -150,10 +154,113 @@ pub fn PatientPage(patient: String) -> impl IntoView {
             <h3>{i18n.t(Msg::FormsTitle)}</h3>
             <div class="form-buttons">{form_buttons}</div>
         </section>
+        <Proposals record=rec />
         <DerivedPanel record=rec today=today />
         <section class="card">
             <h2>{i18n.t(Msg::TimelineTitle)}</h2>
             <ol class="timeline" data-testid="timeline">{timeline}</ol>
         </section>
+    }
+}
+
+/// Adverse events proposed from lab values: confirm (opens the new AE form, term, grade and
+/// onset filled in) or dismiss with a reason. Nothing is added without the user's word.
+#[component]
+fn Proposals(record: Memo<Record>) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app_state();
+    let proposals = Memo::new(move |_| record.with(|r| r.ae_proposals()));
+    let dismissing = RwSignal::new(None::<String>);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Msg>);
+    let act = move |proposal: Proposal, dismiss: bool| {
+        let user = state.user.get_untracked();
+        if user.is_empty() {
+            error.set(Some(Msg::NeedUser));
+            return;
+        }
+        let why = reason.get_untracked().trim().to_owned();
+        if dismiss && why.is_empty() {
+            error.set(Some(Msg::NeedReason));
+            return;
+        }
+        let (Some(db), Some(id)) = (db(), local::next_instance_id()) else {
+            return;
+        };
+        let patient = record.with_untracked(|r| r.subject.clone());
+        let review = format!("{id}-r");
+        let ops = if dismiss {
+            dismiss_proposal_ops(&review, &patient, &proposal, &why)
+        } else {
+            confirm_proposal_ops(&id, &review, &patient, &proposal)
+        };
+        let reason_given = dismiss.then_some(why);
+        spawn_local(async move {
+            match local::save(&db, &user, reason_given, ops).await {
+                Ok(_) => {
+                    error.set(None);
+                    dismissing.set(None);
+                    reason.set(String::new());
+                    state.revision.update(|r| *r += 1);
+                    if !dismiss {
+                        navigate(
+                            state,
+                            Route::Form {
+                                patient,
+                                form: "adverse_event",
+                                instance: Some(id),
+                            },
+                        );
+                    }
+                }
+                Err(_) => error.set(Some(Msg::ErrNotSaved)),
+            }
+        });
+    };
+    view! {
+        <Show when=move || !proposals.with(Vec::is_empty)>
+            <section class="card wide proposals" data-testid="ae-proposals">
+                <h2>{i18n.t(Msg::ProposalsTitle)}</h2>
+                <p class="hint">{i18n.t(Msg::ProposalsHint)}</p>
+                {move || error.get().map(|m| view! { <p class="error" data-testid="proposal-error">{i18n.t(m)}</p> })}
+                <ul class="proposal-list">
+                    {move || {
+                        let lang = i18n.lang.get();
+                        proposals.get().into_iter().map(|(_, p)| {
+                            let key = p.key.clone();
+                            let key2 = p.key.clone();
+                            let (p1, p2) = (p.clone(), p.clone());
+                            let name = catalogue::find(p.term)
+                                .and_then(|t| (lang == Lang::ZhCn).then_some(t.zh).flatten())
+                                .unwrap_or(p.term);
+                            view! {
+                                <li data-testid="ae-proposal">
+                                    <span class="strong">{format!("{name} · {} {}", Msg::Grade.text(lang), p.grade)}</span>
+                                    <span class="hint">{format!("{} · {}", p.date.clone().unwrap_or_default(), p.field)}</span>
+                                    <span class="proposal-actions">
+                                        <button class="primary small" data-testid="confirm-proposal"
+                                            on:click=move |_| act(p1.clone(), false)>{Msg::ConfirmAe.text(lang)}</button>
+                                        <button class="link" data-testid="dismiss-proposal"
+                                            on:click=move |_| dismissing.set(Some(key.clone()))>{Msg::Dismiss.text(lang)}</button>
+                                    </span>
+                                    <Show when=move || dismissing.get().as_deref() == Some(key2.as_str())>
+                                        <div class="dismiss-row">
+                                            <input data-testid="dismiss-reason" placeholder=Msg::Reason.text(lang)
+                                                prop:value=move || reason.get()
+                                                on:input=move |ev| reason.set(event_target_value(&ev)) />
+                                            <button class="primary small" data-testid="confirm-dismiss"
+                                                on:click={
+                                                    let p2 = p2.clone();
+                                                    move |_| act(p2.clone(), true)
+                                                }>{Msg::Dismiss.text(lang)}</button>
+                                        </div>
+                                    </Show>
+                                </li>
+                            }
+                        }).collect_view()
+                    }}
+                </ul>
+            </section>
+        </Show>
     }
 }

@@ -3,11 +3,12 @@
 //! values at a glance, the validation of a form being entered in the context of the rest of the
 //! record, and the operations a save turns into.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 use time::Date;
 
+use crate::ctcae::proposals::{from_labs, Proposal};
 use crate::derived::{age_years, DeriveInput, Derived};
 use crate::endpoints::{baseline_input, date_of, group_of, Forms};
 use crate::log::{canonical, Op, State};
@@ -317,9 +318,47 @@ impl Record {
         }
     }
 
-    /// The instances in date order: baseline forms without a date first, then by date.
+    /// Adverse events proposed from labs after enrollment (values reaching CTCAE grade >= 1,
+    /// graded against the patient's baseline labs where the rule depends on it) that no decision
+    /// (confirmed or dismissed, an `ae_review` instance) answers yet. Labs at or before
+    /// enrollment are the baseline: abnormal values there are medical history, not AEs.
+    pub fn ae_proposals(&self) -> Vec<(String, Proposal)> {
+        let Some(enrolled) = self.enrolled() else {
+            return Vec::new();
+        };
+        let decided: BTreeSet<&str> = self
+            .of("ae_review")
+            .filter_map(|r| r.values.get("key").and_then(Value::as_str))
+            .collect();
+        let forms = self.forms();
+        let (_, baseline_labs) = baseline_input(&forms, enrolled);
+        let baseline: BTreeMap<String, f64> = baseline_labs
+            .map(|l| {
+                l.iter()
+                    .filter_map(|(k, v)| v.as_f64().map(|n| (k.clone(), n)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.of("labs")
+            .filter(|l| l.date.is_some_and(|d| d > enrolled))
+            .flat_map(|l| {
+                from_labs(&l.id, &l.values, &baseline)
+                    .into_iter()
+                    .map(|p| (l.id.clone(), p))
+            })
+            .filter(|(_, p)| !decided.contains(p.key.as_str()))
+            .collect()
+    }
+
+    /// The instances in date order: baseline forms without a date first, then by date; forms the
+    /// app keeps for itself are left out.
     pub fn timeline(&self) -> Vec<&Instance> {
-        let mut items: Vec<&Instance> = self.instances.iter().collect();
+        let internal = |form: &str| study().form(form).is_some_and(|f| f.internal);
+        let mut items: Vec<&Instance> = self
+            .instances
+            .iter()
+            .filter(|i| !internal(&i.form))
+            .collect();
         items.sort_by_key(|i| (i.date.is_some(), i.date, i.created_ms));
         items
     }
@@ -392,6 +431,53 @@ pub fn resolve_op(state: &State, instance: &str, field: &str, value: Option<Valu
             supersedes,
         },
     }
+}
+
+/// The operations that confirm a proposed adverse event: a new adverse event form
+/// (`ae_instance`) with the term, grade and onset date filled in (the user completes the rest),
+/// and the decision (`review_instance`) that answers the proposal.
+pub fn confirm_proposal_ops(
+    ae_instance: &str,
+    review_instance: &str,
+    patient: &str,
+    proposal: &Proposal,
+) -> Vec<Op> {
+    let study = study();
+    let mut ae = Values::new();
+    ae.insert("term".into(), Value::from(proposal.term));
+    ae.insert("grade".into(), Value::from(proposal.grade.to_string()));
+    if let Some(d) = &proposal.date {
+        ae.insert("onset_date".into(), Value::from(d.clone()));
+    }
+    let mut review = Values::new();
+    review.insert("key".into(), Value::from(proposal.key.clone()));
+    review.insert("decision".into(), Value::from("confirmed"));
+    review.insert("ae_instance".into(), Value::from(ae_instance));
+    let mut ops = Vec::new();
+    if let (Some(ae_form), Some(review_form)) =
+        (study.form("adverse_event"), study.form("ae_review"))
+    {
+        ops.extend(create_ops(ae_instance, ae_form, patient, &ae));
+        ops.extend(create_ops(review_instance, review_form, patient, &review));
+    }
+    ops
+}
+
+/// The operations that dismiss a proposed adverse event, with the reason.
+pub fn dismiss_proposal_ops(
+    review_instance: &str,
+    patient: &str,
+    proposal: &Proposal,
+    reason: &str,
+) -> Vec<Op> {
+    let mut review = Values::new();
+    review.insert("key".into(), Value::from(proposal.key.clone()));
+    review.insert("decision".into(), Value::from("dismissed"));
+    review.insert("reason".into(), Value::from(reason));
+    study()
+        .form("ae_review")
+        .map(|f| create_ops(review_instance, f, patient, &review))
+        .unwrap_or_default()
 }
 
 /// Whether saving a change to `instance` needs a reason: once a form was saved with values,

@@ -266,3 +266,44 @@ fn summary_status_group_and_next_visit() {
     let s = u.record().summary(TODAY);
     assert_eq!((s.status, s.next_visit), (Status::Screening, None));
 }
+
+#[test]
+fn lab_values_after_enrollment_propose_adverse_events_until_decided() {
+    let mut t = enrolled_patient();
+    // Baseline labs are history, not AEs: nothing proposed yet.
+    assert!(t.record().ae_proposals().is_empty());
+    t.create(
+        "labs",
+        json!({"date": "2025-02-10", "plt": 40.0, "plt_lln": 125.0, "plt_uln": 350.0}),
+    );
+    let proposals = t.record().ae_proposals();
+    assert_eq!(proposals.len(), 1, "{proposals:?}");
+    let (_, p) = &proposals[0];
+    assert_eq!(
+        (p.term, p.grade, p.date.as_deref()),
+        ("Platelet count decreased", 3, Some("2025-02-10"))
+    );
+    // Confirming creates the AE (term, grade, onset) and answers the proposal.
+    let ae = format!("tab-1-{}", t.log.seq + 1);
+    let ops = confirm_proposal_ops(&ae, &format!("{ae}-r"), "HCC-001-0001", p);
+    t.commit(None, ops);
+    let r = t.record();
+    assert!(r.ae_proposals().is_empty());
+    let ae = r.of("adverse_event").next().expect("the AE");
+    assert_eq!(ae.values.get("grade"), Some(&json!("3")));
+    assert_eq!(ae.date, Some(date!(2025 - 02 - 10)));
+    assert!(!r.timeline().iter().any(|i| i.form == "ae_review"));
+    // A dismissed proposal does not come back for the same value; a new value proposes again.
+    t.create(
+        "labs",
+        json!({"date": "2025-03-10", "alt": 100.0, "alt_uln": 40.0}),
+    );
+    let (_, p) = t.record().ae_proposals().remove(0);
+    assert_eq!((p.term, p.grade), ("Alanine aminotransferase increased", 1));
+    let id = format!("tab-1-{}", t.log.seq + 1);
+    t.commit(
+        Some("Known fatty liver"),
+        dismiss_proposal_ops(&id, "HCC-001-0001", &p, "Known fatty liver"),
+    );
+    assert!(t.record().ae_proposals().is_empty());
+}

@@ -280,6 +280,17 @@ pub fn code_lists() -> Vec<CodeList> {
             ],
         ),
         list(
+            "ae_decision",
+            &[
+                (
+                    "confirmed",
+                    "Confirmed as an adverse event",
+                    "确认为不良事件",
+                ),
+                ("dismissed", "Dismissed", "不予采纳"),
+            ],
+        ),
+        list(
             "ae_action",
             &[
                 ("none", "None", "无"),

@@ -17,6 +17,7 @@ fn form(
         repeatable,
         timing,
         fields,
+        internal: false,
     }
 }
 
@@ -590,6 +591,24 @@ pub fn forms() -> Vec<Form> {
                 ),
             ],
         ),
+        Form {
+            internal: true,
+            ..form(
+                "ae_review",
+                "Proposed adverse event: decision",
+                "建议不良事件：处理决定",
+                true,
+                FollowUp,
+                vec![
+                    text("key", l("Proposal", "建议")).req(),
+                    choice("decision", l("Decision", "决定"), "ae_decision").req(),
+                    text("reason", l("Reason", "原因"))
+                        .req()
+                        .when("decision", &["dismissed"]),
+                    text("ae_instance", l("Adverse event form", "不良事件表单")),
+                ],
+            )
+        },
         form(
             "end_of_study",
             "End of study",

@@ -103,6 +103,9 @@ pub struct Form {
     pub timing: Timing,
     /// Its fields, in order.
     pub fields: Vec<Field>,
+    /// Kept by the app itself (e.g. decisions on proposed adverse events), not a CRF the user
+    /// opens: not offered as a form, not on the timeline.
+    pub internal: bool,
 }
 
 /// One code.

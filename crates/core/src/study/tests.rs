@@ -12,7 +12,12 @@ use crate::register::Severity;
 
 #[test]
 fn every_form_of_study_md_is_defined() {
-    let ids: Vec<&str> = study().forms.iter().map(|f| f.id).collect();
+    let ids: Vec<&str> = study()
+        .forms
+        .iter()
+        .filter(|f| !f.internal)
+        .map(|f| f.id)
+        .collect();
     assert_eq!(
         ids,
         [
@@ -31,6 +36,13 @@ fn every_form_of_study_md_is_defined() {
             "end_of_study",
         ]
     );
+    let internal: Vec<&str> = study()
+        .forms
+        .iter()
+        .filter(|f| f.internal)
+        .map(|f| f.id)
+        .collect();
+    assert_eq!(internal, ["ae_review"]);
 }
 
 #[test]

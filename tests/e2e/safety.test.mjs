@@ -1,0 +1,101 @@
+// Issue 6: a lab value that reaches a CTCAE grade is proposed as an adverse event; confirmed, it
+// opens the AE form (term search with grade definitions) and counts in the safety tables;
+// dismissed with a reason, it does not come back.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { addPatient, launch, openApp, setUser, startServer } from "./harness.mjs";
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const field = (page, id) => page.getByTestId(`field-${id}`);
+
+async function saveForm(page) {
+  await page.getByTestId("save-form").click();
+  await page.getByTestId("form-status").filter({ hasText: "Saved on this device" }).waitFor();
+}
+
+test("platelets 40 x 10^9/L: grade 3 proposed, confirmed, counted in the safety table", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await openApp(page, server.url);
+  await page.getByTestId("lang-en").click();
+  await setUser(page, "Dr Chen");
+  await addPatient(page, "HCC-005-0001");
+  await page.getByTestId("patient-row").filter({ hasText: "HCC-005-0001" }).click();
+  await page.getByTestId("open-form-eligibility").click();
+  for (const id of ["unresectable", "measurable_lesion", "child_pugh_ok", "ecog_ok", "planned_combination"]) {
+    await field(page, id).selectOption("yes");
+  }
+  await field(page, "diagnosis_basis").selectOption("histology");
+  await field(page, "consent_date").fill("2025-03-01");
+  await field(page, "enrollment_date").fill("2025-03-02");
+  await saveForm(page);
+  await page.getByTestId("back").click();
+
+  // Follow-up labs: platelets 40 (LLN 125) and ALT 100 (ULN 40).
+  await page.getByTestId("new-form-labs").click();
+  await field(page, "date").fill("2025-04-14");
+  for (const [id, v] of Object.entries({ plt: "40", plt_lln: "125", plt_uln: "350", alt: "100", alt_lln: "7", alt_uln: "40" })) {
+    await field(page, id).fill(v);
+  }
+  await saveForm(page);
+  await page.getByTestId("back").click();
+  const proposals = page.getByTestId("ae-proposal");
+  await proposals.first().waitFor();
+  assert.equal(await proposals.count(), 2);
+  assert.match(await proposals.filter({ hasText: "Platelet" }).textContent(), /Platelet count decreased · grade 3.*2025-04-14/);
+
+  // Dismissing needs a reason, and the dismissal holds across a reload.
+  const alt = proposals.filter({ hasText: "Alanine aminotransferase increased" });
+  await alt.getByTestId("dismiss-proposal").click();
+  await alt.getByTestId("confirm-dismiss").click();
+  await page.getByTestId("proposal-error").filter({ hasText: "needs a reason" }).waitFor();
+  await alt.getByTestId("dismiss-reason").fill("Known steatosis, stable");
+  await alt.getByTestId("confirm-dismiss").click();
+  await page.getByTestId("ae-proposal").filter({ hasText: "Alanine" }).waitFor({ state: "detached" });
+
+  // Confirm: the AE form opens with term, grade and onset, and the term's grade definitions.
+  await page.getByTestId("ae-proposal").getByTestId("confirm-proposal").click();
+  await page.locator('[data-testid="form-page"][data-form="adverse_event"]').waitFor();
+  assert.equal(await field(page, "term").inputValue(), "Platelet count decreased");
+  assert.equal(await field(page, "grade").inputValue(), "3");
+  assert.equal(await field(page, "onset_date").inputValue(), "2025-04-14");
+  assert.match(await page.getByTestId("term-grade-3").textContent(), /<50,000 - 25,000\/mm3/);
+  // The term search finds abbreviations; the chosen term stays until another is picked.
+  await field(page, "term").fill("HFSR");
+  assert.equal(await page.getByTestId("term-result").first().textContent(), "Palmar-plantar erythrodysesthesia syndrome · Skin and subcutaneous tissue disorders");
+  await field(page, "term").fill("platelet");
+  await page.getByTestId("term-result").filter({ hasText: "Platelet count decreased" }).click();
+  await field(page, "serious").selectOption("no");
+  await field(page, "relation_tace").selectOption("possible");
+  await field(page, "relation_systemic").selectOption("probable");
+  await field(page, "action").selectOption("interrupted");
+  await field(page, "outcome").selectOption("recovering");
+  // The confirmation saved term, grade and onset: completing the form is a change, with a reason.
+  await page.getByTestId("reason").fill("Completed after confirmation");
+  await saveForm(page);
+
+  await page.reload();
+  await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
+  await page.getByTestId("patient-row").filter({ hasText: "HCC-005-0001" }).click();
+  assert.equal(await page.getByTestId("ae-proposal").count(), 0);
+  assert.equal(await page.getByTestId("timeline-item").and(page.locator('[data-form="adverse_event"]')).count(), 1);
+
+  await page.getByTestId("nav-safety").click();
+  const summary = page.getByTestId("safety-table-0").getByTestId("safety-row");
+  assert.match(await summary.filter({ hasText: "Any grade >= 3" }).textContent(), /1 \(100\.0%\)/);
+  assert.match(await summary.filter({ hasText: "Grade >= 3 hematologic" }).first().textContent(), /1 \(100\.0%\)/);
+  assert.match(await page.getByTestId("safety-table-1").textContent(), /Platelet count decreased/);
+  await page.getByTestId("lang-zh-CN").click();
+  assert.match(await page.getByTestId("safety-table-0").textContent(), /任何 3 级及以上/);
+  await context.close();
+});
