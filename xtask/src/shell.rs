@@ -48,8 +48,8 @@ pub fn cmd(program: &str, args: &[&str]) -> Cmd {
         .current_dir(root())
         .env("PATH", tool_path())
         // `cargo run` points LD_LIBRARY_PATH at the Rust toolchain's libraries (its libLLVM
-        // among them); Chromium started under it loses its service worker updates. Cargo and
-        // rustup set what they need themselves.
+        // among them); the browsers the tests start must load the system's own. Cargo and rustup
+        // set what they need themselves.
         .env_remove("LD_LIBRARY_PATH");
     Cmd {
         inner,

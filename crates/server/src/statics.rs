@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use axum::body::Body;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_TYPE, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+};
 use axum::http::{HeaderValue, Request, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
@@ -62,7 +64,19 @@ pub fn service(
         let serve = serve.clone();
         async move {
             let path = req.uri().path().to_owned();
+            let mut req = req;
+            let is_entry = !is_hashed(&path);
+            if is_entry {
+                // Entry points (index.html, sw.js, the manifest) are always sent whole: their
+                // Last-Modified has one-second resolution, so a deployment within the second of
+                // the previous one would answer 304 and the new build would never be seen.
+                req.headers_mut().remove(IF_MODIFIED_SINCE);
+                req.headers_mut().remove(IF_NONE_MATCH);
+            }
             let mut res = serve.oneshot(req).await.map(|r| r.map(Body::new))?;
+            if is_entry {
+                res.headers_mut().remove(LAST_MODIFIED);
+            }
             let status = res.status();
             let headers = res.headers_mut();
             if status.is_success() || status.as_u16() == 304 {

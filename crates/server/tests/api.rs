@@ -127,6 +127,27 @@ async fn entry_points_revalidate_and_hashed_assets_are_cached_for_good() {
 }
 
 #[tokio::test]
+async fn entry_points_are_always_sent_whole_so_a_quick_redeploy_is_seen() {
+    // A new sw.js written within the same second as the old one keeps its Last-Modified; a 304
+    // would hide the new build. Entry points ignore conditional requests; hashed assets do not.
+    let dist = dist();
+    let future = "Wed, 01 Jan 2098 00:00:00 GMT";
+    let conditional = |uri: &str| {
+        Request::get(uri)
+            .header(header::IF_MODIFIED_SINCE, future)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, headers, body) = send(router(Some(dist.path())), conditional("/sw.js")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body.is_empty());
+    assert_eq!(header_of(&headers, header::LAST_MODIFIED), "");
+    let wasm = "/ecrf-app-0123456789abcdef_bg.wasm";
+    let (status, _, _) = send(router(Some(dist.path())), conditional(wasm)).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
 async fn client_routes_fall_back_to_the_app() {
     let dist = dist();
     let (status, _, body) = send(router(Some(dist.path())), get("/patients")).await;
