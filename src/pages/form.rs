@@ -20,6 +20,7 @@ use leptos::task::spawn_local;
 use serde_json::Value;
 
 use crate::components::derived_panel::DerivedPanel;
+use crate::components::lesions::{lesion_editor, ResponsePanel};
 use crate::device;
 use crate::format::{self, label};
 use crate::i18n::{use_i18n, Msg};
@@ -51,17 +52,19 @@ enum Status {
 
 /// Everything a field's widget needs; all signals, so it is `Copy`.
 #[derive(Clone, Copy)]
-struct Ctx {
-    form: &'static Form,
-    draft: RwSignal<Values>,
+pub(crate) struct Ctx {
+    pub(crate) form: &'static Form,
+    /// The patient's record as saved (the lesion editor reads the baseline lesions from it).
+    pub(crate) rec: Memo<Record>,
+    pub(crate) draft: RwSignal<Values>,
     /// Numbers as typed (so `12.` stays `12.` while typing).
-    raw: RwSignal<BTreeMap<String, String>>,
-    findings: Memo<Vec<Finding>>,
-    attempted: RwSignal<bool>,
+    pub(crate) raw: RwSignal<BTreeMap<String, String>>,
+    pub(crate) findings: Memo<Vec<Finding>>,
+    pub(crate) attempted: RwSignal<bool>,
     /// Soft-range warnings confirmed, as `field=value`.
-    confirmed: RwSignal<BTreeSet<String>>,
-    instance: RwSignal<Option<String>>,
-    history: RwSignal<Option<&'static str>>,
+    pub(crate) confirmed: RwSignal<BTreeSet<String>>,
+    pub(crate) instance: RwSignal<Option<String>>,
+    pub(crate) history: RwSignal<Option<&'static str>>,
 }
 
 /// What a soft-range confirmation is for: the field and its value as it will be stored.
@@ -76,7 +79,7 @@ fn confirm_key(field: &str, v: Option<&Value>) -> String {
     format!("{field}={value}")
 }
 
-fn set_value(ctx: Ctx, field: &str, v: Option<Value>) {
+pub(crate) fn set_value(ctx: Ctx, field: &str, v: Option<Value>) {
     ctx.draft.update(|d| match v {
         Some(v) => {
             d.insert(field.to_owned(), v);
@@ -136,6 +139,7 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
     });
     let ctx = Ctx {
         form,
+        rec,
         draft,
         raw: RwSignal::new(raw_initial),
         findings,
@@ -381,6 +385,12 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
             </form>
         </section>
         {deriving.then(|| view! { <DerivedPanel record=derived_record today=today /> })}
+        {(form.id == "tumor_assessment").then(|| {
+            let date = Memo::new(move |_| {
+                draft.with(|d| d.get("date").and_then(|v| v.as_str()).and_then(|s| ecrf_core::dates::parse_date(s).ok()))
+            });
+            view! { <ResponsePanel record=derived_record date=date /> }
+        })}
     }
     .into_any()
 }
@@ -469,6 +479,9 @@ fn widget(
     let current = move || ctx.draft.with(|d| d.get(id).cloned());
     if ctx.form.id == "adverse_event" && id == "term" {
         return term_widget(ctx, invalid);
+    }
+    if let FieldKind::Lesions = f.kind {
+        return lesion_editor(ctx).into_any();
     }
     match f.kind {
         FieldKind::Integer { .. } | FieldKind::Decimal { .. } => {
@@ -567,6 +580,7 @@ fn widget(
             }
             .into_any()
         }
+        FieldKind::Lesions => ().into_any(),
         FieldKind::MultiChoice { list } => {
             let codes = study().code_list(list).map(|l| l.codes.clone()).unwrap_or_default();
             let has = move |code: &str| {

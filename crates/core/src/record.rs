@@ -13,6 +13,8 @@ use crate::derived::{age_years, DeriveInput, Derived};
 use crate::endpoints::{baseline_input, date_of, group_of, Forms};
 use crate::log::{canonical, Op, State};
 use crate::register::Finding;
+use crate::response::model::{Assessment, Baseline, FormLesions, Parameters, Series};
+use crate::response::{evaluate, BaselineError, Criteria, Evaluation};
 use crate::schedule::{self, Status, StatusFacts, Visit, VisitState};
 use crate::study::validate::{cross_form, is_visible, validate, Context};
 use crate::study::{study, Form};
@@ -237,6 +239,27 @@ impl Record {
     ) -> Vec<Finding> {
         let draft = self.with_draft(instance, form.id, values);
         let mut findings = validate(study(), form, values, &draft.context(today));
+        if form.id == "tumor_assessment"
+            && values
+                .get("query_answer")
+                .is_none_or(|a| a.as_str().is_none_or(|a| a.trim().is_empty()))
+        {
+            for (c, reading, computed) in draft.reading_disagreements(instance) {
+                findings.push(Finding::error(
+                    "query_answer",
+                    crate::i18n::Text::new(
+                        format!(
+                            "Data query: the investigator's {} reading ({reading}) differs from the computed response ({computed}). Correct the reading or the measurements, or answer here.",
+                            c.label()
+                        ),
+                        format!(
+                            "数据质疑：研究者 {} 评估（{reading}）与计算结果（{computed}）不一致。请更正评估或测量值，或在此答复。",
+                            c.label()
+                        ),
+                    ),
+                ));
+            }
+        }
         if matches!(form.id, "survival" | "end_of_study") {
             findings.extend(
                 cross_form(&draft.forms())
@@ -245,6 +268,95 @@ impl Record {
             );
         }
         findings
+    }
+
+    /// The patient's tumour assessments as a response series: the latest baseline lesion
+    /// table (targets chosen) and every follow-up table dated after it; `None` until the
+    /// patient is enrolled and has a baseline table.
+    pub fn response_series(&self) -> Option<Series> {
+        let enrollment_date = self.enrolled()?;
+        let tables: Vec<(Date, FormLesions)> = self
+            .of("tumor_assessment")
+            .filter_map(|i| {
+                let date = i.date?;
+                let lesions = serde_json::from_value(i.values.get("lesions")?.clone()).ok()?;
+                Some((date, lesions))
+            })
+            .collect();
+        let (base_date, base) = tables
+            .iter()
+            .filter_map(|(d, l)| match l {
+                FormLesions::Baseline(b) => Some((*d, b)),
+                FormLesions::FollowUp(_) => None,
+            })
+            .max_by_key(|(d, _)| *d)?;
+        let mut assessments: Vec<Assessment> = tables
+            .iter()
+            .filter(|(d, _)| *d > base_date)
+            .filter_map(|(d, l)| match l {
+                FormLesions::FollowUp(f) => Some(Assessment {
+                    date: *d,
+                    targets: f.targets.clone(),
+                    non_targets: f.non_targets.clone(),
+                    new_lesions: f.new_lesions.clone(),
+                    effusion: f.effusion,
+                }),
+                FormLesions::Baseline(_) => None,
+            })
+            .collect();
+        assessments.sort_by_key(|a| a.date);
+        Some(Series {
+            enrollment_date,
+            parameters: Parameters::default(),
+            baseline: Baseline {
+                date: base_date,
+                targets: base.targets.clone(),
+                non_targets: base.non_targets.clone(),
+            },
+            assessments,
+        })
+    }
+
+    /// Both criteria's evaluation of [`Record::response_series`] (mRECIST first).
+    pub fn responses(&self) -> Option<Vec<(Criteria, Result<Evaluation, BaselineError>)>> {
+        let series = self.response_series()?;
+        Some(
+            [Criteria::Mrecist, Criteria::Recist11]
+                .into_iter()
+                .map(|c| (c, evaluate(&series, c)))
+                .collect(),
+        )
+    }
+
+    /// The data query of a tumour assessment: where the investigator's reading differs from
+    /// the overall response the criteria give for that date, the differences (criterion,
+    /// reading, computed).
+    pub fn reading_disagreements(&self, instance: &str) -> Vec<(Criteria, String, String)> {
+        let Some(i) = self.instances.iter().find(|i| i.id == instance) else {
+            return Vec::new();
+        };
+        let (Some(date), Some(responses)) = (i.date, self.responses()) else {
+            return Vec::new();
+        };
+        responses
+            .into_iter()
+            .filter_map(|(c, eval)| {
+                let field = match c {
+                    Criteria::Mrecist => "investigator_mrecist",
+                    Criteria::Recist11 => "investigator_recist11",
+                };
+                let reading = i.values.get(field)?.as_str()?.to_owned();
+                let computed = eval
+                    .ok()?
+                    .timepoints
+                    .into_iter()
+                    .find(|t| t.date == date)?
+                    .overall
+                    .code()
+                    .to_owned();
+                (reading != computed).then_some((c, reading, computed))
+            })
+            .collect()
     }
 
     /// Status, group and next visit on `today`.

@@ -307,3 +307,62 @@ fn lab_values_after_enrollment_propose_adverse_events_until_decided() {
     );
     assert!(t.record().ae_proposals().is_empty());
 }
+
+#[test]
+fn lesion_tables_make_a_response_series_and_a_disagreement_raises_a_query() {
+    let mut t = enrolled_patient();
+    t.create(
+        "tumor_assessment",
+        json!({"date": "2024-12-28", "modality": "ct", "lesions": {"timepoint": "baseline",
+            "targets": [
+                {"id": "T1", "organ": "liver", "diameter_mm": 40, "viable_diameter_mm": 35, "arterial_enhancement": true},
+                {"id": "T2", "organ": "liver", "diameter_mm": 30, "viable_diameter_mm": 30, "arterial_enhancement": true}],
+            "non_targets": [{"id": "NT1", "organ": "portal vein", "kind": "tumor_thrombus"}]}}),
+    );
+    let follow_up = values(json!({"date": "2025-02-14", "modality": "ct",
+        "investigator_mrecist": "PR", "investigator_recist11": "PR",
+        "lesions": {"timepoint": "follow_up",
+            "targets": {"T1": {"diameter_mm": 30, "viable_diameter_mm": 20},
+                        "T2": {"diameter_mm": 25, "viable_diameter_mm": 15}},
+            "non_targets": {"NT1": "present"}}}));
+    let form = study().form("tumor_assessment").expect("form");
+    // The baseline scan precedes enrollment and is accepted as baseline imaging.
+    let r = t.record();
+    let base = r.of("tumor_assessment").next().expect("baseline").clone();
+    assert!(r
+        .validate_draft(form, &base.id, &base.values, TODAY)
+        .is_empty());
+    // RECIST: 55 vs 70 mm = -21.4% (SD); mRECIST: 35 vs 65 = -46.2% (PR). Reading PR under both
+    // disagrees with RECIST: a query on the answer field, until answered.
+    let findings = r.validate_draft(form, "new", &follow_up, TODAY);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].field, "query_answer");
+    assert!(findings[0].message.en.contains("RECIST 1.1 reading (PR)"));
+    assert!(findings[0].message.en.contains("computed response (SD)"));
+    let mut answered = follow_up.clone();
+    answered.insert(
+        "query_answer".into(),
+        json!("Reader used the arterial phase; re-read"),
+    );
+    assert!(r.validate_draft(form, "new", &answered, TODAY).is_empty());
+    t.create(
+        "tumor_assessment",
+        serde_json::to_value(&answered).expect("json"),
+    );
+    let responses = t.record().responses().expect("a series");
+    let codes: Vec<(&str, &str)> = responses
+        .iter()
+        .map(|(c, e)| {
+            let e = e.as_ref().expect("valid baseline");
+            (c.name(), e.timepoints[0].overall.code())
+        })
+        .collect();
+    assert_eq!(codes, [("mrecist", "PR"), ("recist11", "SD")]);
+    // A visit date before enrollment is still refused for a follow-up table.
+    let mut early = answered.clone();
+    early.insert("date".into(), json!("2024-12-20"));
+    assert!(r
+        .validate_draft(form, "new", &early, TODAY)
+        .iter()
+        .any(|f| f.field == "date"));
+}

@@ -30,6 +30,14 @@ pub enum Criteria {
 }
 
 impl Criteria {
+    /// The criterion as people write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Criteria::Recist11 => "RECIST 1.1",
+            Criteria::Mrecist => "mRECIST",
+        }
+    }
+
     /// The name used in files and on the command line.
     pub fn name(self) -> &'static str {
         match self {

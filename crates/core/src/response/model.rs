@@ -280,3 +280,67 @@ pub struct Series {
     #[serde(default)]
     pub assessments: Vec<Assessment>,
 }
+
+/// A tumour assessment form's lesion table, as stored in its `lesions` field: at baseline the
+/// lesions chosen (targets with their diameters, non-targets); at follow-up the measurements of
+/// the baseline lesions by id, the non-targets' status, new lesions and effusion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FormLesions {
+    /// A baseline assessment.
+    Baseline(BaselineLesions),
+    /// A follow-up assessment.
+    FollowUp(FollowUpLesions),
+}
+
+/// The lesions chosen at baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineLesions {
+    /// Always `"baseline"`.
+    pub timepoint: BaselineTag,
+    /// Target lesions.
+    #[serde(default)]
+    pub targets: Vec<BaselineTarget>,
+    /// Non-target lesions.
+    #[serde(default)]
+    pub non_targets: Vec<BaselineNonTarget>,
+}
+
+/// The tag of a baseline lesion table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BaselineTag {
+    /// Baseline.
+    #[default]
+    Baseline,
+}
+
+/// The tag of a follow-up lesion table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpTag {
+    /// Follow-up.
+    #[default]
+    FollowUp,
+}
+
+/// The measurements of one follow-up assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpLesions {
+    /// Always `"follow_up"`.
+    pub timepoint: FollowUpTag,
+    /// Each baseline target's measurements, by id.
+    #[serde(default)]
+    pub targets: std::collections::BTreeMap<String, TargetMeasure>,
+    /// Each baseline non-target's status, by id.
+    #[serde(default)]
+    pub non_targets: std::collections::BTreeMap<String, NonTargetStatus>,
+    /// New lesions.
+    #[serde(default)]
+    pub new_lesions: Vec<NewLesion>,
+    /// A new or increased effusion.
+    #[serde(default)]
+    pub effusion: Option<Effusion>,
+}

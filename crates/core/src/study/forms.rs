@@ -1,7 +1,9 @@
 //! The study's forms (STUDY.md "Forms"), field by field. Ranges: hard (refused) and soft (needs
 //! confirmation), in the units of Chinese practice (bilirubin umol/L, albumin g/L).
 
-use super::model::{choice, date, dec, int, l, multi, text, yes_no, Field, Form, Label, Timing};
+use super::model::{
+    choice, date, dec, int, l, lesions, multi, text, yes_no, Field, Form, Label, Timing,
+};
 
 fn form(
     id: &'static str,
@@ -516,6 +518,20 @@ pub fn forms() -> Vec<Form> {
                         "研究者评估（RECIST 1.1）",
                     ),
                     "response",
+                ),
+                lesions(
+                    "lesions",
+                    l(
+                        "Lesions (baseline: choose targets; follow-up: measure them)",
+                        "病灶（基线：选择靶病灶；随访：测量）",
+                    ),
+                ),
+                text(
+                    "query_answer",
+                    l(
+                        "Answer to the data query (when your reading differs from the computed response)",
+                        "数据质疑答复（研究者评估与计算结果不一致时）",
+                    ),
                 ),
             ],
         ),

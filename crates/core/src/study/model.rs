@@ -54,6 +54,8 @@ pub enum FieldKind {
     Text,
     /// Yes or no.
     YesNo,
+    /// The lesion table of a tumour assessment (the shape of `response::model::FormLesions`).
+    Lesions,
 }
 
 /// Show a field only when another field of the form has one of some codes (or is yes).
@@ -221,6 +223,11 @@ pub fn multi(id: &'static str, label: Label, list: &'static str) -> Field {
 /// A yes/no field.
 pub fn yes_no(id: &'static str, label: Label) -> Field {
     field(id, label, FieldKind::YesNo)
+}
+
+/// A lesion table.
+pub fn lesions(id: &'static str, label: Label) -> Field {
+    field(id, label, FieldKind::Lesions)
 }
 
 /// A free-text field.

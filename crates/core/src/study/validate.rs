@@ -81,7 +81,7 @@ fn check_number(f: &Field, n: f64, range: super::model::Range, unit: &str, out: 
 fn check_date(
     f: &Field,
     text: &str,
-    form: &Form,
+    follow_up: bool,
     ctx: &Context,
     out: &mut Vec<Finding>,
 ) -> Option<Date> {
@@ -102,7 +102,7 @@ fn check_date(
             checks.push(dates::not_before_birth(date, b));
         }
     }
-    if form.timing == Timing::FollowUp {
+    if follow_up {
         if let Some(e) = ctx.enrollment {
             checks.push(dates::not_before_enrollment(date, e));
         }
@@ -137,6 +137,13 @@ pub fn validate(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut dates_seen: BTreeMap<&str, Date> = BTreeMap::new();
+    // A baseline tumour assessment (its lesion table says so) is imaging before enrollment.
+    let baseline_imaging = values
+        .get("lesions")
+        .and_then(|l| l.get("timepoint"))
+        .and_then(Value::as_str)
+        == Some("baseline");
+    let follow_up = form.timing == Timing::FollowUp && !baseline_imaging;
     for id in values.keys() {
         if form.field(id).is_none() {
             out.push(error(
@@ -192,7 +199,7 @@ pub fn validate(
             },
             FieldKind::Date => match v.as_str() {
                 Some(s) => {
-                    if let Some(d) = check_date(f, s, form, ctx, &mut out) {
+                    if let Some(d) = check_date(f, s, follow_up, ctx, &mut out) {
                         dates_seen.insert(f.id, d);
                     }
                 }
@@ -236,6 +243,17 @@ pub fn validate(
             FieldKind::YesNo => {
                 if !v.is_boolean() {
                     out.push(wrong_type());
+                }
+            }
+            FieldKind::Lesions => {
+                if let Err(e) =
+                    serde_json::from_value::<crate::response::model::FormLesions>(v.clone())
+                {
+                    out.push(error(
+                        f.id,
+                        format!("{}: {e}", f.label.en),
+                        format!("{}：{e}", f.label.zh),
+                    ));
                 }
             }
         }

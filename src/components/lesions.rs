@@ -1,0 +1,380 @@
+//! The tumour assessment's lesion table, and both criteria's responses computed live by the core.
+//!
+//! At baseline the user chooses the target lesions (diameter and viable diameter, arterial
+//! enhancement, nodal or not) and the non-targets; the core's baseline rules are shown as you
+//! choose. At follow-up the baseline lesions are carried over by id: each target is measured (or
+//! marked too small / not evaluated), each non-target given a status, new lesions added.
+
+use ecrf_core::record::Record;
+use ecrf_core::response::model::{
+    BaselineLesions, BaselineNonTarget, BaselineTarget, Certainty, FollowUpLesions, FormLesions,
+    Measure, MeasureFlag, NewLesion, NonTargetKind, NonTargetStatus, TargetMeasure,
+};
+use leptos::prelude::*;
+use time::Date;
+
+use crate::format::number;
+use crate::i18n::{use_i18n, Msg};
+use crate::pages::form::{set_value, Ctx};
+
+fn parse_mm(text: &str) -> Option<f64> {
+    text.trim()
+        .replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+}
+
+fn measure_text(m: &Option<Measure>) -> String {
+    match m {
+        Some(Measure::Mm(n)) => number(*n),
+        _ => String::new(),
+    }
+}
+
+fn kind_code(k: NonTargetKind) -> &'static str {
+    match k {
+        NonTargetKind::Lesion => "lesion",
+        NonTargetKind::Node => "node",
+        NonTargetKind::TumorThrombus => "tumor_thrombus",
+        NonTargetKind::Effusion => "effusion",
+    }
+}
+
+fn kind_of(code: &str) -> NonTargetKind {
+    match code {
+        "node" => NonTargetKind::Node,
+        "tumor_thrombus" => NonTargetKind::TumorThrombus,
+        "effusion" => NonTargetKind::Effusion,
+        _ => NonTargetKind::Lesion,
+    }
+}
+
+/// The lesion table editor (a plain function: the form's context is crate-private).
+pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = move || {
+        ctx.draft
+            .with(|d| d.get("lesions").cloned())
+            .and_then(|v| serde_json::from_value::<FormLesions>(v).ok())
+    };
+    let saved_baseline =
+        Memo::new(move |_| ctx.rec.with(|r| r.response_series().map(|s| s.baseline)));
+    let is_baseline = move || match current() {
+        Some(FormLesions::Baseline(_)) => true,
+        Some(FormLesions::FollowUp(_)) => false,
+        None => saved_baseline.with(Option::is_none),
+    };
+    let baseline_mode = Memo::new(move |_| is_baseline());
+    let write = move |l: FormLesions| set_value(ctx, "lesions", serde_json::to_value(&l).ok());
+    let baseline_table = move || match current() {
+        Some(FormLesions::Baseline(b)) => b,
+        _ => BaselineLesions::default(),
+    };
+    let follow_table = move || match current() {
+        Some(FormLesions::FollowUp(f)) => f,
+        _ => FollowUpLesions::default(),
+    };
+    let edit_baseline = move |f: &dyn Fn(&mut BaselineLesions)| {
+        let mut b = baseline_table();
+        f(&mut b);
+        write(FormLesions::Baseline(b));
+    };
+    let edit_follow = move |f: &dyn Fn(&mut FollowUpLesions)| {
+        let mut t = follow_table();
+        f(&mut t);
+        write(FormLesions::FollowUp(t));
+    };
+
+    let mode = move || {
+        view! {
+            <label class="inline">
+                <span class="hint">{i18n.t(Msg::LesionTimepoint)}</span>
+                <select data-testid="lesions-timepoint" on:change=move |ev| {
+                    if event_target_value(&ev) == "baseline" {
+                        write(FormLesions::Baseline(BaselineLesions::default()));
+                    } else {
+                        write(FormLesions::FollowUp(FollowUpLesions::default()));
+                    }
+                }>
+                    <option value="baseline" selected=move || baseline_mode.get()>{i18n.t(Msg::LesionBaseline)}</option>
+                    <option value="follow_up" selected=move || !baseline_mode.get()>{i18n.t(Msg::LesionFollowUp)}</option>
+                </select>
+            </label>
+        }
+    };
+
+    let target_count = Memo::new(move |_| baseline_table().targets.len());
+    let non_target_count = Memo::new(move |_| baseline_table().non_targets.len());
+    let target = move |i: usize| baseline_table().targets.get(i).cloned();
+    let non_target = move |i: usize| baseline_table().non_targets.get(i).cloned();
+    // Rows are rebuilt only when their number changes (or the mode or language): an edit never
+    // replaces the input being typed into, and text inputs keep what is typed (their value is set
+    // when the row is drawn; every keystroke is written to the draft).
+    let baseline_view = move || {
+        let lang = i18n.lang.get();
+        let targets = move || {
+            (0..target_count.get()).map(|i| view! {
+            <tr data-testid="target-row">
+                <td class="mono">{move || target(i).map(|t| t.id).unwrap_or_default()}</td>
+                <td><input data-testid=format!("target-{i}-organ") prop:value=untrack(move || target(i).map(|t| t.organ).unwrap_or_default())
+                    on:input=move |ev| { let v = event_target_value(&ev); edit_baseline(&|b| b.targets[i].organ = v.clone()); } /></td>
+                <td><input type="checkbox" data-testid=format!("target-{i}-nodal") prop:checked=move || target(i).is_some_and(|t| t.nodal)
+                    on:change=move |ev| { let on = event_target_checked(&ev); edit_baseline(&|b| b.targets[i].nodal = on); } /></td>
+                <td><input inputmode="decimal" data-testid=format!("target-{i}-diameter")
+                    prop:value=untrack(move || target(i).and_then(|t| t.diameter_mm).map(number).unwrap_or_default())
+                    on:input=move |ev| { let v = parse_mm(&event_target_value(&ev)); edit_baseline(&|b| b.targets[i].diameter_mm = v); } /></td>
+                <td><input inputmode="decimal" data-testid=format!("target-{i}-viable")
+                    prop:value=untrack(move || target(i).and_then(|t| t.viable_diameter_mm).map(number).unwrap_or_default())
+                    on:input=move |ev| { let v = parse_mm(&event_target_value(&ev)); edit_baseline(&|b| b.targets[i].viable_diameter_mm = v); } /></td>
+                <td><input type="checkbox" data-testid=format!("target-{i}-enhancing") prop:checked=move || target(i).and_then(|t| t.arterial_enhancement).unwrap_or(false)
+                    on:change=move |ev| { let on = event_target_checked(&ev); edit_baseline(&|b| b.targets[i].arterial_enhancement = Some(on)); } /></td>
+                <td><button type="button" class="link danger" on:click=move |_| edit_baseline(&|b| { b.targets.remove(i); })>"×"</button></td>
+            </tr>
+        }).collect_view()
+        };
+        let non_targets = move || {
+            (0..non_target_count.get()).map(|i| view! {
+            <tr data-testid="nontarget-row">
+                <td class="mono">{move || non_target(i).map(|n| n.id).unwrap_or_default()}</td>
+                <td><input data-testid=format!("nontarget-{i}-organ") prop:value=untrack(move || non_target(i).and_then(|n| n.organ).unwrap_or_default())
+                    on:input=move |ev| { let v = event_target_value(&ev); edit_baseline(&|b| b.non_targets[i].organ = Some(v.clone())); } /></td>
+                <td><select data-testid=format!("nontarget-{i}-kind")
+                    prop:value=move || non_target(i).map(|n| kind_code(n.kind)).unwrap_or("lesion")
+                    on:change=move |ev| { let k = kind_of(&event_target_value(&ev)); edit_baseline(&|b| b.non_targets[i].kind = k); }>
+                    {["lesion", "node", "tumor_thrombus", "effusion"].into_iter().map(|c| view! {
+                        <option value=c>{c.replace('_', " ")}</option>
+                    }).collect_view()}
+                </select></td>
+                <td><button type="button" class="link danger" on:click=move |_| edit_baseline(&|b| { b.non_targets.remove(i); })>"×"</button></td>
+            </tr>
+        }).collect_view()
+        };
+        view! {
+            <table class="data lesions" data-testid="baseline-targets">
+                <thead><tr>
+                    <th>{Msg::Target.text(lang)}</th><th>{Msg::Organ.text(lang)}</th><th>{Msg::Nodal.text(lang)}</th>
+                    <th>{Msg::DiameterMm.text(lang)}</th><th>{Msg::ViableMm.text(lang)}</th><th>{Msg::Enhancing.text(lang)}</th><th></th>
+                </tr></thead>
+                <tbody>{targets}</tbody>
+            </table>
+            <button type="button" class="form-button" data-testid="add-target" on:click=move |_| edit_baseline(&|b| {
+                let id = format!("T{}", b.targets.len() + 1);
+                b.targets.push(BaselineTarget { id, organ: "liver".into(), site: None, nodal: false,
+                    diameter_mm: None, viable_diameter_mm: None, arterial_enhancement: Some(true) });
+            })>{Msg::AddTarget.text(lang)}</button>
+            <table class="data lesions" data-testid="baseline-nontargets">
+                <thead><tr><th>{Msg::NonTarget.text(lang)}</th><th>{Msg::Organ.text(lang)}</th><th>{Msg::Kind.text(lang)}</th><th></th></tr></thead>
+                <tbody>{non_targets}</tbody>
+            </table>
+            <button type="button" class="form-button" data-testid="add-nontarget" on:click=move |_| edit_baseline(&|b| {
+                let id = format!("NT{}", b.non_targets.len() + 1);
+                b.non_targets.push(BaselineNonTarget { id, organ: None, kind: NonTargetKind::Lesion });
+            })>{Msg::AddNonTarget.text(lang)}</button>
+        }
+    };
+
+    let new_count = Memo::new(move |_| follow_table().new_lesions.len());
+    let measure = move |id: &str| follow_table().targets.get(id).cloned().unwrap_or_default();
+    let new_lesion = move |i: usize| follow_table().new_lesions.get(i).cloned();
+    let follow_view = move || {
+        let lang = i18n.lang.get();
+        let Some(base) = saved_baseline.get() else {
+            return view! { <p class="warn">{Msg::NoBaselineLesions.text(lang)}</p> }.into_any();
+        };
+        let targets = base.targets.iter().map(|t| {
+            let id = t.id.clone();
+            let (id1, id2, id3, id4, id5, id6) = (id.clone(), id.clone(), id.clone(), id.clone(), id.clone(), id.clone());
+            let set = move |id: String, f: &dyn Fn(&mut TargetMeasure)| {
+                edit_follow(&|t| f(t.targets.entry(id.clone()).or_default()));
+            };
+            let flag = move |id: &str| match measure(id).diameter_mm {
+                Some(Measure::Flag(MeasureFlag::TooSmall)) => "too_small",
+                Some(Measure::Flag(MeasureFlag::NotEvaluated)) => "not_evaluated",
+                _ => "measured",
+            };
+            view! {
+                <tr data-testid="measure-row">
+                    <td class="mono">{id.clone()}</td>
+                    <td>{format!("{} · {} / {} mm", t.organ, t.diameter_mm.map(number).unwrap_or_default(), t.viable_diameter_mm.map(number).unwrap_or_default())}</td>
+                    <td><input inputmode="decimal" data-testid=format!("measure-{id}-diameter") prop:value=untrack(move || measure_text(&measure(&id4).diameter_mm))
+                        on:input=move |ev| { let v = parse_mm(&event_target_value(&ev)).map(Measure::Mm); set(id1.clone(), &|m| m.diameter_mm = v.clone()); } /></td>
+                    <td><input inputmode="decimal" data-testid=format!("measure-{id}-viable") prop:value=untrack(move || measure_text(&measure(&id5).viable_diameter_mm))
+                        on:input=move |ev| { let v = parse_mm(&event_target_value(&ev)).map(Measure::Mm); set(id2.clone(), &|m| m.viable_diameter_mm = v.clone()); } /></td>
+                    <td><select data-testid=format!("measure-{id}-flag") prop:value=move || flag(&id6) on:change=move |ev| {
+                        let flag = match event_target_value(&ev).as_str() {
+                            "too_small" => Some(Measure::Flag(MeasureFlag::TooSmall)),
+                            "not_evaluated" => Some(Measure::Flag(MeasureFlag::NotEvaluated)),
+                            _ => None,
+                        };
+                        set(id3.clone(), &|m| { m.diameter_mm = flag.clone(); m.viable_diameter_mm = flag.clone(); });
+                    }>
+                        <option value="measured">{Msg::Measured.text(lang)}</option>
+                        <option value="too_small">{Msg::TooSmall.text(lang)}</option>
+                        <option value="not_evaluated">{Msg::NotEvaluated.text(lang)}</option>
+                    </select></td>
+                </tr>
+            }
+        }).collect_view();
+        let non_targets = base.non_targets.iter().map(|n| {
+            let id = n.id.clone();
+            let code = |s: NonTargetStatus| match s {
+                NonTargetStatus::Present => "present",
+                NonTargetStatus::Absent => "absent",
+                NonTargetStatus::UnequivocalProgression => "unequivocal_progression",
+                NonTargetStatus::NotEvaluated => "not_evaluated",
+            };
+            let (id2, id3) = (id.clone(), id.clone());
+            view! {
+                <tr>
+                    <td class="mono">{id.clone()}</td>
+                    <td>{n.organ.clone().unwrap_or_default()}</td>
+                    <td><select data-testid=format!("status-{id}")
+                        prop:value=move || follow_table().non_targets.get(&id3).copied().map(code).unwrap_or("")
+                        on:change=move |ev| {
+                        let s = match event_target_value(&ev).as_str() {
+                            "present" => Some(NonTargetStatus::Present),
+                            "absent" => Some(NonTargetStatus::Absent),
+                            "unequivocal_progression" => Some(NonTargetStatus::UnequivocalProgression),
+                            "not_evaluated" => Some(NonTargetStatus::NotEvaluated),
+                            _ => None,
+                        };
+                        let id = id2.clone();
+                        edit_follow(&|t| match s { Some(s) => { t.non_targets.insert(id.clone(), s); } None => { t.non_targets.remove(&id); } });
+                    }>
+                        <option value="">"—"</option>
+                        {[("present", Msg::StatusPresent), ("absent", Msg::StatusAbsent), ("unequivocal_progression", Msg::StatusUnequivocalPd), ("not_evaluated", Msg::NotEvaluated)]
+                            .into_iter().map(|(c, m)| view! { <option value=c>{m.text(lang)}</option> }).collect_view()}
+                    </select></td>
+                </tr>
+            }
+        }).collect_view();
+        let new_rows = move || {
+            (0..new_count.get()).map(|i| view! {
+            <tr data-testid="new-lesion-row">
+                <td><input data-testid=format!("new-{i}-organ") prop:value=untrack(move || new_lesion(i).and_then(|n| n.organ).unwrap_or_default())
+                    on:input=move |ev| { let v = event_target_value(&ev); edit_follow(&|t| t.new_lesions[i].organ = Some(v.clone())); } /></td>
+                <td><select data-testid=format!("new-{i}-kind") prop:value=move || new_lesion(i).map(|n| kind_code(n.kind)).unwrap_or("lesion")
+                    on:change=move |ev| { let k = kind_of(&event_target_value(&ev)); edit_follow(&|t| t.new_lesions[i].kind = k); }>
+                    {["lesion", "node", "tumor_thrombus"].into_iter().map(|c| view! { <option value=c>{c.replace('_', " ")}</option> }).collect_view()}
+                </select></td>
+                <td><input inputmode="decimal" data-testid=format!("new-{i}-size") prop:value=untrack(move || new_lesion(i).and_then(|n| n.size_mm).map(number).unwrap_or_default())
+                    on:input=move |ev| { let v = parse_mm(&event_target_value(&ev)); edit_follow(&|t| t.new_lesions[i].size_mm = v); } /></td>
+                <td><input type="checkbox" data-testid=format!("new-{i}-typical") prop:checked=move || new_lesion(i).and_then(|n| n.typical_hcc_pattern).unwrap_or(false)
+                    on:change=move |ev| { let on = event_target_checked(&ev); edit_follow(&|t| t.new_lesions[i].typical_hcc_pattern = Some(on)); } /></td>
+                <td><select data-testid=format!("new-{i}-certainty")
+                    prop:value=move || if new_lesion(i).is_some_and(|n| n.certainty == Certainty::Equivocal) { "equivocal" } else { "unequivocal" }
+                    on:change=move |ev| {
+                    let c = if event_target_value(&ev) == "equivocal" { Certainty::Equivocal } else { Certainty::Unequivocal };
+                    edit_follow(&|t| t.new_lesions[i].certainty = c); }>
+                    <option value="unequivocal">{Msg::Unequivocal.text(lang)}</option>
+                    <option value="equivocal">{Msg::Equivocal.text(lang)}</option>
+                </select></td>
+                <td><button type="button" class="link danger" on:click=move |_| edit_follow(&|t| { t.new_lesions.remove(i); })>"×"</button></td>
+            </tr>
+        }).collect_view()
+        };
+        view! {
+            <table class="data lesions" data-testid="follow-targets">
+                <thead><tr><th>{Msg::Target.text(lang)}</th><th>{Msg::AtBaseline.text(lang)}</th>
+                    <th>{Msg::DiameterMm.text(lang)}</th><th>{Msg::ViableMm.text(lang)}</th><th></th></tr></thead>
+                <tbody>{targets}</tbody>
+            </table>
+            <table class="data lesions">
+                <thead><tr><th>{Msg::NonTarget.text(lang)}</th><th>{Msg::Organ.text(lang)}</th><th>{Msg::StatusHeader.text(lang)}</th></tr></thead>
+                <tbody>{non_targets}</tbody>
+            </table>
+            <table class="data lesions" data-testid="new-lesions">
+                <thead><tr><th>{Msg::NewLesion.text(lang)}</th><th>{Msg::Kind.text(lang)}</th><th>{Msg::SizeMm.text(lang)}</th>
+                    <th>{Msg::TypicalHcc.text(lang)}</th><th>{Msg::Certainty.text(lang)}</th><th></th></tr></thead>
+                <tbody>{new_rows}</tbody>
+            </table>
+            <button type="button" class="form-button" data-testid="add-new-lesion" on:click=move |_| edit_follow(&|t| {
+                t.new_lesions.push(NewLesion { id: Some(format!("N{}", t.new_lesions.len() + 1)), organ: Some("liver".into()),
+                    kind: NonTargetKind::Lesion, size_mm: None, short_axis_mm: None, typical_hcc_pattern: Some(true),
+                    arterial_enhancement: Some(true), certainty: Certainty::Unequivocal });
+            })>{Msg::AddNewLesion.text(lang)}</button>
+        }
+        .into_any()
+    };
+
+    view! {
+        <div class="lesion-editor" data-testid="lesion-editor">
+            {mode}
+            {move || if baseline_mode.get() { baseline_view().into_any() } else { follow_view() }}
+        </div>
+    }
+}
+
+/// Both criteria's responses for the patient's series, the assessment on screen highlighted.
+#[component]
+pub fn ResponsePanel(record: Memo<Record>, date: Memo<Option<Date>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let body = move || {
+        let lang = i18n.lang.get();
+        let on = date.get();
+        let Some(responses) = record.with(|r| r.responses()) else {
+            return view! { <p class="hint">{Msg::NoBaselineLesions.text(lang)}</p> }.into_any();
+        };
+        responses
+            .into_iter()
+            .map(|(c, eval)| {
+                let name = c.name();
+                let title = c.label();
+                match eval {
+                    Err(e) => view! {
+                        <h3>{title}</h3>
+                        <p class="error" data-testid=format!("response-{name}-error")>{e.to_string()}</p>
+                    }
+                    .into_any(),
+                    Ok(e) => {
+                        let pct = |v: Option<f64>| v.map(|p| format!("{p:+.1}%")).unwrap_or_else(|| "—".into());
+                        let rows = e.timepoints.iter().map(|t| {
+                            let current = Some(t.date) == on;
+                            view! {
+                                <tr class:current=current data-testid=if current { format!("response-{name}-current") } else { format!("response-{name}-row") }>
+                                    <td class="mono">{ecrf_core::dates::format_date(t.date)}</td>
+                                    <td>{t.sum_mm.map(number).unwrap_or_else(|| "—".into())}</td>
+                                    <td>{pct(t.pct_change_from_baseline)}</td>
+                                    <td>{pct(t.pct_change_from_nadir)}</td>
+                                    <td>{t.target.code()}</td>
+                                    <td>{t.non_target.code()}</td>
+                                    <td>{format!("{:?}", t.new_lesions).to_lowercase()}</td>
+                                    <td class="strong" data-testid="overall">{t.overall.code()}</td>
+                                </tr>
+                            }
+                        }).collect_view();
+                        let best = format!(
+                            "{}: {} · {}: {}",
+                            Msg::BestUnconfirmed.text(lang),
+                            e.best_overall_response.unconfirmed.code(),
+                            Msg::BestConfirmed.text(lang),
+                            e.best_overall_response.confirmed.code()
+                        );
+                        view! {
+                            <h3>{format!("{title} · {} {} mm", Msg::BaselineSum.text(lang), number(e.baseline_sum_mm))}</h3>
+                            <table class="data" data-testid=format!("response-{name}")>
+                                <thead><tr>
+                                    <th>{Msg::When.text(lang)}</th><th>{Msg::SumMm.text(lang)}</th><th>{Msg::FromBaseline.text(lang)}</th>
+                                    <th>{Msg::FromNadir.text(lang)}</th><th>{Msg::Target.text(lang)}</th><th>{Msg::NonTarget.text(lang)}</th>
+                                    <th>{Msg::NewLesion.text(lang)}</th><th>{Msg::Overall.text(lang)}</th>
+                                </tr></thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                            <p class="hint" data-testid=format!("best-{name}")>{best}</p>
+                        }
+                        .into_any()
+                    }
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <section class="card wide" data-testid="responses">
+            <h2>{i18n.t(Msg::ResponsesTitle)}</h2>
+            {body}
+            <p class="hint">{i18n.t(Msg::ResponsesNote)}</p>
+        </section>
+    }
+}
