@@ -205,6 +205,79 @@ const AES: &[(&str, i64, f64)] = &[
     ("Proteinuria", 3, 0.12),
 ];
 
+/// One demo patient's tumour burden: one or two enhancing liver targets (a portal vein thrombus
+/// as non-target when there is one), and how deep the viable tumour responds before progression.
+struct DemoLesions {
+    /// (longest diameter, viable diameter) of each target at baseline, mm.
+    targets: Vec<(f64, f64)>,
+    pvtt: bool,
+    /// Fraction of viable tumour gone at the deepest response (>= 1: none left).
+    depth: f64,
+}
+
+impl DemoLesions {
+    fn draw(rng: &mut Rng, pvtt: bool) -> DemoLesions {
+        let t1 = rng.range(30.0, 110.0).round();
+        let mut targets = vec![(t1, (t1 * rng.range(0.7, 1.0)).round())];
+        if rng.chance(0.5) {
+            // Measurable under both criteria: viable part at least 10 mm.
+            let t2 = rng.range(15.0, 45.0).round();
+            targets.push((t2, (t2 * rng.range(0.7, 1.0)).round().max(10.0)));
+        }
+        DemoLesions {
+            targets,
+            pvtt,
+            depth: rng.range(-0.1, 1.15),
+        }
+    }
+
+    fn baseline(&self) -> Value {
+        let targets: Vec<Value> = self
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(k, (d, v))| {
+                json!({"id": format!("T{}", k + 1), "organ": "liver", "diameter_mm": d,
+                       "viable_diameter_mm": v, "arterial_enhancement": true})
+            })
+            .collect();
+        let non_targets: Vec<Value> = if self.pvtt {
+            vec![json!({"id": "NT1", "organ": "portal vein", "kind": "tumor_thrombus"})]
+        } else {
+            Vec::new()
+        };
+        json!({"timepoint": "baseline", "targets": targets, "non_targets": non_targets})
+    }
+
+    /// The measurements at `day`: the response deepens over 12 weeks; at and after the
+    /// progression scan the viable tumour has regrown by 40% over its nadir.
+    fn follow_up(&self, day: f64, progression_day: f64) -> Value {
+        let reached = (day / 84.0).min(1.0);
+        let gone = (self.depth * reached).clamp(-0.15, 1.0);
+        let regrow = if day >= progression_day { 1.4 } else { 1.0 };
+        let mut targets = serde_json::Map::new();
+        for (k, (d, v)) in self.targets.iter().enumerate() {
+            let viable = if gone >= 1.0 && regrow == 1.0 {
+                0.0
+            } else {
+                (v * (1.0 - gone).max(0.1) * regrow).round()
+            };
+            // Necrotic tumour keeps much of its size: the longest diameter shrinks far less.
+            let diameter = (d * (1.0 - 0.45 * gone.max(0.0)) * regrow).round();
+            targets.insert(
+                format!("T{}", k + 1),
+                json!({"diameter_mm": diameter, "viable_diameter_mm": viable}),
+            );
+        }
+        let non_targets = if self.pvtt {
+            json!({"NT1": if regrow > 1.0 { "present" } else if gone >= 1.0 { "absent" } else { "present" }})
+        } else {
+            json!({})
+        };
+        json!({"timepoint": "follow_up", "targets": targets, "non_targets": non_targets})
+    }
+}
+
 /// The first imaging day of the schedule on or after `day`.
 fn scan_on_or_after(day: f64) -> f64 {
     let mut scan = 42.0;
@@ -392,6 +465,9 @@ pub fn generate(patients: usize, seed: u64) -> DemoStudy {
         let mut base_labs = labs(&mut rng, 1.0);
         base_labs.insert(0, ("date", iso(consent)));
         w.form(&subject, "labs", consent, base_labs);
+        // Lesions come from their own stream, so adding them changed no other demo value.
+        let mut lrng = Rng(seed ^ 0x6c65_7369_6f6e_7321 ^ (i as u64).wrapping_mul(0x9e37_79b9));
+        let lesions = DemoLesions::draw(&mut lrng, pvtt);
         w.form(
             &subject,
             "tumor_assessment",
@@ -402,6 +478,7 @@ pub fn generate(patients: usize, seed: u64) -> DemoStudy {
                     "modality",
                     json!(if rng.chance(0.6) { "ct" } else { "mri" }),
                 ),
+                ("lesions", lesions.baseline()),
             ],
         );
         for agent in group.2 {
@@ -512,6 +589,7 @@ pub fn generate(patients: usize, seed: u64) -> DemoStudy {
                 vec![
                     ("date", iso(d)),
                     ("modality", json!("ct")),
+                    ("lesions", lesions.follow_up(visit, pfs_days)),
                     ("investigator_mrecist", json!(reading)),
                     (
                         "investigator_recist11",

@@ -8,6 +8,7 @@
 mod baseline;
 mod best;
 pub mod model;
+pub mod summary;
 mod timepoint;
 
 use serde::{Deserialize, Serialize};
