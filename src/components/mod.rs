@@ -4,5 +4,6 @@ pub mod derived_panel;
 pub mod header;
 pub mod km_plot;
 pub mod lesions;
+pub mod response_plots;
 pub mod storage_status;
 pub mod update_banner;

@@ -11,9 +11,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::km_plot::{landmark_labels, KmPlot, COLOURS};
+use crate::components::response_plots::{ExportSvg, Spider, Waterfall};
 use crate::device;
 use crate::i18n::{group_label, use_i18n, Msg};
 use crate::state::use_app_state;
+use ecrf_core::response::summary::{summarize, ResponseSummary};
+use ecrf_core::response::Criteria;
 
 /// Every enrolled patient's endpoints, from the open database (the study's, or the demo's).
 fn local_endpoints() -> Vec<PatientEndpoints> {
@@ -93,6 +96,8 @@ pub fn AnalysisPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let elapsed = RwSignal::new(None::<f64>);
 
+    let responses = RwSignal::new(None::<(Arc<ResponseSummary>, Arc<ResponseSummary>)>);
+    let criterion = RwSignal::new(Criteria::Mrecist);
     let compute = move || {
         if busy.get_untracked() {
             return;
@@ -106,6 +111,13 @@ pub fn AnalysisPage() -> impl IntoView {
             enrolled.set(Some(data.len()));
             let analysis = by_group(&data, which.get_untracked()).map(Arc::new);
             let models = Arc::new(cox_models(&data, which.get_untracked()));
+            let (m, r) = crate::local::with(|l| {
+                (
+                    summarize(&l.state, Criteria::Mrecist, 0.05),
+                    summarize(&l.state, Criteria::Recist11, 0.05),
+                )
+            });
+            responses.set(Some((Arc::new(m), Arc::new(r))));
             elapsed.set(Some(js_sys::Date::now() - start));
             result.set(analysis);
             cox.set(Some(models));
@@ -264,6 +276,100 @@ pub fn AnalysisPage() -> impl IntoView {
             })}
             {body}
             {cox_table}
+        </section>
+        {move || responses.get().map(|pair| view! { <ResponseSection pair=pair criterion=criterion /> })}
+    }
+}
+
+fn rate_cell(p: &ecrf_core::stats::binomial::Proportion) -> String {
+    match (p.estimate, p.lower, p.upper) {
+        (Some(e), Some(lo), Some(hi)) => format!(
+            "{}/{} ({:.1}%) [{:.1}–{:.1}]",
+            p.x,
+            p.n,
+            e * 100.0,
+            lo * 100.0,
+            hi * 100.0
+        ),
+        _ => format!("{}/{}", p.x, p.n),
+    }
+}
+
+/// Tumour response: ORR and DCR by group, the waterfall and the spider plot, by criterion.
+#[component]
+fn ResponseSection(
+    pair: (Arc<ResponseSummary>, Arc<ResponseSummary>),
+    criterion: RwSignal<Criteria>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let pair = StoredValue::new(pair);
+    let pick = move || {
+        pair.with_value(|(m, r)| match criterion.get() {
+            Criteria::Mrecist => m.clone(),
+            Criteria::Recist11 => r.clone(),
+        })
+    };
+    let button = move |c: Criteria| {
+        view! {
+            <button class="seg" class:active=move || criterion.get() == c
+                data-testid=format!("criterion-{}", c.name()) on:click=move |_| criterion.set(c)>
+                {c.label()}
+            </button>
+        }
+    };
+    let table = move || {
+        let lang = i18n.lang.get();
+        let s = pick();
+        let rows = s
+            .rates
+            .iter()
+            .map(|r| {
+                let name = if r.group == "overall" {
+                    Msg::Overall.text(lang).to_owned()
+                } else {
+                    group_label(&r.group, lang)
+                };
+                view! {
+                    <tr data-testid="rate-row">
+                        <td>{name}</td>
+                        <td>{rate_cell(&r.orr)}</td>
+                        <td>{rate_cell(&r.dcr)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <table class="data" data-testid="response-rates">
+                <thead><tr>
+                    <th>{Msg::Group.text(lang)}</th>
+                    <th>{Msg::Orr.text(lang)}</th>
+                    <th>{Msg::Dcr.text(lang)}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        }
+    };
+    let plots = move || {
+        let s = pick();
+        let name = s.criteria.name();
+        view! {
+            <h3>{move || Msg::WaterfallTitle.text(i18n.lang.get())}</h3>
+            <Waterfall summary=s.clone() id="waterfall-svg" />
+            <ExportSvg id="waterfall-svg" name=format!("waterfall-{name}.svg") />
+            <h3>{move || Msg::SpiderTitle.text(i18n.lang.get())}</h3>
+            <Spider summary=s id="spider-svg" />
+            <ExportSvg id="spider-svg" name=format!("spider-{name}.svg") />
+        }
+    };
+    view! {
+        <section class="card wide" data-testid="response-section">
+            <h2>{i18n.t(Msg::ResponseAnalysisTitle)}</h2>
+            <div class="toolbar">
+                <span class="segmented">{button(Criteria::Mrecist)}{button(Criteria::Recist11)}</span>
+            </div>
+            {table}
+            <p class="hint">{i18n.t(Msg::RatesNote)}</p>
+            {plots}
         </section>
     }
 }

@@ -41,6 +41,21 @@ test("PFS and OS curves by treatment group are computed on the device and labell
   assert.ok(cox.length >= 7, cox.join("\n"));
   assert.match(cox[0], /^TACE \+ .+\d\.\d\d \(\d\.\d\d – \d+\.\d\d\), (\d\.\d{4}|< 0\.0001)/);
   assert.ok(cox.some((row) => row.startsWith("AFP >= 400 ng/mL")));
+  // Tumour response of the demo study: ORR/DCR by group, waterfall and spider plots.
+  const rates = await page.getByTestId("rate-row").allTextContents();
+  assert.ok(rates.length >= 5, rates.join("\n"));
+  assert.match(rates.at(-1), /^Overall\d+\/120 \(\d+\.\d%\) \[\d+\.\d–\d+\.\d\]\d+\/120/);
+  const bars = await page.getByTestId("waterfall-bar").count();
+  assert.ok(bars > 100, `${bars} bars`);
+  assert.ok((await page.getByTestId("spider-line").count()) > 100);
+  const mrecistOverall = rates.at(-1);
+  await page.getByTestId("criterion-recist11").click();
+  assert.notEqual((await page.getByTestId("rate-row").allTextContents()).at(-1), mrecistOverall);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByTestId("export-waterfall-svg").click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "waterfall-recist11.svg");
   // Another endpoint recomputes; the page reads in Chinese too.
   await page.getByTestId("endpoint-os").click();
   await page.getByTestId("analysis-time").filter({ hasText: /ms/ }).waitFor();
