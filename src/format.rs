@@ -52,6 +52,19 @@ pub fn value(field: &Field, v: &Value, lang: Lang) -> String {
             .map(|c| code_label(list, c, lang))
             .collect::<Vec<_>>()
             .join(", "),
+        (FieldKind::AgentTable, Value::Array(rows)) => rows
+            .iter()
+            .map(|r| {
+                let code = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("");
+                format!(
+                    "{}: {}, {}",
+                    code_label("systemic_agent", code("agent"), lang),
+                    code_label("relation", code("relation"), lang),
+                    code_label("ae_action", code("action"), lang)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
         (_, Value::Bool(b)) => if *b { Msg::Yes } else { Msg::No }.text(lang).to_owned(),
         (_, Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),

@@ -41,6 +41,14 @@ test("platelets 40 x 10^9/L: grade 3 proposed, confirmed, counted in the safety 
   await saveForm(page);
   await page.getByTestId("back").click();
 
+  // Lenvatinib from 2025-03-05.
+  await page.getByTestId("new-form-systemic").click();
+  await field(page, "agent").selectOption("lenvatinib");
+  await field(page, "start_date").fill("2025-03-05");
+  await field(page, "dose").fill("8 mg once daily");
+  await saveForm(page);
+  await page.getByTestId("back").click();
+
   // Follow-up labs: platelets 40 (LLN 125) and ALT 100 (ULN 40).
   await page.getByTestId("new-form-labs").click();
   await field(page, "date").fill("2025-04-14");
@@ -75,13 +83,19 @@ test("platelets 40 x 10^9/L: grade 3 proposed, confirmed, counted in the safety 
   assert.equal(await page.getByTestId("term-result").first().textContent(), "Palmar-plantar erythrodysesthesia syndrome · Skin and subcutaneous tissue disorders");
   await field(page, "term").fill("platelet");
   await page.getByTestId("term-result").filter({ hasText: "Platelet count decreased" }).click();
-  await field(page, "serious").selectOption("no");
+  await field(page, "serious").selectOption("yes");
   await field(page, "relation_tace").selectOption("possible");
-  await field(page, "relation_systemic").selectOption("probable");
-  await field(page, "action").selectOption("interrupted");
   await field(page, "outcome").selectOption("recovering");
-  // The confirmation saved term, grade and onset: completing the form is a change, with a reason.
+  // Serious needs its criteria; each agent received needs relation and action.
   await page.getByTestId("reason").fill("Completed after confirmation");
+  await page.getByTestId("save-form").click();
+  await page.getByTestId("error-sae_criteria").waitFor();
+  assert.equal(await page.getByTestId("error-agents").textContent(), "Give the relation and the action taken for: Lenvatinib (TKI).");
+  await page.getByTestId("field-sae_criteria-hospitalization").check();
+  await page.getByTestId("agent-lenvatinib-relation").selectOption("probable");
+  await page.getByTestId("agent-lenvatinib-action").selectOption("withdrawn");
+  // (The confirmation saved term, grade and onset: completing the form is a change, with the
+  // reason given above.)
   await saveForm(page);
 
   await page.reload();
@@ -95,6 +109,8 @@ test("platelets 40 x 10^9/L: grade 3 proposed, confirmed, counted in the safety 
   assert.match(await summary.filter({ hasText: "Any grade >= 3" }).textContent(), /1 \(100\.0%\)/);
   assert.match(await summary.filter({ hasText: "Grade >= 3 hematologic" }).first().textContent(), /1 \(100\.0%\)/);
   assert.match(await page.getByTestId("safety-table-1").textContent(), /Platelet count decreased/);
+  assert.match(await summary.filter({ hasText: "Serious adverse event" }).textContent(), /1 \(100\.0%\)/);
+  assert.match(await summary.filter({ hasText: "Leading to discontinuation" }).textContent(), /1 \(100\.0%\)/);
   await page.getByTestId("lang-zh-CN").click();
   assert.match(await page.getByTestId("safety-table-0").textContent(), /任何 3 级及以上/);
   await context.close();

@@ -613,6 +613,7 @@ pub fn generate(patients: usize, seed: u64) -> DemoStudy {
                     .int(1, max_grade)
                     .min(if rng.chance(0.7) { 2 } else { max_grade });
                 let resolved = at(onset_day + rng.range(3.0, 60.0));
+                let serious = grade >= 3 && rng.chance(0.4);
                 w.form(
                     &subject,
                     "adverse_event",
@@ -629,7 +630,15 @@ pub fn generate(patients: usize, seed: u64) -> DemoStudy {
                                 Value::Null
                             },
                         ),
-                        ("serious", json!(grade >= 3 && rng.chance(0.4))),
+                        ("serious", json!(serious)),
+                        (
+                            "sae_criteria",
+                            if serious {
+                                json!(["hospitalization"])
+                            } else {
+                                Value::Null
+                            },
+                        ),
                         (
                             "relation_tace",
                             json!(if term == "Abdominal pain" || term == "Fever" {
@@ -638,14 +647,17 @@ pub fn generate(patients: usize, seed: u64) -> DemoStudy {
                                 "unlikely"
                             }),
                         ),
-                        (
-                            "relation_systemic",
-                            json!(*rng.pick(&["possible", "probable", "unlikely"])),
-                        ),
-                        (
-                            "action",
-                            json!(if grade >= 3 { "interrupted" } else { "none" }),
-                        ),
+                        ("agents", {
+                            let relation = *rng.pick(&["possible", "probable", "unlikely"]);
+                            let action = if grade >= 3 { "interrupted" } else { "none" };
+                            Value::Array(
+                                group
+                                    .2
+                                    .iter()
+                                    .map(|a| json!({"agent": a, "relation": relation, "action": action}))
+                                    .collect(),
+                            )
+                        }),
                         (
                             "outcome",
                             json!(if resolved <= horizon {

@@ -260,6 +260,9 @@ impl Record {
                 ));
             }
         }
+        if form.id == "adverse_event" {
+            findings.extend(self.agent_findings(values));
+        }
         if matches!(form.id, "survival" | "end_of_study") {
             findings.extend(
                 cross_form(&draft.forms())
@@ -357,6 +360,73 @@ impl Record {
                 (reading != computed).then_some((c, reading, computed))
             })
             .collect()
+    }
+
+    /// The systemic agents the patient received (started on or before `by`, when given), in
+    /// the order first started.
+    pub fn agents_received(&self, by: Option<Date>) -> Vec<String> {
+        let mut started: Vec<(Date, String)> = self
+            .of("systemic")
+            .filter_map(|s| {
+                let d = s.date?;
+                let agent = s.values.get("agent")?.as_str()?.to_owned();
+                by.is_none_or(|b| d <= b).then_some((d, agent))
+            })
+            .collect();
+        started.sort();
+        let mut out: Vec<String> = Vec::new();
+        for (_, a) in started {
+            if !out.contains(&a) {
+                out.push(a);
+            }
+        }
+        out
+    }
+
+    /// An adverse event must give, for every agent received by its onset, the relation and the
+    /// action taken.
+    fn agent_findings(&self, values: &Values) -> Vec<Finding> {
+        let onset = date_of(values, "onset_date");
+        let rows = values.get("agents").and_then(Value::as_array);
+        let complete = |agent: &str| {
+            rows.into_iter().flatten().any(|r| {
+                r.get("agent").and_then(Value::as_str) == Some(agent)
+                    && r.get("relation").and_then(Value::as_str).is_some()
+                    && r.get("action").and_then(Value::as_str).is_some()
+            })
+        };
+        let missing: Vec<String> = self
+            .agents_received(onset)
+            .into_iter()
+            .filter(|a| !complete(a))
+            .collect();
+        if missing.is_empty() {
+            return Vec::new();
+        }
+        let names = |zh: bool| {
+            missing
+                .iter()
+                .map(|a| {
+                    study()
+                        .code_list("systemic_agent")
+                        .and_then(|l| l.codes.iter().find(|c| c.code == a))
+                        .map(|c| if zh { c.label.zh } else { c.label.en })
+                        .unwrap_or(a.as_str())
+                        .to_owned()
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        vec![Finding::error(
+            "agents",
+            crate::i18n::Text::new(
+                format!(
+                    "Give the relation and the action taken for: {}.",
+                    names(false)
+                ),
+                format!("请填写以下药物的相关性及采取的措施：{}。", names(true)),
+            ),
+        )]
     }
 
     /// Status, group and next visit on `today`.

@@ -84,8 +84,16 @@ pub fn tables(state: &State, alpha: f64) -> SafetyTables {
                             let grade: u8 = v.get("grade")?.as_str()?.parse().ok()?;
                             let serious =
                                 v.get("serious").and_then(Value::as_bool).unwrap_or(false);
+                            // Discontinuation: any agent withdrawn.
                             let stopped =
-                                v.get("action").and_then(Value::as_str) == Some("withdrawn");
+                                v.get("agents")
+                                    .and_then(Value::as_array)
+                                    .is_some_and(|rows| {
+                                        rows.iter().any(|r| {
+                                            r.get("action").and_then(Value::as_str)
+                                                == Some("withdrawn")
+                                        })
+                                    });
                             Some((term, grade, serious, stopped))
                         })
                         .collect()
@@ -190,10 +198,12 @@ mod tests {
             );
         }
         for &(p, term, grade, serious, action) in aes {
+            let agent = if p < "P3" { "lenvatinib" } else { "sintilimab" };
             log.form(
                 p,
                 "adverse_event",
-                json!({"term": term, "grade": grade, "serious": serious, "action": action}),
+                json!({"term": term, "grade": grade, "serious": serious,
+                       "agents": [{"agent": agent, "relation": "possible", "action": action}]}),
             );
         }
         log.state()

@@ -366,3 +366,52 @@ fn lesion_tables_make_a_response_series_and_a_disagreement_raises_a_query() {
         .iter()
         .any(|f| f.field == "date"));
 }
+
+#[test]
+fn an_adverse_event_names_relation_and_action_for_every_agent_received_by_its_onset() {
+    let mut t = enrolled_patient();
+    t.create(
+        "systemic",
+        json!({"agent": "lenvatinib", "start_date": "2025-01-05", "dose": "8 mg"}),
+    );
+    t.create(
+        "systemic",
+        json!({"agent": "sintilimab", "start_date": "2025-03-01", "dose": "200 mg"}),
+    );
+    let r = t.record();
+    assert_eq!(r.agents_received(None), ["lenvatinib", "sintilimab"]);
+    let form = study().form("adverse_event").expect("form");
+    let mut ae = values(
+        json!({"term": "Hypertension", "grade": "3", "onset_date": "2025-02-01",
+        "serious": true, "sae_criteria": ["hospitalization"], "relation_tace": "unlikely",
+        "outcome": "recovering"}),
+    );
+    let findings = r.validate_draft(form, "new", &ae, TODAY);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].field, "agents");
+    // Sintilimab started after the onset: only lenvatinib is asked for.
+    assert!(
+        findings[0].message.en.ends_with("Lenvatinib (TKI)."),
+        "{}",
+        findings[0].message.en
+    );
+    ae.insert(
+        "agents".into(),
+        json!([{"agent": "lenvatinib", "relation": "probable", "action": "reduced"}]),
+    );
+    assert!(r.validate_draft(form, "new", &ae, TODAY).is_empty());
+    // Serious needs its criteria.
+    ae.remove("sae_criteria");
+    let findings = r.validate_draft(form, "new", &ae, TODAY);
+    assert_eq!(findings[0].field, "sae_criteria");
+    // An unknown code is refused.
+    ae.insert("sae_criteria".into(), json!(["hospitalization"]));
+    ae.insert(
+        "agents".into(),
+        json!([{"agent": "lenvatinib", "relation": "sure", "action": "reduced"}]),
+    );
+    assert!(r
+        .validate_draft(form, "new", &ae, TODAY)
+        .iter()
+        .any(|f| f.field == "agents"));
+}

@@ -280,6 +280,33 @@ pub fn code_lists() -> Vec<CodeList> {
             ],
         ),
         list(
+            "sae_criterion",
+            &[
+                ("death", "Results in death", "导致死亡"),
+                ("life_threatening", "Life-threatening", "危及生命"),
+                (
+                    "hospitalization",
+                    "Requires or prolongs hospitalisation",
+                    "导致住院或住院时间延长",
+                ),
+                (
+                    "disability",
+                    "Persistent or significant disability",
+                    "导致持续或显著的残疾",
+                ),
+                (
+                    "congenital_anomaly",
+                    "Congenital anomaly / birth defect",
+                    "导致先天性异常/出生缺陷",
+                ),
+                (
+                    "important_medical_event",
+                    "Other important medical event",
+                    "其他重要医学事件",
+                ),
+            ],
+        ),
+        list(
             "ae_decision",
             &[
                 (

@@ -2,7 +2,8 @@
 //! confirmation), in the units of Chinese practice (bilirubin umol/L, albumin g/L).
 
 use super::model::{
-    choice, date, dec, int, l, lesions, multi, text, yes_no, Field, Form, Label, Timing,
+    agent_table, choice, date, dec, int, l, lesions, multi, text, yes_no, Field, Form, Label,
+    Timing,
 };
 
 fn form(
@@ -548,19 +549,26 @@ pub fn forms() -> Vec<Form> {
                 date("onset_date", l("Onset date", "发生日期")).req(),
                 date("resolution_date", l("Resolution date", "结束日期")),
                 yes_no("serious", l("Serious", "严重不良事件")).req(),
+                multi(
+                    "sae_criteria",
+                    l("Seriousness criteria", "严重性标准"),
+                    "sae_criterion",
+                )
+                .req()
+                .when("serious", &["yes"]),
                 choice(
                     "relation_tace",
                     l("Relation to TACE", "与 TACE 的关系"),
                     "relation",
                 )
                 .req(),
-                choice(
-                    "relation_systemic",
-                    l("Relation to systemic therapy", "与系统治疗的关系"),
-                    "relation",
-                )
-                .req(),
-                choice("action", l("Action taken", "采取的措施"), "ae_action").req(),
+                agent_table(
+                    "agents",
+                    l(
+                        "Each systemic agent received: relation and action taken",
+                        "已用每种系统治疗药物：相关性及采取的措施",
+                    ),
+                ),
                 choice("outcome", l("Outcome", "转归"), "ae_outcome").req(),
             ],
         ),

@@ -56,6 +56,10 @@ pub enum FieldKind {
     YesNo,
     /// The lesion table of a tumour assessment (the shape of `response::model::FormLesions`).
     Lesions,
+    /// Per systemic agent: the relation of an adverse event to it and the action taken with it,
+    /// `[{"agent": code, "relation": code, "action": code}]` (code lists `systemic_agent`,
+    /// `relation`, `ae_action`).
+    AgentTable,
 }
 
 /// Show a field only when another field of the form has one of some codes (or is yes).
@@ -228,6 +232,11 @@ pub fn yes_no(id: &'static str, label: Label) -> Field {
 /// A lesion table.
 pub fn lesions(id: &'static str, label: Label) -> Field {
     field(id, label, FieldKind::Lesions)
+}
+
+/// A per-agent relation and action table.
+pub fn agent_table(id: &'static str, label: Label) -> Field {
+    field(id, label, FieldKind::AgentTable)
 }
 
 /// A free-text field.

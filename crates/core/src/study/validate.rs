@@ -245,6 +245,31 @@ pub fn validate(
                     out.push(wrong_type());
                 }
             }
+            FieldKind::AgentTable => {
+                let code_in = |list: &str, v: Option<&Value>| {
+                    study.code_list(list).is_some_and(|l| {
+                        l.codes
+                            .iter()
+                            .any(|c| Some(c.code) == v.and_then(Value::as_str))
+                    })
+                };
+                let ok = v.as_array().is_some_and(|rows| {
+                    rows.iter().all(|r| {
+                        code_in("systemic_agent", r.get("agent"))
+                            && r.get("relation")
+                                .is_none_or(|x| code_in("relation", Some(x)))
+                            && r.get("action")
+                                .is_none_or(|x| code_in("ae_action", Some(x)))
+                    })
+                });
+                if !ok {
+                    out.push(error(
+                        f.id,
+                        format!("{}: choose from the lists.", f.label.en),
+                        format!("{}：请从列表中选择。", f.label.zh),
+                    ));
+                }
+            }
             FieldKind::Lesions => {
                 if let Err(e) =
                     serde_json::from_value::<crate::response::model::FormLesions>(v.clone())
