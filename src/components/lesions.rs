@@ -7,8 +7,9 @@
 
 use ecrf_core::record::Record;
 use ecrf_core::response::model::{
-    BaselineLesions, BaselineNonTarget, BaselineTarget, Certainty, FollowUpLesions, FormLesions,
-    Measure, MeasureFlag, NewLesion, NonTargetKind, NonTargetStatus, TargetMeasure,
+    BaselineLesions, BaselineNonTarget, BaselineTarget, Certainty, Cytology, Effusion,
+    EffusionChange, EffusionKind, FollowUpLesions, FormLesions, Measure, MeasureFlag, NewLesion,
+    NonTargetKind, NonTargetStatus, TargetMeasure,
 };
 use leptos::prelude::*;
 use time::Date;
@@ -28,8 +29,29 @@ fn parse_mm(text: &str) -> Option<f64> {
 fn measure_text(m: &Option<Measure>) -> String {
     match m {
         Some(Measure::Mm(n)) => number(*n),
+        Some(Measure::Fragments { fragments }) => fragments
+            .iter()
+            .map(|f| number(*f))
+            .collect::<Vec<_>>()
+            .join(" + "),
         _ => String::new(),
     }
+}
+
+/// A measurement as typed: a number of mm, or the fragments of a lesion that split
+/// (`12 + 8`, or `12, 8`).
+fn parse_measure(text: &str) -> Option<Measure> {
+    if text.contains('+') || text.contains(',') && text.contains(' ') {
+        let fragments: Option<Vec<f64>> = text
+            .split(['+', ','])
+            .filter(|p| !p.trim().is_empty())
+            .map(parse_mm)
+            .collect();
+        return fragments
+            .filter(|f| !f.is_empty())
+            .map(|fragments| Measure::Fragments { fragments });
+    }
+    parse_mm(text).map(Measure::Mm)
 }
 
 fn kind_code(k: NonTargetKind) -> &'static str {
@@ -189,29 +211,35 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
                 edit_follow(&|t| f(t.targets.entry(id.clone()).or_default()));
             };
             let flag = move |id: &str| match measure(id).diameter_mm {
-                Some(Measure::Flag(MeasureFlag::TooSmall)) => "too_small",
-                Some(Measure::Flag(MeasureFlag::NotEvaluated)) => "not_evaluated",
-                _ => "measured",
+                Some(Measure::Flag(MeasureFlag::TooSmall)) => "too_small".to_owned(),
+                Some(Measure::Flag(MeasureFlag::NotEvaluated)) => "not_evaluated".to_owned(),
+                Some(Measure::Merged { merged_into }) => format!("merged:{merged_into}"),
+                _ => "measured".to_owned(),
             };
+            let others: Vec<String> = base.targets.iter().map(|o| o.id.clone()).filter(|o| *o != id).collect();
             view! {
                 <tr data-testid="measure-row">
                     <td class="mono">{id.clone()}</td>
                     <td>{format!("{} · {} / {} mm", t.organ, t.diameter_mm.map(number).unwrap_or_default(), t.viable_diameter_mm.map(number).unwrap_or_default())}</td>
                     <td><input inputmode="decimal" data-testid=format!("measure-{id}-diameter") prop:value=untrack(move || measure_text(&measure(&id4).diameter_mm))
-                        on:input=move |ev| { let v = parse_mm(&event_target_value(&ev)).map(Measure::Mm); set(id1.clone(), &|m| m.diameter_mm = v.clone()); } /></td>
+                        on:input=move |ev| { let v = parse_measure(&event_target_value(&ev)); set(id1.clone(), &|m| m.diameter_mm = v.clone()); } /></td>
                     <td><input inputmode="decimal" data-testid=format!("measure-{id}-viable") prop:value=untrack(move || measure_text(&measure(&id5).viable_diameter_mm))
-                        on:input=move |ev| { let v = parse_mm(&event_target_value(&ev)).map(Measure::Mm); set(id2.clone(), &|m| m.viable_diameter_mm = v.clone()); } /></td>
+                        on:input=move |ev| { let v = parse_measure(&event_target_value(&ev)); set(id2.clone(), &|m| m.viable_diameter_mm = v.clone()); } /></td>
                     <td><select data-testid=format!("measure-{id}-flag") prop:value=move || flag(&id6) on:change=move |ev| {
-                        let flag = match event_target_value(&ev).as_str() {
+                        let chosen = event_target_value(&ev);
+                        let flag = match chosen.as_str() {
                             "too_small" => Some(Measure::Flag(MeasureFlag::TooSmall)),
                             "not_evaluated" => Some(Measure::Flag(MeasureFlag::NotEvaluated)),
-                            _ => None,
+                            other => other.strip_prefix("merged:").map(|into| Measure::Merged { merged_into: into.to_owned() }),
                         };
                         set(id3.clone(), &|m| { m.diameter_mm = flag.clone(); m.viable_diameter_mm = flag.clone(); });
                     }>
                         <option value="measured">{Msg::Measured.text(lang)}</option>
                         <option value="too_small">{Msg::TooSmall.text(lang)}</option>
                         <option value="not_evaluated">{Msg::NotEvaluated.text(lang)}</option>
+                        {others.iter().map(|o| view! {
+                            <option value=format!("merged:{o}")>{format!("{} {o}", Msg::MergedInto.text(lang))}</option>
+                        }).collect_view()}
                     </select></td>
                 </tr>
             }
@@ -275,6 +303,7 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
         }).collect_view()
         };
         view! {
+            <p class="hint">{Msg::SplitHint.text(lang)}</p>
             <table class="data lesions" data-testid="follow-targets">
                 <thead><tr><th>{Msg::Target.text(lang)}</th><th>{Msg::AtBaseline.text(lang)}</th>
                     <th>{Msg::DiameterMm.text(lang)}</th><th>{Msg::ViableMm.text(lang)}</th><th></th></tr></thead>
@@ -289,6 +318,45 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
                     <th>{Msg::TypicalHcc.text(lang)}</th><th>{Msg::Certainty.text(lang)}</th><th></th></tr></thead>
                 <tbody>{new_rows}</tbody>
             </table>
+            <label class="inline effusion">
+                <span class="label">{Msg::Effusion.text(lang)}</span>
+                <select data-testid="effusion-kind" prop:value=move || follow_table().effusion.and_then(|e| e.kind).map(|k| match k {
+                    EffusionKind::Ascites => "ascites", EffusionKind::Pleural => "pleural" }).unwrap_or("")
+                    on:change=move |ev| {
+                        let kind = match event_target_value(&ev).as_str() {
+                            "ascites" => Some(EffusionKind::Ascites),
+                            "pleural" => Some(EffusionKind::Pleural),
+                            _ => None,
+                        };
+                        edit_follow(&|t| t.effusion = kind.map(|k| Effusion { kind: Some(k),
+                            change: t.effusion.map_or(EffusionChange::New, |e| e.change),
+                            cytology: t.effusion.map_or(Cytology::NotDone, |e| e.cytology) }));
+                    }>
+                    <option value="">{Msg::EffusionNone.text(lang)}</option>
+                    <option value="ascites">{Msg::Ascites.text(lang)}</option>
+                    <option value="pleural">{Msg::Pleural.text(lang)}</option>
+                </select>
+                <select data-testid="effusion-change" prop:value=move || follow_table().effusion.map(|e| match e.change {
+                    EffusionChange::New => "new", EffusionChange::Increased => "increased", EffusionChange::Stable => "stable" }).unwrap_or("new")
+                    on:change=move |ev| {
+                        let c = match event_target_value(&ev).as_str() { "increased" => EffusionChange::Increased, "stable" => EffusionChange::Stable, _ => EffusionChange::New };
+                        edit_follow(&|t| if let Some(e) = t.effusion.as_mut() { e.change = c; });
+                    }>
+                    <option value="new">{Msg::EffusionNew.text(lang)}</option>
+                    <option value="increased">{Msg::EffusionIncreased.text(lang)}</option>
+                    <option value="stable">{Msg::EffusionStable.text(lang)}</option>
+                </select>
+                <select data-testid="effusion-cytology" prop:value=move || follow_table().effusion.map(|e| match e.cytology {
+                    Cytology::Positive => "positive", Cytology::Negative => "negative", Cytology::NotDone => "not_done" }).unwrap_or("not_done")
+                    on:change=move |ev| {
+                        let c = match event_target_value(&ev).as_str() { "positive" => Cytology::Positive, "negative" => Cytology::Negative, _ => Cytology::NotDone };
+                        edit_follow(&|t| if let Some(e) = t.effusion.as_mut() { e.cytology = c; });
+                    }>
+                    <option value="not_done">{Msg::CytologyNotDone.text(lang)}</option>
+                    <option value="negative">{Msg::CytologyNegative.text(lang)}</option>
+                    <option value="positive">{Msg::CytologyPositive.text(lang)}</option>
+                </select>
+            </label>
             <button type="button" class="form-button" data-testid="add-new-lesion" on:click=move |_| edit_follow(&|t| {
                 t.new_lesions.push(NewLesion { id: Some(format!("N{}", t.new_lesions.len() + 1)), organ: Some("liver".into()),
                     kind: NonTargetKind::Lesion, size_mm: None, short_axis_mm: None, typical_hcc_pattern: Some(true),

@@ -91,7 +91,10 @@ test("baseline and two follow-ups: mRECIST and RECIST 1.1 live, a differing read
 
   // Week 12: no viable tumour left and the thrombus gone: mRECIST CR; RECIST 18 vs 70 mm, PR.
   await newAssessment(page, "2025-03-28");
-  await page.getByTestId("measure-T1-diameter").fill("10");
+  // T1 split in two (6 + 4 = 10 mm); new ascites with negative cytology is not progression.
+  await page.getByTestId("measure-T1-diameter").fill("6 + 4");
+  await page.getByTestId("effusion-kind").selectOption("ascites");
+  await page.getByTestId("effusion-cytology").selectOption("negative");
   await page.getByTestId("measure-T1-viable").fill("0");
   await page.getByTestId("measure-T2-diameter").fill("8");
   await page.getByTestId("measure-T2-viable").fill("0");
