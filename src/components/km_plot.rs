@@ -130,6 +130,7 @@ pub fn KmPlot(analysis: std::sync::Arc<EndpointAnalysis>, labels: Vec<String>) -
         .collect();
     view! {
         <svg
+            id="km-svg"
             class="km"
             data-testid="km-plot"
             viewBox=format!("0 0 {W} {H}")

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::i18n::{use_i18n, Msg};
 
-#[wasm_bindgen(inline_js = r#"
+#[wasm_bindgen(inline_js = r##"
 export function download_svg(id, name) {
   const svg = document.getElementById(id);
   if (!svg) return;
@@ -25,9 +25,38 @@ export function download_svg(id, name) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
-"#)]
+export function download_png(id, name) {
+  const svg = document.getElementById(id);
+  if (!svg) return;
+  const box = svg.viewBox.baseVal;
+  const scale = 2;
+  const text = new XMLSerializer().serializeToString(svg);
+  const img = new Image();
+  img.onload = () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = box.width * scale;
+    canvas.height = box.height * scale;
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    canvas.toBlob((blob) => {
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    }, "image/png");
+  };
+  img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
+}
+"##)]
 extern "C" {
     fn download_svg(id: &str, name: &str);
+    fn download_png(id: &str, name: &str);
 }
 
 const W: f64 = 880.0;
@@ -182,13 +211,21 @@ pub fn Spider(summary: Arc<ResponseSummary>, id: &'static str) -> impl IntoView 
     }
 }
 
-/// A button that saves the SVG with element id `id` as `name`.
+/// Buttons that save the SVG with element id `id` as `<name>.svg` or `<name>.png`.
 #[component]
 pub fn ExportSvg(id: &'static str, name: String) -> impl IntoView {
     let i18n = use_i18n();
+    let png = format!("{name}.png");
+    let svg = format!("{name}.svg");
     view! {
-        <button class="link" data-testid=format!("export-{id}") on:click=move |_| download_svg(id, &name)>
-            {i18n.t(Msg::ExportSvg)}
-        </button>
+        <span class="export">
+            <button class="link" data-testid=format!("export-{id}") on:click=move |_| download_svg(id, &svg)>
+                {i18n.t(Msg::ExportSvg)}
+            </button>
+            " · "
+            <button class="link" data-testid=format!("export-png-{id}") on:click=move |_| download_png(id, &png)>
+                {i18n.t(Msg::ExportPng)}
+            </button>
+        </span>
     }
 }

@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use ecrf_core::analysis::{by_group, cox_by_group, EndpointAnalysis, Which, ADJUSTMENTS};
+use ecrf_core::analysis::{
+    by_group, cox_by_group, filter, EndpointAnalysis, Which, ADJUSTMENTS, FACTORS,
+};
 use ecrf_core::endpoints::PatientEndpoints;
 use ecrf_core::survival::cox::CoxFit;
 use leptos::prelude::*;
@@ -41,13 +43,13 @@ struct CoxModels {
     adjusted: Result<CoxFit, String>,
 }
 
-fn cox_models(patients: &[PatientEndpoints], which: Which) -> CoxModels {
+fn cox_models(patients: &[PatientEndpoints], which: Which, factors: &[&str]) -> CoxModels {
     let run = |adjust: &[&str]| {
         cox_by_group(patients, which, "tace_tki", adjust).map_err(|e| e.to_string())
     };
     CoxModels {
         crude: run(&[]),
-        adjusted: run(&ADJUSTMENTS),
+        adjusted: run(factors),
     }
 }
 
@@ -60,6 +62,10 @@ fn term_label(name: &str, lang: ecrf_core::i18n::Lang) -> String {
         "bclc_c_d" => Msg::FactorBclc,
         "afp_ge_400" => Msg::FactorAfp,
         "mvi" => Msg::FactorMvi,
+        "ehs" => Msg::FactorEhs,
+        "child_pugh_b" => Msg::FactorChildPughB,
+        "beyond_up_to_seven" => Msg::FactorUpToSeven,
+        "age_ge_65" => Msg::FactorAge65,
         _ => Msg::FactorAlbi,
     }
     .text(lang)
@@ -96,6 +102,14 @@ pub fn AnalysisPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let elapsed = RwSignal::new(None::<f64>);
 
+    let stage = RwSignal::new(String::new());
+    let groups_shown = RwSignal::new(Vec::<String>::new());
+    let factors = RwSignal::new(
+        ADJUSTMENTS
+            .iter()
+            .map(|f| f.to_string())
+            .collect::<Vec<_>>(),
+    );
     let responses = RwSignal::new(None::<(Arc<ResponseSummary>, Arc<ResponseSummary>)>);
     let criterion = RwSignal::new(Criteria::Mrecist);
     let compute = move || {
@@ -107,10 +121,18 @@ pub fn AnalysisPage() -> impl IntoView {
             // Let the "computing" state paint before the work starts.
             device::sleep(0).await;
             let start = js_sys::Date::now();
-            let data = Arc::new(local_endpoints());
+            let all = local_endpoints();
+            let stage = stage.get_untracked();
+            let data = Arc::new(filter(
+                &all,
+                (!stage.is_empty()).then_some(stage.as_str()),
+                &groups_shown.get_untracked(),
+            ));
             enrolled.set(Some(data.len()));
             let analysis = by_group(&data, which.get_untracked()).map(Arc::new);
-            let models = Arc::new(cox_models(&data, which.get_untracked()));
+            let chosen = factors.get_untracked();
+            let chosen: Vec<&str> = chosen.iter().map(String::as_str).collect();
+            let models = Arc::new(cox_models(&data, which.get_untracked(), &chosen));
             let (m, r) = crate::local::with(|l| {
                 (
                     summarize(&l.state, Criteria::Mrecist, 0.05),
@@ -154,14 +176,16 @@ pub fn AnalysisPage() -> impl IntoView {
                 .enumerate()
                 .map(|(i, c)| {
                     let m = c.median;
-                    let r12 = c.rates[1];
                     view! {
                         <tr data-testid="km-row">
                             <td><span class="swatch" style=format!("background:{}", COLOURS[i % COLOURS.len()])></span>{labels[i].clone()}</td>
                             <td>{c.n}</td>
                             <td>{c.events}</td>
                             <td data-testid="median">{fmt_ci(m.estimate, m.lower, m.upper, nr, 1)}</td>
-                            <td>{fmt_ci(r12.surv, r12.lower, r12.upper, "–", 2)}</td>
+                            {c.rates.iter().map(|r| view! {
+                                <td>{fmt_ci(r.surv, r.lower, r.upper, "–", 2)}</td>
+                            }).collect_view()}
+                            <td data-testid="rmst">{format!("{:.1} ± {:.1}", c.rmst.estimate, c.rmst.std_err)}</td>
                         </tr>
                     }
                 })
@@ -185,6 +209,7 @@ pub fn AnalysisPage() -> impl IntoView {
             });
             view! {
                 <KmPlot analysis=a.clone() labels=labels.clone() />
+                <ExportSvg id="km-svg" name=format!("km-{}", serde_json::to_value(which.get_untracked()).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()) />
                 <p class="hint">{Msg::CiNote.text(lang)}</p>
                 <table class="data" data-testid="at-risk">
                     <thead><tr><th>{Msg::AtRisk.text(lang)}</th>{landmark_labels().into_iter().map(|m| view! { <th>{m}</th> }).collect::<Vec<_>>()}</tr></thead>
@@ -197,7 +222,10 @@ pub fn AnalysisPage() -> impl IntoView {
                             <th>{Msg::Patients.text(lang)}</th>
                             <th>{Msg::Events.text(lang)}</th>
                             <th>{Msg::Median.text(lang)}</th>
-                            <th>{Msg::Rate12.text(lang)}</th>
+                            {[6, 12, 18, 24].into_iter().map(|m| view! {
+                                <th>{format!("{m} {}", Msg::MonthRate.text(lang))}</th>
+                            }).collect_view()}
+                            <th>{Msg::Rmst.text(lang)}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -240,7 +268,10 @@ pub fn AnalysisPage() -> impl IntoView {
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
-                <p class="hint">{Msg::CoxNote.text(lang)}</p>
+                <p class="hint">{Msg::CoxNoteChosen.text(lang)}</p>
+                <h3>{Msg::ForestTitle.text(lang)}</h3>
+                <Forest models=m.clone() lang=lang />
+                <ExportSvg id="forest-svg" name="forest".to_owned() />
             }
         })
     };
@@ -259,12 +290,53 @@ pub fn AnalysisPage() -> impl IntoView {
                     {endpoint_button(Which::PfsRecist11, Msg::PfsRecist11)}
                     {endpoint_button(Which::Os, Msg::Os)}
                 </span>
+                <label class="inline">
+                    <span class="hint">{i18n.t(Msg::BclcFilter)}</span>
+                    <select data-testid="filter-bclc" on:change=move |ev| stage.set(event_target_value(&ev))>
+                        <option value="">{i18n.t(Msg::AllStages)}</option>
+                        {["A", "B", "C", "D"].into_iter().map(|s| view! { <option value=s>{format!("BCLC {s}")}</option> }).collect_view()}
+                    </select>
+                </label>
                 <button class="primary" data-testid="compute" disabled=move || busy.get() on:click=move |_| compute()>
                     {move || if busy.get() { Msg::Computing } else { Msg::Compute }.text(i18n.lang.get())}
                 </button>
                 <span class="hint" data-testid="analysis-time">
                     {move || elapsed.get().map(|ms| format!("{} {ms:.0} ms", Msg::ComputedIn.text(i18n.lang.get())))}
                 </span>
+            </div>
+            <div class="choices">
+                <span class="hint">{i18n.t(Msg::GroupsShown)}</span>
+                {["tace_tki", "tace_pd1", "tace_tki_pd1", "tace_vegf_pd1", "tace_other"].into_iter().map(|g| view! {
+                    <label class="check">
+                        <input type="checkbox" data-testid=format!("filter-group-{g}")
+                            prop:checked=move || groups_shown.with(|s| s.is_empty() || s.iter().any(|x| x == g))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                groups_shown.update(|s| {
+                                    if s.is_empty() {
+                                        *s = ["tace_tki", "tace_pd1", "tace_tki_pd1", "tace_vegf_pd1", "tace_other"].iter().map(|x| x.to_string()).collect();
+                                    }
+                                    s.retain(|x| x != g);
+                                    if on { s.push(g.to_owned()); }
+                                });
+                            } />
+                        {move || group_label(g, i18n.lang.get())}
+                    </label>
+                }).collect_view()}
+            </div>
+            <div class="choices">
+                <span class="hint">{i18n.t(Msg::AdjustFor)}</span>
+                {FACTORS.into_iter().map(|f| view! {
+                    <label class="check">
+                        <input type="checkbox" data-testid=format!("factor-{f}")
+                            prop:checked=move || factors.with(|s| s.iter().any(|x| x == f))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                factors.update(|s| { s.retain(|x| x != f); if on { s.push(f.to_owned()); } });
+                            } />
+                        {move || term_label(f, i18n.lang.get())}
+                    </label>
+                }).collect_view()}
             </div>
             {move || enrolled.get().map(|n| {
                 let lang = i18n.lang.get();
@@ -355,10 +427,10 @@ fn ResponseSection(
         view! {
             <h3>{move || Msg::WaterfallTitle.text(i18n.lang.get())}</h3>
             <Waterfall summary=s.clone() id="waterfall-svg" />
-            <ExportSvg id="waterfall-svg" name=format!("waterfall-{name}.svg") />
+            <ExportSvg id="waterfall-svg" name=format!("waterfall-{name}") />
             <h3>{move || Msg::SpiderTitle.text(i18n.lang.get())}</h3>
             <Spider summary=s id="spider-svg" />
-            <ExportSvg id="spider-svg" name=format!("spider-{name}.svg") />
+            <ExportSvg id="spider-svg" name=format!("spider-{name}") />
         }
     };
     view! {
@@ -371,5 +443,69 @@ fn ResponseSection(
             <p class="hint">{i18n.t(Msg::RatesNote)}</p>
             {plots}
         </section>
+    }
+}
+
+/// A forest plot of the hazard ratios (log scale): crude and adjusted, each term with its 95% CI.
+#[component]
+fn Forest(models: Arc<CoxModels>, lang: ecrf_core::i18n::Lang) -> impl IntoView {
+    const W: f64 = 880.0;
+    const LEFT: f64 = 300.0;
+    const RIGHT: f64 = 24.0;
+    const ROW: f64 = 26.0;
+    let mut rows: Vec<(String, &'static str, f64, f64, f64)> = Vec::new();
+    for (fit, kind) in [(&models.crude, "crude"), (&models.adjusted, "adjusted")] {
+        if let Ok(f) = fit {
+            for t in &f.terms {
+                rows.push((
+                    term_label(&t.name, lang),
+                    kind,
+                    t.hr,
+                    t.hr_lower,
+                    t.hr_upper,
+                ));
+            }
+        }
+    }
+    let (lo, hi) = rows.iter().fold((0.25_f64, 4.0_f64), |(lo, hi), r| {
+        (lo.min(r.3.max(0.01)), hi.max(r.4.min(100.0)))
+    });
+    let (llo, lhi) = (lo.ln(), hi.ln());
+    let x = move |hr: f64| LEFT + (hr.clamp(lo, hi).ln() - llo) / (lhi - llo) * (W - LEFT - RIGHT);
+    let h = 40.0 + rows.len() as f64 * ROW;
+    let ticks = [0.25, 0.5, 1.0, 2.0, 4.0]
+        .into_iter()
+        .filter(|t| *t >= lo && *t <= hi)
+        .map(|t| {
+            let xx = x(t);
+            view! {
+                <line class=if t == 1.0 { "ref" } else { "grid" } x1=xx x2=xx y1=10.0 y2=h - 24.0 />
+                <text class="tick" x=xx y=h - 8.0 text-anchor="middle">{format!("{t}")}</text>
+            }
+        })
+        .collect_view();
+    let marks = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (name, kind, hr, l, u))| {
+            let y = 22.0 + i as f64 * ROW;
+            let colour = if *kind == "crude" { "#5b7c99" } else { "#0b5394" };
+            let label = format!(
+                "{name} ({})",
+                if *kind == "crude" { Msg::CrudeShort } else { Msg::AdjustedShort }.text(lang)
+            );
+            view! {
+                <text class="tick" x=LEFT - 8.0 y=y + 4.0 text-anchor="end">{label}</text>
+                <line x1=x(*l) x2=x(*u) y1=y y2=y stroke=colour stroke-width="2" />
+                <rect data-testid="forest-mark" x=x(*hr) - 5.0 y=y - 5.0 width="10" height="10" fill=colour />
+            }
+        })
+        .collect_view();
+    view! {
+        <svg id="forest-svg" class="km response-plot" data-testid="forest" viewBox=format!("0 0 {W} {h}")
+            xmlns="http://www.w3.org/2000/svg" role="img">
+            {ticks}
+            {marks}
+        </svg>
     }
 }

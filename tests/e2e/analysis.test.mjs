@@ -41,6 +41,26 @@ test("PFS and OS curves by treatment group are computed on the device and labell
   assert.ok(cox.length >= 7, cox.join("\n"));
   assert.match(cox[0], /^TACE \+ .+\d\.\d\d \(\d\.\d\d – \d+\.\d\d\), (\d\.\d{4}|< 0\.0001)/);
   assert.ok(cox.some((row) => row.startsWith("AFP >= 400 ng/mL")));
+  // Rates at 6/12/18/24 months and RMST per group; a forest plot of every hazard ratio.
+  assert.match(await page.getByTestId("rmst").first().textContent(), /^\d+\.\d ± \d+\.\d$/);
+  assert.equal(await page.getByTestId("forest-mark").count(), 3 + cox.length);
+  const [png] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-png-km-svg").click()]);
+  assert.equal(png.suggestedFilename(), "km-pfs_mrecist.png");
+  // Filters and the user's choice of adjustment factors.
+  await page.getByTestId("factor-ehs").check();
+  await page.getByTestId("compute").click();
+  await page.getByTestId("cox-row").filter({ hasText: "Extrahepatic spread" }).waitFor();
+  await page.getByTestId("filter-bclc").selectOption("C");
+  await page.getByTestId("compute").click();
+  await page.getByTestId("analysed-count").filter({ hasNotText: "120 enrolled" }).waitFor();
+  const stageC = Number((await page.getByTestId("analysed-count").textContent()).split(" ")[0]);
+  assert.ok(stageC > 10 && stageC < 120, `${stageC}`);
+  // Within BCLC C the "BCLC C-D" factor is constant: the adjusted model says so.
+  assert.match(await page.getByTestId("cox-table").textContent(), /collinear|共线/i);
+  await page.getByTestId("filter-bclc").selectOption("");
+  await page.getByTestId("factor-ehs").uncheck();
+  await page.getByTestId("compute").click();
+  await page.getByTestId("analysed-count").filter({ hasText: "120 enrolled" }).waitFor();
   // Tumour response of the demo study: ORR/DCR by group, waterfall and spider plots.
   const rates = await page.getByTestId("rate-row").allTextContents();
   assert.ok(rates.length >= 5, rates.join("\n"));

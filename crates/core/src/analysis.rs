@@ -50,6 +50,8 @@ pub struct GroupCurve {
     pub rates: Vec<SurvAt>,
     /// Numbers at risk at 0, 6, 12, 18 and 24 months.
     pub at_risk: Vec<usize>,
+    /// Restricted mean survival time to 24 months (R's `rmean`), with its standard error.
+    pub rmst: crate::survival::rmst::Rmst,
 }
 
 /// One endpoint analysed by group.
@@ -90,6 +92,7 @@ pub fn by_group(patients: &[PatientEndpoints], which: Which) -> Option<EndpointA
                     .iter()
                     .map(|&t| sub.time().iter().filter(|&&x| x >= t).count())
                     .collect(),
+                rmst: crate::survival::rmst::rmst(km.rows(), LANDMARKS[4]),
                 km,
             }
         })
@@ -98,9 +101,46 @@ pub fn by_group(patients: &[PatientEndpoints], which: Which) -> Option<EndpointA
     Some(EndpointAnalysis { curves, logrank })
 }
 
-/// The baseline factors a Cox model can adjust for, as 0/1 indicators from the endpoints'
-/// baseline values: BCLC C or D, AFP >= 400 ng/mL, macrovascular invasion, ALBI grade 2-3.
+/// The baseline factors a Cox model can adjust for by default, as 0/1 indicators from the
+/// endpoints' baseline values: BCLC C or D, AFP >= 400 ng/mL, macrovascular invasion, ALBI grade
+/// 2-3.
 pub const ADJUSTMENTS: [&str; 4] = ["bclc_c_d", "afp_ge_400", "mvi", "albi_2_3"];
+
+/// Every baseline factor the user may choose (STUDY.md's list): the defaults, then
+/// extrahepatic spread, Child-Pugh B, beyond up-to-seven, and age >= 65 years.
+pub const FACTORS: [&str; 8] = [
+    "bclc_c_d",
+    "afp_ge_400",
+    "mvi",
+    "albi_2_3",
+    "ehs",
+    "child_pugh_b",
+    "beyond_up_to_seven",
+    "age_ge_65",
+];
+
+/// The patients whose baseline BCLC stage is `stage` (all when `None`) and whose group is
+/// among `groups` (all when empty).
+pub fn filter(
+    patients: &[PatientEndpoints],
+    stage: Option<&str>,
+    groups: &[String],
+) -> Vec<PatientEndpoints> {
+    patients
+        .iter()
+        .filter(|p| {
+            stage.is_none_or(|s| {
+                p.baseline
+                    .get("bclc")
+                    .cloned()
+                    .flatten()
+                    .is_some_and(|b| b.as_str() == Some(s))
+            })
+        })
+        .filter(|p| groups.is_empty() || groups.iter().any(|g| g == p.group))
+        .cloned()
+        .collect()
+}
 
 fn indicator(p: &PatientEndpoints, factor: &str) -> Option<f64> {
     let v = |k: &str| p.baseline.get(k).cloned().flatten();
@@ -112,6 +152,15 @@ fn indicator(p: &PatientEndpoints, factor: &str) -> Option<f64> {
         "albi_2_3" => {
             v("albi_grade").and_then(|g| g.as_str().map(|s| f64::from(u8::from(s != "1"))))
         }
+        "child_pugh_b" => {
+            v("child_pugh").and_then(|c| c.as_str().map(|s| f64::from(u8::from(s != "A"))))
+        }
+        "beyond_up_to_seven" => v("up_to_seven_within")
+            .and_then(|w| w.as_f64())
+            .map(|w| 1.0 - w),
+        "age_ge_65" => v("age")
+            .and_then(|a| a.as_f64())
+            .map(|a| f64::from(u8::from(a >= 65.0))),
         other => v(other).and_then(|x| x.as_f64()),
     }
 }
@@ -184,5 +233,24 @@ mod tests {
             "complete cases: {}",
             adjusted.n
         );
+        // Every factor the user can choose is derivable for most patients.
+        for f in FACTORS {
+            let known = patients
+                .iter()
+                .filter(|p| indicator(p, f).is_some())
+                .count();
+            assert!(known > 100, "{f}: {known}");
+        }
+        let all = cox_by_group(&patients, Which::Os, "tace_tki", &FACTORS).unwrap();
+        assert_eq!(all.terms.len(), crude.terms.len() + FACTORS.len());
+        // RMST to 24 months lies between 0 and 24.
+        for c in &a.curves {
+            assert!(c.rmst.estimate > 0.0 && c.rmst.estimate <= 24.0);
+        }
+        // Filters.
+        let stage_c = filter(&patients, Some("C"), &[]);
+        assert!(!stage_c.is_empty() && stage_c.len() < 120);
+        let tki = filter(&patients, None, &["tace_tki".to_owned()]);
+        assert!(tki.iter().all(|p| p.group == "tace_tki"));
     }
 }
