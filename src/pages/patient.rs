@@ -155,6 +155,7 @@ pub fn PatientPage(patient: String) -> impl IntoView {
             <div class="form-buttons">{form_buttons}</div>
         </section>
         <Proposals record=rec />
+        <Endpoints record=rec />
         <DerivedPanel record=rec today=today />
         <section class="card">
             <h2>{i18n.t(Msg::TimelineTitle)}</h2>
@@ -260,6 +261,55 @@ fn Proposals(record: Memo<Record>) -> impl IntoView {
                         }).collect_view()
                     }}
                 </ul>
+            </section>
+        </Show>
+    }
+}
+
+/// The patient's endpoints, with the date and the rule behind each.
+#[component]
+fn Endpoints(record: Memo<Record>) -> impl IntoView {
+    let i18n = use_i18n();
+    let endpoints = Memo::new(move |_| record.with(|r| r.endpoints(730)));
+    view! {
+        <Show when=move || endpoints.with(Option::is_some)>
+            <section class="card" data-testid="endpoints">
+                <h2>{i18n.t(Msg::EndpointsTitle)}</h2>
+                <table class="data">
+                    <tbody>
+                        {move || {
+                            let lang = i18n.lang.get();
+                            endpoints.get().map(|e| {
+                                [
+                                    (Msg::PfsMrecist, "pfs_mrecist", e.pfs_mrecist),
+                                    (Msg::PfsRecist11, "pfs_recist11", e.pfs_recist11),
+                                    (Msg::Os, "os", e.os),
+                                    (Msg::Ttp, "ttp", e.ttp_mrecist),
+                                ]
+                                .into_iter()
+                                .map(|(name, id, ep)| {
+                                    let months = ep.days as f64 / ecrf_core::analysis::DAYS_PER_MONTH;
+                                    let why = match ep.reason {
+                                        "progression" => Msg::ReasonProgression,
+                                        "death" => Msg::ReasonDeath,
+                                        "cutoff" => Msg::ReasonCutoff,
+                                        _ => Msg::ReasonLastAlive,
+                                    };
+                                    let kind = if ep.event { Msg::EventHappened } else { Msg::Censored };
+                                    view! {
+                                        <tr data-testid=format!("endpoint-{id}")>
+                                            <th>{name.text(lang)}</th>
+                                            <td>{format!("{months:.1} {}", Msg::MonthsShort.text(lang))}</td>
+                                            <td>{format!("{} · {} {}", kind.text(lang), why.text(lang), ecrf_core::dates::format_date(ep.date))}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                            })
+                        }}
+                    </tbody>
+                </table>
+                <p class="hint">{i18n.t(Msg::EndpointsNote)}</p>
             </section>
         </Show>
     }

@@ -212,6 +212,11 @@ test("a full follow-up visit is recorded offline and survives a reload", async (
   assert.match(await row.getByTestId("unsynced").textContent(), /not synced/);
   await row.click();
   assert.equal(await page.getByTestId("timeline-item").count(), 8);
+  // Endpoints so far, with their date and rule: enrolled 2025-01-03, alive on 2025-02-14.
+  assert.equal(
+    await page.getByTestId("endpoint-os").textContent(),
+    "Overall survival1.4 monthscensored · last known alive on 2025-02-14",
+  );
   // The analyses read the study's own data.
   await page.getByTestId("nav-analyses").click();
   await page.getByTestId("compute").click();

@@ -163,15 +163,23 @@ fn endpoint(
 
 /// Derives every patient's endpoints; patients without an enrollment date are skipped.
 pub fn derive(state: &State, cutoff_days: i64) -> Vec<PatientEndpoints> {
-    let mut out = Vec::new();
-    for (subject, forms) in patient_forms(state) {
+    patient_forms(state)
+        .into_iter()
+        .filter_map(|(subject, forms)| derive_patient(subject, &forms, cutoff_days))
+        .collect()
+}
+
+/// One patient's endpoints from their forms; `None` before enrollment.
+pub(crate) fn derive_patient(
+    subject: String,
+    forms: &Forms,
+    cutoff_days: i64,
+) -> Option<PatientEndpoints> {
+    {
         let all = |form: &str| forms.get(form).map(Vec::as_slice).unwrap_or(&[]);
-        let Some(enrolled) = all("eligibility")
+        let enrolled = all("eligibility")
             .iter()
-            .find_map(|v| date_of(v, "enrollment_date"))
-        else {
-            continue;
-        };
+            .find_map(|v| date_of(v, "enrollment_date"))?;
         // Clamped: a cut-off beyond 10,000 years means "none", and cannot overflow the calendar.
         let cutoff = enrolled
             .checked_add(time::Duration::days(cutoff_days.clamp(0, 3_650_000)))
@@ -250,18 +258,17 @@ pub fn derive(state: &State, cutoff_days: i64) -> Vec<PatientEndpoints> {
             cutoff,
         );
         let until = first_progression("mrecist").unwrap_or(Date::MAX);
-        out.push(PatientEndpoints {
-            group: group_of(&forms, enrolled, until),
-            baseline: baseline_factors(&forms, enrolled),
+        Some(PatientEndpoints {
+            group: group_of(forms, enrolled, until),
+            baseline: baseline_factors(forms, enrolled),
             subject,
             enrollment: enrolled,
             pfs_mrecist,
             pfs_recist11,
             os,
             ttp_mrecist,
-        });
+        })
     }
-    out
 }
 
 /// The baseline inputs of the derived values: the last labs on or before `on` (enrollment), the

@@ -429,6 +429,13 @@ impl Record {
         )]
     }
 
+    /// PFS (both criteria), OS and TTP with the dates and the rule behind each (see
+    /// [`crate::endpoints`]), with the administrative cut-off `cutoff_days` after enrollment;
+    /// `None` before enrollment.
+    pub fn endpoints(&self, cutoff_days: i64) -> Option<crate::endpoints::PatientEndpoints> {
+        crate::endpoints::derive_patient(self.subject.clone(), &self.forms(), cutoff_days)
+    }
+
     /// Status, group and next visit on `today`.
     pub fn summary(&self, today: Date) -> Summary {
         let enrolled = self.enrolled();

@@ -260,6 +260,10 @@ fn summary_status_group_and_next_visit() {
     let next = s.next_visit.expect("a visit");
     assert_eq!((next.day, next.state), (84, VisitState::Upcoming));
     assert_eq!(s.missed, 0);
+    // The patient's endpoints are the study's, computed from this record alone.
+    let own = t.record().endpoints(730).expect("enrolled");
+    assert_eq!(Some(&own), crate::endpoints::derive(&t.state, 730).first());
+    assert_eq!(own.os.reason, "last_known_alive");
     // Unenrolled: screening, no schedule.
     let mut u = Tablet::new();
     u.create("eligibility", json!({}));
