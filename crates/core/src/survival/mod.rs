@@ -9,6 +9,7 @@
 
 mod data;
 pub mod dist;
+pub mod iptw;
 pub mod km;
 mod linalg;
 pub mod logrank;
