@@ -80,10 +80,10 @@ pub fn propensity(treated: &[bool], factors: &[Vec<f64>]) -> Result<Propensity, 
     for iteration in 1..=100 {
         let mut score = vec![0.0; p];
         let mut info = vec![0.0; p * p];
-        for i in 0..n {
+        for (i, &t) in treated.iter().enumerate() {
             let eta: f64 = (0..p).map(|j| x(i, j) * beta[j]).sum();
             let mu = sigmoid(eta);
-            let resid = f64::from(u8::from(treated[i])) - mu;
+            let resid = f64::from(u8::from(t)) - mu;
             let v = mu * (1.0 - mu);
             for j in 0..p {
                 score[j] += x(i, j) * resid;
