@@ -17,6 +17,8 @@ pub struct Prepared {
     pub time: Vec<f64>,
     /// Event indicators.
     pub event: Vec<bool>,
+    /// Case weights (all 1 for an ordinary fit).
+    pub weight: Vec<f64>,
 }
 
 /// Log-likelihood, score and information at one coefficient vector.
@@ -53,10 +55,12 @@ impl Prepared {
                 let (mut t0, mut d, mut eta_sum) = (0.0, 0usize, 0.0);
                 t1.iter_mut().for_each(|v| *v = 0.0);
                 t2.iter_mut().for_each(|v| *v = 0.0);
+                let mut dw = 0.0;
                 while k < order.len() && self.time[order[k]] == t {
                     let i = order[k];
+                    let w = self.weight[i];
                     let e = eta(i);
-                    let r = e.exp();
+                    let r = w * e.exp();
                     let xi = &self.x[i * p..(i + 1) * p];
                     s0 += r;
                     for j in 0..p {
@@ -67,11 +71,12 @@ impl Prepared {
                     }
                     if self.event[i] {
                         d += 1;
-                        eta_sum += e;
+                        dw += w;
+                        eta_sum += w * e;
                         t0 += r;
                         for j in 0..p {
                             t1[j] += r * xi[j];
-                            score[j] += xi[j];
+                            score[j] += w * xi[j];
                             for l in 0..=j {
                                 t2[j * p + l] += r * xi[j] * xi[l];
                             }
@@ -82,6 +87,8 @@ impl Prepared {
                 if d == 0 {
                     continue;
                 }
+                // Tied events share their mean weight (R's convention for weighted Efron).
+                let meanw = dw / d as f64;
                 loglik += eta_sum;
                 for m in 0..d {
                     let f = match ties {
@@ -89,15 +96,15 @@ impl Prepared {
                         Ties::Breslow => 0.0,
                     };
                     let denom = s0 - f * t0;
-                    loglik -= denom.ln();
+                    loglik -= meanw * denom.ln();
                     for j in 0..p {
                         a[j] = (s1[j] - f * t1[j]) / denom;
-                        score[j] -= a[j];
+                        score[j] -= meanw * a[j];
                     }
                     for j in 0..p {
                         for l in 0..=j {
                             info[j * p + l] +=
-                                (s2[j * p + l] - f * t2[j * p + l]) / denom - a[j] * a[l];
+                                meanw * ((s2[j * p + l] - f * t2[j * p + l]) / denom - a[j] * a[l]);
                         }
                     }
                 }
@@ -113,5 +120,62 @@ impl Prepared {
             score,
             info,
         }
+    }
+}
+
+impl Prepared {
+    /// The score residual of every observation at `beta` (Breslow form, exact without tied event
+    /// times): `d_i (x_i - a(t_i)) - sum over event times t <= t_i of w_e r_i (x_i - a(t)) / S0(t)`,
+    /// with `a` and `S0` weighted; rows of length p.
+    pub fn score_residuals(&self, beta: &[f64]) -> Vec<Vec<f64>> {
+        let p = self.p;
+        let n = self.time.len();
+        let eta = |i: usize| -> f64 { (0..p).map(|j| self.x[i * p + j] * beta[j]).sum() };
+        let mut resid = vec![vec![0.0; p]; n];
+        for order in &self.order {
+            // Ascending time: each event time's weighted risk set sums, from the descending order.
+            let mut s0 = 0.0;
+            let mut s1 = vec![0.0; p];
+            // (time, S0, S1, weight of events) per event time, longest first.
+            let mut events: Vec<(f64, f64, Vec<f64>, f64)> = Vec::new();
+            let mut k = 0;
+            while k < order.len() {
+                let t = self.time[order[k]];
+                let mut dw = 0.0;
+                while k < order.len() && self.time[order[k]] == t {
+                    let i = order[k];
+                    let r = self.weight[i] * eta(i).exp();
+                    s0 += r;
+                    for j in 0..p {
+                        s1[j] += r * self.x[i * p + j];
+                    }
+                    if self.event[i] {
+                        dw += self.weight[i];
+                    }
+                    k += 1;
+                }
+                if dw > 0.0 {
+                    events.push((t, s0, s1.clone(), dw));
+                }
+            }
+            events.reverse();
+            for &i in order {
+                let r = eta(i).exp();
+                let xi = &self.x[i * p..(i + 1) * p];
+                for (t, s0, s1, dw) in &events {
+                    if *t > self.time[i] {
+                        break;
+                    }
+                    for j in 0..p {
+                        let a = s1[j] / s0;
+                        if *t == self.time[i] && self.event[i] {
+                            resid[i][j] += xi[j] - a;
+                        }
+                        resid[i][j] -= dw * r * (xi[j] - a) / s0;
+                    }
+                }
+            }
+        }
+        resid
     }
 }
