@@ -146,8 +146,8 @@ impl Prepared {
                     let i = order[k];
                     let r = self.weight[i] * eta(i).exp();
                     s0 += r;
-                    for j in 0..p {
-                        s1[j] += r * self.x[i * p + j];
+                    for (s, x) in s1.iter_mut().zip(&self.x[i * p..(i + 1) * p]) {
+                        *s += r * x;
                     }
                     if self.event[i] {
                         dw += self.weight[i];
