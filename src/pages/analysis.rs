@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use ecrf_core::analysis::{
-    by_group, cox_by_group, filter, EndpointAnalysis, Which, ADJUSTMENTS, FACTORS,
+    by_group, cox_by_group, filter, iptw_by_group, EndpointAnalysis, IptwContrast, Which,
+    ADJUSTMENTS, FACTORS,
 };
 use ecrf_core::endpoints::PatientEndpoints;
 use ecrf_core::survival::cox::CoxFit;
@@ -41,6 +42,7 @@ fn fmt_ci(
 struct CoxModels {
     crude: Result<CoxFit, String>,
     adjusted: Result<CoxFit, String>,
+    iptw: Vec<IptwContrast>,
 }
 
 fn cox_models(patients: &[PatientEndpoints], which: Which, factors: &[&str]) -> CoxModels {
@@ -50,6 +52,7 @@ fn cox_models(patients: &[PatientEndpoints], which: Which, factors: &[&str]) -> 
     CoxModels {
         crude: run(&[]),
         adjusted: run(factors),
+        iptw: iptw_by_group(patients, which, "tace_tki", factors),
     }
 }
 
@@ -269,6 +272,35 @@ pub fn AnalysisPage() -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
                 <p class="hint">{Msg::CoxNoteChosen.text(lang)}</p>
+                <h3>{Msg::IptwTitle.text(lang)}</h3>
+                <table class="data" data-testid="iptw-table">
+                    <thead><tr>
+                        <th>{Msg::Term.text(lang)}</th>
+                        <th>{Msg::Patients.text(lang)}</th>
+                        <th>{Msg::IptwHr.text(lang)}</th>
+                        <th>{Msg::SmdBeforeAfter.text(lang)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {m.iptw.iter().map(|c| {
+                            let hr = match &c.term {
+                                Ok(t) => {
+                                    let p = if t.p_value < 1e-4 { "< 0.0001".to_owned() } else { format!("{:.4}", t.p_value) };
+                                    format!("{:.2} ({:.2} – {:.2}), {p}", t.hr, t.hr_lower, t.hr_upper)
+                                }
+                                Err(e) => e.clone(),
+                            };
+                            view! {
+                                <tr data-testid="iptw-row">
+                                    <td>{group_label(&c.group, lang)}</td>
+                                    <td>{c.n}</td>
+                                    <td>{hr}</td>
+                                    <td>{format!("{:.3} → {:.3}", c.max_smd_before, c.max_smd_after)}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <p class="hint">{Msg::IptwNote.text(lang)}</p>
                 <h3>{Msg::ForestTitle.text(lang)}</h3>
                 <Forest models=m.clone() lang=lang />
                 <ExportSvg id="forest-svg" name="forest".to_owned() />

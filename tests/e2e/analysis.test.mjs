@@ -41,6 +41,10 @@ test("PFS and OS curves by treatment group are computed on the device and labell
   assert.ok(cox.length >= 7, cox.join("\n"));
   assert.match(cox[0], /^TACE \+ .+\d\.\d\d \(\d\.\d\d – \d+\.\d\d\), (\d\.\d{4}|< 0\.0001)/);
   assert.ok(cox.some((row) => row.startsWith("AFP >= 400 ng/mL")));
+  // IPTW beside the crude and adjusted models: each group against TACE + TKI, balance shown.
+  const iptw = await page.getByTestId("iptw-row").allTextContents();
+  assert.equal(iptw.length, 3, iptw.join("\n"));
+  for (const row of iptw) assert.match(row, /\d\.\d\d \(\d\.\d\d – \d+\.\d\d\), (\d\.\d{4}|< 0\.0001)\d\.\d{3} → \d\.\d{3}$/);
   // Rates at 6/12/18/24 months and RMST per group; a forest plot of every hazard ratio.
   assert.match(await page.getByTestId("rmst").first().textContent(), /^\d+\.\d ± \d+\.\d$/);
   assert.equal(await page.getByTestId("forest-mark").count(), 3 + cox.length);
