@@ -263,6 +263,9 @@ impl Record {
         if form.id == "adverse_event" {
             findings.extend(self.agent_findings(values));
         }
+        if form.id == "tumor_assessment" {
+            findings.extend(baseline_findings(values));
+        }
         if matches!(form.id, "survival" | "end_of_study") {
             findings.extend(
                 cross_form(&draft.forms())
@@ -551,6 +554,55 @@ impl Record {
         items.sort_by_key(|i| (i.date.is_some(), i.date, i.created_ms));
         items
     }
+}
+
+/// The baseline rules of both criteria, enforced as the targets are chosen: a baseline that
+/// RECIST 1.1 refuses (too many targets, too many in one organ, below the measurable size, a
+/// diameter missing) is an error; one only mRECIST refuses (a target without arterial
+/// enhancement or viable diameter) is a warning to confirm, since RECIST 1.1 still reads it.
+fn baseline_findings(values: &Values) -> Vec<Finding> {
+    let Some(Ok(FormLesions::Baseline(b))) = values
+        .get("lesions")
+        .map(|v| serde_json::from_value::<FormLesions>(v.clone()))
+    else {
+        return Vec::new();
+    };
+    let Some(date) = date_of(values, "date") else {
+        return Vec::new();
+    };
+    let series = Series {
+        enrollment_date: date,
+        parameters: Parameters::default(),
+        baseline: Baseline {
+            date,
+            targets: b.targets,
+            non_targets: b.non_targets,
+        },
+        assessments: Vec::new(),
+    };
+    let check = |c: Criteria| crate::response::evaluate(&series, c).err();
+    if let Some(e) = check(Criteria::Recist11) {
+        return vec![Finding::error(
+            "lesions",
+            crate::i18n::Text::new(
+                format!("Baseline not valid for RECIST 1.1: {e}."),
+                format!("基线不符合 RECIST 1.1：{e}。"),
+            ),
+        )];
+    }
+    check(Criteria::Mrecist)
+        .map(|e| Finding {
+            field: "lesions".into(),
+            severity: crate::register::Severity::Warning,
+            message: crate::i18n::Text::new(
+                format!(
+                    "Baseline not valid for mRECIST: {e}; confirm to keep it for RECIST 1.1 only."
+                ),
+                format!("基线不符合 mRECIST：{e}；确认后仅用于 RECIST 1.1。"),
+            ),
+        })
+        .into_iter()
+        .collect()
 }
 
 /// The operations that save `values` (visible fields only) into an existing `instance` of

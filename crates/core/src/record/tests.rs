@@ -3,6 +3,7 @@ use time::macros::date;
 
 use super::*;
 use crate::log::{Commit, DeviceLog};
+use crate::register::Severity;
 
 const TODAY: Date = date!(2025 - 03 - 01);
 
@@ -418,4 +419,31 @@ fn an_adverse_event_names_relation_and_action_for_every_agent_received_by_its_on
         .validate_draft(form, "new", &ae, TODAY)
         .iter()
         .any(|f| f.field == "agents"));
+}
+
+#[test]
+fn baseline_rules_are_enforced_as_targets_are_chosen() {
+    let r = enrolled_patient().record();
+    let form = study().form("tumor_assessment").expect("form");
+    let baseline = |targets: serde_json::Value| {
+        values(json!({"date": "2024-12-28", "modality": "ct",
+                      "lesions": {"timepoint": "baseline", "targets": targets}}))
+    };
+    let ok = baseline(json!([{"id": "T1", "organ": "liver", "diameter_mm": 40,
+                               "viable_diameter_mm": 35, "arterial_enhancement": true}]));
+    assert!(r.validate_draft(form, "new", &ok, TODAY).is_empty());
+    // Three liver targets: RECIST allows two per organ.
+    let three: Vec<serde_json::Value> = (1..=3)
+        .map(|k| {
+            json!({"id": format!("T{k}"), "organ": "liver", "diameter_mm": 30,
+                        "viable_diameter_mm": 30, "arterial_enhancement": true})
+        })
+        .collect();
+    let f = r.validate_draft(form, "new", &baseline(json!(three)), TODAY);
+    assert_eq!((f.len(), f[0].severity), (1, Severity::Error), "{f:?}");
+    // No arterial enhancement: not an mRECIST target, still a RECIST one: a warning.
+    let plain = baseline(json!([{"id": "T1", "organ": "liver", "diameter_mm": 40,
+                                  "viable_diameter_mm": 35, "arterial_enhancement": false}]));
+    let f = r.validate_draft(form, "new", &plain, TODAY);
+    assert_eq!((f.len(), f[0].severity), (1, Severity::Warning), "{f:?}");
 }
