@@ -433,11 +433,36 @@ fn ResponseSection(
                 } else {
                     group_label(&r.group, lang)
                 };
+                // Duration of response: Kaplan-Meier median over the group's confirmed responders.
+                let (times, events): (Vec<f64>, Vec<bool>) = s
+                    .patients
+                    .iter()
+                    .filter(|p| r.group == "overall" || p.group == r.group)
+                    .filter_map(|p| p.duration_of_response)
+                    .map(|d| (d.days as f64 / ecrf_core::analysis::DAYS_PER_MONTH, d.event))
+                    .unzip();
+                let dor = if times.is_empty() {
+                    "–".to_owned()
+                } else {
+                    let km = ecrf_core::survival::KaplanMeier::fit(
+                        &times,
+                        &events,
+                        ecrf_core::survival::ConfType::LogLog,
+                        0.05,
+                    );
+                    let m = km.median();
+                    format!(
+                        "{} · n = {}",
+                        fmt_ci(m.estimate, m.lower, m.upper, Msg::NotReached.text(lang), 1),
+                        times.len()
+                    )
+                };
                 view! {
                     <tr data-testid="rate-row">
                         <td>{name}</td>
                         <td>{rate_cell(&r.orr)}</td>
                         <td>{rate_cell(&r.dcr)}</td>
+                        <td data-testid="dor">{dor}</td>
                     </tr>
                 }
             })
@@ -448,6 +473,7 @@ fn ResponseSection(
                     <th>{Msg::Group.text(lang)}</th>
                     <th>{Msg::Orr.text(lang)}</th>
                     <th>{Msg::Dcr.text(lang)}</th>
+                    <th>{Msg::Dor.text(lang)}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -69,6 +69,7 @@ test("PFS and OS curves by treatment group are computed on the device and labell
   const rates = await page.getByTestId("rate-row").allTextContents();
   assert.ok(rates.length >= 5, rates.join("\n"));
   assert.match(rates.at(-1), /^Overall\d+\/120 \(\d+\.\d%\) \[\d+\.\d–\d+\.\d\]\d+\/120/);
+  assert.match(await page.getByTestId("dor").last().textContent(), /^(\d+\.\d|not reached) \(.*\) · n = \d+$/);
   const bars = await page.getByTestId("waterfall-bar").count();
   assert.ok(bars > 100, `${bars} bars`);
   assert.ok((await page.getByTestId("spider-line").count()) > 100);

@@ -2,7 +2,7 @@
 //! overall response, the best percentage change of the target sum (the waterfall plot), the
 //! change at every timepoint (the spider plot); and by treatment group, the objective response
 //! rate (confirmed CR or PR) and the disease control rate (confirmed CR, PR or SD), with exact
-//! Clopper-Pearson intervals.
+//! Clopper-Pearson intervals; and each confirmed responder's duration of response.
 
 use std::collections::BTreeMap;
 
@@ -30,6 +30,18 @@ pub struct PatientResponse {
     pub best_pct_change: Option<f64>,
     /// (days from enrollment, % change from baseline) at every measured timepoint.
     pub changes: Vec<(i64, f64)>,
+    /// Duration of response, for a confirmed responder: days from the first CR or PR to
+    /// progression or death (an event), or to the last assessment (censored).
+    pub duration_of_response: Option<Duration>,
+}
+
+/// A duration of response.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Duration {
+    /// Days.
+    pub days: i64,
+    /// True when it ended in progression or death; false when censored.
+    pub event: bool,
 }
 
 /// ORR and DCR of one group (or overall).
@@ -58,9 +70,13 @@ pub struct ResponseSummary {
 
 /// Summarises every enrolled patient's tumour response by `criteria`.
 pub fn summarize(state: &State, criteria: Criteria, alpha: f64) -> ResponseSummary {
-    let groups: BTreeMap<String, &'static str> = derive(state, i64::MAX)
+    let endpoints: BTreeMap<String, crate::endpoints::PatientEndpoints> = derive(state, i64::MAX)
         .into_iter()
-        .map(|e| (e.subject, e.group))
+        .map(|e| (e.subject.clone(), e))
+        .collect();
+    let groups: BTreeMap<String, &'static str> = endpoints
+        .iter()
+        .map(|(s, e)| (s.clone(), e.group))
         .collect();
     let mut patients = Vec::new();
     let mut invalid_baseline = 0;
@@ -80,7 +96,40 @@ pub fn summarize(state: &State, criteria: Criteria, alpha: f64) -> ResponseSumma
                     .map(|p| ((t.date - series.enrollment_date).whole_days(), p))
             })
             .collect();
+        let responder = matches!(
+            eval.best_overall_response.confirmed,
+            Response::Cr | Response::Pr
+        );
+        let first_response = eval
+            .timepoints
+            .iter()
+            .find(|t| matches!(t.overall, Response::Cr | Response::Pr))
+            .map(|t| t.date);
+        let death = endpoints
+            .get(&subject)
+            .filter(|e| e.os.event)
+            .map(|e| e.os.date);
+        let duration_of_response = first_response.filter(|_| responder).map(|start| {
+            let end = match (eval.progression_date, death) {
+                (Some(p), Some(d)) => Some(p.min(d)),
+                (p, d) => p.or(d),
+            };
+            match end {
+                Some(e) => Duration {
+                    days: (e - start).whole_days(),
+                    event: true,
+                },
+                None => Duration {
+                    days: eval
+                        .timepoints
+                        .last()
+                        .map_or(0, |t| (t.date - start).whole_days()),
+                    event: false,
+                },
+            }
+        });
         patients.push(PatientResponse {
+            duration_of_response,
             subject,
             group: (*group).to_owned(),
             best_confirmed: eval.best_overall_response.confirmed,
@@ -142,6 +191,16 @@ mod tests {
         // Viable tumour responds more than its size: mRECIST finds more responders.
         assert!(mo.orr.x > ro.orr.x, "{} vs {}", mo.orr.x, ro.orr.x);
         assert!(mo.orr.x > 0 && mo.orr.x < 120);
+        // Every confirmed responder has a duration of response, and only they do.
+        for p in &m.patients {
+            let responder = matches!(p.best_confirmed, Response::Cr | Response::Pr);
+            assert_eq!(p.duration_of_response.is_some(), responder, "{p:?}");
+            assert!(p.duration_of_response.is_none_or(|d| d.days >= 28));
+        }
+        assert!(m
+            .patients
+            .iter()
+            .any(|p| p.duration_of_response.is_some_and(|d| d.event)));
         // Every responder's best change is a decrease of at least 30%.
         for p in &m.patients {
             if matches!(p.best_confirmed, Response::Pr) {
