@@ -18,13 +18,8 @@ use crate::components::response_plots::{ExportSvg, Spider, Waterfall};
 use crate::device;
 use crate::i18n::{group_label, use_i18n, Msg};
 use crate::state::use_app_state;
-use ecrf_core::response::summary::{summarize, ResponseSummary};
+use ecrf_core::response::summary::{summarize_records, ResponseSummary};
 use ecrf_core::response::Criteria;
-
-/// Every enrolled patient's endpoints, from the open database (the study's, or the demo's).
-fn local_endpoints() -> Vec<PatientEndpoints> {
-    crate::local::with(|l| ecrf_core::endpoints::derive(&l.state, 730))
-}
 
 fn fmt_ci(
     est: Option<f64>,
@@ -121,10 +116,15 @@ pub fn AnalysisPage() -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            // Let the "computing" state paint before the work starts.
+            // The work runs in steps with a pause between them, so that the page stays responsive
+            // (taps and typing are handled between steps); each step's time is logged.
+            let mut steps: Vec<(&str, f64)> = Vec::new();
             device::sleep(0).await;
-            let start = js_sys::Date::now();
-            let all = local_endpoints();
+            let t = device::now_ms();
+            // The records once, for every analysis below.
+            let recs = crate::local::with(|l| ecrf_core::record::records(&l.state));
+            let all: Vec<PatientEndpoints> =
+                recs.values().filter_map(|r| r.endpoints(730)).collect();
             let stage = stage.get_untracked();
             let data = Arc::new(filter(
                 &all,
@@ -132,18 +132,36 @@ pub fn AnalysisPage() -> impl IntoView {
                 &groups_shown.get_untracked(),
             ));
             enrolled.set(Some(data.len()));
+            steps.push(("endpoints", device::now_ms() - t));
+            device::sleep(0).await;
+            let t = device::now_ms();
             let analysis = by_group(&data, which.get_untracked()).map(Arc::new);
+            steps.push(("kaplan-meier", device::now_ms() - t));
+            device::sleep(0).await;
+            let t = device::now_ms();
             let chosen = factors.get_untracked();
             let chosen: Vec<&str> = chosen.iter().map(String::as_str).collect();
             let models = Arc::new(cox_models(&data, which.get_untracked(), &chosen));
-            let (m, r) = crate::local::with(|l| {
-                (
-                    summarize(&l.state, Criteria::Mrecist, 0.05),
-                    summarize(&l.state, Criteria::Recist11, 0.05),
-                )
-            });
+            steps.push(("cox+iptw", device::now_ms() - t));
+            device::sleep(0).await;
+            let t = device::now_ms();
+            let m = summarize_records(&recs, &all, Criteria::Mrecist, 0.05);
+            steps.push(("mrecist", device::now_ms() - t));
+            device::sleep(0).await;
+            let t = device::now_ms();
+            let r = summarize_records(&recs, &all, Criteria::Recist11, 0.05);
+            steps.push(("recist11", device::now_ms() - t));
+            let work: f64 = steps.iter().map(|s| s.1).sum();
+            gloo::console::log!(format!(
+                "ecrf: analyses {work:.0} ms in steps {}",
+                steps
+                    .iter()
+                    .map(|(n, t)| format!("{n} {t:.0}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
             responses.set(Some((Arc::new(m), Arc::new(r))));
-            elapsed.set(Some(js_sys::Date::now() - start));
+            elapsed.set(Some(work));
             result.set(analysis);
             cox.set(Some(models));
             busy.set(false);

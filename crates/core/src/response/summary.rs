@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{evaluate, Criteria, Response};
-use crate::endpoints::derive;
+use crate::endpoints::{derive, PatientEndpoints};
 use crate::log::State;
-use crate::record::records;
+use crate::record::{records, Record};
 use crate::stats::binomial::{clopper_pearson, Proportion};
 
 /// One patient's response.
@@ -70,18 +70,25 @@ pub struct ResponseSummary {
 
 /// Summarises every enrolled patient's tumour response by `criteria`.
 pub fn summarize(state: &State, criteria: Criteria, alpha: f64) -> ResponseSummary {
-    let endpoints: BTreeMap<String, crate::endpoints::PatientEndpoints> = derive(state, i64::MAX)
-        .into_iter()
-        .map(|e| (e.subject.clone(), e))
-        .collect();
-    let groups: BTreeMap<String, &'static str> = endpoints
-        .iter()
-        .map(|(s, e)| (s.clone(), e.group))
-        .collect();
+    summarize_records(&records(state), &derive(state, i64::MAX), criteria, alpha)
+}
+
+/// [`summarize`] from the patients' records and endpoints already derived (the app derives
+/// them once for all its analyses).
+pub fn summarize_records(
+    records: &BTreeMap<String, Record>,
+    endpoints: &[PatientEndpoints],
+    criteria: Criteria,
+    alpha: f64,
+) -> ResponseSummary {
+    let endpoints: BTreeMap<&str, &PatientEndpoints> =
+        endpoints.iter().map(|e| (e.subject.as_str(), e)).collect();
     let mut patients = Vec::new();
     let mut invalid_baseline = 0;
-    for (subject, record) in records(state) {
-        let (Some(series), Some(group)) = (record.response_series(), groups.get(&subject)) else {
+    for (subject, record) in records {
+        let subject = subject.clone();
+        let group = endpoints.get(subject.as_str()).map(|e| e.group);
+        let (Some(series), Some(group)) = (record.response_series(), group) else {
             continue;
         };
         let Ok(eval) = evaluate(&series, criteria) else {
@@ -106,7 +113,7 @@ pub fn summarize(state: &State, criteria: Criteria, alpha: f64) -> ResponseSumma
             .find(|t| matches!(t.overall, Response::Cr | Response::Pr))
             .map(|t| t.date);
         let death = endpoints
-            .get(&subject)
+            .get(subject.as_str())
             .filter(|e| e.os.event)
             .map(|e| e.os.date);
         let duration_of_response = first_response.filter(|_| responder).map(|start| {
