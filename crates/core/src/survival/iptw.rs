@@ -229,6 +229,24 @@ mod tests {
         assert!((km[3].1 - 0.3).abs() < 1e-12);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn equal_weights_give_the_ordinary_kaplan_meier(
+            obs in proptest::collection::vec((0u16..40, proptest::bool::ANY), 1..50),
+            c in 0.1f64..10.0,
+        ) {
+            let time: Vec<f64> = obs.iter().map(|o| f64::from(o.0) + 1.0).collect();
+            let event: Vec<bool> = obs.iter().map(|o| o.1).collect();
+            let weighted = weighted_km(&time, &event, &vec![c; time.len()]);
+            let plain = crate::survival::KaplanMeier::fit(
+                &time, &event, crate::survival::ConfType::Plain, 0.05);
+            for r in plain.rows() {
+                let w = weighted.iter().find(|(t, _)| *t == r.time).map(|(_, s)| *s);
+                proptest::prop_assert!(w.is_some_and(|s| (s - r.surv).abs() < 1e-12));
+            }
+        }
+    }
+
     #[test]
     fn one_arm_and_separation_are_refused() {
         assert_eq!(
