@@ -115,6 +115,7 @@ messages! {
     LogRank => ("Log-rank test", "Log-rank 检验"),
     NavConflicts => ("Conflicts", "冲突"),
     NavSafety => ("Safety", "安全性"),
+    IptwCurves => ("IPTW-weighted Kaplan-Meier curves of", "IPTW 加权 Kaplan-Meier 曲线："),
     Dor => ("Median duration of response, months (95% CI)", "中位缓解持续时间，月（95% CI）"),
     IptwTitle => ("IPTW-adjusted hazard ratios, vs TACE + TKI", "逆概率加权（IPTW）校正后的风险比（以 TACE + TKI 为参照）"),
     IptwHr => ("IPTW HR (95% robust CI), p", "IPTW HR（95% 稳健 CI），p"),

@@ -155,3 +155,52 @@ pub fn KmPlot(analysis: std::sync::Arc<EndpointAnalysis>, labels: Vec<String>) -
 pub fn landmark_labels() -> Vec<String> {
     LANDMARKS.iter().map(|m| format!("{m:.0}")).collect()
 }
+
+/// Step curves given as (months, survival) points (e.g. IPTW-weighted Kaplan-Meier), one colour
+/// each, with a legend; `id` names the SVG for export.
+#[component]
+pub fn StepPlot(curves: Vec<(String, Vec<(f64, f64)>)>, id: &'static str) -> impl IntoView {
+    let grid: Vec<_> = [0.0, 0.25, 0.5, 0.75, 1.0]
+        .into_iter()
+        .map(|s| {
+            view! {
+                <line x1=x(0.0) x2=x(MAX_MONTHS) y1=y(s) y2=y(s) class="grid" />
+                <text x=LEFT - 8.0 y=y(s) + 4.0 text-anchor="end" class="tick">{format!("{s:.2}")}</text>
+            }
+        })
+        .collect();
+    let ticks: Vec<_> = (0..=8)
+        .map(|i| {
+            let m = f64::from(i) * 3.0;
+            view! { <text x=x(m) y=H - BOTTOM + 18.0 text-anchor="middle" class="tick">{format!("{m:.0}")}</text> }
+        })
+        .collect();
+    let lines: Vec<_> = curves
+        .iter()
+        .enumerate()
+        .map(|(k, (label, pts))| {
+            let mut stepped = Vec::new();
+            let mut prev = 1.0;
+            for &(t, s) in pts.iter().filter(|(t, _)| *t <= MAX_MONTHS) {
+                stepped.push((t, prev));
+                stepped.push((t, s));
+                prev = s;
+            }
+            stepped.push((pts.last().map_or(0.0, |p| p.0.min(MAX_MONTHS)), prev));
+            let colour = COLOURS[k % COLOURS.len()];
+            view! {
+                <path class="curve" data-testid="weighted-curve" d=path(&stepped) stroke=colour />
+                <rect x=LEFT + 12.0 y=TOP + 6.0 + k as f64 * 20.0 width="12" height="12" fill=colour />
+                <text class="legend" x=LEFT + 30.0 y=TOP + 16.0 + k as f64 * 20.0>{label.clone()}</text>
+            }
+        })
+        .collect();
+    view! {
+        <svg id=id class="km" viewBox=format!("0 0 {W} {H}") role="img" xmlns="http://www.w3.org/2000/svg">
+            {grid}
+            <line x1=x(0.0) x2=x(MAX_MONTHS) y1=y(0.0) y2=y(0.0) class="axis" />
+            {ticks}
+            {lines}
+        </svg>
+    }
+}

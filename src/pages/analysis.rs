@@ -5,15 +5,15 @@
 use std::sync::Arc;
 
 use ecrf_core::analysis::{
-    by_group, cox_by_group, filter, iptw_by_group, EndpointAnalysis, IptwContrast, Which,
-    ADJUSTMENTS, FACTORS,
+    by_group, cox_by_group, filter, iptw_by_group, iptw_curves, EndpointAnalysis, IptwContrast,
+    Which, ADJUSTMENTS, FACTORS,
 };
 use ecrf_core::endpoints::PatientEndpoints;
 use ecrf_core::survival::cox::CoxFit;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::km_plot::{landmark_labels, KmPlot, COLOURS};
+use crate::components::km_plot::{landmark_labels, KmPlot, StepPlot, COLOURS};
 use crate::components::response_plots::{ExportSvg, Spider, Waterfall};
 use crate::device;
 use crate::i18n::{group_label, use_i18n, Msg};
@@ -100,6 +100,8 @@ pub fn AnalysisPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let elapsed = RwSignal::new(None::<f64>);
 
+    let iptw_inputs = StoredValue::new(None::<(Arc<Vec<PatientEndpoints>>, Vec<String>, Which)>);
+    let iptw_group = RwSignal::new(None::<String>);
     let stage = RwSignal::new(String::new());
     let groups_shown = RwSignal::new(Vec::<String>::new());
     let factors = RwSignal::new(
@@ -142,6 +144,12 @@ pub fn AnalysisPage() -> impl IntoView {
             let chosen = factors.get_untracked();
             let chosen: Vec<&str> = chosen.iter().map(String::as_str).collect();
             let models = Arc::new(cox_models(&data, which.get_untracked(), &chosen));
+            iptw_inputs.set_value(Some((
+                data.clone(),
+                factors.get_untracked(),
+                which.get_untracked(),
+            )));
+            iptw_group.set(None);
             steps.push(("cox+iptw", device::now_ms() - t));
             device::sleep(0).await;
             let t = device::now_ms();
@@ -319,6 +327,35 @@ pub fn AnalysisPage() -> impl IntoView {
                     </tbody>
                 </table>
                 <p class="hint">{Msg::IptwNote.text(lang)}</p>
+                <label class="inline">
+                    <span class="hint">{Msg::IptwCurves.text(lang)}</span>
+                    <select data-testid="iptw-curves" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        iptw_group.set((!v.is_empty()).then_some(v));
+                    }>
+                        <option value="">"—"</option>
+                        {m.iptw.iter().map(|c| view! {
+                            <option value=c.group.clone()>{group_label(&c.group, lang)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                {move || iptw_group.get().and_then(|g| {
+                    let lang = i18n.lang.get();
+                    iptw_inputs.with_value(|inputs| {
+                        let (data, chosen, which) = inputs.as_ref()?;
+                        let chosen: Vec<&str> = chosen.iter().map(String::as_str).collect();
+                        Some(match iptw_curves(data, *which, "tace_tki", &g, &chosen) {
+                            Ok((reference, group)) => view! {
+                                <StepPlot id="iptw-svg" curves=vec![
+                                    (group_label("tace_tki", lang), reference),
+                                    (group_label(&g, lang), group),
+                                ] />
+                                <ExportSvg id="iptw-svg" name=format!("iptw-{g}") />
+                            }.into_any(),
+                            Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+                        })
+                    })
+                })}
                 <h3>{Msg::ForestTitle.text(lang)}</h3>
                 <Forest models=m.clone() lang=lang />
                 <ExportSvg id="forest-svg" name="forest".to_owned() />

@@ -45,6 +45,8 @@ test("PFS and OS curves by treatment group are computed on the device and labell
   const iptw = await page.getByTestId("iptw-row").allTextContents();
   assert.equal(iptw.length, 3, iptw.join("\n"));
   for (const row of iptw) assert.match(row, /\d\.\d\d \(\d\.\d\d – \d+\.\d\d\), (\d\.\d{4}|< 0\.0001)\d\.\d{3} → \d\.\d{3}$/);
+  await page.getByTestId("iptw-curves").selectOption("tace_tki_pd1");
+  assert.equal(await page.getByTestId("weighted-curve").count(), 2);
   // Rates at 6/12/18/24 months and RMST per group; a forest plot of every hazard ratio.
   assert.match(await page.getByTestId("rmst").first().textContent(), /^\d+\.\d ± \d+\.\d$/);
   assert.equal(await page.getByTestId("forest-mark").count(), 3 + cox.length);

@@ -295,6 +295,52 @@ pub fn iptw_by_group(
         .collect()
 }
 
+/// IPTW-weighted Kaplan-Meier curves of `group` and `reference` (months, survival), with the
+/// propensity from `factors` within the pair (complete cases), stabilized weights truncated at
+/// the 1st and 99th percentiles: (reference curve, group curve).
+pub type WeightedCurves = (Vec<(f64, f64)>, Vec<(f64, f64)>);
+
+/// See [`WeightedCurves`].
+pub fn iptw_curves(
+    patients: &[PatientEndpoints],
+    which: Which,
+    reference: &str,
+    group: &str,
+    factors: &[&str],
+) -> Result<WeightedCurves, String> {
+    use crate::survival::iptw::{propensity, stabilized_weights, trim, weighted_km};
+    let pair: Vec<(&PatientEndpoints, Vec<f64>)> = patients
+        .iter()
+        .filter(|p| p.group == group || p.group == reference)
+        .filter_map(|p| {
+            factors
+                .iter()
+                .map(|f| indicator(p, f))
+                .collect::<Option<Vec<f64>>>()
+                .map(|x| (p, x))
+        })
+        .collect();
+    let treated: Vec<bool> = pair.iter().map(|(p, _)| p.group == group).collect();
+    let cols: Vec<Vec<f64>> = (0..factors.len())
+        .map(|j| pair.iter().map(|(_, x)| x[j]).collect())
+        .collect();
+    let ps = propensity(&treated, &cols).map_err(|e| e.to_string())?.ps;
+    let w = trim(&stabilized_weights(&treated, &ps), 1.0, 99.0);
+    let curve = |arm: bool| {
+        let idx: Vec<usize> = (0..pair.len()).filter(|&i| treated[i] == arm).collect();
+        weighted_km(
+            &idx.iter()
+                .map(|&i| which.of(pair[i].0).days as f64 / DAYS_PER_MONTH)
+                .collect::<Vec<_>>(),
+            &idx.iter()
+                .map(|&i| which.of(pair[i].0).event)
+                .collect::<Vec<_>>(),
+            &idx.iter().map(|&i| w[i]).collect::<Vec<_>>(),
+        )
+    };
+    Ok((curve(false), curve(true)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,6 +391,20 @@ mod tests {
             let t = c.term.as_ref().expect("a weighted model");
             assert!(t.hr > 0.0 && t.hr_lower < t.hr && t.hr < t.hr_upper);
             assert!(c.max_smd_after < c.max_smd_before, "{c:?}");
+        }
+        let (reference, group) = iptw_curves(
+            &patients,
+            Which::Os,
+            "tace_tki",
+            "tace_tki_pd1",
+            &ADJUSTMENTS,
+        )
+        .unwrap();
+        for curve in [&reference, &group] {
+            assert_eq!(curve[0], (0.0, 1.0));
+            assert!(curve
+                .windows(2)
+                .all(|w| w[1].1 <= w[0].1 && w[1].0 >= w[0].0));
         }
         // Filters.
         let stage_c = filter(&patients, Some("C"), &[]);
