@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use ecrf_core::analysis::{
-    by_group, cox_by_group, filter, iptw_by_group, iptw_curves, EndpointAnalysis, IptwContrast,
-    Which, ADJUSTMENTS, FACTORS,
+    by_group, cox_by_group, cox_factor, filter, iptw_by_group, iptw_curves, EndpointAnalysis,
+    IptwContrast, Which, ADJUSTMENTS, FACTORS,
 };
 use ecrf_core::endpoints::PatientEndpoints;
 use ecrf_core::survival::cox::CoxFit;
@@ -36,6 +36,8 @@ fn fmt_ci(
 #[derive(Debug, Clone)]
 struct CoxModels {
     crude: Result<CoxFit, String>,
+    /// Each chosen factor alone (univariable).
+    univariable: Vec<Result<CoxFit, String>>,
     adjusted: Result<CoxFit, String>,
     iptw: Vec<IptwContrast>,
 }
@@ -46,6 +48,10 @@ fn cox_models(patients: &[PatientEndpoints], which: Which, factors: &[&str]) -> 
     };
     CoxModels {
         crude: run(&[]),
+        univariable: factors
+            .iter()
+            .map(|f| cox_factor(patients, which, f).map_err(|e| e.to_string()))
+            .collect(),
         adjusted: run(factors),
         iptw: iptw_by_group(patients, which, "tace_tki", factors),
     }
@@ -278,7 +284,15 @@ pub fn AnalysisPage() -> impl IntoView {
                     view! {
                         <tr data-testid="cox-row">
                             <td>{term_label(name, lang)}</td>
-                            <td>{hr_cell(&m.crude, name)}</td>
+                            <td>{
+                                let uni = m.univariable.iter().find(|u| {
+                                    u.as_ref().is_ok_and(|f| f.terms.iter().any(|t| &t.name == name))
+                                });
+                                match uni {
+                                    Some(fit) => hr_cell(fit, name),
+                                    None => hr_cell(&m.crude, name),
+                                }
+                            }</td>
                             <td>{hr_cell(&m.adjusted, name)}</td>
                         </tr>
                     }
@@ -567,7 +581,10 @@ fn Forest(models: Arc<CoxModels>, lang: ecrf_core::i18n::Lang) -> impl IntoView 
     const RIGHT: f64 = 24.0;
     const ROW: f64 = 26.0;
     let mut rows: Vec<(String, &'static str, f64, f64, f64)> = Vec::new();
-    for (fit, kind) in [(&models.crude, "crude"), (&models.adjusted, "adjusted")] {
+    let fits = std::iter::once((&models.crude, "crude"))
+        .chain(models.univariable.iter().map(|u| (u, "crude")))
+        .chain(std::iter::once((&models.adjusted, "adjusted")));
+    for (fit, kind) in fits {
         if let Ok(f) = fit {
             for t in &f.terms {
                 rows.push((

@@ -204,6 +204,29 @@ pub fn cox_by_group(
     cox::fit(&data, &names, &design, CoxOptions::default())
 }
 
+/// The univariable Cox model of `which` on one baseline factor alone (complete cases).
+pub fn cox_factor(
+    patients: &[PatientEndpoints],
+    which: Which,
+    factor: &str,
+) -> Result<crate::survival::cox::CoxFit, crate::survival::cox::CoxError> {
+    use crate::survival::cox::{self, CoxError, CoxOptions};
+    let known: Vec<(&PatientEndpoints, f64)> = patients
+        .iter()
+        .filter_map(|p| indicator(p, factor).map(|x| (p, x)))
+        .collect();
+    let time = known
+        .iter()
+        .map(|(p, _)| which.of(p).days as f64 / DAYS_PER_MONTH)
+        .collect();
+    let event = known.iter().map(|(p, _)| which.of(p).event).collect();
+    let data = SurvivalData::new(time, event)
+        .and_then(|d| d.with_covariate(factor, known.iter().map(|(_, x)| *x).collect()))
+        .map_err(|_| CoxError::NoEvents)?;
+    let (names, design) = cox::design(&data, false);
+    cox::fit(&data, &names, &design, CoxOptions::default())
+}
+
 /// One group's IPTW-adjusted comparison with the reference group.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IptwContrast {
@@ -406,6 +429,9 @@ mod tests {
                 .windows(2)
                 .all(|w| w[1].1 <= w[0].1 && w[1].0 >= w[0].0));
         }
+        let uni = cox_factor(&patients, Which::Os, "afp_ge_400").unwrap();
+        assert_eq!(uni.terms.len(), 1);
+        assert_eq!(uni.terms[0].name, "afp_ge_400");
         // Filters.
         let stage_c = filter(&patients, Some("C"), &[]);
         assert!(!stage_c.is_empty() && stage_c.len() < 120);
