@@ -15,7 +15,7 @@ use crate::state::{db, use_app_state};
 
 /// The number of conflicts, for the navigation badge.
 pub fn conflict_count() -> usize {
-    local::with(|l| l.state.conflicts().len())
+    local::with(|l| l.state.conflict_count())
 }
 
 /// The page.

@@ -114,13 +114,10 @@ pub(crate) fn patient_forms(state: &State) -> BTreeMap<String, Forms> {
         let Some(fields) = fields_of(&f.form) else {
             continue;
         };
-        let values: BTreeMap<String, Value> = fields
-            .into_iter()
-            .filter_map(|id| {
-                state
-                    .value(instance, id)
-                    .map(|v| (id.to_owned(), v.clone()))
-            })
+        let values: BTreeMap<String, Value> = state
+            .values_of(instance)
+            .filter(|(field, _)| fields.contains(field))
+            .map(|(field, v)| (field.to_owned(), v.clone()))
             .collect();
         out.entry(f.patient.clone())
             .or_default()

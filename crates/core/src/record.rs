@@ -52,15 +52,12 @@ pub fn date_field(form: &str) -> Option<&'static str> {
     }
 }
 
-/// The current values of an instance of `form`.
+/// The current values of an instance of `form` (fields the form does not define are left out).
 pub fn instance_values(state: &State, instance: &str, form: &Form) -> Values {
-    form.fields
-        .iter()
-        .filter_map(|f| {
-            state
-                .value(instance, f.id)
-                .map(|v| (f.id.to_owned(), v.clone()))
-        })
+    state
+        .values_of(instance)
+        .filter(|(field, _)| form.field(field).is_some())
+        .map(|(field, v)| (field.to_owned(), v.clone()))
         .collect()
 }
 

@@ -215,6 +215,23 @@ impl State {
         reg.heads().last().and_then(|w| w.value.as_ref())
     }
 
+    /// Every field of an instance that has a current value, in field order: one range scan of
+    /// the registers, no lookup per field.
+    pub fn values_of<'a>(
+        &'a self,
+        instance: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {
+        self.fields
+            .range((instance.to_owned(), String::new())..)
+            .take_while(move |((i, _), _)| i == instance)
+            .filter_map(|((_, field), reg)| {
+                reg.heads()
+                    .last()
+                    .and_then(|w| w.value.as_ref())
+                    .map(|v| (field.as_str(), v))
+            })
+    }
+
     /// The writes a new write of this field must list in `supersedes` (it has seen them).
     pub fn heads(&self, instance: &str, field: &str) -> Vec<CommitId> {
         self.fields
@@ -232,6 +249,22 @@ impl State {
             .unwrap_or_default();
         writes.sort_by(|a, b| (&a.hlc, &a.commit).cmp(&(&b.hlc, &b.commit)));
         writes
+    }
+
+    /// How many fields are in conflict (cheap: most registers hold one write).
+    pub fn conflict_count(&self) -> usize {
+        self.fields
+            .values()
+            .filter(|reg| {
+                reg.writes.len() > 1
+                    && reg
+                        .writes
+                        .keys()
+                        .filter(|k| !reg.superseded.contains(*k))
+                        .nth(1)
+                        .is_some()
+            })
+            .count()
     }
 
     /// Every field in conflict.

@@ -84,6 +84,7 @@ fn writes_that_did_not_see_each_other_conflict_until_resolved() {
     sa.apply(&ca);
     sa.apply(&cb);
     let conflicts = sa.conflicts();
+    assert_eq!(sa.conflict_count(), conflicts.len());
     assert_eq!(conflicts.len(), 1);
     assert_eq!(conflicts[0].writes.len(), 2);
     // The later clock wins while the conflict is open.
@@ -96,6 +97,7 @@ fn writes_that_did_not_see_each_other_conflict_until_resolved() {
     );
     sa.apply(&fix);
     assert!(sa.conflicts().is_empty());
+    assert_eq!(sa.conflict_count(), 0);
     assert_eq!(sa.value("f1", "alb"), Some(&json!(37)));
 }
 
@@ -345,4 +347,43 @@ fn whole_numbers_are_stored_as_integers_so_ids_survive_a_javascript_round_trip()
     // What JavaScript hands back (every number a double, whole ones printed bare) hashes the same.
     let back: Commit = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
     assert!(back.is_intact());
+}
+
+#[test]
+fn values_of_lists_each_field_with_its_current_value() {
+    let mut dev = DeviceLog::new("a");
+    let c1 = dev.commit(
+        1,
+        "u",
+        None,
+        vec![
+            create("i1"),
+            set("i1", "b", serde_json::json!(2), vec![]),
+            set("i1", "a", serde_json::json!(1), vec![]),
+        ],
+    );
+    let mut state = State::from_commits([&c1]);
+    let c2 = dev.commit(
+        2,
+        "u",
+        None,
+        vec![Op::ClearField {
+            instance: "i1".into(),
+            field: "b".into(),
+            supersedes: state.heads("i1", "b"),
+        }],
+    );
+    state.apply(&c2);
+    let c3 = dev.commit(
+        3,
+        "u",
+        None,
+        vec![create("i10"), set("i10", "a", serde_json::json!(9), vec![])],
+    );
+    state.apply(&c3);
+    assert_eq!(state.conflict_count(), state.conflicts().len());
+    let listed: Vec<(&str, &serde_json::Value)> = state.values_of("i1").collect();
+    assert_eq!(listed, [("a", &serde_json::json!(1))]);
+    assert_eq!(state.values_of("i10").count(), 1);
+    assert_eq!(state.values_of("i").count(), 0);
 }
