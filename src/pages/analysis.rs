@@ -9,7 +9,7 @@ use ecrf_core::analysis::{
     IptwContrast, Which, ADJUSTMENTS, FACTORS,
 };
 use ecrf_core::endpoints::PatientEndpoints;
-use ecrf_core::survival::cox::CoxFit;
+use ecrf_core::survival::cox::{CoxError, CoxFit};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -35,22 +35,20 @@ fn fmt_ci(
 /// The crude and adjusted Cox models of one endpoint (an error text when a model has no answer).
 #[derive(Debug, Clone)]
 struct CoxModels {
-    crude: Result<CoxFit, String>,
+    crude: Result<CoxFit, CoxError>,
     /// Each chosen factor alone (univariable).
-    univariable: Vec<Result<CoxFit, String>>,
-    adjusted: Result<CoxFit, String>,
+    univariable: Vec<Result<CoxFit, CoxError>>,
+    adjusted: Result<CoxFit, CoxError>,
     iptw: Vec<IptwContrast>,
 }
 
 fn cox_models(patients: &[PatientEndpoints], which: Which, factors: &[&str]) -> CoxModels {
-    let run = |adjust: &[&str]| {
-        cox_by_group(patients, which, "tace_tki", adjust).map_err(|e| e.to_string())
-    };
+    let run = |adjust: &[&str]| cox_by_group(patients, which, "tace_tki", adjust);
     CoxModels {
         crude: run(&[]),
         univariable: factors
             .iter()
-            .map(|f| cox_factor(patients, which, f).map_err(|e| e.to_string()))
+            .map(|f| cox_factor(patients, which, f))
             .collect(),
         adjusted: run(factors),
         iptw: iptw_by_group(patients, which, "tace_tki", factors),
@@ -76,7 +74,36 @@ fn term_label(name: &str, lang: ecrf_core::i18n::Lang) -> String {
     .to_owned()
 }
 
-fn hr_cell(fit: &Result<CoxFit, String>, name: &str) -> String {
+/// Why a model has no answer, in `lang`.
+fn cox_error_text(e: &CoxError, lang: ecrf_core::i18n::Lang) -> String {
+    let zh = matches!(lang, ecrf_core::i18n::Lang::ZhCn);
+    match e {
+        CoxError::Collinear(t) => {
+            let t = term_label(t, lang);
+            if zh {
+                format!("无法估计：{t} 与其他变量共线（或为常数）")
+            } else {
+                format!("no estimate: {t} is collinear with the other terms (or constant)")
+            }
+        }
+        CoxError::MonotoneLikelihood(t) => {
+            let t = term_label(t, lang);
+            if zh {
+                format!("无法估计：{t} 的系数趋于无穷（单调似然）")
+            } else {
+                format!(
+                    "no estimate: the coefficient of {t} runs to infinity (monotone likelihood)"
+                )
+            }
+        }
+        CoxError::NoEvents if zh => "无法估计：没有事件".to_owned(),
+        CoxError::NotConverged(n) if zh => format!("无法估计：{n} 次迭代未收敛"),
+        other if zh => format!("无法估计：{other}"),
+        other => format!("no estimate: {other}"),
+    }
+}
+
+fn hr_cell(fit: &Result<CoxFit, CoxError>, name: &str, lang: ecrf_core::i18n::Lang) -> String {
     match fit {
         Ok(f) => f
             .terms
@@ -90,7 +117,7 @@ fn hr_cell(fit: &Result<CoxFit, String>, name: &str) -> String {
                 };
                 format!("{:.2} ({:.2} – {:.2}), {p}", t.hr, t.hr_lower, t.hr_upper)
             }),
-        Err(e) => e.clone(),
+        Err(e) => cox_error_text(e, lang),
     }
 }
 
@@ -289,16 +316,16 @@ pub fn AnalysisPage() -> impl IntoView {
                                     u.as_ref().is_ok_and(|f| f.terms.iter().any(|t| &t.name == name))
                                 });
                                 match uni {
-                                    Some(fit) => hr_cell(fit, name),
-                                    None => hr_cell(&m.crude, name),
+                                    Some(fit) => hr_cell(fit, name, lang),
+                                    None => hr_cell(&m.crude, name, lang),
                                 }
                             }</td>
-                            <td>{hr_cell(&m.adjusted, name)}</td>
+                            <td>{hr_cell(&m.adjusted, name, lang)}</td>
                         </tr>
                     }
                 })
                 .collect();
-            let n = |f: &Result<CoxFit, String>| f.as_ref().map_or_else(|_| "–".to_owned(), |f| format!("n = {}, {} = {}", f.n, Msg::Events.text(lang), f.n_events));
+            let n = |f: &Result<CoxFit, CoxError>| f.as_ref().map_or_else(|_| "–".to_owned(), |f| format!("n = {}, {} = {}", f.n, Msg::Events.text(lang), f.n_events));
             view! {
                 <h3>{Msg::CoxTitle.text(lang)}</h3>
                 <table class="data" data-testid="cox-table">
