@@ -392,7 +392,7 @@ pub fn ResponsePanel(record: Memo<Record>, date: Memo<Option<Date>>) -> impl Int
                 match eval {
                     Err(e) => view! {
                         <h3>{title}</h3>
-                        <p class="error" data-testid=format!("response-{name}-error")>{e.to_string()}</p>
+                        <p class="error" data-testid=format!("response-{name}-error")>{e.message().get(lang).to_owned()}</p>
                     }
                     .into_any(),
                     Ok(e) => {

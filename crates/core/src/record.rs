@@ -579,24 +579,29 @@ fn baseline_findings(values: &Values) -> Vec<Finding> {
     };
     let check = |c: Criteria| crate::response::evaluate(&series, c).err();
     if let Some(e) = check(Criteria::Recist11) {
+        let m = e.message();
         return vec![Finding::error(
             "lesions",
             crate::i18n::Text::new(
-                format!("Baseline not valid for RECIST 1.1: {e}."),
-                format!("基线不符合 RECIST 1.1：{e}。"),
+                format!("Baseline not valid for RECIST 1.1: {}.", m.en),
+                format!("基线不符合 RECIST 1.1：{}。", m.zh),
             ),
         )];
     }
     check(Criteria::Mrecist)
-        .map(|e| Finding {
-            field: "lesions".into(),
-            severity: crate::register::Severity::Warning,
-            message: crate::i18n::Text::new(
-                format!(
-                    "Baseline not valid for mRECIST: {e}; confirm to keep it for RECIST 1.1 only."
+        .map(|e| {
+            let m = e.message();
+            Finding {
+                field: "lesions".into(),
+                severity: crate::register::Severity::Warning,
+                message: crate::i18n::Text::new(
+                    format!(
+                        "Baseline not valid for mRECIST: {}; confirm to keep it for RECIST 1.1 only.",
+                        m.en
+                    ),
+                    format!("基线不符合 mRECIST：{}；确认后仅用于 RECIST 1.1。", m.zh),
                 ),
-                format!("基线不符合 mRECIST：{e}；确认后仅用于 RECIST 1.1。"),
-            ),
+            }
         })
         .into_iter()
         .collect()

@@ -447,3 +447,26 @@ fn baseline_rules_are_enforced_as_targets_are_chosen() {
     let f = r.validate_draft(form, "new", &plain, TODAY);
     assert_eq!((f.len(), f[0].severity), (1, Severity::Warning), "{f:?}");
 }
+
+#[test]
+fn baseline_messages_come_in_both_languages() {
+    let r = enrolled_patient().record();
+    let form = study().form("tumor_assessment").expect("form");
+    let six: Vec<serde_json::Value> = (1..=6)
+        .map(|k| {
+            json!({"id": format!("T{k}"), "organ": format!("organ {k}"), "diameter_mm": 30,
+                        "viable_diameter_mm": 30, "arterial_enhancement": true})
+        })
+        .collect();
+    let v = values(json!({"date": "2024-12-28", "modality": "ct",
+                          "lesions": {"timepoint": "baseline", "targets": six}}));
+    let f = r.validate_draft(form, "new", &v, TODAY);
+    assert_eq!(
+        f[0].message.en,
+        "Baseline not valid for RECIST 1.1: 6 target lesions at baseline; at most 5 are allowed."
+    );
+    assert_eq!(
+        f[0].message.zh,
+        "基线不符合 RECIST 1.1：基线靶病灶 6 个；最多 5 个。"
+    );
+}

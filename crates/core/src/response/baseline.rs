@@ -69,6 +69,40 @@ pub enum BaselineError {
     },
 }
 
+impl BaselineError {
+    /// The message in both languages (the English one is the `Display` text).
+    pub fn message(&self) -> crate::i18n::Text {
+        let en = self.to_string();
+        let zh = match self {
+            BaselineError::TooManyTargets(n) => format!("基线靶病灶 {n} 个；最多 5 个"),
+            BaselineError::TooManyInOrgan { organ, count } => {
+                format!("{organ} 有 {count} 个靶病灶；每个器官最多 2 个")
+            }
+            BaselineError::DuplicateId(id) => format!("靶病灶编号 {id} 重复"),
+            BaselineError::Missing { id, field } => format!("靶病灶 {id}：缺少 {field}"),
+            BaselineError::NotMeasurable {
+                id,
+                size,
+                min,
+                what,
+            } => {
+                format!("靶病灶 {id}：{size} mm 小于可测量的最小径 {min} mm（{what}）")
+            }
+            BaselineError::NotEnhancing(id) => {
+                format!("靶病灶 {id}：mRECIST 肝内靶病灶须有典型动脉期强化")
+            }
+            BaselineError::UnknownLesion { date, what, id } => {
+                format!("{date} 的评估：未知的{what} {id}")
+            }
+            BaselineError::DateOrder(d) => format!("{d} 的评估：日期须递增且晚于基线"),
+            BaselineError::BadMeasure { date, id } => {
+                format!("{date} 的评估：靶病灶 {id} 的测量值无效")
+            }
+        };
+        crate::i18n::Text::new(en, zh)
+    }
+}
+
 /// The baseline as the evaluation uses it.
 #[derive(Debug, Clone)]
 pub struct Checked {
