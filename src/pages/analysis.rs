@@ -354,7 +354,7 @@ pub fn AnalysisPage() -> impl IntoView {
                                     let p = if t.p_value < 1e-4 { "< 0.0001".to_owned() } else { format!("{:.4}", t.p_value) };
                                     format!("{:.2} ({:.2} – {:.2}), {p}", t.hr, t.hr_lower, t.hr_upper)
                                 }
-                                Err(e) => e.clone(),
+                                Err(e) => e.get(lang).to_owned(),
                             };
                             view! {
                                 <tr data-testid="iptw-row">
@@ -393,7 +393,7 @@ pub fn AnalysisPage() -> impl IntoView {
                                 ] />
                                 <ExportSvg id="iptw-svg" name=format!("iptw-{g}") />
                             }.into_any(),
-                            Err(e) => view! { <p class="error">{e}</p> }.into_any(),
+                            Err(e) => view! { <p class="error">{e.get(lang).to_owned()}</p> }.into_any(),
                         })
                     })
                 })}

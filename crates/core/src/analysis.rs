@@ -235,7 +235,7 @@ pub struct IptwContrast {
     /// Patients of the two groups with every factor known.
     pub n: usize,
     /// The weighted Cox model's term (HR with robust CI and p), or why there is none.
-    pub term: Result<crate::survival::cox::Term, String>,
+    pub term: Result<crate::survival::cox::Term, crate::i18n::Text>,
     /// The largest |standardized mean difference| over the factors, before weighting.
     pub max_smd_before: f64,
     /// The same after weighting.
@@ -283,8 +283,17 @@ pub fn iptw_by_group(
                     .fold(0.0, f64::max)
             };
             let max_smd_before = max_smd(None);
-            let fitted = propensity(&treated, &cols).map_err(|e| e.to_string());
-            let weights: Result<Vec<f64>, String> = fitted
+            let no_estimate = |e: String| {
+                crate::i18n::Text::new(format!("no estimate: {e}"), format!("无法估计：{e}"))
+            };
+            let fitted = propensity(&treated, &cols).map_err(|e| {
+                let m = e.message();
+                crate::i18n::Text::new(
+                    format!("no estimate: {}", m.en),
+                    format!("无法估计：{}", m.zh),
+                )
+            });
+            let weights: Result<Vec<f64>, crate::i18n::Text> = fitted
                 .as_ref()
                 .map(|m| trim(&stabilized_weights(&treated, &m.ps), 1.0, 99.0))
                 .map_err(Clone::clone);
@@ -295,7 +304,8 @@ pub fn iptw_by_group(
                     .map(|(p, _)| which.of(p).days as f64 / DAYS_PER_MONTH)
                     .collect();
                 let event: Vec<bool> = pair.iter().map(|(p, _)| which.of(p).event).collect();
-                let data = SurvivalData::new(time, event).map_err(|e| e.to_string())?;
+                let data =
+                    SurvivalData::new(time, event).map_err(|e| no_estimate(e.to_string()))?;
                 let x: Vec<f64> = treated.iter().map(|&t| f64::from(u8::from(t))).collect();
                 cox::fit_weighted(
                     &data,
@@ -305,7 +315,7 @@ pub fn iptw_by_group(
                     CoxOptions::default(),
                 )
                 .map(|f| f.fit.terms[0].clone())
-                .map_err(|e| e.to_string())
+                .map_err(|e| no_estimate(e.to_string()))
             });
             IptwContrast {
                 group: g.to_owned(),
@@ -330,7 +340,7 @@ pub fn iptw_curves(
     reference: &str,
     group: &str,
     factors: &[&str],
-) -> Result<WeightedCurves, String> {
+) -> Result<WeightedCurves, crate::i18n::Text> {
     use crate::survival::iptw::{propensity, stabilized_weights, trim, weighted_km};
     let pair: Vec<(&PatientEndpoints, Vec<f64>)> = patients
         .iter()
@@ -347,7 +357,15 @@ pub fn iptw_curves(
     let cols: Vec<Vec<f64>> = (0..factors.len())
         .map(|j| pair.iter().map(|(_, x)| x[j]).collect())
         .collect();
-    let ps = propensity(&treated, &cols).map_err(|e| e.to_string())?.ps;
+    let ps = propensity(&treated, &cols)
+        .map_err(|e| {
+            let m = e.message();
+            crate::i18n::Text::new(
+                format!("no estimate: {}", m.en),
+                format!("无法估计：{}", m.zh),
+            )
+        })?
+        .ps;
     let w = trim(&stabilized_weights(&treated, &ps), 1.0, 99.0);
     let curve = |arm: bool| {
         let idx: Vec<usize> = (0..pair.len()).filter(|&i| treated[i] == arm).collect();

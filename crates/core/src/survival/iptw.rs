@@ -26,6 +26,19 @@ pub enum IptwError {
     Separation,
 }
 
+impl IptwError {
+    /// The message in both languages.
+    pub fn message(&self) -> crate::i18n::Text {
+        let zh = match self {
+            IptwError::Design(d) => format!("设计矩阵无效：{d}"),
+            IptwError::OneArm => "两组都须有患者".to_owned(),
+            IptwError::Collinear(j) => format!("基线因素共线（第 {j} 项）"),
+            IptwError::Separation => "基线因素将两组完全分开".to_owned(),
+        };
+        crate::i18n::Text::new(self.to_string(), zh)
+    }
+}
+
 /// A fitted logistic regression of treatment on the factors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Propensity {
