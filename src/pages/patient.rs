@@ -156,6 +156,7 @@ pub fn PatientPage(patient: String) -> impl IntoView {
         </section>
         <Proposals record=rec />
         <Endpoints record=rec />
+        <AeTimeline record=rec />
         <DerivedPanel record=rec today=today />
         <section class="card">
             <h2>{i18n.t(Msg::TimelineTitle)}</h2>
@@ -310,6 +311,96 @@ fn Endpoints(record: Memo<Record>) -> impl IntoView {
                     </tbody>
                 </table>
                 <p class="hint">{i18n.t(Msg::EndpointsNote)}</p>
+            </section>
+        </Show>
+    }
+}
+
+/// One adverse event on the timeline: onset, term, grade, resolution as entered, serious,
+/// resolution date.
+type AeRow = (
+    Option<time::Date>,
+    String,
+    String,
+    Option<String>,
+    bool,
+    Option<time::Date>,
+);
+
+/// The patient's adverse events in onset order: term (the project's Chinese name where there is
+/// one), grade, onset to resolution (or ongoing), serious, drawn as bars over the months since
+/// enrollment.
+#[component]
+fn AeTimeline(record: Memo<Record>) -> impl IntoView {
+    let i18n = use_i18n();
+    let aes = Memo::new(move |_| {
+        record.with(|r| {
+            let enrolled = r.enrolled();
+            let mut rows: Vec<AeRow> = r
+                .of("adverse_event")
+                .map(|i| {
+                    let text = |k: &str| i.values.get(k).and_then(|v| v.as_str()).map(String::from);
+                    let resolved =
+                        text("resolution_date").and_then(|d| ecrf_core::dates::parse_date(&d).ok());
+                    (
+                        i.date,
+                        text("term").unwrap_or_default(),
+                        text("grade").unwrap_or_default(),
+                        text("resolution_date"),
+                        i.values
+                            .get("serious")
+                            .and_then(|v| v.as_bool())
+                            .unwrap_or(false),
+                        resolved,
+                    )
+                })
+                .collect();
+            rows.sort_by_key(|r| r.0);
+            (enrolled, rows)
+        })
+    });
+    view! {
+        <Show when=move || aes.with(|a| !a.1.is_empty())>
+            <section class="card wide" data-testid="ae-timeline">
+                <h2>{i18n.t(Msg::AeTimelineTitle)}</h2>
+                <ul class="ae-list">
+                    {move || {
+                        let lang = i18n.lang.get();
+                        let (enrolled, rows) = aes.get();
+                        let span = 730.0;
+                        rows.into_iter().map(|(onset, term, grade, resolution, serious, resolved)| {
+                            let name = catalogue::find(&term)
+                                .and_then(|t| (lang == Lang::ZhCn).then_some(t.zh).flatten())
+                                .map(String::from)
+                                .unwrap_or(term);
+                            let day = |d: Option<time::Date>| match (enrolled, d) {
+                                (Some(e), Some(d)) => ((d - e).whole_days() as f64).clamp(0.0, span),
+                                _ => 0.0,
+                            };
+                            let (from, to) = (day(onset), day(resolved.or(onset)).max(day(onset) + 3.0));
+                            let colour = match grade.as_str() {
+                                "1" => "#9fc5e8", "2" => "#f6b26b", "3" => "#e06666", _ => "#990000",
+                            };
+                            let when = format!(
+                                "{} → {}",
+                                onset.map(ecrf_core::dates::format_date).unwrap_or_default(),
+                                resolution.unwrap_or_else(|| Msg::Ongoing.text(lang).to_owned())
+                            );
+                            view! {
+                                <li data-testid="ae-item">
+                                    <span class="strong">{format!("{name} · {} {grade}", Msg::Grade.text(lang))}</span>
+                                    {serious.then(|| view! { <span class="badge conflict">{Msg::SeriousShort.text(lang)}</span> })}
+                                    <span class="hint">{when}</span>
+                                    <svg class="ae-bar" viewBox="0 0 730 10" preserveAspectRatio="none">
+                                        <rect x="0" y="4" width="730" height="2" fill="#e3e7ec" />
+                                        <rect x=from y="0" width=to - from height="10" fill=colour />
+                                    </svg>
+                                </li>
+                            }
+                        }).collect_view()
+                    }}
+                </ul>
+                <p class="hint">{i18n.t(Msg::AeTimelineNote)}</p>
             </section>
         </Show>
     }

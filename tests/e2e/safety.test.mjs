@@ -103,6 +103,7 @@ test("platelets 40 x 10^9/L: grade 3 proposed, confirmed, counted in the safety 
   await page.getByTestId("patient-row").filter({ hasText: "HCC-005-0001" }).click();
   assert.equal(await page.getByTestId("ae-proposal").count(), 0);
   assert.equal(await page.getByTestId("timeline-item").and(page.locator('[data-form="adverse_event"]')).count(), 1);
+  assert.match(await page.getByTestId("ae-item").textContent(), /^Platelet count decreased · grade 3SAE2025-04-14 → ongoing/);
 
   await page.getByTestId("nav-safety").click();
   const summary = page.getByTestId("safety-table-0").getByTestId("safety-row");
