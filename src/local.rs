@@ -48,7 +48,7 @@ fn patients_of(state: &State, commit: &Commit) -> Vec<String> {
                 | Op::SetField { instance, .. }
                 | Op::ClearField { instance, .. } => instance,
             };
-            state.form(instance).map(|f| f.patient)
+            state.patient_of(instance).map(String::from)
         })
         .collect();
     out.sort();

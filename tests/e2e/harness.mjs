@@ -128,6 +128,25 @@ export async function addPatient(page, id) {
   await page.getByTestId("patient-row").filter({ hasText: id.toUpperCase() }).waitFor();
 }
 
+/** Registers a patient and saves an eligibility form enrolling them (consent and enrollment
+ * dates given), ending on the patient's page. English UI assumed for the save message. */
+export async function enrollPatient(page, id, consent, enrollment) {
+  const field = (f) => page.getByTestId(`field-${f}`);
+  await addPatient(page, id);
+  await page.getByTestId("patient-row").filter({ hasText: id }).click();
+  await page.getByTestId("open-form-eligibility").click();
+  for (const f of ["unresectable", "measurable_lesion", "child_pugh_ok", "ecog_ok", "planned_combination"]) {
+    await field(f).selectOption("yes");
+  }
+  await field("diagnosis_basis").selectOption("histology");
+  await field("consent_date").fill(consent);
+  await field("enrollment_date").fill(enrollment);
+  await page.getByTestId("save-form").click();
+  await page.getByTestId("form-status").filter({ hasText: "Saved on this device" }).waitFor();
+  await page.getByTestId("back").click();
+  await page.getByTestId("patient-page").waitFor();
+}
+
 /** The subject IDs in the list, in order. */
 export async function listedIds(page) {
   return page.getByTestId("open-patient").allTextContents();

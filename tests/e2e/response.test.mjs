@@ -2,7 +2,7 @@
 // responses computed live; the investigator's differing reading raises a data query.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { addPatient, launch, openApp, setUser, startServer } from "./harness.mjs";
+import { enrollPatient, launch, openApp, setUser, startServer } from "./harness.mjs";
 
 let server;
 let browser;
@@ -38,17 +38,7 @@ test("baseline and two follow-ups: mRECIST and RECIST 1.1 live, a differing read
   await openApp(page, server.url);
   await page.getByTestId("lang-en").click();
   await setUser(page, "Dr Wu");
-  await addPatient(page, "HCC-006-0001");
-  await page.getByTestId("patient-row").filter({ hasText: "HCC-006-0001" }).click();
-  await page.getByTestId("open-form-eligibility").click();
-  for (const id of ["unresectable", "measurable_lesion", "child_pugh_ok", "ecog_ok", "planned_combination"]) {
-    await field(page, id).selectOption("yes");
-  }
-  await field(page, "diagnosis_basis").selectOption("histology");
-  await field(page, "consent_date").fill("2025-01-02");
-  await field(page, "enrollment_date").fill("2025-01-03");
-  await saveForm(page);
-  await page.getByTestId("back").click();
+  await enrollPatient(page, "HCC-006-0001", "2025-01-02", "2025-01-03");
 
   // Baseline (before enrollment): two enhancing liver targets and a portal vein thrombus.
   await newAssessment(page, "2024-12-28");

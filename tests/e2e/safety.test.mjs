@@ -3,7 +3,7 @@
 // dismissed with a reason, it does not come back.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { addPatient, launch, openApp, setUser, startServer } from "./harness.mjs";
+import { enrollPatient, launch, openApp, setUser, startServer } from "./harness.mjs";
 
 let server;
 let browser;
@@ -29,17 +29,7 @@ test("platelets 40 x 10^9/L: grade 3 proposed, confirmed, counted in the safety 
   await openApp(page, server.url);
   await page.getByTestId("lang-en").click();
   await setUser(page, "Dr Chen");
-  await addPatient(page, "HCC-005-0001");
-  await page.getByTestId("patient-row").filter({ hasText: "HCC-005-0001" }).click();
-  await page.getByTestId("open-form-eligibility").click();
-  for (const id of ["unresectable", "measurable_lesion", "child_pugh_ok", "ecog_ok", "planned_combination"]) {
-    await field(page, id).selectOption("yes");
-  }
-  await field(page, "diagnosis_basis").selectOption("histology");
-  await field(page, "consent_date").fill("2025-03-01");
-  await field(page, "enrollment_date").fill("2025-03-02");
-  await saveForm(page);
-  await page.getByTestId("back").click();
+  await enrollPatient(page, "HCC-005-0001", "2025-03-01", "2025-03-02");
 
   // Lenvatinib from 2025-03-05.
   await page.getByTestId("new-form-systemic").click();

@@ -242,6 +242,56 @@ pub struct IptwContrast {
     pub max_smd_after: f64,
 }
 
+/// One pair of groups for IPTW: the patients of `group` and `reference` with every factor
+/// known (complete cases), whether each is in `group`, the factor columns, and the stabilized
+/// weights truncated at the 1st and 99th percentiles (or why the propensity has no answer).
+struct PairDesign<'a> {
+    patients: Vec<&'a PatientEndpoints>,
+    treated: Vec<bool>,
+    cols: Vec<Vec<f64>>,
+    weights: Result<Vec<f64>, crate::i18n::Text>,
+}
+
+fn no_estimate(e: &crate::i18n::Text) -> crate::i18n::Text {
+    crate::i18n::Text::new(
+        format!("no estimate: {}", e.en),
+        format!("无法估计：{}", e.zh),
+    )
+}
+
+fn pair_design<'a>(
+    patients: &'a [PatientEndpoints],
+    reference: &str,
+    group: &str,
+    factors: &[&str],
+) -> PairDesign<'a> {
+    use crate::survival::iptw::{propensity, stabilized_weights, trim};
+    let (patients, rows): (Vec<&PatientEndpoints>, Vec<Vec<f64>>) = patients
+        .iter()
+        .filter(|p| p.group == group || p.group == reference)
+        .filter_map(|p| {
+            factors
+                .iter()
+                .map(|f| indicator(p, f))
+                .collect::<Option<Vec<f64>>>()
+                .map(|x| (p, x))
+        })
+        .unzip();
+    let treated: Vec<bool> = patients.iter().map(|p| p.group == group).collect();
+    let cols: Vec<Vec<f64>> = (0..factors.len())
+        .map(|j| rows.iter().map(|x| x[j]).collect())
+        .collect();
+    let weights = propensity(&treated, &cols)
+        .map(|m| trim(&stabilized_weights(&treated, &m.ps), 1.0, 99.0))
+        .map_err(|e| no_estimate(&e.message()));
+    PairDesign {
+        patients,
+        treated,
+        cols,
+        weights,
+    }
+}
+
 /// IPTW-adjusted hazard ratios of each group against `reference`: within each pair of groups,
 /// the propensity of belonging to the group from the `factors` (logistic regression, complete
 /// cases), stabilized weights truncated at the 1st and 99th percentiles, and a weighted Cox
@@ -253,7 +303,7 @@ pub fn iptw_by_group(
     factors: &[&str],
 ) -> Vec<IptwContrast> {
     use crate::survival::cox::{self, CoxOptions};
-    use crate::survival::iptw::{propensity, smd, stabilized_weights, trim};
+    use crate::survival::iptw::smd;
     let mut groups: Vec<&str> = patients.iter().map(|p| p.group).collect();
     groups.sort_unstable();
     groups.dedup();
@@ -261,21 +311,12 @@ pub fn iptw_by_group(
         .into_iter()
         .filter(|g| *g != reference)
         .map(|g| {
-            let pair: Vec<(&PatientEndpoints, Vec<f64>)> = patients
-                .iter()
-                .filter(|p| p.group == g || p.group == reference)
-                .filter_map(|p| {
-                    factors
-                        .iter()
-                        .map(|f| indicator(p, f))
-                        .collect::<Option<Vec<f64>>>()
-                        .map(|x| (p, x))
-                })
-                .collect();
-            let treated: Vec<bool> = pair.iter().map(|(p, _)| p.group == g).collect();
-            let cols: Vec<Vec<f64>> = (0..factors.len())
-                .map(|j| pair.iter().map(|(_, x)| x[j]).collect())
-                .collect();
+            let PairDesign {
+                patients: pair,
+                treated,
+                cols,
+                weights,
+            } = pair_design(patients, reference, g, factors);
             let max_smd = |w: Option<&[f64]>| {
                 cols.iter()
                     .map(|c| smd(c, &treated, w).abs())
@@ -283,29 +324,15 @@ pub fn iptw_by_group(
                     .fold(0.0, f64::max)
             };
             let max_smd_before = max_smd(None);
-            let no_estimate = |e: String| {
-                crate::i18n::Text::new(format!("no estimate: {e}"), format!("无法估计：{e}"))
-            };
-            let fitted = propensity(&treated, &cols).map_err(|e| {
-                let m = e.message();
-                crate::i18n::Text::new(
-                    format!("no estimate: {}", m.en),
-                    format!("无法估计：{}", m.zh),
-                )
-            });
-            let weights: Result<Vec<f64>, crate::i18n::Text> = fitted
-                .as_ref()
-                .map(|m| trim(&stabilized_weights(&treated, &m.ps), 1.0, 99.0))
-                .map_err(Clone::clone);
             let max_smd_after = weights.as_ref().map_or(f64::NAN, |w| max_smd(Some(w)));
+            let plain = |e: String| no_estimate(&crate::i18n::Text::new(e.clone(), e));
             let term = weights.and_then(|w| {
                 let time: Vec<f64> = pair
                     .iter()
-                    .map(|(p, _)| which.of(p).days as f64 / DAYS_PER_MONTH)
+                    .map(|p| which.of(p).days as f64 / DAYS_PER_MONTH)
                     .collect();
-                let event: Vec<bool> = pair.iter().map(|(p, _)| which.of(p).event).collect();
-                let data =
-                    SurvivalData::new(time, event).map_err(|e| no_estimate(e.to_string()))?;
+                let event: Vec<bool> = pair.iter().map(|p| which.of(p).event).collect();
+                let data = SurvivalData::new(time, event).map_err(|e| plain(e.to_string()))?;
                 let x: Vec<f64> = treated.iter().map(|&t| f64::from(u8::from(t))).collect();
                 cox::fit_weighted(
                     &data,
@@ -315,7 +342,7 @@ pub fn iptw_by_group(
                     CoxOptions::default(),
                 )
                 .map(|f| f.fit.terms[0].clone())
-                .map_err(|e| no_estimate(e.to_string()))
+                .map_err(|e| plain(e.to_string()))
             });
             IptwContrast {
                 group: g.to_owned(),
@@ -341,40 +368,18 @@ pub fn iptw_curves(
     group: &str,
     factors: &[&str],
 ) -> Result<WeightedCurves, crate::i18n::Text> {
-    use crate::survival::iptw::{propensity, stabilized_weights, trim, weighted_km};
-    let pair: Vec<(&PatientEndpoints, Vec<f64>)> = patients
-        .iter()
-        .filter(|p| p.group == group || p.group == reference)
-        .filter_map(|p| {
-            factors
-                .iter()
-                .map(|f| indicator(p, f))
-                .collect::<Option<Vec<f64>>>()
-                .map(|x| (p, x))
-        })
-        .collect();
-    let treated: Vec<bool> = pair.iter().map(|(p, _)| p.group == group).collect();
-    let cols: Vec<Vec<f64>> = (0..factors.len())
-        .map(|j| pair.iter().map(|(_, x)| x[j]).collect())
-        .collect();
-    let ps = propensity(&treated, &cols)
-        .map_err(|e| {
-            let m = e.message();
-            crate::i18n::Text::new(
-                format!("no estimate: {}", m.en),
-                format!("无法估计：{}", m.zh),
-            )
-        })?
-        .ps;
-    let w = trim(&stabilized_weights(&treated, &ps), 1.0, 99.0);
+    use crate::survival::iptw::weighted_km;
+    let design = pair_design(patients, reference, group, factors);
+    let w = design.weights?;
+    let (pair, treated) = (design.patients, design.treated);
     let curve = |arm: bool| {
         let idx: Vec<usize> = (0..pair.len()).filter(|&i| treated[i] == arm).collect();
         weighted_km(
             &idx.iter()
-                .map(|&i| which.of(pair[i].0).days as f64 / DAYS_PER_MONTH)
+                .map(|&i| which.of(pair[i]).days as f64 / DAYS_PER_MONTH)
                 .collect::<Vec<_>>(),
             &idx.iter()
-                .map(|&i| which.of(pair[i].0).event)
+                .map(|&i| which.of(pair[i]).event)
                 .collect::<Vec<_>>(),
             &idx.iter().map(|&i| w[i]).collect::<Vec<_>>(),
         )

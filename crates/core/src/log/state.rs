@@ -200,6 +200,12 @@ impl State {
         })
     }
 
+    /// The patient an instance belongs to (no copy of the instance: cheap enough for every
+    /// operation of every commit).
+    pub fn patient_of(&self, instance: &str) -> Option<&str> {
+        self.created.get(instance).map(|f| f.patient.as_str())
+    }
+
     /// Whether any field of an instance was ever written (the form was saved with values), so
     /// that a further change needs a reason.
     pub fn has_writes(&self, instance: &str) -> bool {

@@ -385,5 +385,10 @@ fn values_of_lists_each_field_with_its_current_value() {
     let listed: Vec<(&str, &serde_json::Value)> = state.values_of("i1").collect();
     assert_eq!(listed, [("a", &serde_json::json!(1))]);
     assert_eq!(state.values_of("i10").count(), 1);
+    assert_eq!(
+        state.patient_of("i1"),
+        state.form("i1").map(|f| f.patient).as_deref()
+    );
+    assert_eq!(state.patient_of("nope"), None);
     assert_eq!(state.values_of("i").count(), 0);
 }
