@@ -8,11 +8,13 @@
 use ecrf_core::record::Record;
 use ecrf_core::response::model::{
     BaselineLesions, BaselineNonTarget, BaselineTarget, Certainty, Cytology, Effusion,
-    EffusionChange, EffusionKind, FollowUpLesions, FormLesions, Measure, MeasureFlag, NewLesion,
-    NonTargetKind, NonTargetStatus, TargetMeasure,
+    EffusionChange, EffusionKind, FollowUpLesions, FormLesions, LesionKind, Measure, MeasureFlag,
+    NewLesion, NonTargetStatus, TargetMeasure,
 };
 use leptos::prelude::*;
 use time::Date;
+
+use ecrf_core::i18n::Lang;
 
 use crate::format::number;
 use crate::i18n::{use_i18n, Msg};
@@ -54,22 +56,16 @@ fn parse_measure(text: &str) -> Option<Measure> {
     parse_mm(text).map(Measure::Mm)
 }
 
-fn kind_code(k: NonTargetKind) -> &'static str {
-    match k {
-        NonTargetKind::Lesion => "lesion",
-        NonTargetKind::Node => "node",
-        NonTargetKind::TumorThrombus => "tumor_thrombus",
-        NonTargetKind::Effusion => "effusion",
-    }
+/// The options of a lesion-kind select, labelled in `lang`.
+fn kind_options(kinds: &[LesionKind], lang: Lang) -> impl IntoView {
+    kinds
+        .iter()
+        .map(|k| view! { <option value=k.code()>{k.label().get(lang).to_owned()}</option> })
+        .collect_view()
 }
 
-fn kind_of(code: &str) -> NonTargetKind {
-    match code {
-        "node" => NonTargetKind::Node,
-        "tumor_thrombus" => NonTargetKind::TumorThrombus,
-        "effusion" => NonTargetKind::Effusion,
-        _ => NonTargetKind::Lesion,
-    }
+fn kind_of(code: &str) -> LesionKind {
+    LesionKind::from_code(code).unwrap_or_default()
 }
 
 /// The lesion table editor (a plain function: the form's context is crate-private).
@@ -141,8 +137,14 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
                 <td class="mono">{move || target(i).map(|t| t.id).unwrap_or_default()}</td>
                 <td><input data-testid=format!("target-{i}-organ") prop:value=untrack(move || target(i).map(|t| t.organ).unwrap_or_default())
                     on:input=move |ev| { let v = event_target_value(&ev); edit_baseline(&|b| b.targets[i].organ = v.clone()); } /></td>
-                <td><input type="checkbox" data-testid=format!("target-{i}-nodal") prop:checked=move || target(i).is_some_and(|t| t.nodal)
-                    on:change=move |ev| { let on = event_target_checked(&ev); edit_baseline(&|b| b.targets[i].nodal = on); } /></td>
+                <td><select data-testid=format!("target-{i}-kind")
+                    prop:value=move || target(i).map(|t| t.kind().code()).unwrap_or("lesion")
+                    on:change=move |ev| { let k = kind_of(&event_target_value(&ev)); edit_baseline(&|b| {
+                        b.targets[i].kind = Some(k);
+                        b.targets[i].nodal = k == LesionKind::Node;
+                    }); }>
+                    {kind_options(&LesionKind::ALL, lang)}
+                </select></td>
                 <td><input inputmode="decimal" data-testid=format!("target-{i}-diameter")
                     prop:value=untrack(move || target(i).and_then(|t| t.diameter_mm).map(number).unwrap_or_default())
                     on:input=move |ev| { let v = parse_mm(&event_target_value(&ev)); edit_baseline(&|b| b.targets[i].diameter_mm = v); } /></td>
@@ -162,11 +164,9 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
                 <td><input data-testid=format!("nontarget-{i}-organ") prop:value=untrack(move || non_target(i).and_then(|n| n.organ).unwrap_or_default())
                     on:input=move |ev| { let v = event_target_value(&ev); edit_baseline(&|b| b.non_targets[i].organ = Some(v.clone())); } /></td>
                 <td><select data-testid=format!("nontarget-{i}-kind")
-                    prop:value=move || non_target(i).map(|n| kind_code(n.kind)).unwrap_or("lesion")
+                    prop:value=move || non_target(i).map(|n| n.kind.code()).unwrap_or("lesion")
                     on:change=move |ev| { let k = kind_of(&event_target_value(&ev)); edit_baseline(&|b| b.non_targets[i].kind = k); }>
-                    {["lesion", "node", "tumor_thrombus", "effusion"].into_iter().map(|c| view! {
-                        <option value=c>{c.replace('_', " ")}</option>
-                    }).collect_view()}
+                    {kind_options(&LesionKind::ALL, lang)}
                 </select></td>
                 <td><button type="button" class="link danger" on:click=move |_| edit_baseline(&|b| { b.non_targets.remove(i); })>"×"</button></td>
             </tr>
@@ -175,14 +175,14 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
         view! {
             <table class="data lesions" data-testid="baseline-targets">
                 <thead><tr>
-                    <th>{Msg::Target.text(lang)}</th><th>{Msg::Organ.text(lang)}</th><th>{Msg::Nodal.text(lang)}</th>
+                    <th>{Msg::Target.text(lang)}</th><th>{Msg::Organ.text(lang)}</th><th>{Msg::Kind.text(lang)}</th>
                     <th>{Msg::DiameterMm.text(lang)}</th><th>{Msg::ViableMm.text(lang)}</th><th>{Msg::Enhancing.text(lang)}</th><th></th>
                 </tr></thead>
                 <tbody>{targets}</tbody>
             </table>
             <button type="button" class="form-button" data-testid="add-target" on:click=move |_| edit_baseline(&|b| {
                 let id = format!("T{}", b.targets.len() + 1);
-                b.targets.push(BaselineTarget { id, organ: "liver".into(), site: None, nodal: false,
+                b.targets.push(BaselineTarget { id, organ: "liver".into(), site: None, nodal: false, kind: None,
                     diameter_mm: None, viable_diameter_mm: None, arterial_enhancement: Some(true) });
             })>{Msg::AddTarget.text(lang)}</button>
             <table class="data lesions" data-testid="baseline-nontargets">
@@ -191,7 +191,7 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
             </table>
             <button type="button" class="form-button" data-testid="add-nontarget" on:click=move |_| edit_baseline(&|b| {
                 let id = format!("NT{}", b.non_targets.len() + 1);
-                b.non_targets.push(BaselineNonTarget { id, organ: None, kind: NonTargetKind::Lesion });
+                b.non_targets.push(BaselineNonTarget { id, organ: None, kind: LesionKind::Lesion });
             })>{Msg::AddNonTarget.text(lang)}</button>
         }
     };
@@ -282,14 +282,16 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
             <tr data-testid="new-lesion-row">
                 <td><input data-testid=format!("new-{i}-organ") prop:value=untrack(move || new_lesion(i).and_then(|n| n.organ).unwrap_or_default())
                     on:input=move |ev| { let v = event_target_value(&ev); edit_follow(&|t| t.new_lesions[i].organ = Some(v.clone())); } /></td>
-                <td><select data-testid=format!("new-{i}-kind") prop:value=move || new_lesion(i).map(|n| kind_code(n.kind)).unwrap_or("lesion")
+                <td><select data-testid=format!("new-{i}-kind") prop:value=move || new_lesion(i).map(|n| n.kind.code()).unwrap_or("lesion")
                     on:change=move |ev| { let k = kind_of(&event_target_value(&ev)); edit_follow(&|t| t.new_lesions[i].kind = k); }>
-                    {["lesion", "node", "tumor_thrombus"].into_iter().map(|c| view! { <option value=c>{c.replace('_', " ")}</option> }).collect_view()}
+                    {kind_options(&[LesionKind::Lesion, LesionKind::Node, LesionKind::TumorThrombus], lang)}
                 </select></td>
                 <td><input inputmode="decimal" data-testid=format!("new-{i}-size") prop:value=untrack(move || new_lesion(i).and_then(|n| n.size_mm).map(number).unwrap_or_default())
                     on:input=move |ev| { let v = parse_mm(&event_target_value(&ev)); edit_follow(&|t| t.new_lesions[i].size_mm = v); } /></td>
                 <td><input type="checkbox" data-testid=format!("new-{i}-typical") prop:checked=move || new_lesion(i).and_then(|n| n.typical_hcc_pattern).unwrap_or(false)
                     on:change=move |ev| { let on = event_target_checked(&ev); edit_follow(&|t| t.new_lesions[i].typical_hcc_pattern = Some(on)); } /></td>
+                <td><input type="checkbox" data-testid=format!("new-{i}-enhancing") prop:checked=move || new_lesion(i).and_then(|n| n.arterial_enhancement).unwrap_or(false)
+                    on:change=move |ev| { let on = event_target_checked(&ev); edit_follow(&|t| t.new_lesions[i].arterial_enhancement = Some(on)); } /></td>
                 <td><select data-testid=format!("new-{i}-certainty")
                     prop:value=move || if new_lesion(i).is_some_and(|n| n.certainty == Certainty::Equivocal) { "equivocal" } else { "unequivocal" }
                     on:change=move |ev| {
@@ -315,7 +317,7 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
             </table>
             <table class="data lesions" data-testid="new-lesions">
                 <thead><tr><th>{Msg::NewLesion.text(lang)}</th><th>{Msg::Kind.text(lang)}</th><th>{Msg::SizeMm.text(lang)}</th>
-                    <th>{Msg::TypicalHcc.text(lang)}</th><th>{Msg::Certainty.text(lang)}</th><th></th></tr></thead>
+                    <th>{Msg::TypicalHcc.text(lang)}</th><th>{Msg::Enhancing.text(lang)}</th><th>{Msg::Certainty.text(lang)}</th><th></th></tr></thead>
                 <tbody>{new_rows}</tbody>
             </table>
             <label class="inline effusion">
@@ -359,7 +361,7 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
             </label>
             <button type="button" class="form-button" data-testid="add-new-lesion" on:click=move |_| edit_follow(&|t| {
                 t.new_lesions.push(NewLesion { id: Some(format!("N{}", t.new_lesions.len() + 1)), organ: Some("liver".into()),
-                    kind: NonTargetKind::Lesion, size_mm: None, short_axis_mm: None, typical_hcc_pattern: Some(true),
+                    kind: LesionKind::Lesion, size_mm: None, short_axis_mm: None, typical_hcc_pattern: Some(true),
                     arterial_enhancement: Some(true), certainty: Certainty::Unequivocal });
             })>{Msg::AddNewLesion.text(lang)}</button>
         }

@@ -154,6 +154,7 @@ pub fn PatientPage(patient: String) -> impl IntoView {
             <h3>{i18n.t(Msg::FormsTitle)}</h3>
             <div class="form-buttons">{form_buttons}</div>
         </section>
+        <ProgressionQueries record=rec />
         <Proposals record=rec />
         <Endpoints record=rec />
         <AeTimeline record=rec />
@@ -262,6 +263,32 @@ fn Proposals(record: Memo<Record>) -> impl IntoView {
                         }).collect_view()
                     }}
                 </ul>
+            </section>
+        </Show>
+    }
+}
+
+/// The data queries where the Progression form and the imaging series disagree (the core's
+/// `Record::progression_queries`): shown until the form or the lesion tables are corrected.
+#[component]
+fn ProgressionQueries(record: Memo<Record>) -> impl IntoView {
+    let i18n = use_i18n();
+    let queries = Memo::new(move |_| record.with(|r| r.progression_queries()));
+    view! {
+        <Show when=move || queries.with(|q| !q.is_empty())>
+            <section class="card" data-testid="progression-queries">
+                <h2 class="warn">{i18n.t(Msg::ProgressionQueriesTitle)}</h2>
+                <ul>
+                    {move || {
+                        let lang = i18n.lang.get();
+                        queries
+                            .get()
+                            .into_iter()
+                            .map(|q| view! { <li class="warn" data-testid="progression-query">{q.message().get(lang).to_owned()}</li> })
+                            .collect_view()
+                    }}
+                </ul>
+                <p class="hint">{i18n.t(Msg::ProgressionQueriesHint)}</p>
             </section>
         </Show>
     }

@@ -569,3 +569,89 @@ fn demo_to_endpoints_to_survival() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn response_reappearance_after_cr_is_pd_and_parameters_are_echoed() {
+    let series = r#"{"enrollment_date": "2024-01-08",
+      "baseline": {"date": "2024-01-03", "targets": [
+        {"id": "T1", "organ": "liver", "diameter_mm": 30},
+        {"id": "T2", "organ": "lymph node", "site": "hilum", "nodal": true, "diameter_mm": 18}]},
+      "assessments": [
+        {"date": "2024-03-04", "targets": {"T1": {"diameter_mm": 0}, "T2": {"diameter_mm": 8}}},
+        {"date": "2024-04-29", "targets": {"T1": {"diameter_mm": 0}, "T2": {"diameter_mm": 8}}},
+        {"date": "2024-06-24", "targets": {"T1": {"diameter_mm": 0}, "T2": {"diameter_mm": 12}}}]}"#;
+    let out = stdout_json(&ecrf_on(
+        series,
+        &["response", "--criteria", "recist11", "--input", "{}"],
+    ));
+    assert_eq!(out["timepoints"][2]["overall"], "PD");
+    assert_eq!(out["progression_date"], "2024-06-24");
+    assert_eq!(
+        out["best_overall_response"],
+        serde_json::json!({"unconfirmed": "CR", "confirmed": "CR"})
+    );
+    assert_eq!(out["parameters"]["max_ne_between"], 1);
+    assert_eq!(out["parameters"]["accept_sd_between"], false);
+}
+
+#[test]
+fn response_refuses_non_measurable_targets_naming_the_rule() {
+    let with_kind = |kind: &str| {
+        format!(
+            r#"{{"enrollment_date": "2023-03-27", "baseline": {{"date": "2023-03-17", "targets": [
+            {{"id": "T1", "organ": "liver", "kind": "{kind}", "diameter_mm": 35,
+              "viable_diameter_mm": 30, "arterial_enhancement": true}}]}}}}"#
+        )
+    };
+    for kind in ["effusion", "bone_without_soft_tissue", "infiltrative"] {
+        assert_bad_input(
+            &ecrf_on(
+                &with_kind(kind),
+                &["response", "--criteria", "recist11", "--input", "{}"],
+            ),
+            "not measurable",
+        );
+    }
+    assert_bad_input(
+        &ecrf_on(
+            &with_kind("tumor_thrombus"),
+            &["response", "--criteria", "mrecist", "--input", "{}"],
+        ),
+        "tumor thrombus",
+    );
+}
+
+#[test]
+fn endpoints_name_the_source_of_each_progression_date() {
+    let demo = std::env::temp_dir().join(format!("ecrf-endpoints-src-{}.json", std::process::id()));
+    let demo_path = demo.to_str().unwrap();
+    let out = ecrf(&[
+        "demo",
+        "--patients",
+        "30",
+        "--seed",
+        "7",
+        "--out",
+        demo_path,
+    ]);
+    assert!(out.status.success());
+    let out = ecrf(&["endpoints", "--commits", demo_path]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut sources = std::collections::BTreeSet::new();
+    for row in rows.records() {
+        let row = row.unwrap();
+        let (reason, source) = (
+            &row[col("pfs_mrecist_reason")],
+            &row[col("pfs_mrecist_source")],
+        );
+        assert_eq!(reason == "progression", !source.is_empty(), "{row:?}");
+        sources.insert(source.to_owned());
+        assert!(["", "imaging_recist11", "clinical"].contains(&&row[col("pfs_recist11_source")]));
+    }
+    assert!(sources.contains("imaging_mrecist"), "{sources:?}");
+    std::fs::remove_file(demo).ok();
+}

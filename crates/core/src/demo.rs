@@ -250,11 +250,22 @@ impl DemoLesions {
     }
 
     /// The measurements at `day`: the response deepens over 12 weeks; at and after the
-    /// progression scan the viable tumour has regrown by 40% over its nadir.
+    /// progression scan the viable tumour has regrown by 40% over its nadir (the deepest
+    /// response at the scans before it, or the baseline), so the imaging computes the PD that
+    /// the Progression form records.
     fn follow_up(&self, day: f64, progression_day: f64) -> Value {
-        let reached = (day / 84.0).min(1.0);
-        let gone = (self.depth * reached).clamp(-0.15, 1.0);
-        let regrow = if day >= progression_day { 1.4 } else { 1.0 };
+        let gone_at = |d: f64| (self.depth * (d / 84.0).min(1.0)).clamp(-0.15, 1.0);
+        let progressed = day >= progression_day;
+        let gone = if !progressed {
+            gone_at(day)
+        } else if progression_day <= 42.0 {
+            0.0
+        } else {
+            let previous_scan =
+                progression_day - if progression_day <= 168.0 { 42.0 } else { 63.0 };
+            gone_at(previous_scan).max(0.0)
+        };
+        let regrow = if progressed { 1.4 } else { 1.0 };
         let mut targets = serde_json::Map::new();
         for (k, (d, v)) in self.targets.iter().enumerate() {
             let viable = if gone >= 1.0 && regrow == 1.0 {

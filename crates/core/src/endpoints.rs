@@ -3,7 +3,11 @@
 //!
 //! - **PFS**: enrollment to progression or death from any cause, whichever first; otherwise
 //!   censored at the last date known alive. Derived twice: progression by mRECIST (primary) and
-//!   by RECIST 1.1 (sensitivity); a progression recorded as clinical counts for both.
+//!   by RECIST 1.1 (sensitivity). The progression date by a criterion is the first PD of that
+//!   criterion's evaluated imaging series (a PD back-dated to the visit that first showed an
+//!   equivocal lesion included), or a clinical progression recorded on the Progression form,
+//!   whichever is first ([`progression`]); the form's own radiological dates are checked
+//!   against the series (a disagreement is a data query), not used.
 //! - **OS**: enrollment to death from any cause; otherwise censored at the last date known alive.
 //! - **TTP**: enrollment to progression; death without progression is censored.
 //! - An administrative cut-off (default 24 months = 730 days after enrollment) applies to all:
@@ -21,6 +25,11 @@ use time::Date;
 use crate::dates::{days_between, parse_date};
 use crate::derived::{Ascites, DeriveInput, Encephalopathy};
 use crate::log::State;
+use crate::response::Criteria;
+
+mod progression;
+
+pub use progression::{ProgressionDates, ProgressionQuery, ProgressionSource};
 
 /// One time-to-event endpoint of one patient.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,6 +43,8 @@ pub struct Endpoint {
     pub date: Date,
     /// Why: `progression`, `death`, `last_known_alive`, `cutoff`.
     pub reason: &'static str,
+    /// Where a progression event's date comes from; `None` for any other reason.
+    pub source: Option<ProgressionSource>,
 }
 
 /// Everything derived for one patient.
@@ -138,23 +149,22 @@ fn num(v: &BTreeMap<String, Value>, field: &str) -> Option<f64> {
     v.get(field).and_then(Value::as_f64)
 }
 
-fn endpoint(
-    enrolled: Date,
-    event: Option<(Date, &'static str)>,
-    last_alive: Date,
-    cutoff: Date,
-) -> Endpoint {
-    let (date, event, reason) = match event {
-        Some((d, why)) if d <= cutoff => (d, true, why),
-        Some(_) => (cutoff, false, "cutoff"),
-        None if last_alive > cutoff => (cutoff, false, "cutoff"),
-        None => (last_alive, false, "last_known_alive"),
+/// What an event is: its date, its reason and (progression) the source of the date.
+type Event = (Date, &'static str, Option<ProgressionSource>);
+
+fn endpoint(enrolled: Date, event: Option<Event>, last_alive: Date, cutoff: Date) -> Endpoint {
+    let (date, event, reason, source) = match event {
+        Some((d, why, source)) if d <= cutoff => (d, true, why, source),
+        Some(_) => (cutoff, false, "cutoff", None),
+        None if last_alive > cutoff => (cutoff, false, "cutoff", None),
+        None => (last_alive, false, "last_known_alive", None),
     };
     Endpoint {
         days: days_between(enrolled, date),
         event,
         date,
         reason,
+        source,
     }
 }
 
@@ -181,23 +191,11 @@ pub(crate) fn derive_patient(
         let cutoff = enrolled
             .checked_add(time::Duration::days(cutoff_days.clamp(0, 3_650_000)))
             .unwrap_or(Date::MAX);
-        let progressions: Vec<(Date, Vec<String>)> = all("progression")
-            .iter()
-            .filter_map(|v| {
-                let criteria = v.get("criteria").and_then(Value::as_array).map(|a| {
-                    a.iter()
-                        .filter_map(|c| c.as_str().map(String::from))
-                        .collect()
-                });
-                date_of(v, "date").map(|d| (d, criteria.unwrap_or_default()))
-            })
-            .collect();
-        let first_progression = |criterion: &str| {
-            progressions
-                .iter()
-                .filter(|(_, c)| c.iter().any(|x| x == criterion || x == "clinical"))
-                .map(|(d, _)| *d)
-                .min()
+        let progression = ProgressionDates::of(forms, enrolled);
+        let first_progression = |c: Criteria| {
+            progression
+                .first(c)
+                .map(|(d, source)| (d, "progression", Some(source)))
         };
         let death = all("survival")
             .iter()
@@ -235,26 +233,31 @@ pub(crate) fn derive_patient(
             .filter(|d| death.is_none_or(|dd| *d <= dd))
             .max()
             .unwrap_or(enrolled);
-        let pfs = |criterion: &str| {
-            let prog = first_progression(criterion).map(|d| (d, "progression"));
-            let dead = death.map(|d| (d, "death"));
+        let pfs = |criterion: Criteria| {
+            let prog = first_progression(criterion);
+            let dead = death.map(|d| (d, "death", None));
             let event = match (prog, dead) {
                 (Some(p), Some(d)) => Some(if d.0 < p.0 { d } else { p }),
                 (p, d) => p.or(d),
             };
             endpoint(enrolled, event, last_alive, cutoff)
         };
-        let pfs_mrecist = pfs("mrecist");
-        let pfs_recist11 = pfs("recist11");
-        let os = endpoint(enrolled, death.map(|d| (d, "death")), last_alive, cutoff);
+        let pfs_mrecist = pfs(Criteria::Mrecist);
+        let pfs_recist11 = pfs(Criteria::Recist11);
+        let os = endpoint(
+            enrolled,
+            death.map(|d| (d, "death", None)),
+            last_alive,
+            cutoff,
+        );
         // TTP: a death without progression censors at the death date.
         let ttp_mrecist = endpoint(
             enrolled,
-            first_progression("mrecist").map(|d| (d, "progression")),
+            first_progression(Criteria::Mrecist),
             death.unwrap_or(last_alive),
             cutoff,
         );
-        let until = first_progression("mrecist").unwrap_or(Date::MAX);
+        let until = first_progression(Criteria::Mrecist).map_or(Date::MAX, |p| p.0);
         Some(PatientEndpoints {
             group: group_of(forms, enrolled, until),
             baseline: baseline_factors(forms, enrolled),

@@ -10,10 +10,12 @@ use time::Date;
 
 use crate::ctcae::proposals::{from_labs, Proposal};
 use crate::derived::{age_years, DeriveInput, Derived};
-use crate::endpoints::{baseline_input, date_of, group_of, Forms};
+use crate::endpoints::{
+    baseline_input, date_of, group_of, Forms, ProgressionDates, ProgressionQuery,
+};
 use crate::log::{canonical, Op, State};
 use crate::register::Finding;
-use crate::response::model::{Assessment, Baseline, FormLesions, Parameters, Series};
+use crate::response::model::{Baseline, FormLesions, Parameters, Series};
 use crate::response::{evaluate, BaselineError, Criteria, Evaluation};
 use crate::schedule::{self, Status, StatusFacts, Visit, VisitState};
 use crate::study::validate::{cross_form, is_visible, validate, Context};
@@ -277,47 +279,12 @@ impl Record {
     /// table (targets chosen) and every follow-up table dated after it; `None` until the
     /// patient is enrolled and has a baseline table.
     pub fn response_series(&self) -> Option<Series> {
-        let enrollment_date = self.enrolled()?;
-        let tables: Vec<(Date, FormLesions)> = self
-            .of("tumor_assessment")
-            .filter_map(|i| {
-                let date = i.date?;
-                let lesions = serde_json::from_value(i.values.get("lesions")?.clone()).ok()?;
-                Some((date, lesions))
-            })
-            .collect();
-        let (base_date, base) = tables
-            .iter()
-            .filter_map(|(d, l)| match l {
-                FormLesions::Baseline(b) => Some((*d, b)),
-                FormLesions::FollowUp(_) => None,
-            })
-            .max_by_key(|(d, _)| *d)?;
-        let mut assessments: Vec<Assessment> = tables
-            .iter()
-            .filter(|(d, _)| *d > base_date)
-            .filter_map(|(d, l)| match l {
-                FormLesions::FollowUp(f) => Some(Assessment {
-                    date: *d,
-                    targets: f.targets.clone(),
-                    non_targets: f.non_targets.clone(),
-                    new_lesions: f.new_lesions.clone(),
-                    effusion: f.effusion,
-                }),
-                FormLesions::Baseline(_) => None,
-            })
-            .collect();
-        assessments.sort_by_key(|a| a.date);
-        Some(Series {
-            enrollment_date,
-            parameters: Parameters::default(),
-            baseline: Baseline {
-                date: base_date,
-                targets: base.targets.clone(),
-                non_targets: base.non_targets.clone(),
-            },
-            assessments,
-        })
+        let tables = self.of("tumor_assessment").filter_map(|i| {
+            let date = i.date?;
+            let lesions = serde_json::from_value(i.values.get("lesions")?.clone()).ok()?;
+            Some((date, lesions))
+        });
+        crate::response::model::series_from_tables(self.enrolled()?, tables)
     }
 
     /// Both criteria's evaluation of [`Record::response_series`] (mRECIST first).
@@ -436,6 +403,14 @@ impl Record {
         crate::endpoints::derive_patient(self.subject.clone(), &self.forms(), cutoff_days)
     }
 
+    /// The data queries where the Progression form and the imaging series disagree (see
+    /// [`ProgressionDates::queries`]); empty before enrollment.
+    pub fn progression_queries(&self) -> Vec<ProgressionQuery> {
+        self.enrolled()
+            .map(|e| ProgressionDates::of(&self.forms(), e).queries())
+            .unwrap_or_default()
+    }
+
     /// Status, group and next visit on `today`.
     pub fn summary(&self, today: Date) -> Summary {
         let enrolled = self.enrolled();
@@ -446,10 +421,9 @@ impl Record {
         let dead = self
             .of("survival")
             .any(|s| s.values.get("status").and_then(Value::as_str) == Some("dead"));
-        let progression = self
-            .of("progression")
-            .filter_map(|p| date_of(&p.values, "date"))
-            .min();
+        let forms = self.forms();
+        let dates = enrolled.map(|e| ProgressionDates::of(&forms, e));
+        let progression = dates.as_ref().and_then(ProgressionDates::earliest);
         let on_therapy = self
             .of("systemic")
             .any(|s| s.values.contains_key("start_date") && !s.values.contains_key("stop_date"));
@@ -460,10 +434,13 @@ impl Record {
             progressed: progression.is_some(),
             on_therapy,
         });
-        let forms = self.forms();
+        let until = dates
+            .as_ref()
+            .and_then(|d| d.first(Criteria::Mrecist))
+            .map_or(Date::MAX, |p| p.0);
         let group = enrolled
             .filter(|_| self.of("systemic").next().is_some())
-            .map(|e| group_of(&forms, e, progression.unwrap_or(Date::MAX)));
+            .map(|e| group_of(&forms, e, until));
         let (next_visit, missed) = match enrolled {
             Some(e)
                 if !matches!(

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use ecrf_core::endpoints::derive;
+use ecrf_core::endpoints::{derive, Endpoint};
 use serde_json::Value;
 
 use crate::input::{bad_input, read_commits};
@@ -21,6 +21,12 @@ const FACTORS: [&str; 9] = [
     "up_to_seven_within",
 ];
 
+/// Where a progression event's date comes from (`imaging_mrecist`, `imaging_recist11`,
+/// `clinical`); empty for any other event or a censoring.
+fn source(e: &Endpoint) -> String {
+    e.source.map(|s| s.code().to_owned()).unwrap_or_default()
+}
+
 /// Verifies the log, folds it, derives and prints the endpoints.
 pub fn run(path: &Path, cutoff_days: i64) -> anyhow::Result<()> {
     if cutoff_days <= 0 {
@@ -36,13 +42,18 @@ pub fn run(path: &Path, cutoff_days: i64) -> anyhow::Result<()> {
         "pfs_mrecist_days",
         "pfs_mrecist_event",
         "pfs_mrecist_reason",
+        "pfs_mrecist_source",
         "pfs_recist11_days",
         "pfs_recist11_event",
+        "pfs_recist11_reason",
+        "pfs_recist11_source",
         "os_days",
         "os_event",
         "os_reason",
         "ttp_mrecist_days",
         "ttp_mrecist_event",
+        "ttp_mrecist_reason",
+        "ttp_mrecist_source",
     ];
     header.extend(FACTORS);
     writeln!(out, "{}", header.join(","))?;
@@ -54,13 +65,18 @@ pub fn run(path: &Path, cutoff_days: i64) -> anyhow::Result<()> {
             p.pfs_mrecist.days.to_string(),
             u8::from(p.pfs_mrecist.event).to_string(),
             p.pfs_mrecist.reason.to_owned(),
+            source(&p.pfs_mrecist),
             p.pfs_recist11.days.to_string(),
             u8::from(p.pfs_recist11.event).to_string(),
+            p.pfs_recist11.reason.to_owned(),
+            source(&p.pfs_recist11),
             p.os.days.to_string(),
             u8::from(p.os.event).to_string(),
             p.os.reason.to_owned(),
             p.ttp_mrecist.days.to_string(),
             u8::from(p.ttp_mrecist.event).to_string(),
+            p.ttp_mrecist.reason.to_owned(),
+            source(&p.ttp_mrecist),
         ];
         for f in FACTORS {
             cells.push(match p.baseline.get(f).cloned().flatten() {

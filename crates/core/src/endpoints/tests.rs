@@ -10,6 +10,26 @@ fn derived(log: &Log) -> Vec<PatientEndpoints> {
     derive(&log.state(), 730)
 }
 
+/// A baseline lesion table (one enhancing 40 mm liver target, 30 mm viable) on 2023-03-20 and
+/// follow-ups given as (date, diameter, viable diameter).
+fn imaging(log: &mut Log, p: &str, follow: &[(&str, f64, f64)]) {
+    log.form(
+        p,
+        "tumor_assessment",
+        json!({"date": "2023-03-20", "lesions": {"timepoint": "baseline", "targets": [
+            {"id": "T1", "organ": "liver", "diameter_mm": 40, "viable_diameter_mm": 30,
+             "arterial_enhancement": true}]}}),
+    );
+    for (date, d, v) in follow {
+        log.form(
+            p,
+            "tumor_assessment",
+            json!({"date": date, "lesions": {"timepoint": "follow_up",
+                "targets": {"T1": {"diameter_mm": d, "viable_diameter_mm": v}}}}),
+        );
+    }
+}
+
 fn enrol(log: &mut Log, p: &str) {
     log.form(
         p,
@@ -22,6 +42,13 @@ fn enrol(log: &mut Log, p: &str) {
 fn progression_then_death_pfs_stops_at_progression_os_at_death() {
     let mut log = Log::new();
     enrol(&mut log, "P1");
+    // Viable 30 -> 20 (nadir) -> 24 mm: mRECIST PD (+20%); the diameter 40 -> 38 -> 41 mm is
+    // RECIST 1.1 SD.
+    imaging(
+        &mut log,
+        "P1",
+        &[("2023-05-08", 38.0, 20.0), ("2023-07-05", 41.0, 24.0)],
+    );
     log.form(
         "P1",
         "progression",
@@ -125,6 +152,7 @@ fn the_group_comes_from_agents_started_before_progression() {
         "systemic",
         json!({"agent": "lenvatinib", "start_date": "2023-03-28"}),
     );
+    imaging(&mut log, "P6", &[("2023-07-05", 60.0, 45.0)]);
     log.form(
         "P6",
         "progression",
@@ -158,4 +186,109 @@ fn the_demo_study_gives_plausible_endpoints() {
     for g in ["tace_tki", "tace_pd1", "tace_tki_pd1", "tace_vegf_pd1"] {
         assert!(groups.contains(g), "{g}");
     }
+}
+
+#[test]
+fn pfs_takes_progression_from_the_imaging_series_without_a_form() {
+    // The week-12 assessment shows an unequivocal new lesion: PD by both criteria, no form.
+    let mut log = Log::new();
+    enrol(&mut log, "P7");
+    imaging(&mut log, "P7", &[("2023-05-08", 38.0, 20.0)]);
+    log.form(
+        "P7",
+        "tumor_assessment",
+        json!({"date": "2023-06-19", "lesions": {"timepoint": "follow_up",
+            "targets": {"T1": {"diameter_mm": 38, "viable_diameter_mm": 20}},
+            "new_lesions": [{"id": "N1", "organ": "lung", "size_mm": 15}]}}),
+    );
+    let e = &derived(&log)[0];
+    for ep in [&e.pfs_mrecist, &e.pfs_recist11, &e.ttp_mrecist] {
+        assert_eq!((ep.days, ep.event, ep.reason), (84, true, "progression"));
+    }
+    assert_eq!(
+        e.pfs_mrecist.source,
+        Some(ProgressionSource::ImagingMrecist)
+    );
+    assert_eq!(
+        e.pfs_recist11.source,
+        Some(ProgressionSource::ImagingRecist11)
+    );
+    // The record raises a data query for each criterion: PD in the series, no form.
+    let record = crate::record::record(&log.state(), "P7");
+    let queries = record.progression_queries();
+    assert_eq!(queries.len(), 2);
+    assert!(queries
+        .iter()
+        .all(|q| q.form.is_none() && q.imaging.is_some()));
+    assert!(queries[0].message().en.contains("no Progression form"));
+    // The patient's status follows the imaging.
+    let today = time::macros::date!(2023 - 07 - 01);
+    assert_eq!(
+        record.summary(today).status,
+        crate::schedule::Status::Progressed
+    );
+}
+
+#[test]
+fn clinical_progression_before_the_imaging_pd_wins() {
+    let mut log = Log::new();
+    enrol(&mut log, "P8");
+    imaging(&mut log, "P8", &[("2023-07-05", 60.0, 45.0)]);
+    log.form(
+        "P8",
+        "progression",
+        json!({"date": "2023-06-01", "criteria": ["clinical"]}),
+    );
+    let e = &derived(&log)[0];
+    assert_eq!(e.pfs_mrecist.source, Some(ProgressionSource::Clinical));
+    assert_eq!(e.pfs_mrecist.date, time::macros::date!(2023 - 06 - 01));
+}
+
+#[test]
+fn a_form_progression_without_pd_in_the_series_is_a_query_not_an_event() {
+    let mut log = Log::new();
+    enrol(&mut log, "P9");
+    imaging(&mut log, "P9", &[("2023-05-08", 38.0, 28.0)]);
+    log.form(
+        "P9",
+        "progression",
+        json!({"date": "2023-05-08", "criteria": ["mrecist", "recist11"]}),
+    );
+    let e = &derived(&log)[0];
+    assert!(!e.pfs_mrecist.event && !e.pfs_recist11.event);
+    let queries = crate::record::record(&log.state(), "P9").progression_queries();
+    assert_eq!(queries.len(), 2);
+    assert!(queries[1].message().zh.contains("没有对应的 PD"));
+    // Dates that differ are a query too; the imaging date is the event.
+    let mut log = Log::new();
+    enrol(&mut log, "P10");
+    imaging(&mut log, "P10", &[("2023-07-05", 60.0, 45.0)]);
+    log.form(
+        "P10",
+        "progression",
+        json!({"date": "2023-07-20", "criteria": ["mrecist", "recist11"]}),
+    );
+    let e = &derived(&log)[0];
+    assert_eq!(e.pfs_mrecist.date, time::macros::date!(2023 - 07 - 05));
+    let q = crate::record::record(&log.state(), "P10").progression_queries();
+    assert_eq!(q.len(), 2);
+    assert!(q[0]
+        .message()
+        .en
+        .contains("the Progression form says 2023-07-20"));
+}
+
+#[test]
+fn the_demo_study_progressions_agree_with_its_imaging() {
+    let demo = crate::demo::generate(120, 2026);
+    let state = State::from_commits(&demo.commits);
+    let records = crate::record::records(&state);
+    let with_query = records
+        .values()
+        .filter(|r| !r.progression_queries().is_empty())
+        .count();
+    assert_eq!(
+        with_query, 0,
+        "demo patients whose form and imaging disagree"
+    );
 }

@@ -1,8 +1,10 @@
-//! Baseline rules: at most 5 targets and 2 per organ; measurable sizes (non-nodal at least 10 mm,
-//! nodes at least 15 mm short axis); for mRECIST, liver targets with typical arterial enhancement
-//! and a viable diameter of at least 10 mm.
+//! Baseline rules: at most 5 targets and 2 per organ (all lymph nodes together are one organ);
+//! only measurable kinds (no effusion, bone without soft tissue, infiltrative lesion, nor in
+//! mRECIST tumor thrombus); measurable sizes (non-nodal at least 10 mm, nodes at least 15 mm short
+//! axis, in mRECIST porta hepatis nodes at least 20 mm); for mRECIST, liver targets with typical
+//! arterial enhancement and a viable diameter of at least 10 mm.
 
-use super::model::{BaselineTarget, Series};
+use super::model::{BaselineTarget, LesionKind, Series};
 use super::Criteria;
 
 /// Why a baseline cannot be evaluated.
@@ -43,6 +45,19 @@ pub enum BaselineError {
         /// Which rule.
         what: &'static str,
     },
+    /// A target of a kind that is never measurable by the criterion.
+    #[error("target {id}: {rule}")]
+    NotMeasurableKind {
+        /// The target.
+        id: String,
+        /// Its kind.
+        kind: LesionKind,
+        /// The rule, in words.
+        rule: &'static str,
+    },
+    /// `nodal: true` with a `kind` other than `node`.
+    #[error("target {0}: \"nodal\": true contradicts its kind")]
+    NodalKindConflict(String),
     /// An mRECIST liver target without typical arterial enhancement.
     #[error("target {0}: an mRECIST target in the liver must show typical arterial enhancement")]
     NotEnhancing(String),
@@ -88,6 +103,20 @@ impl BaselineError {
             } => {
                 format!("靶病灶 {id}：{size} mm 小于可测量的最小径 {min} mm（{what}）")
             }
+            BaselineError::NotMeasurableKind { id, kind, .. } => {
+                let rule = match kind {
+                    LesionKind::TumorThrombus => "mRECIST：门静脉或肝静脉癌栓只能作为非靶病灶",
+                    LesionKind::Effusion => "积液和腹水不可测量，只能作为非靶病灶",
+                    LesionKind::BoneWithoutSoftTissue => {
+                        "无软组织成分的骨病灶不可测量，只能作为非靶病灶"
+                    }
+                    _ => "边界不清的浸润性病灶不可测量，只能作为非靶病灶",
+                };
+                format!("靶病灶 {id}：{rule}")
+            }
+            BaselineError::NodalKindConflict(id) => {
+                format!("靶病灶 {id}：标为淋巴结，但类型不是淋巴结")
+            }
             BaselineError::NotEnhancing(id) => {
                 format!("靶病灶 {id}：mRECIST 肝内靶病灶须有典型动脉期强化")
             }
@@ -119,6 +148,40 @@ pub fn is_liver(organ: &str) -> bool {
     organ.trim().eq_ignore_ascii_case("liver")
 }
 
+/// Whether a place names the porta hepatis (hepatic hilum), in English or Chinese.
+pub fn is_porta_hepatis(place: &str) -> bool {
+    let p = place.to_lowercase();
+    p.contains("porta")
+        || p.contains("hepatic hil")
+        || p.contains("liver hil")
+        || p.contains("肝门")
+}
+
+/// Why a kind is never a target by `criteria`, in words (`None`: it may be one).
+fn kind_rule(kind: LesionKind, criteria: Criteria) -> Option<&'static str> {
+    if kind.is_measurable(criteria) {
+        return None;
+    }
+    Some(match kind {
+        LesionKind::TumorThrombus => {
+            "mRECIST: tumor thrombus of the portal or hepatic veins is always a non-target"
+        }
+        LesionKind::Effusion => "effusions and ascites are not measurable (RECIST 1.1 3.1.2); record them as non-targets",
+        LesionKind::BoneWithoutSoftTissue => "bone lesions without a soft-tissue component are not measurable (RECIST 1.1 3.1.2); record them as non-targets",
+        _ => "infiltrative lesions without definable margins are not measurable (RECIST 1.1 3.1.2); record them as non-targets",
+    })
+}
+
+/// The organ a target counts in for the 2-per-organ rule: all lymph nodes are one organ
+/// (RECIST 1.1 3.2.1), whatever their station.
+fn organ_key(t: &BaselineTarget) -> String {
+    if t.is_node() {
+        "lymph nodes".to_owned()
+    } else {
+        t.organ.trim().to_lowercase()
+    }
+}
+
 /// The measurement a criterion reads from a baseline target.
 fn size(t: &BaselineTarget, criteria: Criteria) -> Result<f64, BaselineError> {
     let (value, field) = match criteria {
@@ -142,7 +205,17 @@ pub fn check(series: &Series, criteria: Criteria) -> Result<Checked, BaselineErr
     }
     let mut organs: Vec<(String, usize)> = Vec::new();
     for t in targets {
-        let organ = t.organ.trim().to_lowercase();
+        if t.nodal && t.kind.is_some_and(|k| k != LesionKind::Node) {
+            return Err(BaselineError::NodalKindConflict(t.id.clone()));
+        }
+        if let Some(rule) = kind_rule(t.kind(), criteria) {
+            return Err(BaselineError::NotMeasurableKind {
+                id: t.id.clone(),
+                kind: t.kind(),
+                rule,
+            });
+        }
+        let organ = organ_key(t);
         match organs.iter_mut().find(|(o, _)| *o == organ) {
             Some((_, n)) => *n += 1,
             None => organs.push((organ, 1)),
@@ -163,7 +236,12 @@ pub fn check(series: &Series, criteria: Criteria) -> Result<Checked, BaselineErr
             return Err(BaselineError::NotEnhancing(t.id.clone()));
         }
         let s = size(t, criteria)?;
-        let (min, what) = if t.nodal {
+        let porta = |t: &BaselineTarget| {
+            is_porta_hepatis(&t.organ) || t.site.as_deref().is_some_and(is_porta_hepatis)
+        };
+        let (min, what) = if t.is_node() && criteria == Criteria::Mrecist && porta(t) {
+            (20.0, "mRECIST porta hepatis lymph node short axis")
+        } else if t.is_node() {
             (15.0, "lymph node short axis")
         } else {
             (10.0, "longest diameter")
@@ -206,7 +284,7 @@ pub fn check(series: &Series, criteria: Criteria) -> Result<Checked, BaselineErr
     }
     Ok(Checked {
         ids: targets.iter().map(|t| t.id.clone()).collect(),
-        nodal: targets.iter().map(|t| t.nodal).collect(),
+        nodal: targets.iter().map(BaselineTarget::is_node).collect(),
         sum: sizes.iter().sum(),
     })
 }

@@ -10,7 +10,8 @@ use super::{Response, Timepoint};
 pub struct BestResponse {
     /// Without confirmation of CR/PR.
     pub unconfirmed: Response,
-    /// CR/PR confirmed by a later assessment at least `confirmation_min_days` after.
+    /// CR/PR confirmed by a later assessment at least `confirmation_min_days` after, with
+    /// only responses at least as good (and limited NE / SD) between (see `confirmed`).
     pub confirmed: Response,
 }
 
@@ -43,7 +44,45 @@ fn best_of(series: &Series, responses: impl Iterator<Item = (time::Date, Respons
         .unwrap_or(Response::Ne)
 }
 
-/// Best overall response from the timepoints up to and including the first PD.
+/// Whether the response at `tps[i]` (CR or PR) is confirmed, by the convention of pharmaverse
+/// admiralonco's `derive_param_confirmed_bor`:
+/// - the confirming assessment is the first later one at least `confirmation_min_days` after
+///   that is a CR (to confirm a CR) or a CR or PR (to confirm a PR);
+/// - every assessment after the response up to and including the confirming one is CR or NE
+///   (for a CR), or CR, PR, NE or SD (for a PR);
+/// - at most `max_ne_between` of them are NE;
+/// - for a PR, none is SD unless `accept_sd_between` (then at most one), and no PR follows a
+///   CR among them.
+fn confirmed(series: &Series, tps: &[Timepoint], i: usize) -> bool {
+    let p = &series.parameters;
+    let t = &tps[i];
+    let cr = t.overall == Response::Cr;
+    let confirms = |r: Response| r == Response::Cr || (!cr && r == Response::Pr);
+    let Some(k) = tps[i + 1..].iter().position(|l| {
+        confirms(l.overall) && (l.date - t.date).whole_days() >= p.confirmation_min_days
+    }) else {
+        return false;
+    };
+    let window = &tps[i + 1..=i + 1 + k];
+    let count = |r: Response| window.iter().filter(|l| l.overall == r).count();
+    let allowed: &[Response] = if cr {
+        &[Response::Cr, Response::Ne]
+    } else {
+        &[Response::Cr, Response::Pr, Response::Ne, Response::Sd]
+    };
+    let max_sd = usize::from(p.accept_sd_between);
+    let pr_after_cr = window
+        .iter()
+        .position(|l| l.overall == Response::Cr)
+        .is_some_and(|first_cr| window[first_cr..].iter().any(|l| l.overall == Response::Pr));
+    window.iter().all(|l| allowed.contains(&l.overall))
+        && count(Response::Ne) <= p.max_ne_between as usize
+        && (cr || (count(Response::Sd) <= max_sd && !pr_after_cr))
+}
+
+/// Best overall response from the timepoints up to and including the first PD. Confirmed: a
+/// CR or PR that [`confirmed`] accepts keeps its category; any other CR or PR counts as SD
+/// (subject to the SD duration rule).
 pub fn best_response(series: &Series, tps: &[Timepoint]) -> BestResponse {
     let end = tps
         .iter()
@@ -51,18 +90,11 @@ pub fn best_response(series: &Series, tps: &[Timepoint]) -> BestResponse {
         .map_or(tps.len(), |i| i + 1);
     let considered = &tps[..end];
     let unconfirmed = best_of(series, considered.iter().map(|t| (t.date, t.overall)));
-    let conf_days = series.parameters.confirmation_min_days;
     let confirmed = best_of(
         series,
         considered.iter().enumerate().map(|(i, t)| {
-            let later = |ok: &[Response]| {
-                considered[i + 1..]
-                    .iter()
-                    .any(|l| ok.contains(&l.overall) && (l.date - t.date).whole_days() >= conf_days)
-            };
             let r = match t.overall {
-                Response::Cr if later(&[Response::Cr]) => Response::Cr,
-                Response::Cr | Response::Pr if later(&[Response::Cr, Response::Pr]) => Response::Pr,
+                Response::Cr | Response::Pr if confirmed(series, considered, i) => t.overall,
                 Response::Cr | Response::Pr => Response::Sd,
                 r => r,
             };

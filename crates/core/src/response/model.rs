@@ -16,6 +16,12 @@ pub struct Parameters {
     pub min_sd_days: i64,
     /// The diameter given to a lesion "too small to measure" (RECIST 1.1: 5 mm).
     pub too_small_mm: f64,
+    /// How many NE assessments may stand between a response and the assessment that confirms
+    /// it (pharmaverse admiralonco `derive_param_confirmed_bor`, `max_nr_ne`: 1).
+    pub max_ne_between: u32,
+    /// Whether one SD between a PR and the assessment that confirms it is accepted
+    /// (admiralonco `accept_sd`: false).
+    pub accept_sd_between: bool,
 }
 
 impl Default for Parameters {
@@ -24,6 +30,8 @@ impl Default for Parameters {
             confirmation_min_days: 28,
             min_sd_days: 42,
             too_small_mm: 5.0,
+            max_ne_between: 1,
+            accept_sd_between: false,
         }
     }
 }
@@ -39,9 +47,13 @@ pub struct BaselineTarget {
     /// Site within the organ (liver segment...).
     #[serde(default)]
     pub site: Option<String>,
-    /// A lymph node (measured by its short axis).
+    /// A lymph node (measured by its short axis); the same as `kind: node`.
     #[serde(default)]
     pub nodal: bool,
+    /// What the lesion is (default: `node` when `nodal`, else `lesion`); only a lesion or a
+    /// node is measurable, see [`LesionKind::is_measurable`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<LesionKind>,
     /// RECIST 1.1 longest diameter (short axis for nodes), mm.
     #[serde(default)]
     pub diameter_mm: Option<f64>,
@@ -53,19 +65,99 @@ pub struct BaselineTarget {
     pub arterial_enhancement: Option<bool>,
 }
 
-/// What a non-target lesion is.
+impl BaselineTarget {
+    /// What the target is: its `kind`, else a node when `nodal`, else a lesion.
+    pub fn kind(&self) -> LesionKind {
+        self.kind.unwrap_or(if self.nodal {
+            LesionKind::Node
+        } else {
+            LesionKind::Lesion
+        })
+    }
+
+    /// Whether the target is a lymph node (by `kind` or `nodal`).
+    pub fn is_node(&self) -> bool {
+        self.kind() == LesionKind::Node
+    }
+}
+
+/// What a lesion is: the same values for targets, non-targets and new lesions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
-pub enum NonTargetKind {
-    /// A lesion.
+pub enum LesionKind {
+    /// A (soft-tissue) lesion.
     #[default]
     Lesion,
     /// A lymph node.
     Node,
-    /// Tumour thrombus (portal vein: non-target in mRECIST).
+    /// Tumor thrombus of the portal or hepatic veins (mRECIST: always a non-target).
     TumorThrombus,
-    /// Effusion or ascites.
+    /// Effusion or ascites (never measurable).
     Effusion,
+    /// A bone lesion without a soft-tissue component (never measurable).
+    BoneWithoutSoftTissue,
+    /// An infiltrative lesion without definable margins (never measurable).
+    Infiltrative,
+}
+
+impl LesionKind {
+    /// Every kind, in the order the lesion editor offers them.
+    pub const ALL: [LesionKind; 6] = [
+        LesionKind::Lesion,
+        LesionKind::Node,
+        LesionKind::TumorThrombus,
+        LesionKind::Effusion,
+        LesionKind::BoneWithoutSoftTissue,
+        LesionKind::Infiltrative,
+    ];
+
+    /// The code used in files.
+    pub fn code(self) -> &'static str {
+        match self {
+            LesionKind::Lesion => "lesion",
+            LesionKind::Node => "node",
+            LesionKind::TumorThrombus => "tumor_thrombus",
+            LesionKind::Effusion => "effusion",
+            LesionKind::BoneWithoutSoftTissue => "bone_without_soft_tissue",
+            LesionKind::Infiltrative => "infiltrative",
+        }
+    }
+
+    /// The kind of a code; `None` for an unknown code.
+    pub fn from_code(code: &str) -> Option<LesionKind> {
+        LesionKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The kind's name in both languages.
+    pub fn label(self) -> crate::i18n::Text {
+        let (en, zh) = match self {
+            LesionKind::Lesion => ("Lesion", "病灶"),
+            LesionKind::Node => ("Lymph node", "淋巴结"),
+            LesionKind::TumorThrombus => ("Tumor thrombus", "癌栓"),
+            LesionKind::Effusion => ("Effusion / ascites", "积液 / 腹水"),
+            LesionKind::BoneWithoutSoftTissue => {
+                ("Bone, no soft-tissue part", "骨病灶（无软组织成分）")
+            }
+            LesionKind::Infiltrative => {
+                ("Infiltrative, no definable margins", "浸润性（边界不清）")
+            }
+        };
+        crate::i18n::Text::new(en.to_owned(), zh.to_owned())
+    }
+
+    /// Whether a lesion of this kind may be a target by `criteria` (RECIST 1.1 section 3.1.2:
+    /// effusions, bone lesions without a soft-tissue component and infiltrative lesions are
+    /// non-measurable; mRECIST (Lencioni & Llovet 2010): portal or hepatic vein tumor thrombus
+    /// is always a non-target). The size rules come on top ([`super::baseline`]).
+    pub fn is_measurable(self, criteria: super::Criteria) -> bool {
+        match self {
+            LesionKind::Lesion | LesionKind::Node => true,
+            LesionKind::TumorThrombus => criteria == super::Criteria::Recist11,
+            LesionKind::Effusion | LesionKind::BoneWithoutSoftTissue | LesionKind::Infiltrative => {
+                false
+            }
+        }
+    }
 }
 
 /// A non-target lesion recorded at baseline.
@@ -79,7 +171,7 @@ pub struct BaselineNonTarget {
     pub organ: Option<String>,
     /// Kind.
     #[serde(default)]
-    pub kind: NonTargetKind,
+    pub kind: LesionKind,
 }
 
 /// The baseline assessment.
@@ -176,7 +268,7 @@ pub struct NewLesion {
     pub organ: Option<String>,
     /// Kind (`lesion`, `node`, `tumor_thrombus`).
     #[serde(default)]
-    pub kind: NonTargetKind,
+    pub kind: LesionKind,
     /// Longest diameter, mm.
     #[serde(default)]
     pub size_mm: Option<f64>,
@@ -343,4 +435,46 @@ pub struct FollowUpLesions {
     /// A new or increased effusion.
     #[serde(default)]
     pub effusion: Option<Effusion>,
+}
+
+/// A patient's series from the lesion tables of their tumor assessment forms, each with its
+/// imaging date: the latest baseline table and every follow-up table dated after it, in date
+/// order. `None` without a baseline table.
+pub fn series_from_tables(
+    enrollment_date: Date,
+    tables: impl IntoIterator<Item = (Date, FormLesions)>,
+) -> Option<Series> {
+    let tables: Vec<(Date, FormLesions)> = tables.into_iter().collect();
+    let (base_date, base) = tables
+        .iter()
+        .filter_map(|(d, l)| match l {
+            FormLesions::Baseline(b) => Some((*d, b)),
+            FormLesions::FollowUp(_) => None,
+        })
+        .max_by_key(|(d, _)| *d)?;
+    let mut assessments: Vec<Assessment> = tables
+        .iter()
+        .filter(|(d, _)| *d > base_date)
+        .filter_map(|(d, l)| match l {
+            FormLesions::FollowUp(f) => Some(Assessment {
+                date: *d,
+                targets: f.targets.clone(),
+                non_targets: f.non_targets.clone(),
+                new_lesions: f.new_lesions.clone(),
+                effusion: f.effusion,
+            }),
+            FormLesions::Baseline(_) => None,
+        })
+        .collect();
+    assessments.sort_by_key(|a| a.date);
+    Some(Series {
+        enrollment_date,
+        parameters: Parameters::default(),
+        baseline: Baseline {
+            date: base_date,
+            targets: base.targets.clone(),
+            non_targets: base.non_targets.clone(),
+        },
+        assessments,
+    })
 }

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::baseline::{is_liver, BaselineError, Checked};
+use super::baseline::{is_liver, is_porta_hepatis, BaselineError, Checked};
 use super::model::{
-    Certainty, Cytology, EffusionChange, Measure, MeasureFlag, NewLesion, NonTargetKind,
+    Certainty, Cytology, EffusionChange, LesionKind, Measure, MeasureFlag, NewLesion,
     NonTargetStatus, Series,
 };
 use super::{Criteria, Response, Timepoint};
@@ -59,9 +59,9 @@ fn call_lesion(l: &NewLesion, criteria: Criteria) -> NewLesionCall {
     let size = l.short_axis_mm.or(l.size_mm);
     let organ = l.organ.as_deref().unwrap_or("");
     match l.kind {
-        NonTargetKind::Node => {
+        LesionKind::Node => {
             // Nodes are pathological from 10 mm short axis; mRECIST: porta hepatis nodes from 20 mm.
-            let porta = organ.to_lowercase().contains("porta");
+            let porta = is_porta_hepatis(organ);
             let min = if criteria == Criteria::Mrecist && porta {
                 20.0
             } else {
@@ -71,7 +71,14 @@ fn call_lesion(l: &NewLesion, criteria: Criteria) -> NewLesionCall {
                 return NewLesionCall::No;
             }
         }
-        NonTargetKind::Lesion if criteria == Criteria::Mrecist && is_liver(organ) => {
+        // mRECIST: a new portal vein thrombus counts as new vascular invasion (tumor) only when
+        // it enhances in the arterial phase; a bland (non-enhancing) thrombus is not a lesion.
+        LesionKind::TumorThrombus
+            if criteria == Criteria::Mrecist && l.arterial_enhancement != Some(true) =>
+        {
+            return NewLesionCall::No;
+        }
+        LesionKind::Lesion if criteria == Criteria::Mrecist && is_liver(organ) => {
             // mRECIST: a new intrahepatic lesion is HCC when >= 10 mm with the typical pattern;
             // otherwise equivocal until it grows (see `evaluate_all`).
             if l.certainty == Certainty::Equivocal {
@@ -132,6 +139,8 @@ pub fn evaluate_all(
     let params = series.parameters;
     let mut nadir = base.sum;
     let mut first_size: BTreeMap<String, f64> = BTreeMap::new();
+    // Whether a target CR has been recorded: from then on any target's reappearance is PD.
+    let mut after_cr = false;
     let mut out = Vec::with_capacity(series.assessments.len());
     for a in &series.assessments {
         let date = crate::dates::format_date(a.date);
@@ -151,8 +160,17 @@ pub fn evaluate_all(
         }
         let known: f64 = values.iter().flatten().sum();
         let complete = values.iter().all(Option::is_some);
+        // RECIST 1.1 table 3 footnote and the RECIST Working Group's FAQ: after a CR, a
+        // non-nodal target that reappears (measured or too small: it is present), or a node back
+        // at >= 10 mm short axis, is progression, whatever the sum (mRECIST: viable tumor).
+        let reappeared = after_cr
+            && values.iter().zip(&base.nodal).any(|(v, &nodal)| {
+                v.is_some_and(|v| if nodal { v >= 10.0 - EPS } else { v > 0.0 })
+            });
         let target = if base.ids.is_empty() {
             Response::Na
+        } else if reappeared {
+            Response::Pd
         } else if complete {
             let gone = values
                 .iter()
@@ -207,6 +225,7 @@ pub fn evaluate_all(
         if let Some(s) = sum_mm {
             nadir = nadir.min(s);
         }
+        after_cr |= target == Response::Cr;
     }
     Ok(out)
 }

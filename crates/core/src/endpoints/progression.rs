@@ -1,0 +1,174 @@
+//! The date of progression by each criterion, and where it comes from: the first PD of the
+//! criterion's evaluated imaging series, or a clinical progression recorded on the Progression
+//! form, whichever is first; and the data queries raised when the form and the imaging disagree.
+
+use serde::Serialize;
+use serde_json::Value;
+use time::Date;
+
+use super::{date_of, Forms};
+use crate::i18n::Text;
+use crate::response::model::{series_from_tables, FormLesions};
+use crate::response::{evaluate, Criteria};
+
+/// Where a progression date comes from (`ecrf endpoints`' `*_source` columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgressionSource {
+    /// The first PD of the mRECIST series (an equivocal lesion confirmed later dates it back).
+    ImagingMrecist,
+    /// The first PD of the RECIST 1.1 series.
+    ImagingRecist11,
+    /// A clinical progression recorded on the Progression form.
+    Clinical,
+}
+
+impl ProgressionSource {
+    /// The code written in files.
+    pub fn code(self) -> &'static str {
+        match self {
+            ProgressionSource::ImagingMrecist => "imaging_mrecist",
+            ProgressionSource::ImagingRecist11 => "imaging_recist11",
+            ProgressionSource::Clinical => "clinical",
+        }
+    }
+}
+
+/// Every progression date one patient's forms give.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProgressionDates {
+    /// First PD of the mRECIST series; `None` without one (or without an evaluable series).
+    pub imaging_mrecist: Option<Date>,
+    /// First PD of the RECIST 1.1 series.
+    pub imaging_recist11: Option<Date>,
+    /// The earliest Progression form marked clinical.
+    pub clinical: Option<Date>,
+    /// The earliest Progression form naming mRECIST.
+    pub form_mrecist: Option<Date>,
+    /// The earliest Progression form naming RECIST 1.1.
+    pub form_recist11: Option<Date>,
+}
+
+/// One disagreement between the Progression form and the imaging series of a criterion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgressionQuery {
+    /// The criterion.
+    pub criteria: Criteria,
+    /// The first PD of the series.
+    pub imaging: Option<Date>,
+    /// The progression date on the form for that criterion.
+    pub form: Option<Date>,
+}
+
+impl ProgressionQuery {
+    /// The query as shown on the patient page, in both languages.
+    pub fn message(&self) -> Text {
+        let c = self.criteria.label();
+        let d = |x: Date| crate::dates::format_date(x);
+        match (self.imaging, self.form) {
+            (Some(i), None) => Text::new(
+                format!("{c}: the tumor assessment of {} computes PD, but no Progression form records it.", d(i)),
+                format!("{c}：{} 的肿瘤评估计算为 PD，但没有疾病进展表记录。", d(i)),
+            ),
+            (None, Some(f)) => Text::new(
+                format!("{c}: the Progression form of {} has no PD in the tumor assessments.", d(f)),
+                format!("{c}：{} 的疾病进展表在肿瘤评估中没有对应的 PD。", d(f)),
+            ),
+            (Some(i), Some(f)) => Text::new(
+                format!("{c}: the tumor assessments first compute PD on {}, the Progression form says {}.", d(i), d(f)),
+                format!("{c}：肿瘤评估首次计算为 PD 的日期为 {}，疾病进展表记录为 {}。", d(i), d(f)),
+            ),
+            (None, None) => Text::new(String::new(), String::new()),
+        }
+    }
+}
+
+impl ProgressionDates {
+    /// Reads the dates from a patient's forms (`enrolled`: the enrollment date, the origin of
+    /// the SD duration rule of the series).
+    pub(crate) fn of(forms: &Forms, enrolled: Date) -> ProgressionDates {
+        let all = |form: &str| forms.get(form).map(Vec::as_slice).unwrap_or(&[]);
+        let tables = all("tumor_assessment").iter().filter_map(|v| {
+            let lesions: FormLesions = serde_json::from_value(v.get("lesions")?.clone()).ok()?;
+            Some((date_of(v, "date")?, lesions))
+        });
+        let series = series_from_tables(enrolled, tables);
+        let imaging = |c: Criteria| {
+            series
+                .as_ref()
+                .and_then(|s| evaluate(s, c).ok())
+                .and_then(|e| e.progression_date)
+        };
+        let form = |criterion: &str| {
+            all("progression")
+                .iter()
+                .filter(|v| {
+                    v.get("criteria")
+                        .and_then(Value::as_array)
+                        .is_some_and(|a| a.iter().any(|c| c.as_str() == Some(criterion)))
+                })
+                .filter_map(|v| date_of(v, "date"))
+                .min()
+        };
+        ProgressionDates {
+            imaging_mrecist: imaging(Criteria::Mrecist),
+            imaging_recist11: imaging(Criteria::Recist11),
+            clinical: form("clinical"),
+            form_mrecist: form("mrecist"),
+            form_recist11: form("recist11"),
+        }
+    }
+
+    /// The progression by `criteria`: the earlier of the series' first PD and a clinical
+    /// progression (the imaging when both fall on one day).
+    pub fn first(&self, criteria: Criteria) -> Option<(Date, ProgressionSource)> {
+        let imaging = match criteria {
+            Criteria::Mrecist => self
+                .imaging_mrecist
+                .map(|d| (d, ProgressionSource::ImagingMrecist)),
+            Criteria::Recist11 => self
+                .imaging_recist11
+                .map(|d| (d, ProgressionSource::ImagingRecist11)),
+        };
+        let clinical = self.clinical.map(|d| (d, ProgressionSource::Clinical));
+        match (imaging, clinical) {
+            (Some(i), Some(c)) => Some(if c.0 < i.0 { c } else { i }),
+            (i, c) => i.or(c),
+        }
+    }
+
+    /// The earliest progression by any criterion or source (the patient's status).
+    pub fn earliest(&self) -> Option<Date> {
+        [
+            self.imaging_mrecist,
+            self.imaging_recist11,
+            self.clinical,
+            self.form_mrecist,
+            self.form_recist11,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// The data queries: for each criterion, the form and the series disagree (a PD in the
+    /// series with no form, a form with no PD in the series, or different dates).
+    pub fn queries(&self) -> Vec<ProgressionQuery> {
+        [
+            (Criteria::Mrecist, self.imaging_mrecist, self.form_mrecist),
+            (
+                Criteria::Recist11,
+                self.imaging_recist11,
+                self.form_recist11,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, imaging, form)| imaging != form)
+        .map(|(criteria, imaging, form)| ProgressionQuery {
+            criteria,
+            imaging,
+            form,
+        })
+        .collect()
+    }
+}
