@@ -103,6 +103,27 @@ fn derive_refuses_out_of_range_with_status_2() {
 }
 
 #[test]
+fn derive_refuses_a_lab_value_in_the_other_unit_naming_it() {
+    // Bilirubin 1.2 is mg/dL: accepted as umol/L it would move ALBI from grade 2 to grade 1.
+    let out = ecrf_on(
+        r#"{"bilirubin_umol_l": 1.2, "albumin_g_l": 36}"#,
+        &["derive", "--input", "{}"],
+    );
+    assert_bad_input(&out, "bilirubin_umol_l: 1.2 looks like mg/dL");
+    assert_bad_input(&out, "20.5 umol/L");
+    for (input, unit) in [
+        (r#"{"albumin_g_l": 3.6}"#, "looks like g/dL"),
+        (r#"{"platelets": 150000}"#, "looks like /mm3"),
+        (
+            r#"{"neutrophils": 3100, "lymphocytes": 1.2}"#,
+            "looks like /mm3",
+        ),
+    ] {
+        assert_bad_input(&ecrf_on(input, &["derive", "--input", "{}"]), unit);
+    }
+}
+
+#[test]
 fn derive_refuses_malformed_and_unknown_input_with_status_2() {
     assert_bad_input(
         &ecrf_on(r#"{"albumin_g_l": "high"}"#, &["derive", "--input", "{}"]),
