@@ -615,3 +615,44 @@ fn demo_to_endpoints_to_survival() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn input_errors_name_the_json_path_and_never_a_rust_type() {
+    let response = ["response", "--criteria", "recist11", "--input", "{}"];
+    let base = r#""enrollment_date": "2023-03-27", "baseline": {"date": "2023-03-17", "targets": [{"id": "T1", "organ": "liver", "diameter_mm": 30}]}"#;
+    let cases: Vec<(String, Vec<&str>, &str)> = vec![
+        (r#"{"albumin_g_l": "high"}"#.into(), vec!["derive", "--input", "{}"], "albumin_g_l: expected a number"),
+        (r#"{"ascites": 3}"#.into(), vec!["derive", "--input", "{}"], "ascites: expected one of none, mild"),
+        (r#"[1, 2]"#.into(), vec!["derive", "--input", "{}"], "expected an object"),
+        (r#"{"ecog": 300}"#.into(), vec!["derive", "--input", "{}"], "ecog: expected a whole number"),
+        ("5".into(), response.to_vec(), "expected an object with enrollment_date and baseline"),
+        (
+            r#"{"enrollment_date": "2023-03-27", "baseline": {"date": "2023-03-17", "targets": [5]}}"#.into(),
+            response.to_vec(),
+            "baseline.targets[0]: expected an object with id",
+        ),
+        (
+            format!(r#"{{{base}, "assessments": [{{"date": "2023-05-08", "targets": {{"T1": 7}}}}]}}"#),
+            response.to_vec(),
+            "assessments[0].targets.T1: expected an object",
+        ),
+        (
+            format!(r#"{{{base}, "assessments": [{{"date": "2023-05-08", "targets": {{"T1": {{"diameter_mm": "big"}}}}}}]}}"#),
+            response.to_vec(),
+            "assessments[0].targets.T1.diameter_mm",
+        ),
+        (r#"[3]"#.into(), vec!["ctcae-lab", "--input", "{}"], "element 0: expected an object with test, value and unit"),
+        (r#"[{"test": 5, "value": 1, "unit": "U/L"}]"#.into(), vec!["ctcae-lab", "--input", "{}"], "element 0: test: expected a string"),
+        (r#"{"commits": [5]}"#.into(), vec!["endpoints", "--commits", "{}"], "commits[0]: expected an object with id"),
+        (r#"{"commits": 3}"#.into(), vec!["safety", "--commits", "{}"], "commits: expected a list"),
+    ];
+    for (json, args, needle) in &cases {
+        let out = ecrf_on(json, args);
+        assert_bad_input(&out, needle);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !err.contains("struct ") && !err.contains("enum "),
+            "a Rust type in {err:?}"
+        );
+    }
+}
