@@ -1,10 +1,15 @@
 //! Reading the CLI's input: a file or standard input, parsed as JSON; every failure is a
-//! [`BadInput`] (exit status 2) with a one-line reason.
+//! [`BadInput`] (exit status 2) with a one-line reason that names the input's own JSON path and
+//! what was expected there ([`explain`]), never a Rust type.
+
+mod explain;
 
 use std::io::Read;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
+
+pub use explain::from_value;
 
 /// The input was unreadable, malformed or implausible: exit status 2.
 #[derive(Debug, thiserror::Error)]
@@ -33,12 +38,17 @@ pub fn read_text(path: &Path) -> anyhow::Result<String> {
     Ok(text)
 }
 
-/// Reads `path` as JSON of type `T`.
+/// Reads `path` as JSON of type `T`: malformed JSON is reported with its line and column, a
+/// value of the wrong shape with its JSON path and what was expected there.
 pub fn read_json<T: DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
     let text = read_text(path)?;
-    match serde_json::from_str(&text) {
-        Ok(value) => Ok(value),
+    let value: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(value) => value,
         Err(err) => bad_input!("{}: invalid input: {err}", path.display()),
+    };
+    match from_value(&value) {
+        Ok(value) => Ok(value),
+        Err(refusal) => bad_input!("{}: invalid input: {refusal}", path.display()),
     }
 }
 

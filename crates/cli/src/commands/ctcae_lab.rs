@@ -5,16 +5,16 @@ use std::path::Path;
 use ecrf_core::ctcae::lab::{grade, LabValue};
 use serde_json::{json, Value};
 
-use crate::input::{bad_input, print_json, read_json};
+use crate::input::{bad_input, from_value, print_json, read_json};
 
 /// Grades every element; the first that cannot be graded stops the run (exit 2).
 pub fn run(path: &Path) -> anyhow::Result<()> {
     let raw: Vec<Value> = read_json(path)?;
     let mut out = Vec::with_capacity(raw.len());
     for (i, item) in raw.into_iter().enumerate() {
-        let lab: LabValue = match serde_json::from_value(item) {
+        let lab: LabValue = match from_value(&item) {
             Ok(l) => l,
-            Err(err) => bad_input!("element {i}: {err}"),
+            Err(refusal) => bad_input!("element {i}: {refusal}"),
         };
         let grades = match grade(&lab) {
             Ok(g) => g,

@@ -14,9 +14,13 @@ fn stage(s: Option<Stage>) -> Value {
     )
 }
 
-/// Reads the inputs, refuses implausible values, prints the derived values.
+/// Reads the inputs, refuses values in the wrong unit and implausible values, prints the derived
+/// values.
 pub fn run(path: &Path) -> anyhow::Result<()> {
     let input: DeriveInput = read_json(path)?;
+    if let Err(err) = input.check_units() {
+        bad_input!("{}: {err}", path.display());
+    }
     if let Err(err) = input.check_ranges() {
         bad_input!("{}: {err}", path.display());
     }

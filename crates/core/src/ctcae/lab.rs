@@ -1,9 +1,15 @@
 //! Laboratory values graded by CTCAE v5.0, from the value alone: a grade whose definition needs
 //! symptoms or an intervention is never given from a number. Thresholds are the v5.0 SI values;
-//! conventional units are converted first. Comparisons are made at 8 significant digits (as the
-//! admiral rule set does), so that values exactly on a boundary fall where the text puts them.
+//! conventional units are converted first. Each term is graded on its own: a missing limit of
+//! normal or baseline leaves ungraded only the terms whose grade depends on it for this value
+//! (the rule is in [`bands`] and `docs/ctcae.md`).
+
+mod bands;
 
 use serde::{Deserialize, Serialize};
+
+pub use bands::Limit;
+use bands::{above, above_absolute, below, liver};
 
 /// Why a value could not be graded.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -21,16 +27,6 @@ pub enum LabError {
         unit: String,
         /// The units accepted.
         accepted: String,
-    },
-    /// A limit or baseline the rule needs is missing.
-    #[error("{test}: {what} is needed to grade {term}")]
-    MissingLimit {
-        /// Test code.
-        test: String,
-        /// `lln`, `uln` or `baseline`.
-        what: &'static str,
-        /// The term that needs it.
-        term: &'static str,
     },
     /// A value that is negative or not a number.
     #[error("{test}: {what} must be a finite non-negative number")]
@@ -67,76 +63,26 @@ pub struct LabValue {
     pub on_anticoagulation: bool,
 }
 
-/// A term and the grade the value reaches (0: not abnormal in that direction).
+/// A term and the grade the value reaches (0: not abnormal in that direction), or, when the
+/// grade depends on a limit that is missing, no grade and the limit it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct TermGrade {
     /// The CTCAE v5.0 term.
     pub term: &'static str,
-    /// 0-4.
-    pub grade: u8,
+    /// 0-4, or `None` when the grade depends on the missing limit `needs`.
+    pub grade: Option<u8>,
+    /// `lln`, `uln` or `baseline`: the limit the grade depends on, when it is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needs: Option<Limit>,
 }
 
-/// Rounds to 8 significant digits.
-fn signif(x: f64) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let digits = 8 - 1 - x.abs().log10().floor() as i32;
-    let scale = 10f64.powi(digits);
-    (x * scale).round() / scale
-}
-
-fn gt(a: f64, b: f64) -> bool {
-    signif(a) > signif(b)
-}
-
-fn lt(a: f64, b: f64) -> bool {
-    signif(a) < signif(b)
-}
-
-fn ge(a: f64, b: f64) -> bool {
-    signif(a) >= signif(b)
-}
-
-/// The highest grade whose "below" threshold the value is under; grade 1 below the LLN.
-/// `thresholds` are (grade, value) from the highest grade down.
-fn low(v: f64, lln: f64, thresholds: &[(u8, f64)]) -> u8 {
-    thresholds
-        .iter()
-        .find(|(_, t)| lt(v, *t))
-        .map(|(g, _)| *g)
-        .unwrap_or(if lt(v, lln) { 1 } else { 0 })
-}
-
-/// The highest grade whose "above" threshold the value exceeds; grade 1 above the ULN when
-/// `uln` is given.
-fn high(v: f64, uln: Option<f64>, thresholds: &[(u8, f64)]) -> u8 {
-    thresholds
-        .iter()
-        .find(|(_, t)| gt(v, *t))
-        .map(|(g, _)| *g)
-        .unwrap_or(if uln.is_some_and(|u| gt(v, u)) { 1 } else { 0 })
-}
-
-/// Multiples of the ULN, or of an abnormal baseline (baseline above the ULN): the liver tests.
-/// `g1_baseline` is the grade-1 multiple of an abnormal baseline and whether it is inclusive.
-fn liver(v: f64, uln: f64, baseline: Option<f64>, steps: [f64; 3], g1_baseline: (f64, bool)) -> u8 {
-    let abnormal = baseline.filter(|b| gt(*b, uln));
-    let (reference, g1) = match abnormal {
-        Some(b) => (b, g1_baseline),
-        None => (uln, (1.0, false)),
-    };
-    let [s2, s3, s4] = steps;
-    if gt(v, s4 * reference) {
-        4
-    } else if gt(v, s3 * reference) {
-        3
-    } else if gt(v, s2 * reference) {
-        2
-    } else if (g1.1 && ge(v, g1.0 * reference)) || (!g1.1 && gt(v, g1.0 * reference)) {
-        1
-    } else {
-        0
+impl TermGrade {
+    fn new(term: &'static str, grade: Result<u8, Limit>) -> TermGrade {
+        TermGrade {
+            term,
+            grade: grade.ok(),
+            needs: grade.err(),
+        }
     }
 }
 
@@ -227,168 +173,106 @@ pub fn grade(lab: &LabValue) -> Result<Vec<TermGrade>, LabError> {
         check(lab.uln, "uln")?,
         check(lab.baseline, "baseline")?,
     );
-    let need = |x: Option<f64>, what: &'static str, term: &'static str| {
-        x.ok_or_else(|| LabError::MissingLimit {
-            test: test.clone(),
-            what,
-            term,
-        })
-    };
-    let g = |term: &'static str, grade: u8| TermGrade { term, grade };
+    let t = TermGrade::new;
     Ok(match test.as_str() {
-        "NEUT" => {
-            let t = "Neutrophil count decreased";
-            vec![g(
-                t,
-                low(v, need(lln, "lln", t)?, &[(4, 0.5), (3, 1.0), (2, 1.5)]),
-            )]
-        }
-        "PLAT" => {
-            let t = "Platelet count decreased";
-            vec![g(
-                t,
-                low(v, need(lln, "lln", t)?, &[(4, 25.0), (3, 50.0), (2, 75.0)]),
-            )]
-        }
-        "WBC" => {
-            let t = "White blood cell decreased";
-            vec![
-                g(
-                    t,
-                    low(v, need(lln, "lln", t)?, &[(4, 1.0), (3, 2.0), (2, 3.0)]),
-                ),
-                g("Leukocytosis", high(v, None, &[(3, 100.0)])),
-            ]
-        }
-        "LYM" => {
-            let t = "Lymphocyte count decreased";
-            vec![
-                g(
-                    t,
-                    low(v, need(lln, "lln", t)?, &[(4, 0.2), (3, 0.5), (2, 0.8)]),
-                ),
-                g(
-                    "Lymphocyte count increased",
-                    high(v, None, &[(3, 20.0), (2, 4.0)]),
-                ),
-            ]
-        }
-        "HGB" => {
-            let t = "Anemia";
-            let up = "Hemoglobin increased";
-            let u = need(uln, "uln", up)?;
-            vec![
-                g(t, low(v, need(lln, "lln", t)?, &[(3, 80.0), (2, 100.0)])),
-                // An increase above the ULN (g/L): > 0, > 20, > 40.
-                g(up, high(v, Some(u), &[(3, u + 40.0), (2, u + 20.0)])),
-            ]
-        }
-        "ALB" => {
-            let t = "Hypoalbuminemia";
-            vec![g(t, low(v, need(lln, "lln", t)?, &[(3, 20.0), (2, 30.0)]))]
-        }
-        "ALT" | "AST" => {
-            let t = if test == "ALT" {
-                "Alanine aminotransferase increased"
-            } else {
-                "Aspartate aminotransferase increased"
-            };
-            vec![g(
-                t,
-                liver(
-                    v,
-                    need(uln, "uln", t)?,
-                    baseline,
-                    [3.0, 5.0, 20.0],
-                    (1.5, true),
-                ),
-            )]
-        }
-        "ALP" | "GGT" => {
-            let t = if test == "ALP" {
-                "Alkaline phosphatase increased"
-            } else {
-                "GGT increased"
-            };
-            vec![g(
-                t,
-                liver(
-                    v,
-                    need(uln, "uln", t)?,
-                    baseline,
-                    [2.5, 5.0, 20.0],
-                    (2.0, true),
-                ),
-            )]
-        }
-        "BILI" => {
-            let t = "Blood bilirubin increased";
-            vec![g(
-                t,
-                liver(
-                    v,
-                    need(uln, "uln", t)?,
-                    baseline,
-                    [1.5, 3.0, 10.0],
-                    (1.0, false),
-                ),
-            )]
-        }
+        "NEUT" => vec![t(
+            "Neutrophil count decreased",
+            below(v, lln, &[(4, 0.5), (3, 1.0), (2, 1.5)]),
+        )],
+        "PLAT" => vec![t(
+            "Platelet count decreased",
+            below(v, lln, &[(4, 25.0), (3, 50.0), (2, 75.0)]),
+        )],
+        "WBC" => vec![
+            t(
+                "White blood cell decreased",
+                below(v, lln, &[(4, 1.0), (3, 2.0), (2, 3.0)]),
+            ),
+            t(
+                "Leukocytosis",
+                Ok(above_absolute(v, &[(3, 100.0)]).unwrap_or(0)),
+            ),
+        ],
+        "LYM" => vec![
+            t(
+                "Lymphocyte count decreased",
+                below(v, lln, &[(4, 0.2), (3, 0.5), (2, 0.8)]),
+            ),
+            t(
+                "Lymphocyte count increased",
+                Ok(above_absolute(v, &[(3, 20.0), (2, 4.0)]).unwrap_or(0)),
+            ),
+        ],
+        "HGB" => vec![
+            t("Anemia", below(v, lln, &[(3, 80.0), (2, 100.0)])),
+            // An increase above the ULN (g/L): > 0, > 20, > 40; every band is the ULN's.
+            t(
+                "Hemoglobin increased",
+                uln.ok_or("uln")
+                    .and_then(|u| above(v, Some(u), &[(3, u + 40.0), (2, u + 20.0)])),
+            ),
+        ],
+        "ALB" => vec![t("Hypoalbuminemia", below(v, lln, &[(3, 20.0), (2, 30.0)]))],
+        "ALT" => vec![t(
+            "Alanine aminotransferase increased",
+            liver(v, uln, baseline, [3.0, 5.0, 20.0], (1.5, true)),
+        )],
+        "AST" => vec![t(
+            "Aspartate aminotransferase increased",
+            liver(v, uln, baseline, [3.0, 5.0, 20.0], (1.5, true)),
+        )],
+        "ALP" => vec![t(
+            "Alkaline phosphatase increased",
+            liver(v, uln, baseline, [2.5, 5.0, 20.0], (2.0, true)),
+        )],
+        "GGT" => vec![t(
+            "GGT increased",
+            liver(v, uln, baseline, [2.5, 5.0, 20.0], (2.0, true)),
+        )],
+        "BILI" => vec![t(
+            "Blood bilirubin increased",
+            liver(v, uln, baseline, [1.5, 3.0, 10.0], (1.0, false)),
+        )],
         "CREAT" => {
-            let t = "Creatinine increased";
-            let u = need(uln, "uln", t)?;
-            let by_uln = high(v, Some(u), &[(4, 6.0 * u), (3, 3.0 * u), (2, 1.5 * u)]);
-            let by_baseline = baseline.map_or(0, |b| high(v, None, &[(3, 3.0 * b), (2, 1.5 * b)]));
-            vec![g(t, by_uln.max(by_baseline))]
+            // The worse of the ULN rule and the baseline rule. The most severe band (> 6 x ULN)
+            // is the ULN's, so without the ULN the grade is not known even from a baseline.
+            let grade = uln.ok_or("uln").and_then(|u| {
+                let by_uln = above(v, Some(u), &[(4, 6.0 * u), (3, 3.0 * u), (2, 1.5 * u)])?;
+                let by_baseline = baseline
+                    .and_then(|b| above_absolute(v, &[(3, 3.0 * b), (2, 1.5 * b)]))
+                    .unwrap_or(0);
+                Ok(by_uln.max(by_baseline))
+            });
+            vec![t("Creatinine increased", grade)]
         }
         "INR" => {
-            let t = "INR increased";
             let grade = if lab.on_anticoagulation {
-                let b = need(baseline, "baseline", t)?;
-                high(v, None, &[(3, 2.5 * b), (2, 1.5 * b), (1, b)])
+                baseline
+                    .ok_or("baseline")
+                    .map(|b| above_absolute(v, &[(3, 2.5 * b), (2, 1.5 * b), (1, b)]).unwrap_or(0))
             } else {
-                high(v, None, &[(3, 2.5), (2, 1.5), (1, 1.2)])
+                Ok(above_absolute(v, &[(3, 2.5), (2, 1.5), (1, 1.2)]).unwrap_or(0))
             };
-            vec![g(t, grade)]
+            vec![t("INR increased", grade)]
         }
-        "SODIUM" => {
-            let lo = "Hyponatremia";
-            let hi = "Hypernatremia";
-            vec![
-                g(
-                    hi,
-                    high(
-                        v,
-                        Some(need(uln, "uln", hi)?),
-                        &[(4, 160.0), (3, 155.0), (2, 150.0)],
-                    ),
-                ),
-                g(
-                    lo,
-                    low(
-                        v,
-                        need(lln, "lln", lo)?,
-                        &[(4, 120.0), (3, 125.0), (2, 130.0)],
-                    ),
-                ),
-            ]
-        }
-        "K" => {
-            let lo = "Hypokalemia";
-            let hi = "Hyperkalemia";
-            vec![
-                g(
-                    hi,
-                    high(
-                        v,
-                        Some(need(uln, "uln", hi)?),
-                        &[(4, 7.0), (3, 6.0), (2, 5.5)],
-                    ),
-                ),
-                // Grade 2 needs symptoms: a value alone gives 1, 3 or 4.
-                g(lo, low(v, need(lln, "lln", lo)?, &[(4, 2.5), (3, 3.0)])),
-            ]
-        }
+        "SODIUM" => vec![
+            t(
+                "Hypernatremia",
+                above(v, uln, &[(4, 160.0), (3, 155.0), (2, 150.0)]),
+            ),
+            t(
+                "Hyponatremia",
+                below(v, lln, &[(4, 120.0), (3, 125.0), (2, 130.0)]),
+            ),
+        ],
+        "K" => vec![
+            t(
+                "Hyperkalemia",
+                above(v, uln, &[(4, 7.0), (3, 6.0), (2, 5.5)]),
+            ),
+            // Grade 2 needs symptoms: a value alone gives 1, 3 or 4.
+            t("Hypokalemia", below(v, lln, &[(4, 2.5), (3, 3.0)])),
+        ],
         _ => return Err(LabError::UnknownTest(lab.test.clone())),
     })
 }

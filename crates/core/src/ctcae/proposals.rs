@@ -45,8 +45,9 @@ pub struct Proposal {
 }
 
 /// The proposals for one labs form instance; `baseline` holds the patient's baseline values by
-/// field (for the baseline-dependent rules). Fields lacking a limit the rule needs are skipped:
-/// they cannot be graded, so nothing is proposed from them.
+/// field (for the baseline-dependent rules). A term whose grade depends on a limit the form
+/// lacks is not graded and proposes nothing; a value in an absolute band (neutrophils below
+/// 1.5 x 10^9/L, haemoglobin below 100 g/L, ...) is graded without its limits.
 pub fn from_labs(
     instance: &str,
     values: &BTreeMap<String, Value>,
@@ -67,12 +68,15 @@ pub fn from_labs(
             on_anticoagulation: false,
         };
         let Ok(grades) = grade(&lab) else { continue };
-        for g in grades.into_iter().filter(|g| g.grade >= 1) {
+        for g in grades {
+            let Some(grade) = g.grade.filter(|&x| x >= 1) else {
+                continue;
+            };
             out.push(Proposal {
                 key: format!("{instance}/{field}/{value}"),
                 field,
                 term: g.term,
-                grade: g.grade,
+                grade,
                 date: date.clone(),
             });
         }
@@ -108,6 +112,25 @@ mod tests {
         assert!(
             from_labs("f7", &v, &BTreeMap::new()).is_empty(),
             "ALT without its ULN cannot be graded"
+        );
+    }
+
+    #[test]
+    fn absolute_band_values_propose_without_their_limits() {
+        let v =
+            values(json!({"date": "2024-05-06", "neut": 1.2, "hgb": 99, "alb": 29, "plt": 180}));
+        let p: Vec<(&str, u8)> = from_labs("f7", &v, &BTreeMap::new())
+            .iter()
+            .map(|p| (p.term, p.grade))
+            .collect();
+        assert_eq!(
+            p,
+            [
+                ("Neutrophil count decreased", 2),
+                ("Anemia", 2),
+                ("Hypoalbuminemia", 2)
+            ],
+            "platelets of 180 without an LLN: grade 0 or 1, not known"
         );
     }
 

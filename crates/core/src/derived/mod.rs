@@ -64,10 +64,30 @@ pub struct RangeError {
     pub max: f64,
 }
 
+/// A lab input that looks like it was entered in its quantity's other unit (bilirubin 1.2
+/// "umol/L" is 1.2 mg/dL): the study definition's rule, `study::units::likely_other_unit`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{field}: {}", hint.message.en)]
+pub struct UnitError {
+    /// The input's name.
+    pub field: &'static str,
+    /// The unit it is likely in, the conversion and the message.
+    pub hint: crate::study::units::UnitHint,
+}
+
+/// The lab inputs and the labs form's fields whose units and ranges they share.
+const LAB_FIELDS: &[(&str, &str)] = &[
+    ("bilirubin_umol_l", "bili"),
+    ("albumin_g_l", "alb"),
+    ("neutrophils", "neut"),
+    ("lymphocytes", "lym"),
+    ("platelets", "plt"),
+];
+
 /// Hard plausible ranges of the numeric inputs (values outside are refused).
 pub const RANGES: &[(&str, f64, f64)] = &[
     ("bilirubin_umol_l", 0.1, 1000.0),
-    ("albumin_g_l", 5.0, 80.0),
+    ("albumin_g_l", 10.0, 80.0),
     ("inr", 0.5, 10.0),
     ("ecog", 0.0, 4.0),
     ("tumor_count", 1.0, 100.0),
@@ -137,6 +157,29 @@ impl DeriveInput {
                         max,
                     });
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses the first lab input that looks like its quantity's other unit (the labs form's
+    /// rule: outside the usual range, inside it once converted). The command line cannot ask
+    /// for a confirmation, so a value the form would only warn about is refused here.
+    pub fn check_units(&self) -> Result<(), UnitError> {
+        let values = [
+            self.bilirubin_umol_l,
+            self.albumin_g_l,
+            self.neutrophils,
+            self.lymphocytes,
+            self.platelets,
+        ];
+        let labs = crate::study::study().form("labs");
+        for (&(field, id), value) in LAB_FIELDS.iter().zip(values) {
+            let (Some(value), Some(f)) = (value, labs.and_then(|l| l.field(id))) else {
+                continue;
+            };
+            if let Some(hint) = crate::study::units::likely_other_unit(f, value) {
+                return Err(UnitError { field, hint });
             }
         }
         Ok(())
@@ -386,6 +429,39 @@ mod tests {
         .check_ranges()
         .is_err());
         assert!(example().check_ranges().is_ok());
+    }
+
+    #[test]
+    fn lab_inputs_in_the_other_unit_are_refused_naming_it() {
+        let mg_dl = DeriveInput {
+            bilirubin_umol_l: Some(1.2),
+            ..example()
+        };
+        assert!(mg_dl.check_ranges().is_ok(), "1.2 umol/L is not impossible");
+        let err = mg_dl.check_units().unwrap_err();
+        assert_eq!(
+            (err.field, err.hint.likely_unit),
+            ("bilirubin_umol_l", "mg/dL")
+        );
+        assert_eq!(
+            err.to_string(),
+            "bilirubin_umol_l: 1.2 looks like mg/dL: 1 mg/dL = 17.1 umol/L, i.e. 20.5 umol/L."
+        );
+        let g_dl = DeriveInput {
+            albumin_g_l: Some(3.5),
+            ..example()
+        };
+        assert_eq!(g_dl.check_units().unwrap_err().hint.likely_unit, "g/dL");
+        assert!(
+            g_dl.check_ranges().is_err(),
+            "albumin below 10 g/L is refused"
+        );
+        let per_mm3 = DeriveInput {
+            platelets: Some(150_000.0),
+            ..example()
+        };
+        assert_eq!(per_mm3.check_units().unwrap_err().field, "platelets");
+        assert!(example().check_units().is_ok());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The study's forms (STUDY.md "Forms"), field by field. Ranges: hard (refused) and soft (needs
-//! confirmation), in the units of Chinese practice (bilirubin umol/L, albumin g/L).
+//! confirmation), in the units of Chinese practice (bilirubin umol/L, albumin g/L); labs commonly
+//! reported in another unit name it, so that a value in that unit is caught (`docs/units.md`).
 
 use super::model::{
     agent_table, choice, date, dec, int, l, lesions, multi, text, yes_no, Field, Form, Label,
@@ -52,6 +53,15 @@ fn lab(
     ));
 }
 
+/// Marks the lab just added (its value and its limits) as commonly reported in `unit` too,
+/// `1 unit = factor` of its own (`study::units`; the choices in `docs/units.md`).
+fn alt(fields: &mut [Field], unit: &'static str, factor: f64) {
+    let n = fields.len();
+    for f in &mut fields[n - 3..] {
+        *f = f.alt(unit, factor);
+    }
+}
+
 /// Field ids are `&'static str`; the limits' ids are made once per definition build.
 fn leak(id: &str, suffix: &str) -> &'static str {
     // The definition is built once per process (see `study()`), so this is bounded.
@@ -84,14 +94,16 @@ fn labs() -> Vec<Field> {
         (0.1, 1000.0),
         (2.0, 200.0),
     );
+    alt(&mut f, "mg/dL", 17.1);
     lab(
         &mut f,
         ("alb", l("Albumin", "白蛋白")),
         "g/L",
         1,
-        (5.0, 80.0),
+        (10.0, 80.0),
         (20.0, 55.0),
     );
+    alt(&mut f, "g/dL", 10.0);
     lab(
         &mut f,
         ("alt", l("ALT", "谷丙转氨酶")),
@@ -129,9 +141,10 @@ fn labs() -> Vec<Field> {
         ("creat", l("Creatinine", "肌酐")),
         "umol/L",
         0,
-        (5.0, 2000.0),
+        (20.0, 2000.0),
         (30.0, 300.0),
     );
+    alt(&mut f, "mg/dL", 88.4);
     lab(
         &mut f,
         ("inr", l("INR", "国际标准化比值")),
@@ -148,6 +161,7 @@ fn labs() -> Vec<Field> {
         (0.0, 200.0),
         (1.0, 30.0),
     );
+    alt(&mut f, "/mm3", 0.001);
     lab(
         &mut f,
         ("neut", l("Neutrophils", "中性粒细胞")),
@@ -156,6 +170,7 @@ fn labs() -> Vec<Field> {
         (0.0, 100.0),
         (0.5, 25.0),
     );
+    alt(&mut f, "/mm3", 0.001);
     lab(
         &mut f,
         ("lym", l("Lymphocytes", "淋巴细胞")),
@@ -164,6 +179,7 @@ fn labs() -> Vec<Field> {
         (0.0, 100.0),
         (0.2, 10.0),
     );
+    alt(&mut f, "/mm3", 0.001);
     lab(
         &mut f,
         ("plt", l("Platelets", "血小板")),
@@ -172,6 +188,7 @@ fn labs() -> Vec<Field> {
         (0.0, 2000.0),
         (20.0, 800.0),
     );
+    alt(&mut f, "/mm3", 0.001);
     lab(
         &mut f,
         ("hgb", l("Haemoglobin", "血红蛋白")),
@@ -180,6 +197,7 @@ fn labs() -> Vec<Field> {
         (20.0, 250.0),
         (60.0, 190.0),
     );
+    alt(&mut f, "g/dL", 10.0);
     lab(
         &mut f,
         ("sodium", l("Sodium", "钠")),

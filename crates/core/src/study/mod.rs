@@ -4,11 +4,12 @@
 mod codelists;
 mod forms;
 pub mod model;
+pub mod units;
 pub mod validate;
 
 use std::sync::OnceLock;
 
-pub use model::{Code, CodeList, Field, FieldKind, Form, Label, Range, Study, Timing};
+pub use model::{AltUnit, Code, CodeList, Field, FieldKind, Form, Label, Range, Study, Timing};
 
 /// The study definition, built once.
 pub fn study() -> &'static Study {

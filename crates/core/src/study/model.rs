@@ -71,6 +71,16 @@ pub struct Condition {
     pub any_of: &'static [&'static str],
 }
 
+/// Another unit a value is commonly reported in (a unit mix-up to catch): `1 unit = factor` of
+/// the field's unit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AltUnit {
+    /// The other unit, as labs print it.
+    pub unit: &'static str,
+    /// Its value in the field's unit.
+    pub factor: f64,
+}
+
 /// A field.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Field {
@@ -84,6 +94,8 @@ pub struct Field {
     pub required: bool,
     /// When it is shown.
     pub visible_if: Option<Condition>,
+    /// A decimal's common other unit, whose values validation recognises (`study::units`).
+    pub alt_unit: Option<AltUnit>,
 }
 
 /// Which dates rules apply to a form's dates.
@@ -172,6 +184,7 @@ fn field(id: &'static str, label: Label, kind: FieldKind) -> Field {
         kind,
         required: false,
         visible_if: None,
+        alt_unit: None,
     }
 }
 
@@ -248,6 +261,12 @@ impl Field {
     /// Makes it required.
     pub fn req(mut self) -> Field {
         self.required = true;
+        self
+    }
+
+    /// Recognises values entered in `unit`, `1 unit = factor` of the field's unit.
+    pub fn alt(mut self, unit: &'static str, factor: f64) -> Field {
+        self.alt_unit = Some(AltUnit { unit, factor });
         self
     }
 

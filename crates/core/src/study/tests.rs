@@ -170,6 +170,48 @@ fn hard_range_is_refused_and_soft_range_needs_confirmation() {
 }
 
 #[test]
+fn a_lab_value_in_the_other_unit_names_it_soft_or_hard() {
+    let s = study();
+    let labs = |v: Value| validate(s, s.form("labs").unwrap(), &values(v), &ctx());
+    // Bilirubin: the units' ranges overlap (2-50), so 1.2 "umol/L" needs confirmation.
+    let f = labs(json!({"date": "2024-05-06", "bili": 1.2}));
+    assert_eq!(
+        (f[0].field.as_str(), f[0].severity),
+        ("bili", Severity::Warning)
+    );
+    assert!(
+        f[0].message
+            .en
+            .ends_with("1.2 looks like mg/dL: 1 mg/dL = 17.1 umol/L, i.e. 20.5 umol/L."),
+        "{}",
+        f[0].message.en
+    );
+    assert!(f[0].message.zh.contains("mg/dL"), "{}", f[0].message.zh);
+    // Albumin, haemoglobin, creatinine and counts: no overlap in real patients, so refused.
+    for (field, value, unit) in [
+        ("alb", 3.5, "g/dL"),
+        ("hgb", 9.9, "g/dL"),
+        ("creat", 1.1, "mg/dL"),
+        ("plt", 150_000.0, "/mm3"),
+        ("neut", 1800.0, "/mm3"),
+        ("alb_lln", 3.5, "g/dL"),
+    ] {
+        // The first finding (the one the form shows) names the unit.
+        let f = labs(json!({"date": "2024-05-06", field: value}));
+        assert_eq!(f[0].severity, Severity::Error, "{field}");
+        assert!(
+            f[0].message.en.contains(&format!("looks like {unit}")),
+            "{field}: {}",
+            f[0].message.en
+        );
+    }
+    assert_eq!(
+        labs(json!({"date": "2024-05-06", "bili": 20.5, "alb": 35})),
+        []
+    );
+}
+
+#[test]
 fn hidden_fields_are_not_required_and_visible_ones_are() {
     let alive = json!({"contact_date": "2024-01-10", "status": "alive"});
     assert_eq!(findings("survival", alive), []);

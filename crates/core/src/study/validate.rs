@@ -1,7 +1,8 @@
 //! Validation of one form's values against the study definition: every finding at once, each
 //! with its field, severity and message in both languages. Types, required fields (when visible),
-//! hard ranges (refused) and soft ranges (need confirmation), code lists, date rules and the
-//! date orders within a form.
+//! hard ranges (refused) and soft ranges (need confirmation), each naming the likely unit when
+//! the value looks like the field's other unit, code lists, date rules and the date orders
+//! within a form.
 
 use std::collections::BTreeMap;
 
@@ -52,18 +53,35 @@ pub fn is_visible(field: &Field, values: &BTreeMap<String, Value>) -> bool {
     values.get(cond.field).is_some_and(matches)
 }
 
+/// A finding for a number outside its range, with the unit hint when the value looks like the
+/// field's other unit (`units::likely_other_unit`).
+fn range_finding(f: &Field, n: f64, severity: Severity, en: String, zh: String) -> Finding {
+    match super::units::likely_other_unit(f, n) {
+        Some(hint) => finding(
+            f.id,
+            severity,
+            format!("{en} {}", hint.message.en),
+            format!("{zh}{}", hint.message.zh),
+        ),
+        None => finding(f.id, severity, en, zh),
+    }
+}
+
 fn check_number(f: &Field, n: f64, range: super::model::Range, unit: &str, out: &mut Vec<Finding>) {
     let (lo, hi) = range.hard;
     if n < lo || n > hi {
-        out.push(error(
-            f.id,
+        out.push(range_finding(
+            f,
+            n,
+            Severity::Error,
             format!("{} must lie between {lo} and {hi} {unit}.", f.label.en),
             format!("{}须在 {lo} 至 {hi} {unit} 之间。", f.label.zh),
         ));
     } else if let Some((slo, shi)) = range.soft {
         if n < slo || n > shi {
-            out.push(finding(
-                f.id,
+            out.push(range_finding(
+                f,
+                n,
                 Severity::Warning,
                 format!(
                     "{} = {n} {unit} is unusual (expected {slo} - {shi}); confirm it.",
@@ -185,6 +203,9 @@ pub fn validate(
                 range,
             } => match v.as_f64() {
                 Some(n) => {
+                    // The range first: its finding may name the likely unit, and the form shows
+                    // a field's first finding.
+                    check_number(f, n, range, unit, &mut out);
                     let scale = 10f64.powi(i32::from(decimals));
                     if ((n * scale).round() - n * scale).abs() > 1e-6 {
                         out.push(error(
@@ -193,7 +214,6 @@ pub fn validate(
                             format!("{}：最多 {decimals} 位小数。", f.label.zh),
                         ));
                     }
-                    check_number(f, n, range, unit, &mut out);
                 }
                 None => out.push(wrong_type()),
             },

@@ -23,6 +23,17 @@ fn grade_of(lab: &LabValue, term: &str) -> u8 {
         .find(|g| g.term == term)
         .unwrap()
         .grade
+        .unwrap_or_else(|| panic!("{term} ungraded for {lab:?}"))
+}
+
+/// The grade (or the limit it needs) of `term` for `lab`.
+fn outcome(lab: &LabValue, term: &str) -> Result<u8, &'static str> {
+    let g = grade(lab)
+        .unwrap()
+        .into_iter()
+        .find(|g| g.term == term)
+        .unwrap();
+    g.grade.ok_or_else(|| g.needs.unwrap())
 }
 
 /// Checks (value, grade) pairs for one test and term.
@@ -409,13 +420,7 @@ fn inr_absolute_or_baseline_on_anticoagulation() {
     l.value = 3.1;
     assert_eq!(grade_of(&l, "INR increased"), 2);
     l.baseline = None;
-    assert!(matches!(
-        grade(&l),
-        Err(LabError::MissingLimit {
-            what: "baseline",
-            ..
-        })
-    ));
+    assert_eq!(outcome(&l, "INR increased"), Err("baseline"));
 }
 
 #[test]
@@ -490,7 +495,7 @@ fn potassium_both_directions_and_no_grade_2_hypokalemia_from_a_value() {
 }
 
 #[test]
-fn unknown_tests_units_and_missing_limits_are_errors() {
+fn unknown_tests_units_and_bad_values_are_errors() {
     assert!(matches!(
         grade(&lab("XYZ", 1.0, "U/L", None, None)),
         Err(LabError::UnknownTest(_))
@@ -498,14 +503,6 @@ fn unknown_tests_units_and_missing_limits_are_errors() {
     assert!(matches!(
         grade(&lab("ALT", 1.0, "ukat/L", None, Some(40.0))),
         Err(LabError::UnknownUnit { .. })
-    ));
-    assert!(matches!(
-        grade(&lab("ALT", 50.0, "U/L", None, None)),
-        Err(LabError::MissingLimit { what: "uln", .. })
-    ));
-    assert!(matches!(
-        grade(&lab("NEUT", 1.0, "10^9/L", None, None)),
-        Err(LabError::MissingLimit { what: "lln", .. })
     ));
     assert!(matches!(
         grade(&lab("NEUT", -1.0, "10^9/L", Some(1.8), None)),
@@ -538,5 +535,157 @@ fn every_graded_term_is_a_ctcae_v5_term() {
                 g.term
             );
         }
+    }
+}
+
+// Missing limits: a term is ungraded only when its grade depends on the missing limit
+// (`bands`: absolute bands first, the limit's band last; CTCAE v5.0 texts, admiral's
+// `atoxgr_criteria_ctcv5`).
+
+#[test]
+fn absolute_band_grades_without_lln() {
+    let no_limits = |test: &str, value: f64, unit: &str, term: &str| {
+        outcome(&lab(test, value, unit, None, None), term)
+    };
+    // The three cases: each is grade 2 whatever the LLN.
+    assert_eq!(
+        no_limits("NEUT", 1200.0, "/mm3", "Neutrophil count decreased"),
+        Ok(2)
+    );
+    assert_eq!(no_limits("HGB", 9.9, "g/dL", "Anemia"), Ok(2));
+    assert_eq!(no_limits("ALB", 2.9, "g/dL", "Hypoalbuminemia"), Ok(2));
+    // Every decreased term, at each absolute band.
+    for (test, term, cases) in [
+        (
+            "NEUT",
+            "Neutrophil count decreased",
+            &[(1.49, 2), (0.99, 3), (0.49, 4)][..],
+        ),
+        (
+            "PLAT",
+            "Platelet count decreased",
+            &[(74.9, 2), (49.9, 3), (24.9, 4)],
+        ),
+        (
+            "WBC",
+            "White blood cell decreased",
+            &[(2.9, 2), (1.9, 3), (0.9, 4)],
+        ),
+        (
+            "LYM",
+            "Lymphocyte count decreased",
+            &[(0.79, 2), (0.49, 3), (0.19, 4)],
+        ),
+        ("HGB", "Anemia", &[(99.0, 2), (79.0, 3)]),
+        ("ALB", "Hypoalbuminemia", &[(29.9, 2), (19.9, 3)]),
+        (
+            "SODIUM",
+            "Hyponatremia",
+            &[(129.9, 2), (124.9, 3), (119.9, 4)],
+        ),
+        ("K", "Hypokalemia", &[(2.99, 3), (2.49, 4)]),
+    ] {
+        let unit = accepted_units(test).split(", ").next().unwrap();
+        for &(value, expected) in cases {
+            assert_eq!(
+                no_limits(test, value, unit, term),
+                Ok(expected),
+                "{test} {value}"
+            );
+        }
+    }
+}
+
+#[test]
+fn grade_0_or_1_depends_on_the_lln_so_it_needs_it() {
+    for (test, value, term) in [
+        ("NEUT", 1.8, "Neutrophil count decreased"),
+        ("NEUT", 1.5, "Neutrophil count decreased"),
+        ("PLAT", 75.0, "Platelet count decreased"),
+        ("WBC", 3.0, "White blood cell decreased"),
+        ("LYM", 0.8, "Lymphocyte count decreased"),
+        ("HGB", 100.0, "Anemia"),
+        ("ALB", 30.0, "Hypoalbuminemia"),
+        ("SODIUM", 130.0, "Hyponatremia"),
+        ("K", 3.0, "Hypokalemia"),
+    ] {
+        let unit = accepted_units(test).split(", ").next().unwrap();
+        assert_eq!(
+            outcome(&lab(test, value, unit, None, Some(1000.0)), term),
+            Err("lln"),
+            "{test} {value}"
+        );
+    }
+    assert_eq!(
+        outcome(
+            &lab("NEUT", 1800.0, "/mm3", None, None),
+            "Neutrophil count decreased"
+        ),
+        Err("lln")
+    );
+}
+
+#[test]
+fn absolute_band_grades_without_uln() {
+    let no_limits =
+        |test: &str, value: f64, term: &str| outcome(&lab(test, value, "mmol/L", None, None), term);
+    for (value, expected) in [(5.51, 2), (6.01, 3), (7.01, 4)] {
+        assert_eq!(no_limits("K", value, "Hyperkalemia"), Ok(expected));
+    }
+    for (value, expected) in [(150.1, 2), (155.1, 3), (160.1, 4)] {
+        assert_eq!(no_limits("SODIUM", value, "Hypernatremia"), Ok(expected));
+    }
+    assert_eq!(no_limits("K", 5.5, "Hyperkalemia"), Err("uln"));
+    assert_eq!(no_limits("SODIUM", 150.0, "Hypernatremia"), Err("uln"));
+}
+
+#[test]
+fn missing_uln_leaves_only_the_increased_term_ungraded() {
+    let g = grade(&lab("HGB", 9.9, "g/dL", Some(13.0), None)).unwrap();
+    assert_eq!(
+        g,
+        [
+            TermGrade {
+                term: "Anemia",
+                grade: Some(2),
+                needs: None
+            },
+            TermGrade {
+                term: "Hemoglobin increased",
+                grade: None,
+                needs: Some("uln")
+            },
+        ]
+    );
+    // And the other way round: a missing LLN leaves only the decreased term ungraded.
+    let k = grade(&lab("K", 6.2, "mmol/L", None, Some(5.3))).unwrap();
+    assert_eq!(
+        (k[0].grade, k[1].grade, k[1].needs),
+        (Some(3), None, Some("lln"))
+    );
+    // Terms with absolute bands only (leukocytosis) never need a limit.
+    let w = grade(&lab("WBC", 120.0, "10^9/L", None, None)).unwrap();
+    assert_eq!(
+        (w[0].needs, w[1].grade, w[1].needs),
+        (Some("lln"), Some(3), None)
+    );
+}
+
+#[test]
+fn multiples_of_the_uln_need_the_uln_even_with_a_baseline() {
+    for (test, term) in [
+        ("ALT", "Alanine aminotransferase increased"),
+        ("AST", "Aspartate aminotransferase increased"),
+        ("ALP", "Alkaline phosphatase increased"),
+        ("GGT", "GGT increased"),
+        ("BILI", "Blood bilirubin increased"),
+        ("CREAT", "Creatinine increased"),
+    ] {
+        let unit = accepted_units(test).split(", ").next().unwrap();
+        let mut l = lab(test, 900.0, unit, None, None);
+        assert_eq!(outcome(&l, term), Err("uln"), "{test}");
+        // Whether a baseline is abnormal, and the > 6 x ULN band of creatinine, are the ULN's.
+        l.baseline = Some(100.0);
+        assert_eq!(outcome(&l, term), Err("uln"), "{test} with a baseline");
     }
 }
