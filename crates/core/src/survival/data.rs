@@ -52,12 +52,22 @@ pub struct SurvivalData {
     covariates: Vec<(String, Vec<f64>)>,
 }
 
-/// Maps labels to level indices; levels in the order given by `sorted_levels`.
+/// Maps labels to level indices; levels in the order given by `sorted_levels`. O(n log k).
 fn encode(labels: &[String]) -> (Vec<usize>, Vec<String>) {
     let levels = sorted_levels(labels);
+    let mut lookup: Vec<(&str, usize)> = levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.as_str(), i))
+        .collect();
+    lookup.sort_unstable();
     let codes = labels
         .iter()
-        .map(|l| levels.iter().position(|x| x == l).unwrap_or(0))
+        .map(|l| {
+            lookup
+                .binary_search_by(|(x, _)| (*x).cmp(l.as_str()))
+                .map_or(0, |k| lookup[k].1)
+        })
         .collect();
     (codes, levels)
 }
@@ -65,9 +75,10 @@ fn encode(labels: &[String]) -> (Vec<usize>, Vec<String>) {
 /// Distinct labels in R's factor order: numerically when every label is a number, otherwise
 /// lexicographically.
 pub fn sorted_levels(labels: &[String]) -> Vec<String> {
-    let mut levels: Vec<String> = labels.to_vec();
-    levels.sort();
-    levels.dedup();
+    let mut distinct: Vec<&String> = labels.iter().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut levels: Vec<String> = distinct.into_iter().cloned().collect();
     let numeric: Option<Vec<f64>> = levels
         .iter()
         .map(|l| l.trim().parse::<f64>().ok())
@@ -226,6 +237,22 @@ impl SurvivalData {
     /// Covariates by name.
     pub fn covariates(&self) -> &[(String, Vec<f64>)] {
         &self.covariates
+    }
+
+    /// The observations of each stratum (in stratum order), by increasing time; one sort for
+    /// all strata, O(n log n).
+    pub fn by_stratum(&self) -> Vec<Vec<usize>> {
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        order.sort_by(|&a, &b| {
+            self.strata[a]
+                .cmp(&self.strata[b])
+                .then(self.time[a].total_cmp(&self.time[b]))
+        });
+        let mut out = vec![Vec::new(); self.n_strata()];
+        for i in order {
+            out[self.strata[i]].push(i);
+        }
+        out
     }
 
     /// The observations of one group, as data of their own (strata and covariates kept).
