@@ -1,5 +1,7 @@
 //! Validated survival data: times, event indicators, optional group, strata and covariates.
 
+use super::timefix::merge_near_ties;
+
 /// Why survival input was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -93,6 +95,10 @@ pub fn sorted_levels(labels: &[String]) -> Vec<String> {
 
 impl SurvivalData {
     /// Validates times (finite, >= 0) and events; one group and one stratum for everyone.
+    ///
+    /// Times equal up to floating-point noise become one time (R's `aeqSurv`, see
+    /// [`merge_near_ties`]), so every analysis of the data (Kaplan-Meier, log-rank, Cox, RMST,
+    /// IPTW) sees the same ties R does.
     pub fn new(time: Vec<f64>, event: Vec<bool>) -> Result<SurvivalData, InputError> {
         if time.is_empty() {
             return Err(InputError::Empty);
@@ -113,7 +119,7 @@ impl SurvivalData {
         }
         let n = time.len();
         Ok(SurvivalData {
-            time,
+            time: merge_near_ties(&time),
             event,
             group: vec![0; n],
             group_levels: vec![String::new()],
@@ -300,6 +306,12 @@ mod tests {
             SurvivalData::new(vec![1.0], vec![true, false]),
             Err(InputError::Length { .. })
         ));
+    }
+
+    #[test]
+    fn times_within_tolerance_tie() {
+        let d = SurvivalData::new(vec![365.000_000_000_01, 365.0, 10.0], vec![true; 3]).unwrap();
+        assert_eq!(d.time(), &[365.0, 365.0, 10.0]);
     }
 
     #[test]
