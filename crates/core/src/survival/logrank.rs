@@ -87,11 +87,7 @@ pub fn logrank(data: &SurvivalData, rho: f64) -> LogRank {
     LogRank {
         chisq,
         df,
-        p_value: if df == 0.0 {
-            1.0
-        } else {
-            chisq_sf(chisq, df)
-        },
+        p_value: if df == 0.0 { 1.0 } else { chisq_sf(chisq, df) },
         observed,
         expected,
     }

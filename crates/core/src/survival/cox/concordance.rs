@@ -29,15 +29,16 @@ impl Fenwick {
 
 /// Concordance of `score` (higher = higher risk) with the survival times.
 pub fn concordance(time: &[f64], event: &[bool], strata: &[usize], score: &[f64]) -> f64 {
-    let mut sorted: Vec<f64> = score.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted.dedup();
-    let rank = |v: f64| sorted.partition_point(|&s| s < v);
-    let n_strata = strata.iter().copied().max().map_or(0, |m| m + 1);
+    // One sort: by stratum, then by decreasing time.
+    let mut all: Vec<usize> = (0..time.len()).collect();
+    all.sort_by(|&a, &b| strata[a].cmp(&strata[b]).then(time[b].total_cmp(&time[a])));
     let (mut conc, mut disc, mut tied) = (0.0, 0.0, 0.0);
-    for s in 0..n_strata {
-        let mut idx: Vec<usize> = (0..time.len()).filter(|&i| strata[i] == s).collect();
-        idx.sort_by(|&a, &b| time[b].total_cmp(&time[a]));
+    for idx in all.chunk_by(|&a, &b| strata[a] == strata[b]) {
+        // Ranks of the scores within the stratum, so the work stays O(n log n) for any strata.
+        let mut sorted: Vec<f64> = idx.iter().map(|&i| score[i]).collect();
+        sorted.sort_by(f64::total_cmp);
+        sorted.dedup();
+        let rank = |v: f64| sorted.partition_point(|&s| s < v);
         let mut tree = Fenwick(vec![0.0; sorted.len() + 1]);
         let mut total = 0.0;
         let mut k = 0;

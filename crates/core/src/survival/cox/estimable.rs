@@ -57,6 +57,9 @@ mod tests {
         let info = [2.0, 0.0, 0.0, 0.0];
         assert_eq!(informative(&info, 2), vec![true, false]);
         assert_eq!(informative(&[0.0], 1), vec![false]);
-        assert_eq!(informative(&[1.0, 1e-13, 1e-13, 1e-13], 2), vec![true, false]);
+        assert_eq!(
+            informative(&[1.0, 1e-13, 1e-13, 1e-13], 2),
+            vec![true, false]
+        );
     }
 }

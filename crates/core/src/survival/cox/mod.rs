@@ -522,7 +522,10 @@ mod tests {
     /// -2.45589435460; score 0.0588235294118; Wald 0.0582887247128; concordance 0.6.
     #[test]
     fn cox_term_without_information_is_not_estimable() {
-        let groups: Vec<String> = ["A", "B", "A", "B", "C"].iter().map(|s| s.to_string()).collect();
+        let groups: Vec<String> = ["A", "B", "A", "B", "C"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let d = SurvivalData::new(
             vec![1.0, 2.0, 3.0, 4.0, 0.5],
             vec![true, true, false, false, false],
@@ -549,7 +552,10 @@ mod tests {
         assert!(f.var[3].is_nan() && f.var[0] > 0.0);
         // The weighted fit (all weights 1) leaves the same term out.
         let w = fit_weighted(&d, &names, &cols, &[1.0; 5], CoxOptions::default()).unwrap();
-        assert_eq!(w.fit.terms[1].not_estimable, Some(NotEstimable::NoInformation));
+        assert_eq!(
+            w.fit.terms[1].not_estimable,
+            Some(NotEstimable::NoInformation)
+        );
         close(w.fit.terms[0].coef, -0.346_573_590_28);
         assert!(w.fit.terms[0].std_err.is_finite());
     }
