@@ -248,15 +248,15 @@ impl SurvivalData {
     /// The observations of each stratum (in stratum order), by increasing time; one sort for
     /// all strata, O(n log n).
     pub fn by_stratum(&self) -> Vec<Vec<usize>> {
-        let mut order: Vec<usize> = (0..self.len()).collect();
-        order.sort_by(|&a, &b| {
-            self.strata[a]
-                .cmp(&self.strata[b])
-                .then(self.time[a].total_cmp(&self.time[b]))
-        });
+        // Sort keys, not indices into the columns: cache-friendly; the index breaks ties, so
+        // the order is the stable one.
+        let mut keys: Vec<(usize, f64, usize)> = (0..self.len())
+            .map(|i| (self.strata[i], self.time[i], i))
+            .collect();
+        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
         let mut out = vec![Vec::new(); self.n_strata()];
-        for i in order {
-            out[self.strata[i]].push(i);
+        for (s, _, i) in keys {
+            out[s].push(i);
         }
         out
     }

@@ -3,16 +3,18 @@
 
 use super::Ties;
 
-/// The model matrix prepared for repeated evaluation: centred columns, observations of each
-/// stratum sorted by decreasing time.
+/// The model matrix prepared for repeated evaluation: centred columns, rows sorted by stratum
+/// and, within each, by decreasing time (row `k` is observation `obs[k]`).
 #[derive(Debug, Clone)]
 pub struct Prepared {
     /// Number of terms.
     pub p: usize,
     /// Centred covariates, row-major (n x p).
     pub x: Vec<f64>,
-    /// Per stratum: observation indices by decreasing time.
+    /// Per stratum: its rows, by decreasing time.
     pub order: Vec<Vec<usize>>,
+    /// The observation of each row (its index in the data).
+    pub obs: Vec<usize>,
     /// Times.
     pub time: Vec<f64>,
     /// Event indicators.
@@ -44,6 +46,7 @@ impl Prepared {
             p: keep.len(),
             x,
             order: self.order.clone(),
+            obs: self.obs.clone(),
             time: self.time.clone(),
             event: self.event.clone(),
             weight: self.weight.clone(),

@@ -182,31 +182,33 @@ pub fn design(data: &SurvivalData, use_group: bool) -> (Vec<String>, Vec<Vec<f64
     (names, cols)
 }
 
+/// The model's rows laid out in the order the likelihood walks them (by stratum, then by
+/// decreasing time), so every pass reads memory sequentially.
 fn prepare(data: &SurvivalData, cols: &[Vec<f64>]) -> Prepared {
     let (n, p) = (data.len(), cols.len());
-    let mut x = vec![0.0; n * p];
-    for (j, col) in cols.iter().enumerate() {
-        let mean = col.iter().sum::<f64>() / n as f64;
-        for i in 0..n {
-            x[i * p + j] = col[i] - mean;
-        }
-    }
-    let time = data.time().to_vec();
-    let order = data
-        .by_stratum()
-        .into_iter()
-        .map(|mut idx| {
-            idx.reverse();
-            idx
-        })
+    let means: Vec<f64> = cols
+        .iter()
+        .map(|col| col.iter().sum::<f64>() / n as f64)
         .collect();
+    let mut obs = Vec::with_capacity(n);
+    let mut order = Vec::with_capacity(data.n_strata());
+    for idx in data.by_stratum() {
+        let start = obs.len();
+        obs.extend(idx.iter().rev());
+        order.push((start..obs.len()).collect());
+    }
+    let mut x = Vec::with_capacity(n * p);
+    for &i in &obs {
+        x.extend(cols.iter().zip(&means).map(|(col, mean)| col[i] - mean));
+    }
     Prepared {
         p,
         x,
         order,
-        time,
-        event: data.event().to_vec(),
+        time: obs.iter().map(|&i| data.time()[i]).collect(),
+        event: obs.iter().map(|&i| data.event()[i]).collect(),
         weight: vec![1.0; n],
+        obs,
     }
 }
 
@@ -231,7 +233,7 @@ pub fn fit_weighted(
     opts: CoxOptions,
 ) -> Result<WeightedFit, CoxError> {
     let mut model = prepare(data, cols);
-    model.weight = weights.to_vec();
+    model.weight = model.obs.iter().map(|&i| weights[i]).collect();
     let mut fit = fit_prepared(data, names, cols, &model, opts)?;
     // The sandwich over the estimable terms; the others keep NaN.
     let keep: Vec<usize> = (0..cols.len())

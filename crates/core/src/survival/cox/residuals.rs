@@ -73,11 +73,12 @@ impl Prepared {
                 let r = eta(i).exp();
                 let xi = &self.x[i * p..(i + 1) * p];
                 let own = self.event[i] && events[last].0.time == ti;
+                let out = &mut resid[self.obs[i]];
                 for j in 0..p {
                     if own {
-                        resid[i][j] += xi[j] - events[last].0.mean[j];
+                        out[j] += xi[j] - events[last].0.mean[j];
                     }
-                    resid[i][j] -= r * (xi[j] * h[last] - big_a[last * p + j]);
+                    out[j] -= r * (xi[j] * h[last] - big_a[last * p + j]);
                 }
             }
         }
