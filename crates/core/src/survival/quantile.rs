@@ -51,19 +51,33 @@ fn find_quantile_counted(x: &[f64], y: &[Option<f64>], p: f64, steps: &mut usize
     }
     // Keep the first point of each level (censorings repeat the level; R's `!duplicated(y)`);
     // drop undefined points.
-    let mut seen = HashSet::with_capacity(y.len());
+    // A non-decreasing curve (the usual case) repeats a level only right after itself, so
+    // comparing with the last level kept is enough; otherwise a hash set remembers them all.
+    *steps += y.len();
+    let monotone = y
+        .iter()
+        .flatten()
+        .try_fold(f64::NEG_INFINITY, |prev, &v| (v >= prev).then_some(v))
+        .is_some();
+    let mut seen = HashSet::with_capacity(if monotone { 0 } else { y.len() });
     let mut xs = Vec::new();
     let mut ys: Vec<f64> = Vec::new();
     let mut seen_none = false;
     for (&xi, &yi) in x.iter().zip(y) {
         *steps += 1;
         match yi {
-            Some(v) if seen.insert(level_key(v)) => {
-                xs.push(xi);
-                ys.push(v);
+            Some(v) => {
+                let new_level = if monotone {
+                    ys.last() != Some(&v)
+                } else {
+                    seen.insert(level_key(v))
+                };
+                if new_level {
+                    xs.push(xi);
+                    ys.push(v);
+                }
             }
             None => seen_none = true,
-            _ => {}
         }
     }
     if p == 0.0 {
@@ -158,5 +172,11 @@ mod tests {
         let y = [Some(0.0), Some(0.2), Some(0.2), Some(0.6)];
         assert_eq!(find_quantile(&x, &y, 0.1), Some(1.0));
         assert_eq!(find_quantile(&x, &y, 0.5), Some(3.0));
+        // Not monotone (a confidence limit can wiggle): a level seen earlier is still skipped,
+        // as R's `!duplicated` does.
+        let y = [Some(0.0), Some(0.3), Some(0.2), Some(0.3), Some(0.6)];
+        let x = [0.0, 1.0, 2.0, 3.0, 4.0];
+        assert_eq!(find_quantile(&x, &y, 0.25), Some(1.0));
+        assert_eq!(find_quantile(&x, &y, 0.5), Some(4.0));
     }
 }
