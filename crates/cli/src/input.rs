@@ -58,6 +58,21 @@ pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes `value` as JSON on standard output, streamed through a buffer (compact, or indented
+/// when `pretty`), with a final newline.
+pub fn write_json<T: serde::Serialize>(value: &T, pretty: bool) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if pretty {
+        serde_json::to_writer_pretty(&mut out, value)?;
+    } else {
+        serde_json::to_writer(&mut out, value)?;
+    }
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
 /// Rounds to `digits` decimals, for the printed values the contracts show rounded.
 pub fn round(value: f64, digits: i32) -> f64 {
     let scale = 10f64.powi(digits);

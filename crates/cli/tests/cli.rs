@@ -297,6 +297,78 @@ fn survival_bad_input_names_row_and_column() {
     assert_bad_input(&run("t,e\n1,1\n", &["--conf-type", "logit"]), "--conf-type");
 }
 
+/// A group with no one at risk at any event time (arm C, censored at 0.5 before the first event)
+/// is left out of the log-rank test and its Cox term is not estimable, as R does. R 4.x with
+/// `survival` 3.5-3: `survdiff` chisq 0.0588235294118 on 1 df, p 0.808365155915; `coxph` armB
+/// -0.34657359028 (se 1.43549997276), armC NA.
+#[test]
+fn survival_group_without_expected_events_is_left_out() {
+    let csv = "time,event,arm\n1,1,A\n2,1,B\n3,0,A\n4,0,B\n0.5,0,C\n";
+    let args = [
+        "survival", "--csv", "{}", "--time", "time", "--event", "event", "--group", "arm",
+    ];
+    let out = stdout_json(&ecrf_on(csv, &args));
+    let lr = &out["logrank"];
+    assert!((lr["chisq"].as_f64().unwrap() - 0.058_823_529_411_8).abs() < 1e-10);
+    assert_eq!(lr["df"], 1.0);
+    assert!((lr["p_value"].as_f64().unwrap() - 0.808_365_155_915).abs() < 1e-10);
+    let terms = out["cox"]["terms"].as_array().unwrap();
+    assert_eq!(terms[0]["name"], "group=B");
+    assert_eq!(terms[0]["estimable"], true);
+    assert_eq!(terms[0]["reason"], Value::Null);
+    assert!((terms[0]["coef"].as_f64().unwrap() + 0.346_573_590_28).abs() < 1e-8);
+    assert!((terms[0]["std_err"].as_f64().unwrap() - 1.435_499_972_76).abs() < 1e-8);
+    assert_eq!(terms[1]["name"], "group=C");
+    assert_eq!(terms[1]["estimable"], false);
+    assert!(terms[1]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("no information"));
+    for key in [
+        "coef", "std_err", "hr", "hr_lower", "hr_upper", "z", "p_value",
+    ] {
+        assert_eq!(terms[1][key], Value::Null, "{key}");
+    }
+    assert_eq!(out["cox"]["lrt"]["df"], 1.0);
+}
+
+/// A time written with full float precision by another tool ties with its rounded twin (R's
+/// `aeqSurv`): one row at 365 with two events.
+#[test]
+fn survival_times_within_tolerance_tie() {
+    let csv = "t,e\n365.00000000001,1\n365,1\n200,0\n400,1\n365,0\n";
+    let out = stdout_json(&ecrf_on(
+        csv,
+        &["survival", "--csv", "{}", "--time", "t", "--event", "e"],
+    ));
+    let table = out["curves"][0]["table"].as_array().unwrap();
+    let times: Vec<f64> = table.iter().map(|r| r["time"].as_f64().unwrap()).collect();
+    assert_eq!(times, [200.0, 365.0, 400.0]);
+    assert_eq!(table[1]["n_event"], 2.0);
+    assert_eq!(table[1]["surv"], 0.5);
+}
+
+/// Compact by default; `--pretty` indents the same document.
+#[test]
+fn survival_output_is_compact_unless_pretty() {
+    let csv = "t,e\n1,1\n2,0\n";
+    let args = ["survival", "--csv", "{}", "--time", "t", "--event", "e"];
+    let compact = ecrf_on(csv, &args);
+    let text = String::from_utf8(compact.stdout.clone()).unwrap();
+    assert_eq!(text.lines().count(), 1);
+    let mut pretty_args = args.to_vec();
+    pretty_args.push("--pretty");
+    let pretty = ecrf_on(csv, &pretty_args);
+    assert!(
+        String::from_utf8(pretty.stdout.clone())
+            .unwrap()
+            .lines()
+            .count()
+            > 10
+    );
+    assert_eq!(stdout_json(&compact), stdout_json(&pretty));
+}
+
 /// The worked example in `docs/cli.md`, by both criteria.
 #[test]
 fn response_example_by_both_criteria() {

@@ -1,5 +1,7 @@
 //! Validated survival data: times, event indicators, optional group, strata and covariates.
 
+use super::timefix::merge_near_ties;
+
 /// Why survival input was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -52,12 +54,22 @@ pub struct SurvivalData {
     covariates: Vec<(String, Vec<f64>)>,
 }
 
-/// Maps labels to level indices; levels in the order given by `sorted_levels`.
+/// Maps labels to level indices; levels in the order given by `sorted_levels`. O(n log k).
 fn encode(labels: &[String]) -> (Vec<usize>, Vec<String>) {
     let levels = sorted_levels(labels);
+    let mut lookup: Vec<(&str, usize)> = levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.as_str(), i))
+        .collect();
+    lookup.sort_unstable();
     let codes = labels
         .iter()
-        .map(|l| levels.iter().position(|x| x == l).unwrap_or(0))
+        .map(|l| {
+            lookup
+                .binary_search_by(|(x, _)| (*x).cmp(l.as_str()))
+                .map_or(0, |k| lookup[k].1)
+        })
         .collect();
     (codes, levels)
 }
@@ -65,9 +77,10 @@ fn encode(labels: &[String]) -> (Vec<usize>, Vec<String>) {
 /// Distinct labels in R's factor order: numerically when every label is a number, otherwise
 /// lexicographically.
 pub fn sorted_levels(labels: &[String]) -> Vec<String> {
-    let mut levels: Vec<String> = labels.to_vec();
-    levels.sort();
-    levels.dedup();
+    let mut distinct: Vec<&String> = labels.iter().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut levels: Vec<String> = distinct.into_iter().cloned().collect();
     let numeric: Option<Vec<f64>> = levels
         .iter()
         .map(|l| l.trim().parse::<f64>().ok())
@@ -82,6 +95,10 @@ pub fn sorted_levels(labels: &[String]) -> Vec<String> {
 
 impl SurvivalData {
     /// Validates times (finite, >= 0) and events; one group and one stratum for everyone.
+    ///
+    /// Times equal up to floating-point noise become one time (R's `aeqSurv`, see
+    /// [`merge_near_ties`]), so every analysis of the data (Kaplan-Meier, log-rank, Cox, RMST,
+    /// IPTW) sees the same ties R does.
     pub fn new(time: Vec<f64>, event: Vec<bool>) -> Result<SurvivalData, InputError> {
         if time.is_empty() {
             return Err(InputError::Empty);
@@ -102,7 +119,7 @@ impl SurvivalData {
         }
         let n = time.len();
         Ok(SurvivalData {
-            time,
+            time: merge_near_ties(&time),
             event,
             group: vec![0; n],
             group_levels: vec![String::new()],
@@ -228,6 +245,22 @@ impl SurvivalData {
         &self.covariates
     }
 
+    /// The observations of each stratum (in stratum order), by increasing time; one sort for
+    /// all strata, O(n log n).
+    pub fn by_stratum(&self) -> Vec<Vec<usize>> {
+        // Sort keys, not indices into the columns: cache-friendly; the index breaks ties, so
+        // the order is the stable one.
+        let mut keys: Vec<(usize, f64, usize)> = (0..self.len())
+            .map(|i| (self.strata[i], self.time[i], i))
+            .collect();
+        keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut out = vec![Vec::new(); self.n_strata()];
+        for (s, _, i) in keys {
+            out[s].push(i);
+        }
+        out
+    }
+
     /// The observations of one group, as data of their own (strata and covariates kept).
     pub fn subset_group(&self, level: usize) -> SurvivalData {
         let keep: Vec<usize> = (0..self.len())
@@ -273,6 +306,12 @@ mod tests {
             SurvivalData::new(vec![1.0], vec![true, false]),
             Err(InputError::Length { .. })
         ));
+    }
+
+    #[test]
+    fn times_within_tolerance_tie() {
+        let d = SurvivalData::new(vec![365.000_000_000_01, 365.0, 10.0], vec![true; 3]).unwrap();
+        assert_eq!(d.time(), &[365.0, 365.0, 10.0]);
     }
 
     #[test]

@@ -188,8 +188,10 @@ pub fn smd(x: &[f64], treated: &[bool], weights: Option<&[f64]>) -> f64 {
 
 /// The weighted Kaplan-Meier estimate at time 0 and at every distinct time:
 /// `S(t) = prod (1 - d_w / n_w)` over event times up to `t`, with `d_w` the weight of the events
-/// and `n_w` the weight at risk.
+/// and `n_w` the weight at risk. Times equal up to floating-point noise are one time (R's
+/// `aeqSurv`, [`merge_near_ties`](super::timefix::merge_near_ties)).
 pub fn weighted_km(time: &[f64], event: &[bool], weights: &[f64]) -> Vec<(f64, f64)> {
+    let time = &super::timefix::merge_near_ties(time)[..];
     let mut order: Vec<usize> = (0..time.len()).collect();
     order.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
     let mut at_risk: f64 = weights.iter().sum();

@@ -16,6 +16,7 @@ pub mod logrank;
 pub mod quantile;
 pub mod rmst;
 mod table;
+pub mod timefix;
 
 pub mod cox;
 

@@ -17,9 +17,11 @@ pub struct EventTable {
 impl EventTable {
     /// Builds the table from (time, event, weight) triples (weights 1 for the ordinary table).
     pub fn new(time: &[f64], event: &[bool], weight: Option<&[f64]>) -> EventTable {
-        let mut order: Vec<usize> = (0..time.len()).collect();
-        order.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
         let w = |i: usize| weight.map_or(1.0, |w| w[i]);
+        // Sort the values themselves (not indices into them): the walk below is sequential.
+        let mut obs: Vec<(f64, bool, f64)> =
+            (0..time.len()).map(|i| (time[i], event[i], w(i))).collect();
+        obs.sort_by(|a, b| a.0.total_cmp(&b.0));
         let total: f64 = (0..time.len()).map(w).sum();
         let mut t = EventTable {
             time: Vec::new(),
@@ -28,20 +30,16 @@ impl EventTable {
             n_censor: Vec::new(),
         };
         let mut at_risk = total;
-        let mut k = 0;
-        while k < order.len() {
-            let now = time[order[k]];
+        for run in obs.chunk_by(|a, b| a.0 == b.0) {
             let (mut d, mut c) = (0.0, 0.0);
-            while k < order.len() && time[order[k]] == now {
-                let i = order[k];
-                if event[i] {
-                    d += w(i);
+            for &(_, died, wi) in run {
+                if died {
+                    d += wi;
                 } else {
-                    c += w(i);
+                    c += wi;
                 }
-                k += 1;
             }
-            t.time.push(now);
+            t.time.push(run[0].0);
             t.n_risk.push(at_risk);
             t.n_event.push(d);
             t.n_censor.push(c);

@@ -5,65 +5,78 @@
 //! O(n log n) with a Fenwick tree over the ranks of the scores.
 
 /// A Fenwick (binary indexed) tree of counts.
-struct Fenwick(Vec<f64>);
+struct Fenwick(Vec<u32>);
 
 impl Fenwick {
     fn add(&mut self, mut i: usize) {
         i += 1;
         while i < self.0.len() {
-            self.0[i] += 1.0;
+            self.0[i] += 1;
             i += i & i.wrapping_neg();
         }
     }
 
     /// Count of ranks < i.
     fn below(&self, mut i: usize) -> f64 {
-        let mut s = 0.0;
+        let mut s = 0u64;
         while i > 0 {
-            s += self.0[i];
+            s += u64::from(self.0[i]);
             i -= i & i.wrapping_neg();
         }
-        s
+        s as f64
     }
 }
 
 /// Concordance of `score` (higher = higher risk) with the survival times.
 pub fn concordance(time: &[f64], event: &[bool], strata: &[usize], score: &[f64]) -> f64 {
-    let mut sorted: Vec<f64> = score.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted.dedup();
-    let rank = |v: f64| sorted.partition_point(|&s| s < v);
-    let n_strata = strata.iter().copied().max().map_or(0, |m| m + 1);
+    // One sort: by stratum, then by decreasing time.
+    let mut all: Vec<usize> = (0..time.len()).collect();
+    all.sort_by(|&a, &b| strata[a].cmp(&strata[b]).then(time[b].total_cmp(&time[a])));
     let (mut conc, mut disc, mut tied) = (0.0, 0.0, 0.0);
-    for s in 0..n_strata {
-        let mut idx: Vec<usize> = (0..time.len()).filter(|&i| strata[i] == s).collect();
-        idx.sort_by(|&a, &b| time[b].total_cmp(&time[a]));
-        let mut tree = Fenwick(vec![0.0; sorted.len() + 1]);
+    for idx in all.chunk_by(|&a, &b| strata[a] == strata[b]) {
+        // The stratum laid out in walking order, with the rank of each score within it (equal
+        // scores share a rank), so the walk reads memory sequentially.
+        let t: Vec<f64> = idx.iter().map(|&i| time[i]).collect();
+        let e: Vec<bool> = idx.iter().map(|&i| event[i]).collect();
+        let mut by_score: Vec<(f64, usize)> = idx
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| (score[i], k))
+            .collect();
+        by_score.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let mut rank = vec![0usize; idx.len()];
+        let mut r = 0;
+        for q in 0..by_score.len() {
+            if q > 0 && by_score[q].0 != by_score[q - 1].0 {
+                r += 1;
+            }
+            rank[by_score[q].1] = r;
+        }
+        let mut tree = Fenwick(vec![0; r + 2]);
         let mut total = 0.0;
         let mut k = 0;
-        while k < idx.len() {
-            let t = time[idx[k]];
-            let end = k + idx[k..].iter().take_while(|&&i| time[i] == t).count();
+        while k < t.len() {
+            let now = t[k];
+            let end = k + t[k..].iter().take_while(|&&v| v == now).count();
             // Censored at t: at risk beyond the events at t.
-            for &i in &idx[k..end] {
-                if !event[i] {
-                    tree.add(rank(score[i]));
+            for q in k..end {
+                if !e[q] {
+                    tree.add(rank[q]);
                     total += 1.0;
                 }
             }
-            for &i in &idx[k..end] {
-                if event[i] {
-                    let r = rank(score[i]);
-                    let lower = tree.below(r);
-                    let not_higher = tree.below(r + 1);
+            for q in k..end {
+                if e[q] {
+                    let lower = tree.below(rank[q]);
+                    let not_higher = tree.below(rank[q] + 1);
                     conc += lower;
                     tied += not_higher - lower;
                     disc += total - not_higher;
                 }
             }
-            for &i in &idx[k..end] {
-                if event[i] {
-                    tree.add(rank(score[i]));
+            for q in k..end {
+                if e[q] {
+                    tree.add(rank[q]);
                     total += 1.0;
                 }
             }

@@ -3,16 +3,18 @@
 
 use super::Ties;
 
-/// The model matrix prepared for repeated evaluation: centred columns, observations of each
-/// stratum sorted by decreasing time.
+/// The model matrix prepared for repeated evaluation: centred columns, rows sorted by stratum
+/// and, within each, by decreasing time (row `k` is observation `obs[k]`).
 #[derive(Debug, Clone)]
 pub struct Prepared {
     /// Number of terms.
     pub p: usize,
     /// Centred covariates, row-major (n x p).
     pub x: Vec<f64>,
-    /// Per stratum: observation indices by decreasing time.
+    /// Per stratum: its rows, by decreasing time.
     pub order: Vec<Vec<usize>>,
+    /// The observation of each row (its index in the data).
+    pub obs: Vec<usize>,
     /// Times.
     pub time: Vec<f64>,
     /// Event indicators.
@@ -33,6 +35,24 @@ pub struct Derivs {
 }
 
 impl Prepared {
+    /// The model restricted to the terms `keep` (indices into the columns, in order).
+    pub fn select(&self, keep: &[usize]) -> Prepared {
+        let n = self.time.len();
+        let mut x = Vec::with_capacity(n * keep.len());
+        for i in 0..n {
+            x.extend(keep.iter().map(|&j| self.x[i * self.p + j]));
+        }
+        Prepared {
+            p: keep.len(),
+            x,
+            order: self.order.clone(),
+            obs: self.obs.clone(),
+            time: self.time.clone(),
+            event: self.event.clone(),
+            weight: self.weight.clone(),
+        }
+    }
+
     /// Evaluates the likelihood and its derivatives at `beta`.
     pub fn derivs(&self, beta: &[f64], ties: Ties) -> Derivs {
         let p = self.p;
@@ -120,62 +140,5 @@ impl Prepared {
             score,
             info,
         }
-    }
-}
-
-impl Prepared {
-    /// The score residual of every observation at `beta` (Breslow form, exact without tied event
-    /// times): `d_i (x_i - a(t_i)) - sum over event times t <= t_i of w_e r_i (x_i - a(t)) / S0(t)`,
-    /// with `a` and `S0` weighted; rows of length p.
-    pub fn score_residuals(&self, beta: &[f64]) -> Vec<Vec<f64>> {
-        let p = self.p;
-        let n = self.time.len();
-        let eta = |i: usize| -> f64 { (0..p).map(|j| self.x[i * p + j] * beta[j]).sum() };
-        let mut resid = vec![vec![0.0; p]; n];
-        for order in &self.order {
-            // Ascending time: each event time's weighted risk set sums, from the descending order.
-            let mut s0 = 0.0;
-            let mut s1 = vec![0.0; p];
-            // (time, S0, S1, weight of events) per event time, longest first.
-            let mut events: Vec<(f64, f64, Vec<f64>, f64)> = Vec::new();
-            let mut k = 0;
-            while k < order.len() {
-                let t = self.time[order[k]];
-                let mut dw = 0.0;
-                while k < order.len() && self.time[order[k]] == t {
-                    let i = order[k];
-                    let r = self.weight[i] * eta(i).exp();
-                    s0 += r;
-                    for (s, x) in s1.iter_mut().zip(&self.x[i * p..(i + 1) * p]) {
-                        *s += r * x;
-                    }
-                    if self.event[i] {
-                        dw += self.weight[i];
-                    }
-                    k += 1;
-                }
-                if dw > 0.0 {
-                    events.push((t, s0, s1.clone(), dw));
-                }
-            }
-            events.reverse();
-            for &i in order {
-                let r = eta(i).exp();
-                let xi = &self.x[i * p..(i + 1) * p];
-                for (t, s0, s1, dw) in &events {
-                    if *t > self.time[i] {
-                        break;
-                    }
-                    for j in 0..p {
-                        let a = s1[j] / s0;
-                        if *t == self.time[i] && self.event[i] {
-                            resid[i][j] += xi[j] - a;
-                        }
-                        resid[i][j] -= dw * r * (xi[j] - a) / s0;
-                    }
-                }
-            }
-        }
-        resid
     }
 }

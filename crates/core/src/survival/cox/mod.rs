@@ -3,11 +3,14 @@
 //! log-likelihood is <= 1e-9), Wald, score and likelihood-ratio tests, and concordance.
 
 mod concordance;
+mod estimable;
 mod likelihood;
+mod residuals;
 
 use serde::{Deserialize, Serialize};
 
 pub use concordance::concordance;
+pub use estimable::NotEstimable;
 use likelihood::Prepared;
 
 use super::data::SurvivalData;
@@ -80,11 +83,14 @@ impl Default for CoxOptions {
     }
 }
 
-/// One coefficient.
+/// One coefficient. A term the data cannot estimate (R's `NA` coefficient) has
+/// `not_estimable` set and NaN for every number.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Term {
     /// `group=LEVEL` or the covariate's name.
     pub name: String,
+    /// Why the term has no estimate; `None` when it has one.
+    pub not_estimable: Option<NotEstimable>,
     /// Log hazard ratio.
     pub coef: f64,
     /// Its standard error (inverse information).
@@ -147,7 +153,8 @@ pub struct CoxFit {
     pub concordance: f64,
     /// Newton-Raphson iterations used.
     pub iterations: usize,
-    /// Variance matrix of the coefficients (p x p, row-major).
+    /// Variance matrix of the coefficients (p x p over all terms, row-major; NaN in the rows and
+    /// columns of terms that are not estimable).
     #[serde(skip)]
     pub var: Vec<f64>,
 }
@@ -175,30 +182,33 @@ pub fn design(data: &SurvivalData, use_group: bool) -> (Vec<String>, Vec<Vec<f64
     (names, cols)
 }
 
+/// The model's rows laid out in the order the likelihood walks them (by stratum, then by
+/// decreasing time), so every pass reads memory sequentially.
 fn prepare(data: &SurvivalData, cols: &[Vec<f64>]) -> Prepared {
     let (n, p) = (data.len(), cols.len());
-    let mut x = vec![0.0; n * p];
-    for (j, col) in cols.iter().enumerate() {
-        let mean = col.iter().sum::<f64>() / n as f64;
-        for i in 0..n {
-            x[i * p + j] = col[i] - mean;
-        }
-    }
-    let time = data.time().to_vec();
-    let order = (0..data.n_strata())
-        .map(|s| {
-            let mut idx: Vec<usize> = (0..n).filter(|&i| data.strata()[i] == s).collect();
-            idx.sort_by(|&a, &b| time[b].total_cmp(&time[a]));
-            idx
-        })
+    let means: Vec<f64> = cols
+        .iter()
+        .map(|col| col.iter().sum::<f64>() / n as f64)
         .collect();
+    let mut obs = Vec::with_capacity(n);
+    let mut order = Vec::with_capacity(data.n_strata());
+    for idx in data.by_stratum() {
+        let start = obs.len();
+        obs.extend(idx.iter().rev());
+        order.push((start..obs.len()).collect());
+    }
+    let mut x = Vec::with_capacity(n * p);
+    for &i in &obs {
+        x.extend(cols.iter().zip(&means).map(|(col, mean)| col[i] - mean));
+    }
     Prepared {
         p,
         x,
         order,
-        time,
-        event: data.event().to_vec(),
+        time: obs.iter().map(|&i| data.time()[i]).collect(),
+        event: obs.iter().map(|&i| data.event()[i]).collect(),
         weight: vec![1.0; n],
+        obs,
     }
 }
 
@@ -223,11 +233,15 @@ pub fn fit_weighted(
     opts: CoxOptions,
 ) -> Result<WeightedFit, CoxError> {
     let mut model = prepare(data, cols);
-    model.weight = weights.to_vec();
+    model.weight = model.obs.iter().map(|&i| weights[i]).collect();
     let mut fit = fit_prepared(data, names, cols, &model, opts)?;
-    let p = cols.len();
-    let beta: Vec<f64> = fit.terms.iter().map(|t| t.coef).collect();
-    let resid = model.score_residuals(&beta);
+    // The sandwich over the estimable terms; the others keep NaN.
+    let keep: Vec<usize> = (0..cols.len())
+        .filter(|&j| fit.terms[j].not_estimable.is_none())
+        .collect();
+    let p = keep.len();
+    let beta: Vec<f64> = keep.iter().map(|&j| fit.terms[j].coef).collect();
+    let resid = model.select(&keep).score_residuals(&beta);
     let mut meat = vec![0.0; p * p];
     for (i, u) in resid.iter().enumerate() {
         let w2 = weights[i] * weights[i];
@@ -237,7 +251,11 @@ pub fn fit_weighted(
             }
         }
     }
-    let v = &fit.var;
+    let v: Vec<f64> = keep
+        .iter()
+        .flat_map(|&j| keep.iter().map(move |&l| (j, l)))
+        .map(|(j, l)| fit.var[j * cols.len() + l])
+        .collect();
     let mut vm = vec![0.0; p * p];
     for j in 0..p {
         for l in 0..p {
@@ -250,17 +268,20 @@ pub fn fit_weighted(
             robust[j * p + l] = (0..p).map(|k| vm[j * p + k] * v[k * p + l]).sum();
         }
     }
-    let naive_std_err = (0..p).map(|j| v[j * p + j].sqrt()).collect();
+    let naive_std_err = (0..cols.len())
+        .map(|j| fit.var[j * cols.len() + j].sqrt())
+        .collect();
     let z_crit = normal_quantile(1.0 - opts.alpha / 2.0);
-    for (j, t) in fit.terms.iter_mut().enumerate() {
-        let se = robust[j * p + j].sqrt();
+    for (a, &j) in keep.iter().enumerate() {
+        let t = &mut fit.terms[j];
+        let se = robust[a * p + a].sqrt();
         t.std_err = se;
         t.z = t.coef / se;
         t.p_value = normal_two_sided_p(t.z);
         t.hr_lower = (t.coef - z_crit * se).exp();
         t.hr_upper = (t.coef + z_crit * se).exp();
     }
-    fit.var = robust;
+    fit.var = expand(&robust, &keep, cols.len());
     Ok(WeightedFit { fit, naive_std_err })
 }
 
@@ -281,14 +302,32 @@ fn fit_prepared(
     model: &Prepared,
     opts: CoxOptions,
 ) -> Result<CoxFit, CoxError> {
-    let p = cols.len();
-    if p == 0 {
+    let p_all = cols.len();
+    if p_all == 0 {
         return Err(CoxError::NoTerms);
     }
     if data.n_events() == 0 {
         return Err(CoxError::NoEvents);
     }
-    let collinear = |j: usize| CoxError::Collinear(names[j].clone());
+    // Terms without information are left out of the fit and reported (R's NA coefficients).
+    let start = model.derivs(&vec![0.0; p_all], opts.ties);
+    let keep: Vec<usize> = estimable::informative(&start.info, p_all)
+        .iter()
+        .enumerate()
+        .filter_map(|(j, &ok)| ok.then_some(j))
+        .collect();
+    if keep.is_empty() {
+        return Err(CoxError::Collinear(names[0].clone()));
+    }
+    let reduced;
+    let model = if keep.len() == p_all {
+        model
+    } else {
+        reduced = model.select(&keep);
+        &reduced
+    };
+    let p = keep.len();
+    let collinear = |j: usize| CoxError::Collinear(names[keep[j]].clone());
     let mut beta = vec![0.0; p];
     let mut cur = model.derivs(&beta, opts.ties);
     let loglik_null = cur.loglik;
@@ -318,8 +357,8 @@ fn fit_prepared(
         cur = next;
         // Information that vanishes while iterating (it did not at zero) means coefficients
         // running off to infinity, not collinear terms.
-        chol =
-            cholesky(&cur.info, p).map_err(|j| CoxError::MonotoneLikelihood(names[j].clone()))?;
+        chol = cholesky(&cur.info, p)
+            .map_err(|j| CoxError::MonotoneLikelihood(names[keep[j]].clone()))?;
         step = solve(&chol, p, &cur.score);
         if done {
             converged = true;
@@ -334,31 +373,44 @@ fn fit_prepared(
         if step[j].abs() > opts.eps
             && step[j].abs() > opts.eps.sqrt() * beta[j].abs().max(1.0) * 1e3
         {
-            return Err(CoxError::MonotoneLikelihood(names[j].clone()));
+            return Err(CoxError::MonotoneLikelihood(names[keep[j]].clone()));
         }
     }
     let var = inverse(&chol, p);
     let z_crit = normal_quantile(1.0 - opts.alpha / 2.0);
-    let terms = (0..p)
-        .map(|j| {
-            let (coef, se) = (beta[j], var[j * p + j].sqrt());
-            let z = coef / se;
-            Term {
-                name: names[j].clone(),
-                coef,
-                std_err: se,
-                hr: coef.exp(),
-                hr_lower: (coef - z_crit * se).exp(),
-                hr_upper: (coef + z_crit * se).exp(),
-                z,
-                p_value: normal_two_sided_p(z),
-            }
+    let mut terms: Vec<Term> = names
+        .iter()
+        .map(|name| Term {
+            name: name.clone(),
+            not_estimable: Some(NotEstimable::NoInformation),
+            coef: f64::NAN,
+            std_err: f64::NAN,
+            hr: f64::NAN,
+            hr_lower: f64::NAN,
+            hr_upper: f64::NAN,
+            z: f64::NAN,
+            p_value: f64::NAN,
         })
         .collect();
+    for (a, &j) in keep.iter().enumerate() {
+        let (coef, se) = (beta[a], var[a * p + a].sqrt());
+        let z = coef / se;
+        terms[j] = Term {
+            name: names[j].clone(),
+            not_estimable: None,
+            coef,
+            std_err: se,
+            hr: coef.exp(),
+            hr_lower: (coef - z_crit * se).exp(),
+            hr_upper: (coef + z_crit * se).exp(),
+            z,
+            p_value: normal_two_sided_p(z),
+        };
+    }
     let wald = ChisqTest::new(quad_form(&cur.info, p, &beta), p);
     let lrt = ChisqTest::new(2.0 * (cur.loglik - loglik_null), p);
     let lp: Vec<f64> = (0..data.len())
-        .map(|i| (0..p).map(|j| cols[j][i] * beta[j]).sum())
+        .map(|i| keep.iter().zip(&beta).map(|(&j, b)| cols[j][i] * b).sum())
         .collect();
     Ok(CoxFit {
         ties: opts.ties,
@@ -372,8 +424,21 @@ fn fit_prepared(
         score: score_test,
         concordance: concordance(data.time(), data.event(), data.strata(), &lp),
         iterations,
-        var,
+        var: expand(&var, &keep, p_all),
     })
+}
+
+/// The `keep.len()`-square matrix `m` placed at the rows and columns `keep` of a `p`-square one,
+/// NaN elsewhere.
+fn expand(m: &[f64], keep: &[usize], p: usize) -> Vec<f64> {
+    let mut out = vec![f64::NAN; p * p];
+    let k = keep.len();
+    for (a, &j) in keep.iter().enumerate() {
+        for (b, &l) in keep.iter().enumerate() {
+            out[j * p + l] = m[a * k + b];
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -452,5 +517,48 @@ mod tests {
             ),
             "{err:?}"
         );
+    }
+
+    /// R `coxph(Surv(time, event) ~ arm)` on the log-rank example (arm C censored before the
+    /// first event): armB -0.34657359028 (se 1.43549997276), armC NA; loglik -2.48490664979,
+    /// -2.45589435460; score 0.0588235294118; Wald 0.0582887247128; concordance 0.6.
+    #[test]
+    fn cox_term_without_information_is_not_estimable() {
+        let groups: Vec<String> = ["A", "B", "A", "B", "C"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let d = SurvivalData::new(
+            vec![1.0, 2.0, 3.0, 4.0, 0.5],
+            vec![true, true, false, false, false],
+        )
+        .unwrap()
+        .with_groups(&groups, None)
+        .unwrap();
+        let (names, cols) = design(&d, true);
+        let f = fit(&d, &names, &cols, CoxOptions::default()).unwrap();
+        let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-8, "{a} vs {b}");
+        assert_eq!(f.terms[0].not_estimable, None);
+        close(f.terms[0].coef, -0.346_573_590_28);
+        close(f.terms[0].std_err, 1.435_499_972_76);
+        let c = &f.terms[1];
+        assert_eq!(c.name, "group=C");
+        assert_eq!(c.not_estimable, Some(NotEstimable::NoInformation));
+        assert!(c.coef.is_nan() && c.std_err.is_nan() && c.hr.is_nan());
+        close(f.loglik_null, -2.484_906_649_79);
+        close(f.loglik, -2.455_894_354_60);
+        close(f.score.chisq, 0.058_823_529_411_8);
+        close(f.wald.chisq, 0.058_288_724_712_8);
+        assert_eq!((f.lrt.df, f.wald.df, f.score.df), (1.0, 1.0, 1.0));
+        close(f.concordance, 0.6);
+        assert!(f.var[3].is_nan() && f.var[0] > 0.0);
+        // The weighted fit (all weights 1) leaves the same term out.
+        let w = fit_weighted(&d, &names, &cols, &[1.0; 5], CoxOptions::default()).unwrap();
+        assert_eq!(
+            w.fit.terms[1].not_estimable,
+            Some(NotEstimable::NoInformation)
+        );
+        close(w.fit.terms[0].coef, -0.346_573_590_28);
+        assert!(w.fit.terms[0].std_err.is_finite());
     }
 }
