@@ -9,7 +9,7 @@ use ecrf_core::analysis::{
     IptwContrast, Which, ADJUSTMENTS, FACTORS,
 };
 use ecrf_core::endpoints::PatientEndpoints;
-use ecrf_core::survival::cox::{CoxError, CoxFit};
+use ecrf_core::survival::cox::{CoxError, CoxFit, Term};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -103,20 +103,26 @@ fn cox_error_text(e: &CoxError, lang: ecrf_core::i18n::Lang) -> String {
     }
 }
 
+/// A term's hazard ratio with its interval and p-value, or why it has none.
+fn hr_text(t: &Term, lang: ecrf_core::i18n::Lang) -> String {
+    if let Some(why) = t.not_estimable {
+        return why.message().get(lang).to_owned();
+    }
+    let p = if t.p_value < 1e-4 {
+        "< 0.0001".to_owned()
+    } else {
+        format!("{:.4}", t.p_value)
+    };
+    format!("{:.2} ({:.2} – {:.2}), {p}", t.hr, t.hr_lower, t.hr_upper)
+}
+
 fn hr_cell(fit: &Result<CoxFit, CoxError>, name: &str, lang: ecrf_core::i18n::Lang) -> String {
     match fit {
         Ok(f) => f
             .terms
             .iter()
             .find(|t| t.name == name)
-            .map_or_else(String::new, |t| {
-                let p = if t.p_value < 1e-4 {
-                    "< 0.0001".to_owned()
-                } else {
-                    format!("{:.4}", t.p_value)
-                };
-                format!("{:.2} ({:.2} – {:.2}), {p}", t.hr, t.hr_lower, t.hr_upper)
-            }),
+            .map_or_else(String::new, |t| hr_text(t, lang)),
         Err(e) => cox_error_text(e, lang),
     }
 }
@@ -350,10 +356,7 @@ pub fn AnalysisPage() -> impl IntoView {
                     <tbody>
                         {m.iptw.iter().map(|c| {
                             let hr = match &c.term {
-                                Ok(t) => {
-                                    let p = if t.p_value < 1e-4 { "< 0.0001".to_owned() } else { format!("{:.4}", t.p_value) };
-                                    format!("{:.2} ({:.2} – {:.2}), {p}", t.hr, t.hr_lower, t.hr_upper)
-                                }
+                                Ok(t) => hr_text(t, lang),
                                 Err(e) => e.get(lang).to_owned(),
                             };
                             view! {
@@ -613,7 +616,7 @@ fn Forest(models: Arc<CoxModels>, lang: ecrf_core::i18n::Lang) -> impl IntoView 
         .chain(std::iter::once((&models.adjusted, "adjusted")));
     for (fit, kind) in fits {
         if let Ok(f) = fit {
-            for t in &f.terms {
+            for t in f.terms.iter().filter(|t| t.not_estimable.is_none()) {
                 rows.push((
                     term_label(&t.name, lang),
                     kind,

@@ -20,6 +20,16 @@ pub enum NotEstimable {
 }
 
 impl NotEstimable {
+    /// Why, for a person, in both languages (the app shows it in place of the hazard ratio).
+    pub fn message(self) -> crate::i18n::Text {
+        match self {
+            NotEstimable::NoInformation => crate::i18n::Text::new(
+                "no estimate: no information (the term does not vary within any risk set at the event times)",
+                "无法估计：无信息（该项在各事件时间的风险集中均不变）",
+            ),
+        }
+    }
+
     /// The reason in words (English; the CLI prints it).
     pub fn reason(self) -> &'static str {
         match self {
