@@ -95,3 +95,44 @@ test("baseline and two follow-ups: mRECIST and RECIST 1.1 live, a differing read
   assert.match(await page.getByTestId("best-mrecist").textContent(), /unconfirmed: CR/);
   await context.close();
 });
+
+test("lesion kinds: a non-measurable target is refused as you choose; imaging PD without a Progression form is a data query", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await openApp(page, server.url);
+  await page.getByTestId("lang-en").click();
+  await setUser(page, "Dr Wu");
+  await enrollPatient(page, "HCC-006-0002", "2025-01-02", "2025-01-03");
+
+  await newAssessment(page, "2024-12-28");
+  await page.getByTestId("add-target").click();
+  await page.getByTestId("target-0-diameter").fill("40");
+  await page.getByTestId("target-0-viable").fill("35");
+  // An effusion chosen as a target: RECIST 1.1 refuses it, the rule is named at once.
+  await page.getByTestId("target-0-kind").selectOption("effusion");
+  await page.getByText(/effusions and ascites are not measurable/).first().waitFor();
+  await page.getByTestId("target-0-kind").selectOption("lesion");
+  await saveForm(page);
+  await page.getByTestId("back").click();
+
+  // Week 6: an unequivocal new lung lesion: PD by both criteria, and no Progression form yet.
+  await newAssessment(page, "2025-02-14");
+  await page.getByTestId("measure-T1-diameter").fill("40");
+  await page.getByTestId("measure-T1-viable").fill("35");
+  await page.getByTestId("add-new-lesion").click();
+  await page.getByTestId("new-0-organ").fill("lung");
+  await page.getByTestId("new-0-size").fill("15");
+  assert.equal(await overall(page, "mrecist"), "PD");
+  assert.equal(await overall(page, "recist11"), "PD");
+  await field(page, "investigator_mrecist").selectOption("PD");
+  await field(page, "investigator_recist11").selectOption("PD");
+  await saveForm(page);
+  await page.getByTestId("back").click();
+  const queries = page.getByTestId("progression-query");
+  await queries.first().waitFor();
+  assert.equal(await queries.count(), 2);
+  assert.match(await queries.first().textContent(), /2025-02-14 computes PD, but no Progression form records it/);
+  // PFS already counts the imaging progression.
+  assert.match(await page.getByTestId("endpoint-pfs_mrecist").textContent(), /event/);
+  await context.close();
+});

@@ -291,13 +291,19 @@ pub fn validate(
                 }
             }
             FieldKind::Lesions => {
-                if let Err(e) =
-                    serde_json::from_value::<crate::response::model::FormLesions>(v.clone())
+                // The parser's own message names Rust types; a person is told what is wrong.
+                if serde_json::from_value::<crate::response::model::FormLesions>(v.clone()).is_err()
                 {
                     out.push(error(
                         f.id,
-                        format!("{}: {e}", f.label.en),
-                        format!("{}：{e}", f.label.zh),
+                        format!(
+                            "{}: the lesion table is not a baseline or follow-up table (an unknown lesion kind, measurement or field).",
+                            f.label.en
+                        ),
+                        format!(
+                            "{}：病灶表既不是基线表也不是随访表（病灶类型、测量值或字段无法识别）。",
+                            f.label.zh
+                        ),
                     ));
                 }
             }
