@@ -21,6 +21,7 @@ pub mod stats;
 pub mod study;
 pub mod subject;
 pub mod survival;
+pub mod sync;
 
 /// The version of the stored data layout the app and server agree on.
 ///
