@@ -42,6 +42,12 @@ enum Command {
         /// Seed: the same seed gives the same file.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The device that makes the commits (simulates several tablets).
+        #[arg(long, default_value = "demo")]
+        device: String,
+        /// The site code of the subject IDs, three digits.
+        #[arg(long, default_value = "001")]
+        site: String,
         /// Output file.
         #[arg(long)]
         out: PathBuf,
@@ -101,8 +107,10 @@ fn main() -> ExitCode {
         Command::Demo {
             patients,
             seed,
+            device,
+            site,
             out,
-        } => commands::demo::run(patients, seed, &out),
+        } => commands::demo::run(patients, seed, &device, &site, &out),
         Command::Endpoints {
             commits,
             cutoff_days,

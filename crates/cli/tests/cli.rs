@@ -814,3 +814,43 @@ fn input_errors_name_the_json_path_and_never_a_rust_type() {
         );
     }
 }
+
+#[test]
+fn demo_device_and_site_name_the_commits_and_subjects() {
+    let file = std::env::temp_dir().join(format!("ecrf-demo-site-{}.json", std::process::id()));
+    let path = file.to_str().unwrap();
+    let out = ecrf(&[
+        "demo",
+        "--patients",
+        "3",
+        "--seed",
+        "5",
+        "--device",
+        "tablet-7",
+        "--site",
+        "042",
+        "--out",
+        path,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let demo: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let first = &demo["commits"][0];
+    assert_eq!(first["device"], "tablet-7");
+    assert_eq!(first["hlc"]["device"], "tablet-7");
+    assert_eq!(first["ops"][0]["instance"], "tablet-7-1");
+    assert_eq!(first["ops"][0]["patient"], "HCC-042-0001");
+    // The file is still a valid export: its chain checks and its endpoints derive.
+    let endpoints = ecrf(&["endpoints", "--commits", path]);
+    assert!(endpoints.status.success());
+    assert!(String::from_utf8_lossy(&endpoints.stdout).contains("HCC-042-0003"));
+    for bad in [["--site", "42"], ["--site", "000"], ["--device", "a b"]] {
+        let mut args = vec!["demo", "--patients", "3", "--out", path];
+        args.extend(bad);
+        assert_bad_input(&ecrf(&args), bad[0]);
+    }
+    std::fs::remove_file(file).ok();
+}

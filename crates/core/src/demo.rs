@@ -102,6 +102,7 @@ fn ms(d: Date) -> u64 {
 
 /// Writes one form instance as one commit.
 struct Writer {
+    device: String,
     log: DeviceLog,
     commits: Vec<Commit>,
     forms: u64,
@@ -111,7 +112,7 @@ struct Writer {
 impl Writer {
     fn form(&mut self, patient: &str, form: &str, on: Date, fields: Vec<(&str, Value)>) {
         self.forms += 1;
-        let instance = format!("{DEMO_DEVICE}-{}", self.forms);
+        let instance = format!("{}-{}", self.device, self.forms);
         let mut ops = vec![Op::CreateForm {
             instance: instance.clone(),
             form: form.into(),
@@ -298,14 +299,40 @@ fn scan_on_or_after(day: f64) -> f64 {
     scan
 }
 
-/// Generates `patients` patients from `seed`.
+/// What a demo study is generated from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoOptions {
+    /// Number of patients.
+    pub patients: usize,
+    /// The seed: the same options give the same study.
+    pub seed: u64,
+    /// The device that makes the commits (its id, its instance ids' prefix).
+    pub device: String,
+    /// The site code of the subject IDs (`HCC-<site>-<nnnn>`), 1..=999; a study of more than
+    /// 9,999 patients continues at the next site codes.
+    pub site: u16,
+}
+
+/// Generates `patients` patients from `seed`, on the device `demo` at site 001.
 pub fn generate(patients: usize, seed: u64) -> DemoStudy {
+    generate_with(&DemoOptions {
+        patients,
+        seed,
+        device: DEMO_DEVICE.to_owned(),
+        site: 1,
+    })
+}
+
+/// Generates the demo study of `o` (the caller checks that the site codes stay within 999).
+pub fn generate_with(o: &DemoOptions) -> DemoStudy {
+    let (patients, seed, site) = (o.patients, o.seed, usize::from(o.site));
     let mut rng = Rng(seed);
     let data_cut = day(2026, Month::March, 31);
     let first = day(2023, Month::March, 1);
     let span = (day(2025, Month::March, 31) - first).whole_days();
     let mut w = Writer {
-        log: DeviceLog::new(DEMO_DEVICE),
+        device: o.device.clone(),
+        log: DeviceLog::new(&o.device),
         commits: Vec::new(),
         forms: 0,
         clock: 0,
@@ -314,7 +341,7 @@ pub fn generate(patients: usize, seed: u64) -> DemoStudy {
     let mut enrollments: Vec<i64> = (0..patients).map(|_| rng.int(0, span)).collect();
     enrollments.sort_unstable();
     for (i, offset) in enrollments.into_iter().enumerate() {
-        let subject = format!("HCC-{:03}-{:04}", 1 + i / 9999, 1 + i % 9999);
+        let subject = format!("HCC-{:03}-{:04}", site + i / 9999, 1 + i % 9999);
         let enrolled = first + Duration::days(offset);
         let group = {
             let u = rng.f();
