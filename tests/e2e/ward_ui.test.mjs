@@ -187,7 +187,7 @@ test("item 13: no text tells the user to sync; the badge says the data is only o
   assert.ok(await badge.isVisible());
   assert.match(await badge.innerText(), /only on this device/);
   assert.ok(await page.getByTestId("where-data-is").isVisible());
-  assert.match(await page.getByTestId("where-data-is").innerText(), /only on this device/);
+  assert.match(await page.getByTestId("where-data-is").innerText(), /on this device only/);
   await noSync("patient list (en)");
   await page.getByTestId("lang-zh-CN").click();
   assert.match(await badge.innerText(), /仅保存在本设备/);
