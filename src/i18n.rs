@@ -246,8 +246,6 @@ messages! {
     Yes => ("Yes", "是"),
     No => ("No", "否"),
     NoChanges => ("Nothing changed since the last save.", "自上次保存以来没有修改。"),
-    FixErrors => ("Not saved: correct the fields marked in red.", "未保存：请更正红色标出的字段。"),
-    ConfirmWarnings => ("Not saved: confirm or correct the unusual values.", "未保存：请确认或更正超出常见范围的数值。"),
     NeedReason => ("Not saved: a change to a saved form needs a reason.", "未保存：修改已保存的表单须填写修改原因。"),
     NeedUser => ("Enter your name (who is entering data) first.", "请先填写您的姓名（数据录入人）。"),
     BackToPatient => ("← Patient", "← 返回患者"),
