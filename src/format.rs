@@ -1,7 +1,10 @@
 //! How stored values read on screen: code-list labels in the UI language, numbers with their
-//! units, yes/no, times of the audit trail in the device's local time.
+//! units, yes/no, lesion tables and agent tables as labelled text (never raw JSON), times of the
+//! audit trail in the device's local time.
 
 use ecrf_core::i18n::Lang;
+use ecrf_core::response::model::FormLesions;
+use ecrf_core::response::{Criteria, Timepoint};
 use ecrf_core::study::{study, Field, FieldKind, Label};
 use serde_json::Value;
 
@@ -54,20 +57,56 @@ pub fn value(field: &Field, v: &Value, lang: Lang) -> String {
             .join(", "),
         (FieldKind::AgentTable, Value::Array(rows)) => rows
             .iter()
-            .map(|r| {
-                let code = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("");
-                format!(
-                    "{}: {}, {}",
-                    code_label("systemic_agent", code("agent"), lang),
-                    code_label("relation", code("relation"), lang),
-                    code_label("ae_action", code("action"), lang)
-                )
-            })
+            .map(|r| agent_row(r, lang))
             .collect::<Vec<_>>()
             .join("; "),
-        (_, Value::Bool(b)) => if *b { Msg::Yes } else { Msg::No }.text(lang).to_owned(),
-        (_, Value::String(s)) => s.clone(),
-        (_, other) => other.to_string(),
+        (FieldKind::Lesions, v) => lesions(v, &[], lang),
+        (_, v) => plain(v, lang),
+    }
+}
+
+/// One row of an adverse event's agent table: the agent, then the relation and the action
+/// given.
+fn agent_row(r: &Value, lang: Lang) -> String {
+    let code = |k: &str| r.get(k).and_then(Value::as_str).filter(|c| !c.is_empty());
+    let agent = code("agent").map(|c| code_label("systemic_agent", c, lang));
+    let details = [("relation", "relation"), ("action", "ae_action")]
+        .into_iter()
+        .filter_map(|(k, list)| code(k).map(|c| code_label(list, c, lang)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match (agent, details.is_empty()) {
+        (Some(a), false) => format!("{a}: {details}"),
+        (Some(a), true) => a,
+        (None, _) => details,
+    }
+}
+
+/// A tumor assessment's lesion table in one line (the core's summary), with each criterion's
+/// response on its date when `evaluated` gives them.
+pub fn lesions(v: &Value, evaluated: &[(Criteria, &Timepoint)], lang: Lang) -> String {
+    serde_json::from_value::<FormLesions>(v.clone())
+        .map(|l| l.summary(evaluated).get(lang).to_owned())
+        .unwrap_or_else(|_| plain(v, lang))
+}
+
+/// Any other value as text: lists joined, records as `key: value`, never JSON punctuation.
+pub fn plain(v: &Value, lang: Lang) -> String {
+    match v {
+        Value::Null => "—".to_owned(),
+        Value::Bool(b) => if *b { Msg::Yes } else { Msg::No }.text(lang).to_owned(),
+        Value::Number(n) => number(n.as_f64().unwrap_or(f64::NAN)),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| plain(i, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(fields) => fields
+            .iter()
+            .map(|(k, v)| format!("{}: {}", k.replace('_', " "), plain(v, lang)))
+            .collect::<Vec<_>>()
+            .join("; "),
     }
 }
 

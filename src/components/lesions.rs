@@ -151,9 +151,9 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
                 <td><input inputmode="decimal" data-testid=format!("target-{i}-viable")
                     prop:value=untrack(move || target(i).and_then(|t| t.viable_diameter_mm).map(number).unwrap_or_default())
                     on:input=move |ev| { let v = parse_mm(&event_target_value(&ev)); edit_baseline(&|b| b.targets[i].viable_diameter_mm = v); } /></td>
-                <td><input type="checkbox" data-testid=format!("target-{i}-enhancing") prop:checked=move || target(i).and_then(|t| t.arterial_enhancement).unwrap_or(false)
-                    on:change=move |ev| { let on = event_target_checked(&ev); edit_baseline(&|b| b.targets[i].arterial_enhancement = Some(on)); } /></td>
-                <td><button type="button" class="link danger" on:click=move |_| edit_baseline(&|b| { b.targets.remove(i); })>"×"</button></td>
+                <td><label class="check"><input type="checkbox" data-testid=format!("target-{i}-enhancing") prop:checked=move || target(i).and_then(|t| t.arterial_enhancement).unwrap_or(false)
+                    on:change=move |ev| { let on = event_target_checked(&ev); edit_baseline(&|b| b.targets[i].arterial_enhancement = Some(on)); } /></label></td>
+                <td><button type="button" class="link danger remove" on:click=move |_| edit_baseline(&|b| { b.targets.remove(i); })>{Msg::RemoveRow.text(lang)}</button></td>
             </tr>
         }).collect_view()
         };
@@ -168,11 +168,12 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
                     on:change=move |ev| { let k = kind_of(&event_target_value(&ev)); edit_baseline(&|b| b.non_targets[i].kind = k); }>
                     {kind_options(&LesionKind::ALL, lang)}
                 </select></td>
-                <td><button type="button" class="link danger" on:click=move |_| edit_baseline(&|b| { b.non_targets.remove(i); })>"×"</button></td>
+                <td><button type="button" class="link danger remove" on:click=move |_| edit_baseline(&|b| { b.non_targets.remove(i); })>{Msg::RemoveRow.text(lang)}</button></td>
             </tr>
         }).collect_view()
         };
         view! {
+            <div class="scroll">
             <table class="data lesions" data-testid="baseline-targets">
                 <thead><tr>
                     <th>{Msg::Target.text(lang)}</th><th>{Msg::Organ.text(lang)}</th><th>{Msg::Kind.text(lang)}</th>
@@ -180,15 +181,18 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
                 </tr></thead>
                 <tbody>{targets}</tbody>
             </table>
+            </div>
             <button type="button" class="form-button" data-testid="add-target" on:click=move |_| edit_baseline(&|b| {
                 let id = format!("T{}", b.targets.len() + 1);
                 b.targets.push(BaselineTarget { id, organ: "liver".into(), site: None, nodal: false, kind: None,
                     diameter_mm: None, viable_diameter_mm: None, arterial_enhancement: Some(true) });
             })>{Msg::AddTarget.text(lang)}</button>
+            <div class="scroll">
             <table class="data lesions" data-testid="baseline-nontargets">
                 <thead><tr><th>{Msg::NonTarget.text(lang)}</th><th>{Msg::Organ.text(lang)}</th><th>{Msg::Kind.text(lang)}</th><th></th></tr></thead>
                 <tbody>{non_targets}</tbody>
             </table>
+            </div>
             <button type="button" class="form-button" data-testid="add-nontarget" on:click=move |_| edit_baseline(&|b| {
                 let id = format!("NT{}", b.non_targets.len() + 1);
                 b.non_targets.push(BaselineNonTarget { id, organ: None, kind: LesionKind::Lesion });
@@ -288,10 +292,10 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
                 </select></td>
                 <td><input inputmode="decimal" data-testid=format!("new-{i}-size") prop:value=untrack(move || new_lesion(i).and_then(|n| n.size_mm).map(number).unwrap_or_default())
                     on:input=move |ev| { let v = parse_mm(&event_target_value(&ev)); edit_follow(&|t| t.new_lesions[i].size_mm = v); } /></td>
-                <td><input type="checkbox" data-testid=format!("new-{i}-typical") prop:checked=move || new_lesion(i).and_then(|n| n.typical_hcc_pattern).unwrap_or(false)
-                    on:change=move |ev| { let on = event_target_checked(&ev); edit_follow(&|t| t.new_lesions[i].typical_hcc_pattern = Some(on)); } /></td>
-                <td><input type="checkbox" data-testid=format!("new-{i}-enhancing") prop:checked=move || new_lesion(i).and_then(|n| n.arterial_enhancement).unwrap_or(false)
-                    on:change=move |ev| { let on = event_target_checked(&ev); edit_follow(&|t| t.new_lesions[i].arterial_enhancement = Some(on)); } /></td>
+                <td><label class="check"><input type="checkbox" data-testid=format!("new-{i}-typical") prop:checked=move || new_lesion(i).and_then(|n| n.typical_hcc_pattern).unwrap_or(false)
+                    on:change=move |ev| { let on = event_target_checked(&ev); edit_follow(&|t| t.new_lesions[i].typical_hcc_pattern = Some(on)); } /></label></td>
+                <td><label class="check"><input type="checkbox" data-testid=format!("new-{i}-enhancing") prop:checked=move || new_lesion(i).and_then(|n| n.arterial_enhancement).unwrap_or(false)
+                    on:change=move |ev| { let on = event_target_checked(&ev); edit_follow(&|t| t.new_lesions[i].arterial_enhancement = Some(on)); } /></label></td>
                 <td><select data-testid=format!("new-{i}-certainty")
                     prop:value=move || if new_lesion(i).is_some_and(|n| n.certainty == Certainty::Equivocal) { "equivocal" } else { "unequivocal" }
                     on:change=move |ev| {
@@ -300,26 +304,32 @@ pub(crate) fn lesion_editor(ctx: Ctx) -> impl IntoView {
                     <option value="unequivocal">{Msg::Unequivocal.text(lang)}</option>
                     <option value="equivocal">{Msg::Equivocal.text(lang)}</option>
                 </select></td>
-                <td><button type="button" class="link danger" on:click=move |_| edit_follow(&|t| { t.new_lesions.remove(i); })>"×"</button></td>
+                <td><button type="button" class="link danger remove" on:click=move |_| edit_follow(&|t| { t.new_lesions.remove(i); })>{Msg::RemoveRow.text(lang)}</button></td>
             </tr>
         }).collect_view()
         };
         view! {
             <p class="hint">{Msg::SplitHint.text(lang)}</p>
+            <div class="scroll">
             <table class="data lesions" data-testid="follow-targets">
                 <thead><tr><th>{Msg::Target.text(lang)}</th><th>{Msg::AtBaseline.text(lang)}</th>
                     <th>{Msg::DiameterMm.text(lang)}</th><th>{Msg::ViableMm.text(lang)}</th><th></th></tr></thead>
                 <tbody>{targets}</tbody>
             </table>
+            </div>
+            <div class="scroll">
             <table class="data lesions">
                 <thead><tr><th>{Msg::NonTarget.text(lang)}</th><th>{Msg::Organ.text(lang)}</th><th>{Msg::StatusHeader.text(lang)}</th></tr></thead>
                 <tbody>{non_targets}</tbody>
             </table>
+            </div>
+            <div class="scroll">
             <table class="data lesions" data-testid="new-lesions">
                 <thead><tr><th>{Msg::NewLesion.text(lang)}</th><th>{Msg::Kind.text(lang)}</th><th>{Msg::SizeMm.text(lang)}</th>
                     <th>{Msg::TypicalHcc.text(lang)}</th><th>{Msg::Enhancing.text(lang)}</th><th>{Msg::Certainty.text(lang)}</th><th></th></tr></thead>
                 <tbody>{new_rows}</tbody>
             </table>
+            </div>
             <label class="inline effusion">
                 <span class="label">{Msg::Effusion.text(lang)}</span>
                 <select data-testid="effusion-kind" prop:value=move || follow_table().effusion.and_then(|e| e.kind).map(|k| match k {

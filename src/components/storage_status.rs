@@ -1,4 +1,5 @@
-//! Storage used / quota, whether persistence was granted, and database errors.
+//! Where the data is (this device only, until sync exists), storage used / quota, whether
+//! persistence was granted, and database errors.
 
 use leptos::prelude::*;
 
@@ -46,6 +47,7 @@ pub fn StorageStatus() -> impl IntoView {
     view! {
         <section class="card storage" data-testid="storage">
             <h2>{i18n.t(Msg::StorageTitle)}</h2>
+            <p class="strong" data-testid="where-data-is">{i18n.t(Msg::WhereDataIs)}</p>
             <p data-testid="storage-usage">{usage}</p>
             <p data-testid="storage-commits">{move || {
                 state.revision.track();

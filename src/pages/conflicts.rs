@@ -78,7 +78,7 @@ pub fn ConflictsPage() -> impl IntoView {
                         let rows = c.writes.iter().enumerate().map(|(i, w)| {
                             let value = match (&w.value, field) {
                                 (Some(v), Some(f)) => format::value(&f, v, lang),
-                                (Some(v), None) => v.to_string(),
+                                (Some(v), None) => format::plain(v, lang),
                                 (None, _) => Msg::Cleared.text(lang).to_owned(),
                             };
                             let c2 = c.clone();

@@ -43,8 +43,8 @@ enum Status {
     Saving,
     Saved,
     NoChanges,
-    FixErrors,
-    ConfirmWarnings,
+    /// Refused: this many problems (errors, unconfirmed unusual values, a missing reason).
+    Problems(usize),
     NeedReason,
     NeedUser,
     Failed(SaveError),
@@ -167,17 +167,23 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
         ctx.attempted.set(true);
         let values = visible_values(form, &draft.get_untracked());
         let found = findings.get_untracked();
-        if found.iter().any(|f| f.severity == Severity::Error) {
-            status.set(Status::FixErrors);
-            return;
-        }
         let confirmed = ctx.confirmed.get_untracked();
-        let unconfirmed = found.iter().any(|f| {
-            f.severity == Severity::Warning
-                && !confirmed.contains(&confirm_key(&f.field, values.get(&f.field)))
-        });
-        if unconfirmed {
-            status.set(Status::ConfirmWarnings);
+        // Every field with an error or an unusual value not yet confirmed, and a missing reason:
+        // all counted at once, the first shown (the form may be far longer than the screen).
+        let fields: BTreeSet<&str> = found
+            .iter()
+            .filter(|f| {
+                f.severity == Severity::Error
+                    || !confirmed.contains(&confirm_key(&f.field, values.get(&f.field)))
+            })
+            .map(|f| f.field.as_str())
+            .collect();
+        let why = reason.get_untracked().trim().to_owned();
+        let reason_missing = reason_needed.get_untracked() && why.is_empty();
+        let problems = fields.len() + usize::from(reason_missing);
+        if problems > 0 {
+            status.set(Status::Problems(problems));
+            show_first_problem();
             return;
         }
         let user = state.user.get_untracked();
@@ -186,11 +192,6 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
             return;
         }
         let existing = instance.get_untracked();
-        let why = reason.get_untracked().trim().to_owned();
-        if reason_needed.get_untracked() && why.is_empty() {
-            status.set(Status::NeedReason);
-            return;
-        }
         let (ops, created) = match &existing {
             Some(i) => (local::with(|l| edit_ops(&l.state, i, form, &values)), None),
             None => {
@@ -271,8 +272,7 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
             Status::Saving => ("info", Msg::Saving),
             Status::Saved => ("ok", Msg::Saved),
             Status::NoChanges => ("info", Msg::NoChanges),
-            Status::FixErrors => ("error", Msg::FixErrors),
-            Status::ConfirmWarnings => ("error", Msg::ConfirmWarnings),
+            Status::Problems(n) => return Some(("error", crate::i18n::problems(n, lang))),
             Status::NeedReason => ("error", Msg::NeedReason),
             Status::NeedUser => ("error", Msg::NeedUser),
             Status::Failed(SaveError::Busy) => ("error", Msg::ErrBusy),
@@ -322,20 +322,27 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
                         let uln = form.field(&format!("{}_uln", f.id));
                         match (lln, uln) {
                             // A lab value and its limits of normal share one row.
+                            // Their histories span the whole row, below the three fields.
                             (Some(lln), Some(uln)) => view! {
                                 <div class="lab-row">
-                                    {field_view(f, ctx)}
-                                    {field_view(lln, ctx)}
-                                    {field_view(uln, ctx)}
+                                    {field_view(f, ctx, false)}
+                                    {field_view(lln, ctx, false)}
+                                    {field_view(uln, ctx, false)}
+                                    <div class="lab-history">
+                                        <HistoryList field=f ctx=ctx />
+                                        <HistoryList field=lln ctx=ctx />
+                                        <HistoryList field=uln ctx=ctx />
+                                    </div>
                                 </div>
                             }
                             .into_any(),
-                            _ => field_view(f, ctx).into_any(),
+                            _ => field_view(f, ctx, true).into_any(),
                         }
                     })
                     .collect_view()}
                 <Show when=move || reason_needed.get() && dirty.get()>
-                    <label class="field reason">
+                    <label class="field reason"
+                        class:problem=move || ctx.attempted.get() && reason.get().trim().is_empty()>
                         <span class="label">{i18n.t(Msg::ReasonForChange)}</span>
                         <textarea
                             data-testid="reason"
@@ -354,6 +361,9 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
                     <span class="unsaved" data-testid="unsaved" class:hidden=move || !dirty.get()>
                         {i18n.t(Msg::Unsaved)}
                     </span>
+                    {move || status_line().map(|(kind, text)| view! {
+                        <p class=format!("save {kind}") data-testid="form-status" role="status">{text}</p>
+                    })}
                     <Show when=can_delete>
                         <button type="button" class="link danger" data-testid="delete-form"
                             on:click=move |_| deleting.update(|d| *d = !*d)>
@@ -379,9 +389,6 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
                         </button>
                     </div>
                 </Show>
-                {move || status_line().map(|(kind, text)| view! {
-                    <p class=format!("save {kind}") data-testid="form-status" role="status">{text}</p>
-                })}
             </form>
         </section>
         {deriving.then(|| view! { <DerivedPanel record=derived_record today=today /> })}
@@ -395,13 +402,45 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
     .into_any()
 }
 
+/// Brings the first problem of a refused save into view and focuses its control: the
+/// confirmation of an unusual value, else the field's input, or the reason box. Runs once the
+/// messages of the refused save are drawn.
+fn show_first_problem() {
+    use wasm_bindgen::JsCast;
+    gloo::timers::callback::Timeout::new(0, || {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(Some(problem)) = doc.query_selector(".crf .problem") else {
+            return;
+        };
+        let field = problem
+            .closest(".field")
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| problem.clone());
+        field.scroll_into_view_with_bool(true);
+        let control = "input, select, textarea";
+        let target = problem
+            .query_selector(control)
+            .ok()
+            .flatten()
+            .or_else(|| field.query_selector(control).ok().flatten());
+        if let Some(el) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    })
+    .forget();
+}
+
 /// Whether a field is a lab's lower or upper limit of normal (shown beside the lab value).
 fn is_limit(id: &str) -> bool {
     id.ends_with("_lln") || id.ends_with("_uln")
 }
 
-/// One field: its widget, unit, message, soft-range confirmation and history.
-fn field_view(f: &'static Field, ctx: Ctx) -> impl IntoView {
+/// One field: its widget, unit, message, soft-range confirmation and (when `with_history`)
+/// its history.
+fn field_view(f: &'static Field, ctx: Ctx, with_history: bool) -> impl IntoView {
     let i18n = use_i18n();
     let id = f.id;
     let finding = move || {
@@ -419,11 +458,12 @@ fn field_view(f: &'static Field, ctx: Ctx) -> impl IntoView {
             let text = x.message.get(lang).to_owned();
             match x.severity {
                 Severity::Error => view! {
-                    <span class="error" data-testid=format!("error-{id}")>{text}</span>
+                    <span class="error problem" data-testid=format!("error-{id}")>{text}</span>
                 }
                 .into_any(),
                 _ => view! {
-                    <span class="warn" data-testid=format!("warning-{id}")>
+                    <span class="warn" data-testid=format!("warning-{id}")
+                        class:problem=move || !ctx.confirmed.with(|c| c.contains(&confirm_key_now()))>
                         {text}
                         <label class="confirm">
                             <input
@@ -462,7 +502,7 @@ fn field_view(f: &'static Field, ctx: Ctx) -> impl IntoView {
                     {unit.map(|u| view! { <span class="unit">{u}</span> })}
                 </div>
                 {message}
-                <HistoryList field=f ctx=ctx />
+                {with_history.then(|| view! { <HistoryList field=f ctx=ctx /> })}
             </div>
         </Show>
     }
@@ -696,6 +736,7 @@ fn HistoryList(field: &'static Field, ctx: Ctx) -> impl IntoView {
     };
     view! {
         <Show when=move || ctx.history.get() == Some(field.id)>
+            <div class="scroll history-box">
             <table class="data history" data-testid=format!("history-list-{}", field.id)>
                 <thead>
                     <tr>
@@ -718,6 +759,7 @@ fn HistoryList(field: &'static Field, ctx: Ctx) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </Show>
     }
 }
@@ -880,6 +922,7 @@ fn agent_table(ctx: Ctx, id: &'static str) -> impl IntoView {
             when=move || !agents.with(Vec::is_empty)
             fallback=move || view! { <p class="hint" data-testid="no-agents">{i18n.t(Msg::NoAgents)}</p> }
         >
+            <div class="scroll">
             <table class="data lesions" data-testid="agent-table">
                 <thead><tr>
                     <th>{i18n.t(Msg::Agent)}</th>
@@ -896,6 +939,7 @@ fn agent_table(ctx: Ctx, id: &'static str) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </Show>
     }
 }

@@ -6,6 +6,7 @@ use ecrf_core::ctcae::catalogue;
 use ecrf_core::ctcae::proposals::Proposal;
 use ecrf_core::i18n::Lang;
 use ecrf_core::record::{confirm_proposal_ops, dismiss_proposal_ops, record, Instance, Record};
+use ecrf_core::response::{BaselineError, Criteria, Evaluation, Timepoint};
 use ecrf_core::study::{study, FieldKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,20 +20,42 @@ use crate::pages::patients::{status_label, visit_label};
 use crate::state::{db, navigate, use_app_state, Route};
 
 /// What a timeline row says about an instance: its first two filled fields (not dates, not
-/// limits of normal).
-fn headline(i: &Instance, lang: Lang) -> String {
+/// limits of normal), then its lesion table summarised with each criterion's response on the
+/// instance's date (from `evaluations`, the record's).
+fn headline(i: &Instance, evaluations: &Evaluations, lang: Lang) -> String {
     let Some(form) = study().form(&i.form) else {
         return String::new();
     };
-    form.fields
+    let mut parts: Vec<String> = form
+        .fields
         .iter()
-        .filter(|f| !matches!(f.kind, FieldKind::Date))
+        .filter(|f| !matches!(f.kind, FieldKind::Date | FieldKind::Lesions))
         .filter(|f| !f.id.ends_with("_lln") && !f.id.ends_with("_uln"))
         .filter_map(|f| i.values.get(f.id).map(|v| format::value(f, v, lang)))
         .take(2)
-        .collect::<Vec<_>>()
-        .join(" · ")
+        .collect();
+    for f in form
+        .fields
+        .iter()
+        .filter(|f| matches!(f.kind, FieldKind::Lesions))
+    {
+        if let Some(v) = i.values.get(f.id) {
+            let on_date: Vec<(Criteria, &Timepoint)> = evaluations
+                .iter()
+                .filter_map(|(c, e)| {
+                    let e = e.as_ref().ok()?;
+                    let t = e.timepoints.iter().find(|t| Some(t.date) == i.date)?;
+                    Some((*c, t))
+                })
+                .collect();
+            parts.push(format::lesions(v, &on_date, lang));
+        }
+    }
+    parts.join(" · ")
 }
+
+/// Both criteria's evaluations of the patient's tumor assessments (empty without a baseline).
+type Evaluations = Vec<(Criteria, Result<Evaluation, BaselineError>)>;
 
 /// The page.
 #[component]
@@ -120,6 +143,7 @@ pub fn PatientPage(patient: String) -> impl IntoView {
     };
     let timeline = move || {
         let lang = i18n.lang.get();
+        let evaluations = rec.with(|r| r.responses().unwrap_or_default());
         rec.with(|r| {
             r.timeline()
                 .into_iter()
@@ -128,7 +152,7 @@ pub fn PatientPage(patient: String) -> impl IntoView {
                     let name = form.map(|f| label(f.label, lang)).unwrap_or_default();
                     let form_id = form.map(|f| f.id).unwrap_or("eligibility");
                     let date = i.date.map(ecrf_core::dates::format_date).unwrap_or_else(|| "—".to_owned());
-                    let line = headline(i, lang);
+                    let line = headline(i, &evaluations, lang);
                     let id = i.id.clone();
                     view! {
                         <li class="timeline-item clickable" data-testid="timeline-item" data-form=form_id

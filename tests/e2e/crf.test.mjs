@@ -126,7 +126,7 @@ for (const viewport of [
     await page.getByTestId("save-form").click();
     await page
       .getByTestId("form-status")
-      .filter({ hasText: "Not saved: a change to a saved form needs a reason." })
+      .filter({ hasText: "Not saved: 1 problem to fix, shown above." })
       .waitFor();
     assert.equal(await field(page, "bili").inputValue(), "34");
     await page.getByTestId("reason").fill("Transcription error, lab report rechecked");
@@ -149,7 +149,7 @@ for (const viewport of [
     assert.equal(await page.getByTestId("error-bili").textContent(), "总胆红素须在 0.1 至 1000 umol/L 之间。");
     await page.getByTestId("reason").fill("测试");
     await page.getByTestId("save-form").click();
-    await page.getByTestId("form-status").filter({ hasText: "未保存：请更正红色标出的字段。" }).waitFor();
+    await page.getByTestId("form-status").filter({ hasText: "未保存：有 1 处需要处理，已定位到该处。" }).waitFor();
     assert.equal(await field(page, "bili").inputValue(), "5000");
 
     // Leaving with unsaved changes asks first; dismissing stays on the form.
@@ -166,7 +166,7 @@ for (const viewport of [
     await fill(page, { date: "2025-01-20", alb: "18" });
     await page.getByTestId("warning-alb").waitFor();
     await page.getByTestId("save-form").click();
-    await page.getByTestId("form-status").filter({ hasText: "confirm or correct" }).waitFor();
+    await page.getByTestId("form-status").filter({ hasText: "1 problem to fix" }).waitFor();
     await page.getByTestId("confirm-alb").check();
     await save(page);
     await context.close();
@@ -209,7 +209,7 @@ test("a full follow-up visit is recorded offline and survives a reload", async (
   await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
   const row = page.getByTestId("patient-row").filter({ hasText: "HCC-002-0001" });
   assert.match(await row.textContent(), /On treatment.*TACE \+ TKI/);
-  assert.match(await row.getByTestId("unsynced").textContent(), /not synced/);
+  assert.match(await row.getByTestId("unsynced").textContent(), /only on this device/);
   await row.click();
   assert.equal(await page.getByTestId("timeline-item").count(), 8);
   // Endpoints so far, with their date and rule: enrolled 2025-01-03, alive on 2025-02-14.
@@ -256,7 +256,7 @@ test("the demo study loads into its own labelled database and leaves the study's
   await page.getByTestId("demo-file").setInputFiles(damaged);
   await page.getByTestId("demo-progress").filter({ hasText: "The file is damaged and was not loaded" }).waitFor();
   await page.getByTestId("demo-file").setInputFiles(study);
-  await page.getByTestId("demo-progress").filter({ hasText: "study data reaches the tablet only by sync" }).waitFor();
+  await page.getByTestId("demo-progress").filter({ hasText: "not loaded into the demo database" }).waitFor();
   await page.getByTestId("demo-file").setInputFiles(good);
   await page.getByTestId("demo-banner").waitFor({ timeout: 60000 });
   await page.getByTestId("patient-count").filter({ hasText: "120 patients" }).waitFor({ timeout: 60000 });

@@ -69,7 +69,7 @@ test("baseline and two follow-ups: mRECIST and RECIST 1.1 live, a differing read
   // The investigator read PR under both: RECIST disagrees, a data query must be answered.
   await field(page, "investigator_mrecist").selectOption("PR");
   await field(page, "investigator_recist11").selectOption("PR");
-  await saveForm(page, "correct the fields marked in red");
+  await saveForm(page, "Not saved: 1 problem to fix, shown above.");
   assert.match(
     await page.getByTestId("error-query_answer").textContent(),
     /RECIST 1\.1 reading \(PR\) differs from the computed response \(SD\)/,

@@ -821,8 +821,8 @@ impl DemoFileError {
                 format!("这不是 `ecrf demo` 生成的演示文件（{e}）。"),
             ),
             DemoFileError::NotDemo => Text::new(
-                "This file holds study data, not a demo; study data reaches the tablet only by sync.",
-                "此文件包含研究数据而非演示数据；研究数据只能通过同步传到本设备。",
+                "This file holds study data, not a demo: it is not loaded into the demo database.",
+                "此文件包含研究数据而非演示数据：不会载入演示数据库。",
             ),
             DemoFileError::Damaged(e) => Text::new(
                 format!("The file is damaged and was not loaded ({e})."),

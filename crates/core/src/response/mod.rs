@@ -7,6 +7,7 @@
 
 mod baseline;
 mod best;
+mod describe;
 pub mod model;
 pub mod summary;
 mod timepoint;
