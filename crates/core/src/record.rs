@@ -188,6 +188,7 @@ impl Record {
             today,
             birth: self.birth(),
             enrollment: self.enrolled(),
+            consent: self.first_date("eligibility", "consent_date"),
         }
     }
 

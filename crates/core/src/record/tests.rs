@@ -134,12 +134,16 @@ fn labs_after_enrollment_are_not_baseline() {
 fn a_draft_is_validated_in_the_context_of_the_record() {
     let r = enrolled_patient().record();
     let form = study().form("clinical").expect("form");
-    // A visit before enrollment is refused; the same visit after it is fine.
+    // An assessment before screening is refused (consent 2024-12-30, so screening opens 28
+    // days before the enrollment on 2025-01-02); one in screening or after it is fine.
     let early = values(json!({"date": "2024-12-01", "ecog": "0", "ascites": "none",
                               "encephalopathy": "none"}));
     let findings = r.validate_draft(form, "new", &early, TODAY);
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0].field, "date");
+    let screening = values(json!({"date": "2024-12-20", "ecog": "1", "ascites": "none",
+                                  "encephalopathy": "none"}));
+    assert!(r.validate_draft(form, "new", &screening, TODAY).is_empty());
     let ok = values(json!({"date": "2025-02-01", "ecog": "0", "ascites": "none",
                            "encephalopathy": "none"}));
     assert!(r.validate_draft(form, "new", &ok, TODAY).is_empty());
