@@ -282,6 +282,8 @@ messages! {
     Within => ("within", "符合"),
     Beyond => ("beyond", "超出"),
     StatusScreening => ("Screening", "筛选中"),
+    StatusEnrolled => ("Enrolled, awaiting treatment", "已入组，待治疗"),
+    NotYetTreated => ("Not yet treated", "尚未治疗"),
     StatusOnTreatment => ("On treatment", "治疗中"),
     StatusFollowUp => ("In follow-up", "随访中"),
     StatusProgressed => ("Progressed", "已进展"),
@@ -329,7 +331,8 @@ messages! {
     ),
 }
 
-/// A treatment group's name (codes from `ecrf_core::endpoints::treatment_group`).
+/// A treatment group's name (codes from `ecrf_core::endpoints::treatment_group`, and
+/// `not_yet_treated` for an enrolled patient in no group yet).
 pub fn group_label(code: &str, lang: Lang) -> String {
     let (en, zh) = match code {
         "tace_tki" => ("TACE + TKI", "TACE + TKI"),
@@ -340,6 +343,10 @@ pub fn group_label(code: &str, lang: Lang) -> String {
             "TACE + 抗 VEGF + 抗 PD-(L)1",
         ),
         "tace_other" => ("TACE + other", "TACE + 其他"),
+        ecrf_core::endpoints::NOT_YET_TREATED => (
+            Msg::NotYetTreated.text(Lang::En),
+            Msg::NotYetTreated.text(Lang::ZhCn),
+        ),
         other => (other, other),
     };
     match lang {

@@ -75,7 +75,7 @@ pub fn PatientPage(patient: String) -> impl IntoView {
                 <dt>{Msg::StatusHeader.text(lang)}</dt>
                 <dd data-testid="patient-status">{status_label(s.status, lang)}</dd>
                 <dt>{Msg::Group.text(lang)}</dt>
-                <dd>{s.group.map(|g| group_label(g, lang)).unwrap_or_else(|| "—".to_owned())}</dd>
+                <dd data-testid="patient-group">{s.group_code().map(|g| group_label(g, lang)).unwrap_or_else(|| "—".to_owned())}</dd>
                 <dt>{Msg::EnrollmentDate.text(lang)}</dt>
                 <dd>{s.enrolled.map(ecrf_core::dates::format_date).unwrap_or_else(|| "—".to_owned())}</dd>
                 <dt>{Msg::NextVisit.text(lang)}</dt>

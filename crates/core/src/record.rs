@@ -127,12 +127,22 @@ pub struct Summary {
     pub status: Status,
     /// Enrollment date.
     pub enrolled: Option<Date>,
-    /// Treatment group code, once enrolled with a systemic therapy recorded.
+    /// Treatment group code, once enrolled with a systemic therapy started (the derivation of
+    /// [`crate::endpoints`]); `None`: not yet treated.
     pub group: Option<&'static str>,
     /// The next contact: the first due or overdue one, else the next upcoming one.
     pub next_visit: Option<Visit>,
     /// Contacts whose window closed without one.
     pub missed: usize,
+}
+
+impl Summary {
+    /// The group as the screens name it: the treatment group, `not_yet_treated` for an enrolled
+    /// patient who has not started systemic therapy, nothing before enrollment.
+    pub fn group_code(&self) -> Option<&'static str> {
+        self.enrolled
+            .map(|_| crate::endpoints::group_code(self.group))
+    }
 }
 
 /// Which values of `values` are shown (hidden fields are dropped, so a save clears them), with
@@ -428,20 +438,23 @@ impl Record {
         let on_therapy = self
             .of("systemic")
             .any(|s| s.values.contains_key("start_date") && !s.values.contains_key("stop_date"));
+        let treated = self.of("tace").next().is_some()
+            || self
+                .of("systemic")
+                .any(|s| s.values.contains_key("start_date"));
         let status = schedule::status(StatusFacts {
             enrolled: enrolled.is_some(),
             dead,
             end_reason,
             progressed: progression.is_some(),
             on_therapy,
+            treated,
         });
         let until = dates
             .as_ref()
             .and_then(|d| d.first(Criteria::Mrecist))
             .map_or(Date::MAX, |p| p.0);
-        let group = enrolled
-            .filter(|_| self.of("systemic").next().is_some())
-            .map(|e| group_of(&forms, e, until));
+        let group = enrolled.and_then(|e| group_of(&forms, e, until));
         let (next_visit, missed) = match enrolled {
             Some(e)
                 if !matches!(

@@ -246,8 +246,10 @@ fn a_conflict_is_resolved_by_a_write_that_supersedes_both() {
 fn summary_status_group_and_next_visit() {
     let mut t = enrolled_patient();
     let s = t.record().summary(date!(2025 - 02 - 10));
-    assert_eq!(s.status, Status::InFollowUp);
+    // Enrolled with no treatment yet: awaiting it, in no group.
+    assert_eq!(s.status, Status::Enrolled);
     assert_eq!(s.group, None);
+    assert_eq!(t.record().endpoints(730).expect("enrolled").group, None);
     // Week 6 after 2025-01-02 is 2025-02-13; its window opened 02-06.
     let next = s.next_visit.expect("a visit");
     assert_eq!((next.day, next.state), (42, VisitState::Due));
@@ -262,6 +264,8 @@ fn summary_status_group_and_next_visit() {
     let s = t.record().summary(date!(2025 - 02 - 14));
     assert_eq!(s.status, Status::OnTreatment);
     assert_eq!(s.group, Some("tace_tki"));
+    // The list, the patient page and the analyses read one group.
+    assert_eq!(t.record().endpoints(730).expect("enrolled").group, s.group);
     let next = s.next_visit.expect("a visit");
     assert_eq!((next.day, next.state), (84, VisitState::Upcoming));
     assert_eq!(s.missed, 0);
@@ -274,6 +278,23 @@ fn summary_status_group_and_next_visit() {
     u.create("eligibility", json!({}));
     let s = u.record().summary(TODAY);
     assert_eq!((s.status, s.next_visit), (Status::Screening, None));
+    assert_eq!(s.group_code(), None);
+}
+
+#[test]
+fn only_eligibility_saved_is_enrolled_not_in_follow_up() {
+    let mut t = Tablet::new();
+    t.create(
+        "eligibility",
+        json!({"consent_date": "2025-01-01", "enrollment_date": "2025-01-02"}),
+    );
+    let s = t.record().summary(TODAY);
+    assert_eq!((s.status, s.group), (Status::Enrolled, None));
+    assert_eq!(s.group_code(), Some("not_yet_treated"));
+    // A TACE session is treatment; the group waits for a systemic therapy.
+    t.create("tace", json!({"date": "2025-01-05"}));
+    let s = t.record().summary(TODAY);
+    assert_eq!((s.status, s.group), (Status::InFollowUp, None));
 }
 
 #[test]
