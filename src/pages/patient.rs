@@ -298,7 +298,8 @@ fn ProgressionQueries(record: Memo<Record>) -> impl IntoView {
 #[component]
 fn Endpoints(record: Memo<Record>) -> impl IntoView {
     let i18n = use_i18n();
-    let endpoints = Memo::new(move |_| record.with(|r| r.endpoints(730)));
+    // Nothing until there is follow-up: the core decides when an endpoint says anything.
+    let endpoints = Memo::new(move |_| record.with(|r| r.endpoints_to_show(730)));
     view! {
         <Show when=move || endpoints.with(Option::is_some)>
             <section class="card" data-testid="endpoints">

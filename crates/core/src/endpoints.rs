@@ -48,6 +48,14 @@ pub struct Endpoint {
     pub source: Option<ProgressionSource>,
 }
 
+impl Endpoint {
+    /// Whether it says anything yet: an event, or time at risk after enrollment. A patient seen
+    /// only on the day of enrollment is "0 days, censored", which informs no one.
+    pub fn is_informative(&self) -> bool {
+        self.event || self.days > 0
+    }
+}
+
 /// Everything derived for one patient.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PatientEndpoints {
@@ -69,6 +77,21 @@ pub struct PatientEndpoints {
     pub ttp_mrecist: Endpoint,
     /// Baseline factors, by name (`age`, `bclc`, `afp_ge_400`, ...); `None` when not derivable.
     pub baseline: BTreeMap<&'static str, Option<Value>>,
+}
+
+impl PatientEndpoints {
+    /// Whether any endpoint is informative yet (see [`Endpoint::is_informative`]): there is
+    /// follow-up after enrollment, or an event.
+    pub fn has_follow_up(&self) -> bool {
+        [
+            &self.pfs_mrecist,
+            &self.pfs_recist11,
+            &self.os,
+            &self.ttp_mrecist,
+        ]
+        .iter()
+        .any(|e| e.is_informative())
+    }
 }
 
 /// The classes of systemic agents, as STUDY.md groups them.

@@ -414,6 +414,15 @@ impl Record {
         crate::endpoints::derive_patient(self.subject.clone(), &self.forms(), cutoff_days)
     }
 
+    /// [`Record::endpoints`] once there is something to show: `None` before enrollment and
+    /// until there is follow-up after it (or an event), rather than "0.0 months, censored".
+    pub fn endpoints_to_show(
+        &self,
+        cutoff_days: i64,
+    ) -> Option<crate::endpoints::PatientEndpoints> {
+        self.endpoints(cutoff_days).filter(|e| e.has_follow_up())
+    }
+
     /// The data queries where the Progression form and the imaging series disagree (see
     /// [`ProgressionDates::queries`]); empty before enrollment.
     pub fn progression_queries(&self) -> Vec<ProgressionQuery> {

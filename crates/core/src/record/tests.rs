@@ -245,6 +245,10 @@ fn a_conflict_is_resolved_by_a_write_that_supersedes_both() {
 #[test]
 fn summary_status_group_and_next_visit() {
     let mut t = enrolled_patient();
+    // Nothing followed yet: no endpoint to show ("0.0 months censored" informs no one).
+    let e = t.record().endpoints(730).expect("enrolled");
+    assert!(!e.os.is_informative() && !e.has_follow_up());
+    assert_eq!(t.record().endpoints_to_show(730), None);
     let s = t.record().summary(date!(2025 - 02 - 10));
     // Enrolled with no treatment yet: awaiting it, in no group.
     assert_eq!(s.status, Status::Enrolled);
@@ -273,6 +277,8 @@ fn summary_status_group_and_next_visit() {
     let own = t.record().endpoints(730).expect("enrolled");
     assert_eq!(Some(&own), crate::endpoints::derive(&t.state, 730).first());
     assert_eq!(own.os.reason, "last_known_alive");
+    assert!(own.has_follow_up());
+    assert_eq!(t.record().endpoints_to_show(730), Some(own));
     // Unenrolled: screening, no schedule.
     let mut u = Tablet::new();
     u.create("eligibility", json!({}));
