@@ -225,6 +225,8 @@ messages! {
                 "入组后达到 CTCAE 5.0 一级及以上的实验室数值。确认后打开不良事件表单，或填写原因后不予采纳；未经您决定不会记录任何内容。"),
     ConfirmAe => ("Confirm as AE", "确认为不良事件"),
     Dismiss => ("Dismiss", "不予采纳"),
+    TermNoMatch => ("No CTCAE term found. Try a shorter or more general word (血小板, liver), the English name, an abbreviation (ALT, HFSR), or the organ system's \"Other, specify\" term.",
+                "未找到 CTCAE 术语。请尝试更短或更通用的词（如 血小板、肝），英文名称，缩写（如 ALT、HFSR），或相应系统的“其他，请注明”术语。"),
     TermSearch => ("Search CTCAE terms (English, Chinese or abbreviation, e.g. HFSR, ALT, 血小板)", "搜索 CTCAE 术语（英文、中文或缩写，如 HFSR、ALT、血小板）"),
     TermGrades => ("Grades of the chosen term", "所选术语的分级标准"),
     SafetyTitle => ("Safety: adverse events by CTCAE v5.0", "安全性：按 CTCAE 5.0 统计的不良事件"),
