@@ -239,7 +239,7 @@ fn Proposals(record: Memo<Record>) -> impl IntoView {
                             view! {
                                 <li data-testid="ae-proposal">
                                     <span class="strong">{format!("{name} · {} {}", Msg::Grade.text(lang), p.grade)}</span>
-                                    <span class="hint">{format!("{} · {}", p.date.clone().unwrap_or_default(), p.field)}</span>
+                                    <span class="hint">{format!("{} · {}", p.date.clone().unwrap_or_default(), p.lab_label().map_or(p.field, |l| label(l, lang)))}</span>
                                     <span class="proposal-actions">
                                         <button class="primary small" data-testid="confirm-proposal"
                                             on:click=move |_| act(p1.clone(), false)>{Msg::ConfirmAe.text(lang)}</button>
