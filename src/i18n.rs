@@ -286,6 +286,8 @@ messages! {
     StatusScreening => ("Screening", "筛选中"),
     StatusEnrolled => ("Enrolled, awaiting treatment", "已入组，待治疗"),
     NotYetTreated => ("Not yet treated", "尚未治疗"),
+    NotYetTreatedLeftOut => ("not yet treated (no systemic therapy started): in no group's curve.",
+                "例尚未治疗（未开始系统治疗）：不纳入任何组别曲线。"),
     StatusOnTreatment => ("On treatment", "治疗中"),
     StatusFollowUp => ("In follow-up", "随访中"),
     StatusProgressed => ("Progressed", "已进展"),
