@@ -228,6 +228,8 @@ messages! {
                 "入组后达到 CTCAE 5.0 一级及以上的实验室数值。确认后打开不良事件表单，或填写原因后不予采纳；未经您决定不会记录任何内容。"),
     ConfirmAe => ("Confirm as AE", "确认为不良事件"),
     Dismiss => ("Dismiss", "不予采纳"),
+    TermNoMatch => ("No CTCAE term found. Try a shorter or more general word (血小板, liver), the English name, an abbreviation (ALT, HFSR), or the organ system's \"Other, specify\" term.",
+                "未找到 CTCAE 术语。请尝试更短或更通用的词（如 血小板、肝），英文名称，缩写（如 ALT、HFSR），或相应系统的“其他，请注明”术语。"),
     TermSearch => ("Search CTCAE terms (English, Chinese or abbreviation, e.g. HFSR, ALT, 血小板)", "搜索 CTCAE 术语（英文、中文或缩写，如 HFSR、ALT、血小板）"),
     TermGrades => ("Grades of the chosen term", "所选术语的分级标准"),
     SafetyTitle => ("Safety: adverse events by CTCAE v5.0", "安全性：按 CTCAE 5.0 统计的不良事件"),
@@ -285,6 +287,10 @@ messages! {
     Within => ("within", "符合"),
     Beyond => ("beyond", "超出"),
     StatusScreening => ("Screening", "筛选中"),
+    StatusEnrolled => ("Enrolled, awaiting treatment", "已入组，待治疗"),
+    NotYetTreated => ("Not yet treated", "尚未治疗"),
+    NotYetTreatedLeftOut => ("not yet treated (no systemic therapy started): in no group's curve.",
+                "例尚未治疗（未开始系统治疗）：不纳入任何组别曲线。"),
     StatusOnTreatment => ("On treatment", "治疗中"),
     StatusFollowUp => ("In follow-up", "随访中"),
     StatusProgressed => ("Progressed", "已进展"),
@@ -340,7 +346,8 @@ pub fn problems(n: usize, lang: Lang) -> String {
     }
 }
 
-/// A treatment group's name (codes from `ecrf_core::endpoints::treatment_group`).
+/// A treatment group's name (codes from `ecrf_core::endpoints::treatment_group`, and
+/// `not_yet_treated` for an enrolled patient in no group yet).
 pub fn group_label(code: &str, lang: Lang) -> String {
     let (en, zh) = match code {
         "tace_tki" => ("TACE + TKI", "TACE + TKI"),
@@ -351,6 +358,10 @@ pub fn group_label(code: &str, lang: Lang) -> String {
             "TACE + 抗 VEGF + 抗 PD-(L)1",
         ),
         "tace_other" => ("TACE + other", "TACE + 其他"),
+        ecrf_core::endpoints::NOT_YET_TREATED => (
+            Msg::NotYetTreated.text(Lang::En),
+            Msg::NotYetTreated.text(Lang::ZhCn),
+        ),
         other => (other, other),
     };
     match lang {

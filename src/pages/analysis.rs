@@ -134,6 +134,8 @@ pub fn AnalysisPage() -> impl IntoView {
     let which = RwSignal::new(Which::PfsMrecist);
     let state = use_app_state();
     let enrolled = RwSignal::new(None::<usize>);
+    // Patients in no group yet (the core's derivation): in the overall count, in no group's curve.
+    let untreated = RwSignal::new(0usize);
     let result = RwSignal::new(None::<Arc<EndpointAnalysis>>);
     let cox = RwSignal::new(None::<Arc<CoxModels>>);
     let busy = RwSignal::new(false);
@@ -173,6 +175,7 @@ pub fn AnalysisPage() -> impl IntoView {
                 &groups_shown.get_untracked(),
             ));
             enrolled.set(Some(data.len()));
+            untreated.set(data.iter().filter(|p| p.group.is_none()).count());
             steps.push(("endpoints", device::now_ms() - t));
             device::sleep(0).await;
             let t = device::now_ms();
@@ -472,6 +475,10 @@ pub fn AnalysisPage() -> impl IntoView {
             {move || enrolled.get().map(|n| {
                 let lang = i18n.lang.get();
                 let mut text = format!("{n} {}", Msg::EnrolledAnalysed.text(lang));
+                let k = untreated.get();
+                if k > 0 {
+                    text = format!("{text} {k} {}", Msg::NotYetTreatedLeftOut.text(lang));
+                }
                 if result.get().is_none() {
                     text = format!("{text} {}", Msg::NotEnoughData.text(lang));
                 }

@@ -780,6 +780,26 @@ fn term_widget(ctx: Ctx, invalid: impl Fn() -> bool + Copy + Send + Sync + 'stat
         }
         catalogue::search(&q, 8)
     };
+    // What to know beyond the results (a syndrome CTCAE grades by its parts), or what to try
+    // when nothing matches.
+    let hint = move || {
+        let lang = i18n.lang.get();
+        let q = query.get();
+        if q.trim().is_empty() || Some(&q) == chosen().as_ref() {
+            return None;
+        }
+        match catalogue::search_hint(&q) {
+            Some(note) => Some(
+                view! { <p class="hint" data-testid="term-hint">{note.get(lang).to_owned()}</p> }
+                    .into_any(),
+            ),
+            None if results().is_empty() => Some(
+                view! { <p class="hint" data-testid="term-none">{Msg::TermNoMatch.text(lang)}</p> }
+                    .into_any(),
+            ),
+            None => None,
+        }
+    };
     let name = move |t: &catalogue::Term, lang: Lang| match (lang, t.zh) {
         (Lang::ZhCn, Some(zh)) => format!("{zh} ({})", t.term),
         _ => t.term.to_owned(),
@@ -841,6 +861,7 @@ fn term_widget(ctx: Ctx, invalid: impl Fn() -> bool + Copy + Send + Sync + 'stat
                         .collect_view()
                 }}
             </ul>
+            {hint}
             {grades}
         </div>
     }

@@ -98,7 +98,7 @@ pub fn PatientPage(patient: String) -> impl IntoView {
                 <dt>{Msg::StatusHeader.text(lang)}</dt>
                 <dd data-testid="patient-status">{status_label(s.status, lang)}</dd>
                 <dt>{Msg::Group.text(lang)}</dt>
-                <dd>{s.group.map(|g| group_label(g, lang)).unwrap_or_else(|| "—".to_owned())}</dd>
+                <dd data-testid="patient-group">{s.group_code().map(|g| group_label(g, lang)).unwrap_or_else(|| "—".to_owned())}</dd>
                 <dt>{Msg::EnrollmentDate.text(lang)}</dt>
                 <dd>{s.enrolled.map(ecrf_core::dates::format_date).unwrap_or_else(|| "—".to_owned())}</dd>
                 <dt>{Msg::NextVisit.text(lang)}</dt>
@@ -263,7 +263,7 @@ fn Proposals(record: Memo<Record>) -> impl IntoView {
                             view! {
                                 <li data-testid="ae-proposal">
                                     <span class="strong">{format!("{name} · {} {}", Msg::Grade.text(lang), p.grade)}</span>
-                                    <span class="hint">{format!("{} · {}", p.date.clone().unwrap_or_default(), p.field)}</span>
+                                    <span class="hint">{format!("{} · {}", p.date.clone().unwrap_or_default(), p.lab_label().map_or(p.field, |l| label(l, lang)))}</span>
                                     <span class="proposal-actions">
                                         <button class="primary small" data-testid="confirm-proposal"
                                             on:click=move |_| act(p1.clone(), false)>{Msg::ConfirmAe.text(lang)}</button>
@@ -322,7 +322,8 @@ fn ProgressionQueries(record: Memo<Record>) -> impl IntoView {
 #[component]
 fn Endpoints(record: Memo<Record>) -> impl IntoView {
     let i18n = use_i18n();
-    let endpoints = Memo::new(move |_| record.with(|r| r.endpoints(730)));
+    // Nothing until there is follow-up: the core decides when an endpoint says anything.
+    let endpoints = Memo::new(move |_| record.with(|r| r.endpoints_to_show(730)));
     view! {
         <Show when=move || endpoints.with(Option::is_some)>
             <section class="card" data-testid="endpoints">

@@ -21,6 +21,7 @@ use crate::state::{db, navigate, refresh_storage, set_user, use_app_state, DbSta
 pub fn status_label(s: Status, lang: Lang) -> &'static str {
     match s {
         Status::Screening => Msg::StatusScreening,
+        Status::Enrolled => Msg::StatusEnrolled,
         Status::OnTreatment => Msg::StatusOnTreatment,
         Status::InFollowUp => Msg::StatusFollowUp,
         Status::Progressed => Msg::StatusProgressed,
@@ -298,13 +299,14 @@ fn PatientList() -> impl IntoView {
                             let go = subject.clone();
                             let s = r.summary.clone();
                             let next = s.next_visit;
+                            let group = s.group_code();
                             view! {
                                 <tr data-testid="patient-row" class="clickable" on:click=move |_| { navigate(state, Route::Patient(go.clone())); }>
                                     <td class="mono"><button class="link mono" data-testid="open-patient">{subject}</button></td>
                                     <td data-testid="patient-status">
                                         <span class=format!("badge status-{:?}", s.status).to_lowercase()>{move || status_label(s.status, i18n.lang.get())}</span>
                                     </td>
-                                    <td>{move || s.group.map(|g| group_label(g, i18n.lang.get())).unwrap_or_default()}</td>
+                                    <td data-testid="patient-group">{move || group.map(|g| group_label(g, i18n.lang.get())).unwrap_or_default()}</td>
                                     <td>{s.enrolled.map(ecrf_core::dates::format_date).unwrap_or_default()}</td>
                                     <td data-testid="next-visit">
                                         {move || next.map(|v| {

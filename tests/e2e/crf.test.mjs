@@ -116,7 +116,7 @@ for (const viewport of [
     assert.equal(await page.getByTestId("derived-albi").textContent(), "-2.09 (grade 2)");
     assert.equal(await page.getByTestId("derived-bclc").textContent(), "B");
     assert.equal(await page.getByTestId("derived-bmi").textContent(), "22.5 kg/m²");
-    assert.equal(await page.getByTestId("patient-status").textContent(), "In follow-up");
+    assert.equal(await page.getByTestId("patient-status").textContent(), "Enrolled, awaiting treatment", "no treatment yet (issue: the coordinator's day, item 8)");
     assert.equal(await page.getByTestId("timeline-item").count(), 4);
 
     // Edit a saved value: a reason is required, then both values are in the history.

@@ -96,6 +96,7 @@ fn log_benchmarks() {
         today: ecrf_core::dates::parse_date("2026-11-23").expect("a date"),
         birth: None,
         enrollment: None,
+        consent: None,
     };
     let mut device = DeviceLog::new("bench");
     let mut state = State::default();

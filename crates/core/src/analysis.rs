@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::endpoints::{Endpoint, PatientEndpoints};
+use crate::endpoints::{group_code, Endpoint, PatientEndpoints};
 use crate::survival::logrank::{logrank, LogRank};
 use crate::survival::quantile::Quantile;
 use crate::survival::{ConfType, KaplanMeier, SurvAt, SurvivalData};
@@ -68,12 +68,16 @@ pub const LANDMARKS: [f64; 5] = [0.0, 6.0, 12.0, 18.0, 24.0];
 
 /// Analyses `which` by treatment group (log-log intervals, 95%).
 pub fn by_group(patients: &[PatientEndpoints], which: Which) -> Option<EndpointAnalysis> {
+    let patients = treated(patients);
     let time: Vec<f64> = patients
         .iter()
         .map(|p| which.of(p).days as f64 / DAYS_PER_MONTH)
         .collect();
     let event: Vec<bool> = patients.iter().map(|p| which.of(p).event).collect();
-    let groups: Vec<String> = patients.iter().map(|p| p.group.to_owned()).collect();
+    let groups: Vec<String> = patients
+        .iter()
+        .filter_map(|p| p.group.map(str::to_owned))
+        .collect();
     let data = SurvivalData::new(time, event)
         .ok()?
         .with_groups(&groups, None)
@@ -119,6 +123,11 @@ pub const FACTORS: [&str; 8] = [
     "age_ge_65",
 ];
 
+/// The patients in a treatment group: comparisons by group leave out those not yet treated.
+fn treated(patients: &[PatientEndpoints]) -> Vec<&PatientEndpoints> {
+    patients.iter().filter(|p| p.group.is_some()).collect()
+}
+
 /// The patients whose baseline BCLC stage is `stage` (all when `None`) and whose group is
 /// among `groups` (all when empty).
 pub fn filter(
@@ -137,7 +146,7 @@ pub fn filter(
                     .is_some_and(|b| b.as_str() == Some(s))
             })
         })
-        .filter(|p| groups.is_empty() || groups.iter().any(|g| g == p.group))
+        .filter(|p| groups.is_empty() || groups.iter().any(|g| Some(g.as_str()) == p.group))
         .cloned()
         .collect()
 }
@@ -174,8 +183,8 @@ pub fn cox_by_group(
     adjust: &[&str],
 ) -> Result<crate::survival::cox::CoxFit, crate::survival::cox::CoxError> {
     use crate::survival::cox::{self, CoxError, CoxOptions};
-    let complete: Vec<(&PatientEndpoints, Vec<f64>)> = patients
-        .iter()
+    let complete: Vec<(&PatientEndpoints, Vec<f64>)> = treated(patients)
+        .into_iter()
         .filter_map(|p| {
             adjust
                 .iter()
@@ -189,7 +198,10 @@ pub fn cox_by_group(
         .map(|(p, _)| which.of(p).days as f64 / DAYS_PER_MONTH)
         .collect();
     let event: Vec<bool> = complete.iter().map(|(p, _)| which.of(p).event).collect();
-    let groups: Vec<String> = complete.iter().map(|(p, _)| p.group.to_owned()).collect();
+    let groups: Vec<String> = complete
+        .iter()
+        .map(|(p, _)| group_code(p.group).to_owned())
+        .collect();
     let reference = groups.iter().any(|g| g == reference).then_some(reference);
     let mut data = SurvivalData::new(time, event)
         .and_then(|d| d.with_groups(&groups, reference))
@@ -268,7 +280,7 @@ fn pair_design<'a>(
     use crate::survival::iptw::{propensity, stabilized_weights, trim};
     let (patients, rows): (Vec<&PatientEndpoints>, Vec<Vec<f64>>) = patients
         .iter()
-        .filter(|p| p.group == group || p.group == reference)
+        .filter(|p| p.group == Some(group) || p.group == Some(reference))
         .filter_map(|p| {
             factors
                 .iter()
@@ -277,7 +289,7 @@ fn pair_design<'a>(
                 .map(|x| (p, x))
         })
         .unzip();
-    let treated: Vec<bool> = patients.iter().map(|p| p.group == group).collect();
+    let treated: Vec<bool> = patients.iter().map(|p| p.group == Some(group)).collect();
     let cols: Vec<Vec<f64>> = (0..factors.len())
         .map(|j| rows.iter().map(|x| x[j]).collect())
         .collect();
@@ -304,7 +316,7 @@ pub fn iptw_by_group(
 ) -> Vec<IptwContrast> {
     use crate::survival::cox::{self, CoxOptions};
     use crate::survival::iptw::smd;
-    let mut groups: Vec<&str> = patients.iter().map(|p| p.group).collect();
+    let mut groups: Vec<&str> = patients.iter().filter_map(|p| p.group).collect();
     groups.sort_unstable();
     groups.dedup();
     groups
@@ -459,6 +471,6 @@ mod tests {
         let stage_c = filter(&patients, Some("C"), &[]);
         assert!(!stage_c.is_empty() && stage_c.len() < 120);
         let tki = filter(&patients, None, &["tace_tki".to_owned()]);
-        assert!(tki.iter().all(|p| p.group == "tace_tki"));
+        assert!(tki.iter().all(|p| p.group == Some("tace_tki")));
     }
 }

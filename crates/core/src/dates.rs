@@ -1,5 +1,5 @@
-//! Calendar dates and the study's date rules (no future dates, nothing before birth, follow-up
-//! not before enrollment). "Today" is always an argument: the core has no clock.
+//! Calendar dates and the study's date rules (no future dates, nothing before birth, screening
+//! not before its window, follow-up not before enrollment). "Today" is always an argument: the core has no clock.
 
 use time::macros::format_description;
 use time::Date;
@@ -20,6 +20,9 @@ pub enum DateError {
     /// Earlier than the enrollment date, for a visit that follows enrollment.
     #[error("the date precedes enrollment")]
     BeforeEnrollment,
+    /// Earlier than screening: before informed consent and more than 28 days before enrollment.
+    #[error("the date precedes screening")]
+    BeforeScreening,
     /// Earlier than an event it must follow (a stop before its start, enrollment before consent).
     #[error("the date precedes the date it must follow")]
     OutOfOrder,
@@ -96,6 +99,30 @@ pub fn not_before_enrollment(date: Date, enrollment: Date) -> Result<(), DateErr
     }
 }
 
+/// The screening window before enrollment (STUDY.md "Schedule": within 28 days before it).
+pub const SCREENING_DAYS: i64 = 28;
+
+/// The first day a baseline (screening) form may be dated: the earlier of the informed consent
+/// date and 28 days before enrollment, either when only one is known; `None` when neither is.
+/// Both open screening: study procedures start at consent, and routine results from the 28 days
+/// before enrollment (the protocol's window) count as baseline even when taken before consent.
+pub fn screening_start(consent: Option<Date>, enrollment: Option<Date>) -> Option<Date> {
+    let window = enrollment.map(|e| e - time::Duration::days(SCREENING_DAYS));
+    match (consent, window) {
+        (Some(c), Some(w)) => Some(c.min(w)),
+        (c, w) => c.or(w),
+    }
+}
+
+/// Refuses a baseline date before screening opened (see [`screening_start`]).
+pub fn not_before_screening(date: Date, start: Date) -> Result<(), DateError> {
+    if date < start {
+        Err(DateError::BeforeScreening)
+    } else {
+        Ok(())
+    }
+}
+
 /// Refuses `later` when it precedes `earlier` (equal dates are in order).
 pub fn in_order(earlier: Date, later: Date) -> Result<(), DateError> {
     if later < earlier {
@@ -161,6 +188,31 @@ mod tests {
         assert_eq!(
             not_before_enrollment(date!(2023 - 03 - 26), enrolled),
             Err(DateError::BeforeEnrollment)
+        );
+    }
+
+    #[test]
+    fn screening_opens_at_consent_or_28_days_before_enrollment_whichever_first() {
+        let enrolled = date!(2024 - 03 - 29);
+        let window = date!(2024 - 03 - 01);
+        assert_eq!(screening_start(None, Some(enrolled)), Some(window));
+        assert_eq!(
+            screening_start(Some(date!(2024 - 03 - 20)), Some(enrolled)),
+            Some(window)
+        );
+        assert_eq!(
+            screening_start(Some(date!(2024 - 02 - 20)), Some(enrolled)),
+            Some(date!(2024 - 02 - 20))
+        );
+        assert_eq!(
+            screening_start(Some(date!(2024 - 02 - 20)), None),
+            Some(date!(2024 - 02 - 20))
+        );
+        assert_eq!(screening_start(None, None), None);
+        assert_eq!(not_before_screening(window, window), Ok(()));
+        assert_eq!(
+            not_before_screening(date!(2024 - 02 - 29), window),
+            Err(DateError::BeforeScreening)
         );
     }
 

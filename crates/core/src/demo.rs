@@ -927,6 +927,7 @@ mod tests {
                 today: demo.data_cut,
                 birth: None,
                 enrollment: None,
+                consent: None,
             };
             let errors: Vec<_> = validate::validate(s, s.form(form).unwrap(), &values, &ctx)
                 .into_iter()

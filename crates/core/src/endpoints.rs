@@ -14,7 +14,8 @@
 //!   an event after it is censored at it.
 //!
 //! Also: the treatment group from the classes of systemic agents started between enrollment and
-//! the first progression, and the baseline factors the analyses adjust for.
+//! the first progression (none, "not yet treated", before a systemic therapy starts), and the
+//! baseline factors the analyses adjust for.
 
 use std::collections::BTreeMap;
 
@@ -47,13 +48,22 @@ pub struct Endpoint {
     pub source: Option<ProgressionSource>,
 }
 
+impl Endpoint {
+    /// Whether it says anything yet: an event, or time at risk after enrollment. A patient seen
+    /// only on the day of enrollment is "0 days, censored", which informs no one.
+    pub fn is_informative(&self) -> bool {
+        self.event || self.days > 0
+    }
+}
+
 /// Everything derived for one patient.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PatientEndpoints {
     /// Subject ID.
     pub subject: String,
-    /// Treatment group code.
-    pub group: &'static str,
+    /// Treatment group code; `None` until a systemic therapy has started (not yet treated:
+    /// counted overall, in no group).
+    pub group: Option<&'static str>,
     /// Enrollment date.
     #[serde(with = "crate::dates::iso")]
     pub enrollment: Date,
@@ -67,6 +77,21 @@ pub struct PatientEndpoints {
     pub ttp_mrecist: Endpoint,
     /// Baseline factors, by name (`age`, `bclc`, `afp_ge_400`, ...); `None` when not derivable.
     pub baseline: BTreeMap<&'static str, Option<Value>>,
+}
+
+impl PatientEndpoints {
+    /// Whether any endpoint is informative yet (see [`Endpoint::is_informative`]): there is
+    /// follow-up after enrollment, or an event.
+    pub fn has_follow_up(&self) -> bool {
+        [
+            &self.pfs_mrecist,
+            &self.pfs_recist11,
+            &self.os,
+            &self.ttp_mrecist,
+        ]
+        .iter()
+        .any(|e| e.is_informative())
+    }
 }
 
 /// The classes of systemic agents, as STUDY.md groups them.
@@ -95,9 +120,19 @@ pub fn treatment_group(classes: &[&str]) -> &'static str {
     }
 }
 
+/// The code by-group tables (safety, response) and the CLI's `group` column use for a patient
+/// with no group yet.
+pub const NOT_YET_TREATED: &str = "not_yet_treated";
+
+/// A group's code in a by-group table: the group, or [`NOT_YET_TREATED`].
+pub fn group_code(group: Option<&'static str>) -> &'static str {
+    group.unwrap_or(NOT_YET_TREATED)
+}
+
 /// The treatment group of one patient: the classes of the systemic agents started between
-/// enrollment and `until` (the first progression).
-pub(crate) fn group_of(forms: &Forms, enrolled: Date, until: Date) -> &'static str {
+/// enrollment and `until` (the first progression); `None` (not yet treated) when no systemic
+/// therapy started in that time. The one derivation every screen and the CLI use.
+pub(crate) fn group_of(forms: &Forms, enrolled: Date, until: Date) -> Option<&'static str> {
     let classes: Vec<&str> = forms
         .get("systemic")
         .into_iter()
@@ -105,7 +140,7 @@ pub(crate) fn group_of(forms: &Forms, enrolled: Date, until: Date) -> &'static s
         .filter(|v| date_of(v, "start_date").is_some_and(|d| d >= enrolled && d <= until))
         .filter_map(|v| v.get("agent").and_then(Value::as_str).map(agent_class))
         .collect();
-    treatment_group(&classes)
+    (!classes.is_empty()).then(|| treatment_group(&classes))
 }
 
 /// A patient's forms: form id -> [(instance's values)], values by field.

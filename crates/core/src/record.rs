@@ -127,12 +127,22 @@ pub struct Summary {
     pub status: Status,
     /// Enrollment date.
     pub enrolled: Option<Date>,
-    /// Treatment group code, once enrolled with a systemic therapy recorded.
+    /// Treatment group code, once enrolled with a systemic therapy started (the derivation of
+    /// [`crate::endpoints`]); `None`: not yet treated.
     pub group: Option<&'static str>,
     /// The next contact: the first due or overdue one, else the next upcoming one.
     pub next_visit: Option<Visit>,
     /// Contacts whose window closed without one.
     pub missed: usize,
+}
+
+impl Summary {
+    /// The group as the screens name it: the treatment group, `not_yet_treated` for an enrolled
+    /// patient who has not started systemic therapy, nothing before enrollment.
+    pub fn group_code(&self) -> Option<&'static str> {
+        self.enrolled
+            .map(|_| crate::endpoints::group_code(self.group))
+    }
 }
 
 /// Which values of `values` are shown (hidden fields are dropped, so a save clears them), with
@@ -188,6 +198,7 @@ impl Record {
             today,
             birth: self.birth(),
             enrollment: self.enrolled(),
+            consent: self.first_date("eligibility", "consent_date"),
         }
     }
 
@@ -403,6 +414,15 @@ impl Record {
         crate::endpoints::derive_patient(self.subject.clone(), &self.forms(), cutoff_days)
     }
 
+    /// [`Record::endpoints`] once there is something to show: `None` before enrollment and
+    /// until there is follow-up after it (or an event), rather than "0.0 months, censored".
+    pub fn endpoints_to_show(
+        &self,
+        cutoff_days: i64,
+    ) -> Option<crate::endpoints::PatientEndpoints> {
+        self.endpoints(cutoff_days).filter(|e| e.has_follow_up())
+    }
+
     /// The data queries where the Progression form and the imaging series disagree (see
     /// [`ProgressionDates::queries`]); empty before enrollment.
     pub fn progression_queries(&self) -> Vec<ProgressionQuery> {
@@ -427,20 +447,23 @@ impl Record {
         let on_therapy = self
             .of("systemic")
             .any(|s| s.values.contains_key("start_date") && !s.values.contains_key("stop_date"));
+        let treated = self.of("tace").next().is_some()
+            || self
+                .of("systemic")
+                .any(|s| s.values.contains_key("start_date"));
         let status = schedule::status(StatusFacts {
             enrolled: enrolled.is_some(),
             dead,
             end_reason,
             progressed: progression.is_some(),
             on_therapy,
+            treated,
         });
         let until = dates
             .as_ref()
             .and_then(|d| d.first(Criteria::Mrecist))
             .map_or(Date::MAX, |p| p.0);
-        let group = enrolled
-            .filter(|_| self.of("systemic").next().is_some())
-            .map(|e| group_of(&forms, e, until));
+        let group = enrolled.and_then(|e| group_of(&forms, e, until));
         let (next_visit, missed) = match enrolled {
             Some(e)
                 if !matches!(

@@ -98,6 +98,10 @@ pub fn date_message(err: DateError) -> Text {
             "The date may not precede enrollment.",
             "日期不能早于入组日期。",
         ),
+        DateError::BeforeScreening => Text::new(
+            "The date may not precede screening (informed consent, or 28 days before enrollment, whichever is earlier).",
+            "日期不能早于筛选期（知情同意日或入组前 28 天，以较早者为准）。",
+        ),
         _ => Text::new("The dates are out of order.", "日期先后顺序有误。"),
     }
 }

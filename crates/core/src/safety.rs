@@ -1,7 +1,9 @@
 //! Safety tables (STUDY.md "Safety"): patients with any adverse event, any grade >= 3, grade >= 3
 //! hematologic and non-hematologic, serious, and leading to discontinuation; and by system organ
 //! class and term with each patient's worst grade. By treatment group and overall, as counts,
-//! percentages and exact (Clopper-Pearson) 95% intervals. Denominators: enrolled patients.
+//! percentages and exact (Clopper-Pearson) 95% intervals. Denominators: enrolled patients; those
+//! not yet treated (no systemic therapy started) are in a column of their own, in no group, and
+//! counted overall.
 
 use std::collections::BTreeSet;
 
@@ -9,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::ctcae::catalogue;
-use crate::endpoints::{derive, patient_forms};
+use crate::endpoints::{derive, group_code, patient_forms, NOT_YET_TREATED};
 use crate::log::State;
 use crate::stats::binomial::{clopper_pearson, Proportion};
 
@@ -44,7 +46,8 @@ pub struct Row {
 /// The tables.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SafetyTables {
-    /// Group codes, in column order (overall is the last cell of each row).
+    /// Group codes, in column order, `not_yet_treated` last when any patient is (overall is the
+    /// last cell of each row).
     pub groups: Vec<String>,
     /// Patients per group, then overall.
     pub n: Vec<u64>,
@@ -63,17 +66,21 @@ type Events = Vec<(String, u8, bool, bool)>;
 pub fn tables(state: &State, alpha: f64) -> SafetyTables {
     let endpoints = derive(state, i64::MAX);
     let forms = patient_forms(state);
+    // The treatment groups in code order, then the patients not yet treated (in no group).
     let mut groups: Vec<String> = endpoints
         .iter()
-        .map(|e| e.group.to_owned())
+        .filter_map(|e| e.group.map(str::to_owned))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    groups.sort();
+    if endpoints.iter().any(|e| e.group.is_none()) {
+        groups.push(NOT_YET_TREATED.to_owned());
+    }
     let patients: Vec<(usize, Events)> = endpoints
         .iter()
         .map(|e| {
-            let g = groups.iter().position(|x| x == e.group).unwrap_or(0);
+            let code = group_code(e.group);
+            let g = groups.iter().position(|x| x == code).unwrap_or(0);
             let events = forms
                 .get(&e.subject)
                 .and_then(|f| f.get("adverse_event"))
@@ -248,6 +255,36 @@ mod tests {
         let overall = &t.summary[0].cells[2];
         assert_eq!((overall.x, overall.n, overall.estimate), (3, 4, Some(0.75)));
         assert!(overall.lower.unwrap() < 0.75 && overall.upper.unwrap() > 0.75);
+    }
+
+    #[test]
+    fn a_patient_not_yet_treated_is_in_no_group_but_counted_overall() {
+        let mut log = LogBuilder::new();
+        log.form(
+            "P1",
+            "eligibility",
+            json!({"enrollment_date": "2023-03-27"}),
+        );
+        log.form(
+            "P1",
+            "systemic",
+            json!({"agent": "lenvatinib", "start_date": "2023-03-28"}),
+        );
+        log.form(
+            "P2",
+            "eligibility",
+            json!({"enrollment_date": "2023-03-27"}),
+        );
+        log.form(
+            "P2",
+            "adverse_event",
+            json!({"term": "Fever", "grade": "1"}),
+        );
+        let t = tables(&log.state(), 0.05);
+        assert_eq!(t.groups, ["tace_tki", NOT_YET_TREATED]);
+        assert_eq!(t.n, [1, 1, 2]);
+        let any: Vec<u64> = t.summary[0].cells.iter().map(|c| c.x).collect();
+        assert_eq!(any, [0, 1, 1], "not counted as TACE + other");
     }
 
     #[test]

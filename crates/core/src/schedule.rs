@@ -130,6 +130,8 @@ pub fn schedule(
 pub enum Status {
     /// Not enrolled yet.
     Screening,
+    /// Enrolled, awaiting treatment: no TACE session and no systemic therapy started yet.
+    Enrolled,
     /// Enrolled, on study treatment.
     OnTreatment,
     /// Enrolled, every systemic therapy stopped, no progression.
@@ -159,6 +161,8 @@ pub struct StatusFacts<'a> {
     pub progressed: bool,
     /// Some systemic therapy has no stop date.
     pub on_therapy: bool,
+    /// A TACE session or a systemic therapy start is recorded.
+    pub treated: bool,
 }
 
 /// The status from the facts; death and the end of study come first.
@@ -178,6 +182,8 @@ pub fn status(f: StatusFacts<'_>) -> Status {
         Status::Progressed
     } else if f.on_therapy {
         Status::OnTreatment
+    } else if !f.treated {
+        Status::Enrolled
     } else {
         Status::InFollowUp
     }
@@ -262,6 +268,7 @@ mod tests {
     fn status_order() {
         let f = StatusFacts {
             enrolled: true,
+            treated: true,
             ..Default::default()
         };
         assert_eq!(
@@ -279,6 +286,22 @@ mod tests {
             Status::OnTreatment
         );
         assert_eq!(status(f), Status::InFollowUp);
+        assert_eq!(
+            status(StatusFacts {
+                treated: false,
+                ..f
+            }),
+            Status::Enrolled,
+            "enrolled, awaiting treatment"
+        );
+        assert_eq!(
+            status(StatusFacts {
+                treated: false,
+                progressed: true,
+                ..f
+            }),
+            Status::Progressed
+        );
         assert_eq!(
             status(StatusFacts {
                 progressed: true,

@@ -60,7 +60,7 @@ pub fn run(path: &Path, cutoff_days: i64) -> anyhow::Result<()> {
     for p in rows {
         let mut cells = vec![
             p.subject.clone(),
-            p.group.to_owned(),
+            ecrf_core::endpoints::group_code(p.group).to_owned(),
             ecrf_core::dates::format_date(p.enrollment),
             p.pfs_mrecist.days.to_string(),
             u8::from(p.pfs_mrecist.event).to_string(),

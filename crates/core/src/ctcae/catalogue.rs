@@ -3,7 +3,9 @@
 
 use std::sync::OnceLock;
 
+use super::synonyms::{NOTES, SYNONYMS};
 use super::zh::ZH_NAMES;
+use crate::i18n::Text;
 
 /// NCI's table: one line per term, tab-separated (see `crates/core/data/README.md`).
 const TSV: &str = include_str!("../../data/ctcae_v5_terms.tsv");
@@ -35,65 +37,6 @@ pub fn unescape(text: &str) -> String {
         .replace('≥', ">=")
         .replace('≤', "<=")
 }
-
-/// Abbreviations and synonyms clinicians type, and the terms they mean.
-const SYNONYMS: &[(&str, &str)] = &[
-    ("hfsr", "Palmar-plantar erythrodysesthesia syndrome"),
-    ("hfs", "Palmar-plantar erythrodysesthesia syndrome"),
-    ("hand-foot", "Palmar-plantar erythrodysesthesia syndrome"),
-    (
-        "hand foot skin reaction",
-        "Palmar-plantar erythrodysesthesia syndrome",
-    ),
-    ("ppe", "Palmar-plantar erythrodysesthesia syndrome"),
-    ("alt", "Alanine aminotransferase increased"),
-    ("sgpt", "Alanine aminotransferase increased"),
-    ("ast", "Aspartate aminotransferase increased"),
-    ("sgot", "Aspartate aminotransferase increased"),
-    ("alp", "Alkaline phosphatase increased"),
-    ("ggt", "GGT increased"),
-    ("bilirubin", "Blood bilirubin increased"),
-    ("jaundice", "Blood bilirubin increased"),
-    ("hyperbilirubinemia", "Blood bilirubin increased"),
-    ("neutropenia", "Neutrophil count decreased"),
-    ("anc", "Neutrophil count decreased"),
-    ("thrombocytopenia", "Platelet count decreased"),
-    ("plt", "Platelet count decreased"),
-    ("leukopenia", "White blood cell decreased"),
-    ("wbc", "White blood cell decreased"),
-    ("lymphopenia", "Lymphocyte count decreased"),
-    ("htn", "Hypertension"),
-    ("high blood pressure", "Hypertension"),
-    ("inr", "INR increased"),
-    ("pyrexia", "Fever"),
-    ("post-embolization syndrome", "Fever"),
-    ("post-embolization syndrome", "Abdominal pain"),
-    ("post-embolization syndrome", "Nausea"),
-    ("pes", "Fever"),
-    ("hypothyroid", "Hypothyroidism"),
-    ("hyperthyroid", "Hyperthyroidism"),
-    ("tsh", "Hypothyroidism"),
-    ("stomatitis", "Mucositis oral"),
-    ("loss of appetite", "Anorexia"),
-    ("decreased appetite", "Anorexia"),
-    ("tiredness", "Fatigue"),
-    ("asthenia", "Fatigue"),
-    ("itching", "Pruritus"),
-    ("rash", "Rash maculo-papular"),
-    ("irae", "Pneumonitis"),
-    ("immune hepatitis", "Alanine aminotransferase increased"),
-    ("hepatitis", "Alanine aminotransferase increased"),
-    ("gi bleeding", "Upper gastrointestinal hemorrhage"),
-    ("variceal bleeding", "Esophageal varices hemorrhage"),
-    ("liver abscess", "Hepatic infection"),
-    ("liver failure", "Hepatic failure"),
-    ("hyperkalaemia", "Hyperkalemia"),
-    ("hypokalaemia", "Hypokalemia"),
-    ("hyponatraemia", "Hyponatremia"),
-    ("anaemia", "Anemia"),
-    ("diarrhoea", "Diarrhea"),
-    ("oedema", "Edema limbs"),
-];
 
 /// Every term, parsed once.
 pub fn terms() -> &'static [Term] {
@@ -193,6 +136,8 @@ pub fn search(query: &str, limit: usize) -> Vec<&'static Term> {
             if s == q {
                 score = score.max(95);
             } else if s.starts_with(&q)
+                // Chinese has no spaces: a word typed inside a longer phrase (谷丙转氨酶升高).
+                || (!s.is_ascii() && q.contains(s))
                 || q_words
                     .iter()
                     .all(|w| s.split(' ').any(|sw| sw.starts_with(w.as_str())))
@@ -226,6 +171,23 @@ pub fn search(query: &str, limit: usize) -> Vec<&'static Term> {
             .then(a.1.term.cmp(b.1.term))
     });
     scored.into_iter().take(limit).map(|(_, t)| t).collect()
+}
+
+/// What to know about `query` beyond the terms it finds: for a syndrome CTCAE v5.0 has no term
+/// for (post-embolization syndrome, immune hepatitis), that its components are graded separately.
+pub fn search_hint(query: &str) -> Option<Text> {
+    let q = normalise(query).trim().to_owned();
+    if q.is_empty() {
+        return None;
+    }
+    NOTES
+        .iter()
+        .find(|(words, _)| {
+            words
+                .iter()
+                .any(|w| *w == q || (q.chars().count() >= 3 && w.starts_with(q.as_str())))
+        })
+        .map(|(_, n)| Text::new(n.en, n.zh))
 }
 
 #[cfg(test)]
@@ -273,8 +235,9 @@ mod tests {
         }
         let unique: BTreeSet<&str> = ZH_NAMES.iter().map(|(t, _)| *t).collect();
         assert_eq!(unique.len(), ZH_NAMES.len());
-        for (_, term) in SYNONYMS {
-            assert!(find(term).is_some(), "synonym target {term}");
+        for (word, term) in SYNONYMS {
+            assert!(find(term).is_some(), "synonym {word}: target {term}");
+            assert_eq!(word.to_lowercase(), *word, "typed words are lowercase");
         }
     }
 
@@ -317,6 +280,65 @@ mod tests {
             "Palmar-plantar erythrodysesthesia syndrome"
         );
         assert_eq!(first("腹痛"), "Abdominal pain");
+    }
+
+    fn all(query: &str) -> Vec<&'static str> {
+        search(query, 10).iter().map(|t| t.term).collect()
+    }
+
+    #[test]
+    fn chinese_clinical_words_find_the_terms() {
+        let transaminases = [
+            "Alanine aminotransferase increased",
+            "Aspartate aminotransferase increased",
+        ];
+        assert_eq!(all("转氨酶")[..2], transaminases);
+        assert_eq!(all("transaminase")[..2], transaminases);
+        assert_eq!(first("转氨酶升高"), transaminases[0], "inside a phrase");
+        assert_eq!(first("谷草转氨酶"), transaminases[1]);
+        let pes = all("栓塞后综合征");
+        for t in ["Fever", "Abdominal pain", "Nausea"] {
+            assert!(pes.contains(&t), "{t} in {pes:?}");
+        }
+        for (q, term) in [
+            ("手足综合征", "Palmar-plantar erythrodysesthesia syndrome"),
+            ("甲减", "Hypothyroidism"),
+            ("蛋白尿", "Proteinuria"),
+            ("高血压", "Hypertension"),
+            ("腹泻", "Diarrhea"),
+            ("乏力", "Fatigue"),
+            ("皮疹", "Rash maculo-papular"),
+            ("黄疸", "Blood bilirubin increased"),
+            ("血小板减少", "Platelet count decreased"),
+            ("白细胞减少", "White blood cell decreased"),
+            ("中性粒细胞减少", "Neutrophil count decreased"),
+            ("贫血", "Anemia"),
+            ("发热", "Fever"),
+            ("恶心", "Nausea"),
+            ("呕吐", "Vomiting"),
+            ("腹痛", "Abdominal pain"),
+            ("食欲下降", "Anorexia"),
+            ("甲状腺功能减退", "Hypothyroidism"),
+        ] {
+            assert_eq!(first(q), term, "{q}");
+        }
+    }
+
+    #[test]
+    fn syndromes_without_a_term_say_how_to_grade_them() {
+        for q in [
+            "栓塞后综合征",
+            "Post-embolization syndrome",
+            "post-embol",
+            "PES",
+        ] {
+            let hint = search_hint(q).unwrap_or_else(|| panic!("{q}"));
+            assert!(hint.en.contains("no term"), "{}", hint.en);
+            assert!(hint.zh.contains("发热"), "{}", hint.zh);
+        }
+        assert!(search_hint("免疫性肝炎").is_some());
+        assert_eq!(search_hint("platelet"), None);
+        assert_eq!(search_hint(""), None);
     }
 
     #[test]

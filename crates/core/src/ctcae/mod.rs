@@ -3,4 +3,5 @@
 pub mod catalogue;
 pub mod lab;
 pub mod proposals;
+mod synonyms;
 mod zh;

@@ -44,6 +44,17 @@ pub struct Proposal {
     pub date: Option<String>,
 }
 
+impl Proposal {
+    /// The lab's name in both languages, from the study definition (the labs form's field),
+    /// for showing instead of the field id (`plt`).
+    pub fn lab_label(&self) -> Option<crate::study::Label> {
+        crate::study::study()
+            .form("labs")
+            .and_then(|f| f.field(self.field))
+            .map(|f| f.label)
+    }
+}
+
 /// The proposals for one labs form instance; `baseline` holds the patient's baseline values by
 /// field (for the baseline-dependent rules). A term whose grade depends on a limit the form
 /// lacks is not graded and proposes nothing; a value in an absolute band (neutrophils below
@@ -104,6 +115,8 @@ mod tests {
             ("Platelet count decreased", 3, Some("2024-05-06"))
         );
         assert_eq!(p[0].key, "f7/plt/40");
+        let lab = p[0].lab_label().expect("a labs field");
+        assert_eq!((lab.en, lab.zh), ("Platelets", "血小板"));
     }
 
     #[test]

@@ -163,7 +163,26 @@ fn the_group_comes_from_agents_started_before_progression() {
         "systemic",
         json!({"agent": "sintilimab", "start_date": "2023-07-20"}),
     );
-    assert_eq!(derived(&log)[0].group, "tace_tki");
+    assert_eq!(derived(&log)[0].group, Some("tace_tki"));
+}
+
+#[test]
+fn a_patient_without_systemic_therapy_has_no_group() {
+    let mut log = Log::new();
+    enrol(&mut log, "P9");
+    log.form("P9", "tace", json!({"date": "2023-03-29"}));
+    let e = derived(&log);
+    assert_eq!(e[0].group, None, "TACE alone: not yet treated");
+    assert_eq!(group_code(e[0].group), NOT_YET_TREATED);
+    // A therapy recorded without a start date has not started either.
+    log.form("P9", "systemic", json!({"agent": "lenvatinib"}));
+    assert_eq!(derived(&log)[0].group, None);
+    log.form(
+        "P9",
+        "systemic",
+        json!({"agent": "lenvatinib", "start_date": "2023-04-02"}),
+    );
+    assert_eq!(derived(&log)[0].group, Some("tace_tki"));
 }
 
 #[test]
@@ -181,8 +200,8 @@ fn the_demo_study_gives_plausible_endpoints() {
             .all(|p| p.baseline["bclc"].is_some() && p.baseline["age"].is_some()),
         "baseline factors derivable"
     );
-    let groups: std::collections::BTreeSet<&str> = e.iter().map(|p| p.group).collect();
-    // A patient who progressed before the first agent started is "tace_other", as the rule says.
+    let groups: std::collections::BTreeSet<&str> = e.iter().filter_map(|p| p.group).collect();
+    // A patient who progressed before the first agent started has no group, as the rule says.
     for g in ["tace_tki", "tace_pd1", "tace_tki_pd1", "tace_vegf_pd1"] {
         assert!(groups.contains(g), "{g}");
     }

@@ -134,12 +134,16 @@ fn labs_after_enrollment_are_not_baseline() {
 fn a_draft_is_validated_in_the_context_of_the_record() {
     let r = enrolled_patient().record();
     let form = study().form("clinical").expect("form");
-    // A visit before enrollment is refused; the same visit after it is fine.
+    // An assessment before screening is refused (consent 2024-12-30, so screening opens 28
+    // days before the enrollment on 2025-01-02); one in screening or after it is fine.
     let early = values(json!({"date": "2024-12-01", "ecog": "0", "ascites": "none",
                               "encephalopathy": "none"}));
     let findings = r.validate_draft(form, "new", &early, TODAY);
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0].field, "date");
+    let screening = values(json!({"date": "2024-12-20", "ecog": "1", "ascites": "none",
+                                  "encephalopathy": "none"}));
+    assert!(r.validate_draft(form, "new", &screening, TODAY).is_empty());
     let ok = values(json!({"date": "2025-02-01", "ecog": "0", "ascites": "none",
                            "encephalopathy": "none"}));
     assert!(r.validate_draft(form, "new", &ok, TODAY).is_empty());
@@ -241,9 +245,15 @@ fn a_conflict_is_resolved_by_a_write_that_supersedes_both() {
 #[test]
 fn summary_status_group_and_next_visit() {
     let mut t = enrolled_patient();
+    // Nothing followed yet: no endpoint to show ("0.0 months censored" informs no one).
+    let e = t.record().endpoints(730).expect("enrolled");
+    assert!(!e.os.is_informative() && !e.has_follow_up());
+    assert_eq!(t.record().endpoints_to_show(730), None);
     let s = t.record().summary(date!(2025 - 02 - 10));
-    assert_eq!(s.status, Status::InFollowUp);
+    // Enrolled with no treatment yet: awaiting it, in no group.
+    assert_eq!(s.status, Status::Enrolled);
     assert_eq!(s.group, None);
+    assert_eq!(t.record().endpoints(730).expect("enrolled").group, None);
     // Week 6 after 2025-01-02 is 2025-02-13; its window opened 02-06.
     let next = s.next_visit.expect("a visit");
     assert_eq!((next.day, next.state), (42, VisitState::Due));
@@ -258,6 +268,8 @@ fn summary_status_group_and_next_visit() {
     let s = t.record().summary(date!(2025 - 02 - 14));
     assert_eq!(s.status, Status::OnTreatment);
     assert_eq!(s.group, Some("tace_tki"));
+    // The list, the patient page and the analyses read one group.
+    assert_eq!(t.record().endpoints(730).expect("enrolled").group, s.group);
     let next = s.next_visit.expect("a visit");
     assert_eq!((next.day, next.state), (84, VisitState::Upcoming));
     assert_eq!(s.missed, 0);
@@ -265,11 +277,30 @@ fn summary_status_group_and_next_visit() {
     let own = t.record().endpoints(730).expect("enrolled");
     assert_eq!(Some(&own), crate::endpoints::derive(&t.state, 730).first());
     assert_eq!(own.os.reason, "last_known_alive");
+    assert!(own.has_follow_up());
+    assert_eq!(t.record().endpoints_to_show(730), Some(own));
     // Unenrolled: screening, no schedule.
     let mut u = Tablet::new();
     u.create("eligibility", json!({}));
     let s = u.record().summary(TODAY);
     assert_eq!((s.status, s.next_visit), (Status::Screening, None));
+    assert_eq!(s.group_code(), None);
+}
+
+#[test]
+fn only_eligibility_saved_is_enrolled_not_in_follow_up() {
+    let mut t = Tablet::new();
+    t.create(
+        "eligibility",
+        json!({"consent_date": "2025-01-01", "enrollment_date": "2025-01-02"}),
+    );
+    let s = t.record().summary(TODAY);
+    assert_eq!((s.status, s.group), (Status::Enrolled, None));
+    assert_eq!(s.group_code(), Some("not_yet_treated"));
+    // A TACE session is treatment; the group waits for a systemic therapy.
+    t.create("tace", json!({"date": "2025-01-05"}));
+    let s = t.record().summary(TODAY);
+    assert_eq!((s.status, s.group), (Status::InFollowUp, None));
 }
 
 #[test]

@@ -87,7 +87,9 @@ pub fn summarize_records(
     let mut invalid_baseline = 0;
     for (subject, record) in records {
         let subject = subject.clone();
-        let group = endpoints.get(subject.as_str()).map(|e| e.group);
+        let group = endpoints
+            .get(subject.as_str())
+            .map(|e| crate::endpoints::group_code(e.group));
         let (Some(series), Some(group)) = (record.response_series(), group) else {
             continue;
         };
@@ -138,7 +140,7 @@ pub fn summarize_records(
         patients.push(PatientResponse {
             duration_of_response,
             subject,
-            group: (*group).to_owned(),
+            group: group.to_owned(),
             best_confirmed: eval.best_overall_response.confirmed,
             best_unconfirmed: eval.best_overall_response.unconfirmed,
             best_pct_change: eval.best_pct_change,
@@ -148,6 +150,14 @@ pub fn summarize_records(
     let mut codes: Vec<String> = patients.iter().map(|p| p.group.clone()).collect();
     codes.sort();
     codes.dedup();
+    // Patients not yet treated are a row of their own after the groups, in none of them.
+    if let Some(i) = codes
+        .iter()
+        .position(|c| c == crate::endpoints::NOT_YET_TREATED)
+    {
+        let c = codes.remove(i);
+        codes.push(c);
+    }
     codes.push("overall".to_owned());
     let rates = codes
         .into_iter()

@@ -419,7 +419,8 @@ pub fn forms() -> Vec<Form> {
             "Clinical assessment",
             "临床评估",
             true,
-            FollowUp,
+            // At screening (ECOG is an inclusion criterion) and at every visit.
+            Baseline,
             vec![
                 date("date", l("Visit date", "访视日期")).req(),
                 choice(

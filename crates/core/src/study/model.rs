@@ -102,7 +102,9 @@ pub struct Field {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Timing {
-    /// Before or at enrollment (screening, baseline).
+    /// Recorded at screening (eligibility, demographics, history, baseline disease), or at
+    /// screening and at every visit (labs, clinical assessment): the visit date may not precede
+    /// screening (`dates::screening_start`: consent, or 28 days before enrollment).
     Baseline,
     /// After enrollment: dates may not precede it.
     FollowUp,

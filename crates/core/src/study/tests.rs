@@ -128,6 +128,7 @@ fn ctx() -> Context {
         today: date!(2026 - 11 - 23),
         birth: Some(date!(1960 - 05 - 01)),
         enrollment: Some(date!(2023 - 03 - 27)),
+        consent: None,
     }
 }
 
@@ -260,10 +261,52 @@ fn date_rules_future_birth_enrollment_and_order() {
         )
     };
     assert_eq!(visit("2023-03-27"), []);
+    // A clinical assessment is a baseline form (ECOG at screening): the 28 days before
+    // enrollment are screening; before them, it is refused.
+    assert_eq!(visit("2023-03-26"), [], "screening");
+    assert_eq!(visit("2023-02-27"), [], "first day of the 28-day window");
     assert_eq!(
-        visit("2023-03-26"),
+        visit("2023-02-26"),
         [("date".into(), Severity::Error)],
-        "before enrollment"
+        "before screening"
+    );
+    // A follow-up form keeps its rule: not before enrollment.
+    let tace = |d: &str| {
+        findings(
+            "tace",
+            json!({"date": d, "technique": "ctace", "selectivity": "segmental"}),
+        )
+        .into_iter()
+        .filter(|(f, _)| f == "date")
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(tace("2023-03-27"), []);
+    assert_eq!(tace("2023-03-26"), [("date".into(), Severity::Error)]);
+}
+
+#[test]
+fn screening_opens_at_consent_when_it_is_earlier_than_the_window() {
+    let s = study();
+    let labs = |consent: Option<time::Date>, d: &str| {
+        let ctx = Context { consent, ..ctx() };
+        validate(
+            s,
+            s.form("labs").unwrap(),
+            &values(json!({"date": d})),
+            &ctx,
+        )
+        .into_iter()
+        .map(|f| (f.field, f.message.en))
+        .collect::<Vec<_>>()
+    };
+    assert!(labs(Some(date!(2023 - 02 - 01)), "2023-02-10").is_empty());
+    let refused = labs(None, "2023-02-10");
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].0, "date");
+    assert!(
+        refused[0].1.contains("precede screening"),
+        "{}",
+        refused[0].1
     );
 }
 

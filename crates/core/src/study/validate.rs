@@ -1,7 +1,8 @@
 //! Validation of one form's values against the study definition: every finding at once, each
 //! with its field, severity and message in both languages. Types, required fields (when visible),
 //! hard ranges (refused) and soft ranges (need confirmation), each naming the likely unit when
-//! the value looks like the field's other unit, code lists, date rules and the date orders
+//! the value looks like the field's other unit, code lists, date rules (a baseline form's visit
+//! date from screening on, a follow-up form's dates from enrollment on) and the date orders
 //! within a form.
 
 use std::collections::BTreeMap;
@@ -23,6 +24,8 @@ pub struct Context {
     pub birth: Option<Date>,
     /// Enrollment date, when known.
     pub enrollment: Option<Date>,
+    /// Informed consent date, when known (opens screening, with the 28 days before enrollment).
+    pub consent: Option<Date>,
 }
 
 fn finding(field: &str, severity: Severity, en: String, zh: String) -> Finding {
@@ -123,6 +126,12 @@ fn check_date(
     if follow_up {
         if let Some(e) = ctx.enrollment {
             checks.push(dates::not_before_enrollment(date, e));
+        }
+    } else if f.id == "date" {
+        // A baseline form's visit date (labs, clinical assessment, baseline imaging) lies in
+        // screening or later; the eligibility form's own dates are ordered by `ORDERS`.
+        if let Some(start) = dates::screening_start(ctx.consent, ctx.enrollment) {
+            checks.push(dates::not_before_screening(date, start));
         }
     }
     if let Some(Err(e)) = checks.into_iter().find(Result::is_err) {
