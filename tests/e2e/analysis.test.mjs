@@ -64,9 +64,9 @@ test("PFS and OS curves by treatment group are computed on the device and labell
   assert.ok(stageC > 10 && stageC < 120, `${stageC}`);
   // Within BCLC C the "BCLC C-D" factor is constant: as R's coxph, that term has no estimate
   // (no information) and the others are fitted.
-  const cox = await page.getByTestId("cox-table").textContent();
-  assert.match(cox, /BCLC C-Dno estimate: no information/);
-  assert.match(cox, /Macrovascular invasion\d/);
+  const stageCCox = await page.getByTestId("cox-table").textContent();
+  assert.match(stageCCox, /BCLC C-Dno estimate: no information/);
+  assert.match(stageCCox, /Macrovascular invasion\d/);
   await page.getByTestId("filter-bclc").selectOption("");
   await page.getByTestId("factor-ehs").uncheck();
   await page.getByTestId("compute").click();
