@@ -30,7 +30,7 @@ use crate::response::Criteria;
 
 mod progression;
 
-pub use progression::{ProgressionDates, ProgressionQuery, ProgressionSource};
+pub use progression::{ProgressionDates, ProgressionQuery, ProgressionSource, SeriesState};
 
 /// One time-to-event endpoint of one patient.
 #[derive(Debug, Clone, PartialEq, Serialize)]

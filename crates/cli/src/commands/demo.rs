@@ -23,7 +23,7 @@ pub fn run(patients: usize, seed: u64, device: &str, site: &str, out: &Path) -> 
         bad_input!("--device must be 1 to 64 letters, digits, '.', '_' or '-', not {device:?}");
     }
     let site_code = match site.parse::<u16>() {
-        Ok(n) if site.len() == 3 && (1..=999).contains(&n) => n,
+        Ok(n) if site.len() == 3 && site.bytes().all(|b| b.is_ascii_digit()) && n >= 1 => n,
         _ => bad_input!("--site must be three digits from 001 to 999, not {site:?}"),
     };
     let sites_needed = (patients - 1) / 9999;

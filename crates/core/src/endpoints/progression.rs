@@ -1,6 +1,9 @@
 //! The date of progression by each criterion, and where it comes from: the first PD of the
 //! criterion's evaluated imaging series, or a clinical progression recorded on the Progression
 //! form, whichever is first; and the data queries raised when the form and the imaging disagree.
+//! Where the criterion cannot evaluate the patient's series (no baseline lesion table, or one
+//! the criterion refuses), the Progression form's date for that criterion stands in, so that no
+//! recorded progression is lost, with a data query when a series exists but is not evaluable.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -21,6 +24,9 @@ pub enum ProgressionSource {
     ImagingRecist11,
     /// A clinical progression recorded on the Progression form.
     Clinical,
+    /// The Progression form's date for the criterion, used only where the criterion cannot
+    /// evaluate the imaging series.
+    Form,
 }
 
 impl ProgressionSource {
@@ -30,13 +36,30 @@ impl ProgressionSource {
             ProgressionSource::ImagingMrecist => "imaging_mrecist",
             ProgressionSource::ImagingRecist11 => "imaging_recist11",
             ProgressionSource::Clinical => "clinical",
+            ProgressionSource::Form => "form",
         }
     }
+}
+
+/// Whether a criterion could evaluate the patient's imaging series.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SeriesState {
+    /// Evaluated: its first PD (if any) is the imaging progression.
+    Evaluated,
+    /// No baseline lesion table.
+    #[default]
+    Missing,
+    /// A series the criterion refuses, with the reason.
+    NotEvaluable(Text),
 }
 
 /// Every progression date one patient's forms give.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProgressionDates {
+    /// Whether mRECIST evaluated the series.
+    pub mrecist_series: SeriesState,
+    /// Whether RECIST 1.1 evaluated the series.
+    pub recist11_series: SeriesState,
     /// First PD of the mRECIST series; `None` without one (or without an evaluable series).
     pub imaging_mrecist: Option<Date>,
     /// First PD of the RECIST 1.1 series.
@@ -58,6 +81,8 @@ pub struct ProgressionQuery {
     pub imaging: Option<Date>,
     /// The progression date on the form for that criterion.
     pub form: Option<Date>,
+    /// Why the criterion cannot evaluate the series, when it cannot.
+    pub not_evaluable: Option<Text>,
 }
 
 impl ProgressionQuery {
@@ -65,6 +90,12 @@ impl ProgressionQuery {
     pub fn message(&self) -> Text {
         let c = self.criteria.label();
         let d = |x: Date| crate::dates::format_date(x);
+        if let Some(why) = &self.not_evaluable {
+            return Text::new(
+                format!("{c}: the tumor assessments cannot be evaluated ({}); PFS uses the Progression form's date until they are corrected.", why.en),
+                format!("{c}：肿瘤评估无法评价（{}）；在更正前 PFS 采用疾病进展表的日期。", why.zh),
+            );
+        }
         match (self.imaging, self.form) {
             (Some(i), None) => Text::new(
                 format!("{c}: the tumor assessment of {} computes PD, but no Progression form records it.", d(i)),
@@ -93,12 +124,13 @@ impl ProgressionDates {
             Some((date_of(v, "date")?, lesions))
         });
         let series = series_from_tables(enrolled, tables);
-        let imaging = |c: Criteria| {
-            series
-                .as_ref()
-                .and_then(|s| evaluate(s, c).ok())
-                .and_then(|e| e.progression_date)
+        let imaging = |c: Criteria| match series.as_ref().map(|s| evaluate(s, c)) {
+            Some(Ok(e)) => (e.progression_date, SeriesState::Evaluated),
+            Some(Err(e)) => (None, SeriesState::NotEvaluable(e.message())),
+            None => (None, SeriesState::Missing),
         };
+        let (imaging_mrecist, mrecist_series) = imaging(Criteria::Mrecist);
+        let (imaging_recist11, recist11_series) = imaging(Criteria::Recist11);
         let form = |criterion: &str| {
             all("progression")
                 .iter()
@@ -111,8 +143,10 @@ impl ProgressionDates {
                 .min()
         };
         ProgressionDates {
-            imaging_mrecist: imaging(Criteria::Mrecist),
-            imaging_recist11: imaging(Criteria::Recist11),
+            mrecist_series,
+            recist11_series,
+            imaging_mrecist,
+            imaging_recist11,
             clinical: form("clinical"),
             form_mrecist: form("mrecist"),
             form_recist11: form("recist11"),
@@ -120,15 +154,26 @@ impl ProgressionDates {
     }
 
     /// The progression by `criteria`: the earlier of the series' first PD and a clinical
-    /// progression (the imaging when both fall on one day).
+    /// progression (the imaging when both fall on one day); where the criterion cannot evaluate
+    /// the series, the form's date for it stands in for the imaging.
     pub fn first(&self, criteria: Criteria) -> Option<(Date, ProgressionSource)> {
-        let imaging = match criteria {
-            Criteria::Mrecist => self
-                .imaging_mrecist
-                .map(|d| (d, ProgressionSource::ImagingMrecist)),
-            Criteria::Recist11 => self
-                .imaging_recist11
-                .map(|d| (d, ProgressionSource::ImagingRecist11)),
+        let (state, imaging, form) = match criteria {
+            Criteria::Mrecist => (
+                &self.mrecist_series,
+                self.imaging_mrecist
+                    .map(|d| (d, ProgressionSource::ImagingMrecist)),
+                self.form_mrecist,
+            ),
+            Criteria::Recist11 => (
+                &self.recist11_series,
+                self.imaging_recist11
+                    .map(|d| (d, ProgressionSource::ImagingRecist11)),
+                self.form_recist11,
+            ),
+        };
+        let imaging = match state {
+            SeriesState::Evaluated => imaging,
+            _ => form.map(|d| (d, ProgressionSource::Form)),
         };
         let clinical = self.clinical.map(|d| (d, ProgressionSource::Clinical));
         match (imaging, clinical) {
@@ -153,21 +198,36 @@ impl ProgressionDates {
 
     /// The data queries: for each criterion, the form and the series disagree (a PD in the
     /// series with no form, a form with no PD in the series, or different dates).
+    /// A series that exists but that the criterion cannot evaluate is a query too (its
+    /// reason named); without any baseline lesion table there is nothing to compare.
     pub fn queries(&self) -> Vec<ProgressionQuery> {
         [
-            (Criteria::Mrecist, self.imaging_mrecist, self.form_mrecist),
+            (
+                Criteria::Mrecist,
+                &self.mrecist_series,
+                self.imaging_mrecist,
+                self.form_mrecist,
+            ),
             (
                 Criteria::Recist11,
+                &self.recist11_series,
                 self.imaging_recist11,
                 self.form_recist11,
             ),
         ]
         .into_iter()
-        .filter(|(_, imaging, form)| imaging != form)
-        .map(|(criteria, imaging, form)| ProgressionQuery {
-            criteria,
-            imaging,
-            form,
+        .filter_map(|(criteria, state, imaging, form)| {
+            let not_evaluable = match state {
+                SeriesState::Evaluated if imaging != form => None,
+                SeriesState::NotEvaluable(why) => Some(why.clone()),
+                _ => return None,
+            };
+            Some(ProgressionQuery {
+                criteria,
+                imaging,
+                form,
+                not_evaluable,
+            })
         })
         .collect()
     }

@@ -311,3 +311,40 @@ fn the_demo_study_progressions_agree_with_its_imaging() {
         "demo patients whose form and imaging disagree"
     );
 }
+
+#[test]
+fn a_series_the_criterion_refuses_falls_back_to_the_form_with_a_query() {
+    // A portal vein thrombus chosen as a target: RECIST 1.1 reads it, mRECIST refuses the
+    // baseline. The form's mRECIST progression stands in (source "form"), with a query naming why.
+    let mut log = Log::new();
+    enrol(&mut log, "P11");
+    log.form(
+        "P11",
+        "tumor_assessment",
+        json!({"date": "2023-03-20", "lesions": {"timepoint": "baseline", "targets": [
+            {"id": "T1", "organ": "portal vein", "kind": "tumor_thrombus", "diameter_mm": 30,
+             "viable_diameter_mm": 30}]}}),
+    );
+    log.form(
+        "P11",
+        "tumor_assessment",
+        json!({"date": "2023-07-05", "lesions": {"timepoint": "follow_up",
+            "targets": {"T1": {"diameter_mm": 45, "viable_diameter_mm": 45}}}}),
+    );
+    log.form(
+        "P11",
+        "progression",
+        json!({"date": "2023-07-05", "criteria": ["mrecist", "recist11"]}),
+    );
+    let e = &derived(&log)[0];
+    assert!(e.pfs_mrecist.event);
+    assert_eq!(e.pfs_mrecist.source, Some(ProgressionSource::Form));
+    assert_eq!(
+        e.pfs_recist11.source,
+        Some(ProgressionSource::ImagingRecist11)
+    );
+    let q = crate::record::record(&log.state(), "P11").progression_queries();
+    assert_eq!(q.len(), 1);
+    assert!(q[0].message().en.contains("cannot be evaluated"));
+    assert!(q[0].message().en.contains("tumor thrombus"));
+}

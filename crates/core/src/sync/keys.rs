@@ -12,6 +12,8 @@ use super::FormatError;
 
 /// The fewest PBKDF2-SHA256 iterations accepted (OWASP's 2023 figure).
 pub const MIN_ITERATIONS: u32 = 600_000;
+/// The most accepted: a record asking for more would keep a tablet busy for minutes or hours.
+pub const MAX_ITERATIONS: u32 = 10_000_000;
 const INFO_KEK: &[u8] = b"ecrf/v1/key-encryption";
 const INFO_AUTH: &[u8] = b"ecrf/v1/server-auth";
 const WRAP_AAD: &[u8] = b"ecrf/v1/wrapped-key";
@@ -110,8 +112,10 @@ impl WrappedKey {
         iterations: u32,
         nonce: [u8; 12],
     ) -> Result<WrappedKey, FormatError> {
-        if iterations < MIN_ITERATIONS {
-            return Err(FormatError::BadKeyRecord("fewer than 600,000 iterations"));
+        if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
+            return Err(FormatError::BadKeyRecord(
+                "iterations outside 600,000 to 10,000,000",
+            ));
         }
         let keys = derive_user_keys(passphrase, &salt, iterations);
         let wrapped = Aes256Gcm::new((&keys.kek).into())
@@ -193,8 +197,10 @@ impl WrappedKey {
         if self.kdf != "pbkdf2-sha256" {
             return Err(FormatError::BadKeyRecord("unknown key derivation"));
         }
-        if self.iterations < MIN_ITERATIONS {
-            return Err(FormatError::BadKeyRecord("fewer than 600,000 iterations"));
+        if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&self.iterations) {
+            return Err(FormatError::BadKeyRecord(
+                "iterations outside 600,000 to 10,000,000",
+            ));
         }
         self.salt_bytes().map(|_| ())
     }

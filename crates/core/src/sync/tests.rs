@@ -121,14 +121,16 @@ fn vector_key_derivation_and_wrapped_key() {
     // The record is JSON; too few iterations are refused.
     let json = serde_json::to_value(&record).unwrap();
     assert_eq!(json["kdf"], "pbkdf2-sha256");
-    let weak = WrappedKey {
-        iterations: 1000,
-        ..record
-    };
-    assert!(matches!(
-        weak.unwrap_with(user, &keys.kek),
-        Err(FormatError::BadKeyRecord(_))
-    ));
+    for iterations in [1000, 10_000_001] {
+        let odd = WrappedKey {
+            iterations,
+            ..record.clone()
+        };
+        assert!(matches!(
+            odd.unwrap_with(user, &keys.kek),
+            Err(FormatError::BadKeyRecord(_))
+        ));
+    }
 }
 
 fn sample_commits(n: usize) -> Vec<Commit> {

@@ -40,20 +40,22 @@ impl NotEstimable {
     }
 }
 
-/// For each of the `p` terms, whether the information matrix `info` (p x p, row-major, at the
-/// start) carries information about it: diagonal > `toler.chol` x the largest diagonal (or >
-/// `toler.chol` when every diagonal is 0).
-pub fn informative(info: &[f64], p: usize) -> Vec<bool> {
-    let largest = (0..p).map(|j| info[j * p + j]).fold(0.0, f64::max);
-    let eps = if largest > 0.0 {
-        TOLER_CHOL * largest
-    } else {
-        TOLER_CHOL
-    };
+/// For each term (column of `cols`), whether the information matrix `info` (p x p, row-major,
+/// at the start) carries information about it. The test is R's `cholesky2` tolerance
+/// (`toler.chol`) applied to columns on one scale, as `coxph` scales its covariates before the
+/// fit: the term's information is compared with `toler.chol` x the number of events x the
+/// column's variance over all rows, so a column on a large scale (AFP in ng/mL) cannot make
+/// another term look empty. A column constant over all rows has no information.
+pub fn informative(info: &[f64], cols: &[Vec<f64>], n_events: f64) -> Vec<bool> {
+    let p = cols.len();
     (0..p)
         .map(|j| {
+            let x = &cols[j];
+            let n = x.len() as f64;
+            let mean = x.iter().sum::<f64>() / n;
+            let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n;
             let d = info[j * p + j];
-            d.is_finite() && d > eps
+            var > 0.0 && d.is_finite() && d > TOLER_CHOL * n_events * var
         })
         .collect()
 }
@@ -64,12 +66,27 @@ mod tests {
 
     #[test]
     fn zero_diagonal_is_not_informative() {
+        let binary = vec![0.0, 1.0, 0.0, 1.0];
         let info = [2.0, 0.0, 0.0, 0.0];
-        assert_eq!(informative(&info, 2), vec![true, false]);
-        assert_eq!(informative(&[0.0], 1), vec![false]);
         assert_eq!(
-            informative(&[1.0, 1e-13, 1e-13, 1e-13], 2),
+            informative(&info, &[binary.clone(), binary.clone()], 4.0),
             vec![true, false]
         );
+        // A column constant over all rows has no information.
+        assert_eq!(informative(&[0.0], &[vec![3.0; 4]], 4.0), vec![false]);
+        assert_eq!(
+            informative(&[1.0, 1e-13, 1e-13, 1e-13], &[binary.clone(), binary], 4.0),
+            vec![true, false]
+        );
+    }
+
+    #[test]
+    fn a_large_scale_column_does_not_hide_a_binary_term() {
+        // AFP in ng/mL (variance ~1e12) beside a 0/1 group: the group's information (0.5) is
+        // far below 1.8e-12 x the AFP diagonal, yet it is informative on its own scale.
+        let group = vec![0.0, 1.0, 0.0, 1.0, 0.0, 1.0];
+        let afp = vec![1e6, 2e6, 5e3, 3e6, 10.0, 4e5];
+        let info = [0.5, 0.0, 0.0, 1e12];
+        assert_eq!(informative(&info, &[group, afp], 6.0), vec![true, true]);
     }
 }

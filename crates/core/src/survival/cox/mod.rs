@@ -311,7 +311,7 @@ fn fit_prepared(
     }
     // Terms without information are left out of the fit and reported (R's NA coefficients).
     let start = model.derivs(&vec![0.0; p_all], opts.ties);
-    let keep: Vec<usize> = estimable::informative(&start.info, p_all)
+    let keep: Vec<usize> = estimable::informative(&start.info, cols, data.n_events() as f64)
         .iter()
         .enumerate()
         .filter_map(|(j, &ok)| ok.then_some(j))
