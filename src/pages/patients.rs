@@ -307,7 +307,7 @@ fn PatientList() -> impl IntoView {
                                         <span class=format!("badge status-{:?}", s.status).to_lowercase()>{move || status_label(s.status, i18n.lang.get())}</span>
                                     </td>
                                     <td data-testid="patient-group">{move || group.map(|g| group_label(g, i18n.lang.get())).unwrap_or_default()}</td>
-                                    <td>{s.enrolled.map(ecrf_core::dates::format_date).unwrap_or_default()}</td>
+                                    <td class="nowrap">{s.enrolled.map(ecrf_core::dates::format_date).unwrap_or_default()}</td>
                                     <td data-testid="next-visit">
                                         {move || next.map(|v| {
                                             let lang = i18n.lang.get();
