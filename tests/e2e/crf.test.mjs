@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addPatient, launch, openApp, setUser, startServer, waitForServiceWorker } from "./harness.mjs";
+import { addPatient, field, launch, openApp, setUser, startServer, waitForServiceWorker } from "./harness.mjs";
 
 let server;
 let browser;
@@ -19,8 +19,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-const field = (page, id) => page.getByTestId(`field-${id}`);
 
 /** Fills fields of the form on screen: strings go into inputs, `{select}` into selects,
  * `{check: [codes]}` ticks checkboxes. */

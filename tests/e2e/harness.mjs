@@ -151,3 +151,12 @@ export async function enrollPatient(page, id, consent, enrollment) {
 export async function listedIds(page) {
   return page.getByTestId("open-patient").allTextContents();
 }
+
+/** A field of the form on screen, by its id in the study definition. */
+export const field = (page, id) => page.getByTestId(`field-${id}`);
+
+/** Saves the form on screen and waits for the status that says how it went. */
+export async function saveForm(page, expected = "Saved on this device") {
+  await page.getByTestId("save-form").click();
+  await page.getByTestId("form-status").filter({ hasText: expected }).waitFor();
+}

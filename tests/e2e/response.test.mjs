@@ -2,7 +2,7 @@
 // responses computed live; the investigator's differing reading raises a data query.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { enrollPatient, launch, openApp, setUser, startServer } from "./harness.mjs";
+import { enrollPatient, field, launch, openApp, saveForm, setUser, startServer } from "./harness.mjs";
 
 let server;
 let browser;
@@ -14,13 +14,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-const field = (page, id) => page.getByTestId(`field-${id}`);
-
-async function saveForm(page, expected = "Saved on this device") {
-  await page.getByTestId("save-form").click();
-  await page.getByTestId("form-status").filter({ hasText: expected }).waitFor();
-}
 
 async function newAssessment(page, date) {
   await page.getByTestId("new-form-tumor_assessment").click();

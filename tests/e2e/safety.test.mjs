@@ -3,7 +3,7 @@
 // dismissed with a reason, it does not come back.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { enrollPatient, launch, openApp, setUser, startServer } from "./harness.mjs";
+import { enrollPatient, field, launch, openApp, saveForm, setUser, startServer } from "./harness.mjs";
 
 let server;
 let browser;
@@ -15,13 +15,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-const field = (page, id) => page.getByTestId(`field-${id}`);
-
-async function saveForm(page) {
-  await page.getByTestId("save-form").click();
-  await page.getByTestId("form-status").filter({ hasText: "Saved on this device" }).waitFor();
-}
 
 test("platelets 40 x 10^9/L: grade 3 proposed, confirmed, counted in the safety table", async () => {
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });

@@ -3,7 +3,7 @@
 // endpoints, the AE term search in Chinese, and the lab's name on AE proposals.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { enrollPatient, launch, openApp, setUser, startServer } from "./harness.mjs";
+import { enrollPatient, field, launch, openApp, saveForm, setUser, startServer } from "./harness.mjs";
 
 let server;
 let browser;
@@ -15,13 +15,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-const field = (page, id) => page.getByTestId(`field-${id}`);
-
-async function saveForm(page) {
-  await page.getByTestId("save-form").click();
-  await page.getByTestId("form-status").filter({ hasText: "Saved on this device" }).waitFor();
-}
 
 /** A fresh tablet in English with a user named, on the patient list. */
 async function start(width = 1024, height = 768) {
