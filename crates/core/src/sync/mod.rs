@@ -3,6 +3,7 @@
 //! and the key hierarchy (passphrase -> PBKDF2 -> HKDF -> key-encryption and server-auth keys,
 //! the data key wrapped per user). Pure: keys, salts and nonces are arguments.
 
+pub mod api;
 mod bundle;
 mod error;
 pub mod keys;
