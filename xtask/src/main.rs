@@ -2,6 +2,7 @@
 //! Debian machine needs nothing but `cargo xtask run` and `cargo xtask test`.
 
 mod bench;
+mod postgres;
 mod setup;
 mod shell;
 mod swbuild;
@@ -21,6 +22,9 @@ commands:
   test           setup, then every check: fmt, clippy (native and wasm32), native tests,
                  browser tests (headless Chromium), end-to-end tests
   bench          benchmarks (timings are reported, never asserted)
+  with-postgres CMD [ARGS..]
+                 start a throwaway PostgreSQL, run CMD with ECRF_TEST_POSTGRES set to it
+                 (e.g. cargo xtask with-postgres cargo test -p ecrf-server), stop it
   sw-manifest    Trunk post-build hook: writes the build version and precache list into sw.js";
 
 fn main() {
@@ -32,6 +36,7 @@ fn main() {
         Some("test") => test::test(),
         Some("bench") => bench::bench(),
         Some("sw-manifest") => swbuild::sw_manifest(),
+        Some("with-postgres") if args.len() > 1 => with_postgres(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);
@@ -41,6 +46,17 @@ fn main() {
         eprintln!("xtask: error: {err:#}");
         std::process::exit(1);
     }
+}
+
+/// Runs a command with a throwaway PostgreSQL server (stopped afterwards, even on failure).
+fn with_postgres(command: &[String]) -> anyhow::Result<()> {
+    postgres::ensure_installed()?;
+    let pg = postgres::TestPostgres::start()?;
+    let rest: Vec<&str> = command[1..].iter().map(String::as_str).collect();
+    shell::cmd(&command[0], &rest)
+        .env(postgres::ENV, &pg.url)
+        .env("ECRF_REQUIRE_POSTGRES", "1")
+        .run()
 }
 
 /// The workspace root.

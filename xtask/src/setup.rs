@@ -29,6 +29,7 @@ pub fn setup() -> anyhow::Result<()> {
     )?;
     npm_packages()?;
     chromium()?;
+    crate::postgres::ensure_installed()?;
     cmd("cargo", &["fetch", "--quiet"]).run()?;
     println!("setup: everything is in place");
     Ok(())

@@ -137,7 +137,13 @@ pub fn test() -> anyhow::Result<()> {
             Ok((ok_app && ok_core, a + &b))
         }),
         run_stage("native tests", || {
-            cmd("cargo", &["test", "--workspace", "--exclude", "ecrf-app"]).tee()
+            // The server's store suite runs against SQLite and, through this variable, against
+            // a real PostgreSQL started here and stopped when the stage ends.
+            let pg = crate::postgres::TestPostgres::start()?;
+            cmd("cargo", &["test", "--workspace", "--exclude", "ecrf-app"])
+                .env(crate::postgres::ENV, &pg.url)
+                .env("ECRF_REQUIRE_POSTGRES", "1")
+                .tee()
         }),
         run_stage("browser tests", || {
             cmd("cargo", &["test", "-p", "ecrf-app", "--target", wasm])
