@@ -1,7 +1,7 @@
 //! The derived values at a glance, read-only, each with the rule that produced it or the inputs
 //! it still lacks. Computed by the core from the patient's record (with any draft on screen).
 
-use ecrf_core::derived::{AlbiGrade, Derived};
+use ecrf_core::derived::{texts, AlbiGrade, Derived};
 use ecrf_core::i18n::Lang;
 use ecrf_core::record::Record;
 use leptos::prelude::*;
@@ -21,9 +21,8 @@ fn albi_grade(g: AlbiGrade) -> &'static str {
 /// (test id, name, value, rule or what is missing)
 fn rows(d: &Derived, age: Option<i32>, lang: Lang) -> Vec<(&'static str, Msg, String, String)> {
     let lacking = |name: &str| {
-        d.missing
-            .get(name)
-            .map(|m| format!("{} {}", Msg::Needs.text(lang), m.join(", ")))
+        texts::lacking(d, name)
+            .map(|t| t.get(lang).to_owned())
             .unwrap_or_default()
     };
     let or_dash = |v: Option<String>| v.unwrap_or_else(|| "—".to_owned());
@@ -41,7 +40,7 @@ fn rows(d: &Derived, age: Option<i32>, lang: Lang) -> Vec<(&'static str, Msg, St
                 )
             })),
             if d.child_pugh.is_some() {
-                "Child-Pugh (bilirubin, albumin, INR, ascites, encephalopathy)".to_owned()
+                texts::child_pugh_rule().get(lang).to_owned()
             } else {
                 lacking("child_pugh")
             },
@@ -51,15 +50,13 @@ fn rows(d: &Derived, age: Option<i32>, lang: Lang) -> Vec<(&'static str, Msg, St
             Msg::Albi,
             or_dash(d.albi.map(|a| {
                 format!(
-                    "{:.2} ({} {})",
+                    "{:.2} ({})",
                     a.score,
-                    Msg::Grade.text(lang),
-                    albi_grade(a.grade)
+                    texts::grade(albi_grade(a.grade)).get(lang)
                 )
             })),
             if d.albi.is_some() {
-                "0.66 log10(bilirubin) - 0.085 albumin; grade 1 <= -2.60 < 2 <= -1.39 < 3"
-                    .to_owned()
+                texts::albi_rule().get(lang).to_owned()
             } else {
                 lacking("albi")
             },

@@ -419,7 +419,7 @@ pub fn ResponsePanel(record: Memo<Record>, date: Memo<Option<Date>>) -> impl Int
                                     <td>{pct(t.pct_change_from_nadir)}</td>
                                     <td>{t.target.code()}</td>
                                     <td>{t.non_target.code()}</td>
-                                    <td>{format!("{:?}", t.new_lesions).to_lowercase()}</td>
+                                    <td>{t.new_lesions.label().get(lang).to_owned()}</td>
                                     <td class="strong" data-testid="overall">{t.overall.code()}</td>
                                 </tr>
                             }

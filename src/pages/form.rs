@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ecrf_core::ctcae::catalogue;
+use ecrf_core::derived::texts::grade as grade_text;
 use ecrf_core::i18n::Lang;
 use ecrf_core::log::{canonical, Op};
 use ecrf_core::record::{
@@ -814,7 +815,7 @@ fn term_widget(ctx: Ctx, invalid: impl Fn() -> bool + Copy + Send + Sync + 'stat
                 .filter_map(|(i, g)| g.map(|g| (i + 1, catalogue::unescape(g))))
                 .map(|(g, text)| {
                     view! {
-                        <dt>{format!("{} {g}", Msg::Grade.text(lang))}</dt>
+                        <dt>{grade_text(g).get(lang).to_owned()}</dt>
                         <dd data-testid=format!("term-grade-{g}")>{text}</dd>
                     }
                 })

@@ -4,6 +4,7 @@
 
 use ecrf_core::ctcae::catalogue;
 use ecrf_core::ctcae::proposals::Proposal;
+use ecrf_core::derived::texts::grade as grade_text;
 use ecrf_core::i18n::Lang;
 use ecrf_core::record::{confirm_proposal_ops, dismiss_proposal_ops, record, Instance, Record};
 use ecrf_core::response::{BaselineError, Criteria, Evaluation, Timepoint};
@@ -262,7 +263,7 @@ fn Proposals(record: Memo<Record>) -> impl IntoView {
                                 .unwrap_or(p.term);
                             view! {
                                 <li data-testid="ae-proposal">
-                                    <span class="strong">{format!("{name} · {} {}", Msg::Grade.text(lang), p.grade)}</span>
+                                    <span class="strong">{format!("{name} · {}", grade_text(&p.grade).get(lang))}</span>
                                     <span class="hint">{format!("{} · {}", p.date.clone().unwrap_or_default(), p.lab_label().map_or(p.field, |l| label(l, lang)))}</span>
                                     <span class="proposal-actions">
                                         <button class="primary small" data-testid="confirm-proposal"
@@ -440,7 +441,7 @@ fn AeTimeline(record: Memo<Record>) -> impl IntoView {
                             );
                             view! {
                                 <li data-testid="ae-item">
-                                    <span class="strong">{format!("{name} · {} {grade}", Msg::Grade.text(lang))}</span>
+                                    <span class="strong">{format!("{name} · {}", grade_text(grade).get(lang))}</span>
                                     {serious.then(|| view! { <span class="badge conflict">{Msg::SeriousShort.text(lang)}</span> })}
                                     <span class="hint">{when}</span>
                                     <svg class="ae-bar" viewBox="0 0 730 10" preserveAspectRatio="none">

@@ -276,3 +276,29 @@ test("item 4: a refused save on a long form shows and focuses the first problem 
   await status.filter({ hasText: "Not saved: 1 problem to fix, shown above." }).waitFor();
   await backToPatient(demo);
 });
+
+test("item 10: the Chinese UI shows no internal names, file paths or commands", async () => {
+  const problems = [];
+  await demo.setViewportSize(SIZES[0]);
+  await demo.getByTestId("lang-zh-CN").click();
+  await walk(demo, async (name) => {
+    const found = await demo.evaluate(() => {
+      const text = [
+        document.body.innerText,
+        ...[...document.querySelectorAll("[placeholder], [title], [aria-label]")].flatMap((el) =>
+          ["placeholder", "title", "aria-label"].map((a) => el.getAttribute(a) ?? ""),
+        ),
+      ].join("\n");
+      const patterns = [
+        /\b[a-z]+_[a-z_]+\b/g, // field ids and codes: bilirubin_umol_l, tace_tki
+        /\b[\w.-]+\/[\w.-]+\.(md|json|rs|csv|html)\b/g, // file paths: docs/response.md
+        /`[^`]+`/g, // commands in backticks: `ecrf demo`
+        /级 \d/g, // a grade reads "1 级", not "级 1"
+      ];
+      return patterns.flatMap((p) => [...new Set(text.match(p) ?? [])]);
+    });
+    for (const token of found) problems.push(`${name}: ${token}`);
+  });
+  await demo.getByTestId("lang-en").click();
+  assert.deepEqual(problems, []);
+});

@@ -817,8 +817,8 @@ impl DemoFileError {
         use crate::i18n::Text;
         match self {
             DemoFileError::NotDemoFile(e) => Text::new(
-                format!("This is not a demo file written by `ecrf demo` ({e})."),
-                format!("这不是 `ecrf demo` 生成的演示文件（{e}）。"),
+                format!("This is not a demo file made by the ecrf command-line tool ({e})."),
+                format!("这不是 ecrf 命令行工具生成的演示文件（{e}）。"),
             ),
             DemoFileError::NotDemo => Text::new(
                 "This file holds study data, not a demo: it is not loaded into the demo database.",

@@ -3,6 +3,7 @@
 
 pub mod liver;
 pub mod staging;
+pub mod texts;
 
 use std::collections::BTreeMap;
 

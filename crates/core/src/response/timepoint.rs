@@ -24,6 +24,18 @@ pub enum NewLesionCall {
     Equivocal,
 }
 
+impl NewLesionCall {
+    /// The call as shown to a reader: "no" / "yes" / "equivocal" and their Chinese.
+    pub fn label(self) -> crate::i18n::Text {
+        let (en, zh) = match self {
+            NewLesionCall::No => ("no", "无"),
+            NewLesionCall::Yes => ("yes", "有"),
+            NewLesionCall::Equivocal => ("equivocal", "不确定"),
+        };
+        crate::i18n::Text::new(en, zh)
+    }
+}
+
 /// Tolerance for comparisons of percentages and millimetres that are exact on paper.
 const EPS: f64 = 1e-9;
 
