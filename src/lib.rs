@@ -11,5 +11,6 @@ pub mod pages;
 pub mod pwa;
 pub mod state;
 pub mod storage;
+pub mod writer;
 
 pub use app::App;

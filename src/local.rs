@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use ecrf_core::log::{Commit, DeviceLog, Op, State};
 
 use crate::storage::{Db, StorageError};
+use crate::writer;
 
 /// The folded log and this device's place in it.
 #[derive(Debug, Default)]
@@ -24,6 +25,8 @@ pub struct Local {
     pub unsynced: BTreeMap<String, usize>,
     /// Every commit held.
     pub commits: usize,
+    /// How many of them this device made (in any tab).
+    own: u64,
     saving: bool,
 }
 
@@ -67,6 +70,7 @@ pub fn rebuild(device: &str, commits: &[Commit]) -> Local {
     }
     Local {
         log: Some(DeviceLog::resume(device, commits)),
+        own: commits.iter().filter(|c| c.body.device == device).count() as u64,
         commits: state.commit_count(),
         state,
         unsynced,
@@ -92,28 +96,55 @@ pub enum SaveError {
 
 /// Makes one commit of `ops` by `user`, writes it, then applies it. On any failure nothing
 /// changes: not the log, not the chain, not the state.
+///
+/// The save holds the device's writer lock ([`crate::writer`]) and first applies what other
+/// tabs of this device stored, so that two tabs never continue the chain from the same head.
 pub async fn save(
     db: &Db,
     user: &str,
     reason: Option<String>,
     ops: Vec<Op>,
 ) -> Result<Commit, SaveError> {
-    let (commit, next_log) = LOCAL.with(|l| {
+    LOCAL.with(|l| {
         let mut l = l.borrow_mut();
         if l.saving {
             return Err(SaveError::Busy);
         }
+        if l.log.is_none() {
+            return Err(SaveError::NotReady);
+        }
+        l.saving = true;
+        Ok(())
+    })?;
+    let database = db.name();
+    let lock = writer::acquire(&database).await;
+    let result = save_holding_lock(db, user, reason, ops).await;
+    LOCAL.with(|l| l.borrow_mut().saving = false);
+    drop(lock);
+    if result.is_ok() {
+        writer::announce(&database);
+    }
+    result
+}
+
+async fn save_holding_lock(
+    db: &Db,
+    user: &str,
+    reason: Option<String>,
+    ops: Vec<Op>,
+) -> Result<Commit, SaveError> {
+    apply_stored(db).await.map_err(SaveError::Storage)?;
+    let (commit, next_log) = LOCAL.with(|l| {
+        let l = l.borrow();
         let mut log = l.log.clone().ok_or(SaveError::NotReady)?;
         let commit = log.commit(js_sys::Date::now() as u64, user, reason, ops);
-        l.saving = true;
-        Ok((commit, log))
+        Ok::<_, SaveError>((commit, log))
     })?;
-    let written = db.put_commit(&commit).await;
+    db.put_commit(&commit).await.map_err(SaveError::Storage)?;
     LOCAL.with(|l| {
         let mut l = l.borrow_mut();
-        l.saving = false;
-        written.map_err(SaveError::Storage)?;
         l.log = Some(next_log);
+        l.own += 1;
         l.state.apply(&commit);
         l.commits = l.state.commit_count();
         for p in patients_of(&l.state, &commit) {
@@ -123,12 +154,59 @@ pub async fn save(
     })
 }
 
-/// A new form instance id for this device: its id and the sequence number the next commit
-/// takes, so that it is unique across devices.
+/// Applies the commits of this device that another tab stored since this tab last looked;
+/// returns how many were new. A cheap count comes first: nothing is read when nothing changed.
+/// Skipped (0) while this tab is saving, since the save does it under the lock.
+pub async fn catch_up(db: &Db) -> Result<usize, StorageError> {
+    if with(|l| l.saving) {
+        return Ok(0);
+    }
+    apply_stored(db).await
+}
+
+async fn apply_stored(db: &Db) -> Result<usize, StorageError> {
+    let Some((device, own)) = with(|l| l.log.as_ref().map(|log| (log.device.clone(), l.own)))
+    else {
+        return Ok(0);
+    };
+    if u64::from(db.device_commit_count(&device).await?) <= own {
+        return Ok(0);
+    }
+    let mut stored = db.device_commits(&device).await?;
+    stored.sort_by_key(|c| c.body.seq);
+    let now = js_sys::Date::now() as u64;
+    Ok(LOCAL.with(|l| {
+        let mut l = l.borrow_mut();
+        let mut applied = 0;
+        for c in &stored {
+            if !l.state.apply(c) {
+                continue;
+            }
+            applied += 1;
+            l.own += 1;
+            for p in patients_of(&l.state, c) {
+                *l.unsynced.entry(p).or_default() += 1;
+            }
+            if let Some(log) = l.log.as_mut() {
+                if c.body.seq > log.seq {
+                    log.seq = c.body.seq;
+                    log.last = Some(c.id.clone());
+                }
+                log.observe(&c.body.hlc, now);
+            }
+        }
+        l.commits = l.state.commit_count();
+        applied
+    }))
+}
+
+/// A new form instance id for this device: the device id and 64 random bits, unique across
+/// devices and across the tabs of one device (a sequence number would not be: two tabs may open
+/// forms before either saves).
 pub fn next_instance_id() -> Option<String> {
     with(|l| {
         l.log
             .as_ref()
-            .map(|log| format!("{}-{}", log.device, log.seq + 1))
+            .map(|log| format!("{}-{}", log.device, crate::device::random_hex(8)))
     })
 }

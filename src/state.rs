@@ -216,6 +216,17 @@ pub fn provide_app_state() -> AppState {
         };
         match opened {
             Ok(db) => {
+                // Another tab of this device saved: read its commits and redraw.
+                crate::writer::follow(&db.name(), move || {
+                    spawn_local(async move {
+                        let Some(db) = self::db() else { return };
+                        if let Ok(n) = local::catch_up(&db).await {
+                            if n > 0 {
+                                state.revision.update(|r| *r += 1);
+                            }
+                        }
+                    });
+                });
                 DB.with(|d| *d.borrow_mut() = Some(Rc::new(db)));
                 state.revision.update(|r| *r += 1);
                 state.db_status.set(DbStatus::Ready);

@@ -4,6 +4,7 @@
 //! history is kept in [`schema`] so that a database created by any earlier version of the app is
 //! migrated on open.
 
+mod device_commits;
 mod error;
 pub mod schema;
 
@@ -49,6 +50,11 @@ impl Db {
             .await
             .map_err(StorageError::from)?;
         Ok(Db { rexie })
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> String {
+        self.rexie.name()
     }
 
     /// The schema version of the open database.

@@ -281,8 +281,8 @@ test("item 10: the Chinese UI shows no internal names, file paths or commands", 
   const problems = [];
   await demo.setViewportSize(SIZES[0]);
   await demo.getByTestId("lang-zh-CN").click();
-  await walk(demo, async (name) => {
-    const found = await demo.evaluate(() => {
+  const scan = (page) => async (name) => {
+    const found = await page.evaluate(() => {
       const text = [
         document.body.innerText,
         ...[...document.querySelectorAll("[placeholder], [title], [aria-label]")].flatMap((el) =>
@@ -298,7 +298,24 @@ test("item 10: the Chinese UI shows no internal names, file paths or commands", 
       return patterns.flatMap((p) => [...new Set(text.match(p) ?? [])]);
     });
     for (const token of found) problems.push(`${name}: ${token}`);
-  });
+  };
+  await walk(demo, scan(demo));
   await demo.getByTestId("lang-en").click();
+  // A new study patient: the demo card on the list, a patient page whose derived values lack
+  // inputs ("缺少 ..."), and its eligibility form.
+  const context = await browser.newContext({ viewport: SIZES[0] });
+  const page = await context.newPage();
+  await openApp(page, server.url);
+  await page.getByTestId("lang-zh-CN").click();
+  await page.getByTestId("demo-card").waitFor();
+  await scan(page)("study patient list");
+  await addPatient(page, "HCC-001-0901");
+  await page.getByTestId("patient-row").filter({ hasText: "HCC-001-0901" }).click();
+  await page.getByTestId("patient-page").waitFor();
+  await scan(page)("new patient page");
+  await page.getByTestId("open-form-eligibility").click();
+  await page.getByTestId("form-page").waitFor();
+  await scan(page)("new eligibility form");
+  await context.close();
   assert.deepEqual(problems, []);
 });
