@@ -43,6 +43,16 @@ pub fn router() -> Router<AppState> {
         .route("/devices", get(admin::devices))
         .route("/devices/{device}/revoke", post(admin::revoke_device))
         .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// A known path with another method: a JSON 405 like every other refusal.
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This method is not allowed here.",
+    )
 }
 
 /// A JSON request body whose every failure (too large, unreadable, not the type) is an

@@ -7,7 +7,6 @@
 
 mod migrations;
 mod sqlite;
-mod upload;
 
 use ecrf_core::sync::api::Role;
 use ecrf_core::sync::{SealedCommit, StudyId, WrappedKey};

@@ -144,19 +144,7 @@ fn the_setup_token_is_spent_by_the_study() {
         created_at: "2026-01-01T00:00:00Z".into(),
         secret: [2; 32],
     };
-    let dm = UserRecord {
-        name: "dm".into(),
-        role: ecrf_core::sync::api::Role::DataManager,
-        auth_hash: [4; 32],
-        wrapped_key: serde_json::from_value(serde_json::json!({
-            "format": "ecrf-wrapped-key", "version": 1, "kdf": "pbkdf2-sha256",
-            "iterations": 600000, "salt": "00", "key_id": 1, "nonce": "00", "wrapped": "00"
-        }))
-        .unwrap(),
-        must_change: false,
-        revoked: false,
-        created_at: study.created_at.clone(),
-    };
+    let dm = user("dm");
     assert!(matches!(
         store.create_study(&[8; 32], &study, &dm),
         Err(StoreError::BadSetupToken)
@@ -168,4 +156,58 @@ fn the_setup_token_is_spent_by_the_study() {
         store.create_study(&[9; 32], &study, &dm),
         Err(StoreError::StudyExists)
     ));
+}
+
+#[test]
+fn a_token_lives_until_its_expiry_and_revocation_ends_it() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    store.set_setup_token(&[9; 32]).unwrap();
+    let study = StudyRecord {
+        id: [1; 16],
+        created_at: "2026-01-01T00:00:00Z".into(),
+        secret: [2; 32],
+    };
+    store.create_study(&[9; 32], &study, &user("dm")).unwrap();
+    let token = |hash: [u8; 32], device: &'static str| NewToken {
+        hash,
+        user: "dm",
+        device,
+        now: "2026-01-01T00:00:00Z",
+        expires_at: 1_000,
+    };
+    store.add_token(&token([1; 32], "t1")).unwrap();
+    let s = store
+        .session(&[1; 32], 999, "2026-01-01T01:00:00Z")
+        .unwrap()
+        .unwrap();
+    assert_eq!((s.user.as_str(), s.device.as_str()), ("dm", "t1"));
+    let devices = store.devices().unwrap();
+    assert_eq!(devices[0].last_seen_at, "2026-01-01T01:00:00Z");
+    assert_eq!(devices[0].registered_at, "2026-01-01T00:00:00Z");
+    assert_eq!(store.session(&[1; 32], 1_000, "x").unwrap(), None);
+    // An expired token is gone for good, even asked about with an earlier clock.
+    assert_eq!(store.session(&[1; 32], 0, "x").unwrap(), None);
+    store.add_token(&token([2; 32], "t1")).unwrap();
+    store.revoke_device("t1").unwrap();
+    assert_eq!(store.session(&[2; 32], 0, "x").unwrap(), None);
+    assert!(matches!(
+        store.add_token(&token([3; 32], "t1")),
+        Err(StoreError::DeviceRevoked)
+    ));
+}
+
+fn user(name: &str) -> UserRecord {
+    UserRecord {
+        name: name.into(),
+        role: ecrf_core::sync::api::Role::DataManager,
+        auth_hash: [4; 32],
+        wrapped_key: serde_json::from_value(serde_json::json!({
+            "format": "ecrf-wrapped-key", "version": 1, "kdf": "pbkdf2-sha256",
+            "iterations": 600000, "salt": "00", "key_id": 1, "nonce": "00", "wrapped": "00"
+        }))
+        .unwrap(),
+        must_change: false,
+        revoked: false,
+        created_at: "2026-01-01T00:00:00Z".into(),
+    }
 }

@@ -162,3 +162,12 @@ async fn client_routes_fall_back_to_the_app() {
         .unwrap()
         .contains("<title>eCRF</title>"));
 }
+
+#[tokio::test]
+async fn a_known_api_path_with_another_method_is_a_json_405() {
+    let req = Request::delete("/api/health").body(Body::empty()).unwrap();
+    let (status, _, body) = send(router(None), req).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["error"], "method_not_allowed");
+}

@@ -8,7 +8,7 @@ use ecrf_core::sync::api::AckStatus;
 use ecrf_core::sync::SealedCommit;
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use super::{RefusalKind, StoreError, UploadRefusal, Uploader};
+use crate::store::{RefusalKind, StoreError, UploadRefusal, Uploader};
 
 /// What the transaction knows of one author device: its last sequence and commit id.
 struct Tip {

@@ -18,6 +18,9 @@ use super::{
     Uploader, UserRecord,
 };
 
+mod sessions;
+mod upload;
+
 /// The SQLite store.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
@@ -265,70 +268,15 @@ impl SyncStore for SqliteStore {
     }
 
     fn devices(&self) -> Result<Vec<DeviceRecord>, StoreError> {
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare(
-            "SELECT d.id, d.registered_by, d.registered_at, d.last_seen_at, d.revoked,
-                    (SELECT count(*) FROM commits c WHERE c.device_id = d.id)
-             FROM devices d ORDER BY d.id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            let commits: i64 = r.get(5)?;
-            Ok(DeviceRecord {
-                id: r.get(0)?,
-                registered_by: r.get(1)?,
-                registered_at: r.get(2)?,
-                last_seen_at: r.get(3)?,
-                revoked: r.get(4)?,
-                commits: u64::try_from(commits).unwrap_or(0),
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        sessions::devices(&*self.conn()?)
     }
 
     fn revoke_device(&self, id: &str) -> Result<(), StoreError> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        let n = tx.execute("UPDATE devices SET revoked = 1 WHERE id = ?1", [id])?;
-        if n == 0 {
-            return Err(StoreError::NoSuchDevice);
-        }
-        tx.execute("DELETE FROM tokens WHERE device = ?1", [id])?;
-        tx.commit()?;
-        Ok(())
+        sessions::revoke_device(&mut *self.conn()?, id)
     }
 
-    fn add_token(&self, t: &NewToken<'_>) -> Result<(), StoreError> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        let revoked: Option<bool> = tx
-            .query_row(
-                "SELECT revoked FROM devices WHERE id = ?1",
-                [t.device],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match revoked {
-            Some(true) => return Err(StoreError::DeviceRevoked),
-            Some(false) => {
-                tx.execute(
-                    "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
-                    params![t.device, t.now],
-                )?;
-            }
-            None => {
-                tx.execute(
-                    "INSERT INTO devices (id, registered_by, registered_at, last_seen_at)
-                     VALUES (?1, ?2, ?3, ?3)",
-                    params![t.device, t.user, t.now],
-                )?;
-            }
-        }
-        tx.execute(
-            "INSERT INTO tokens (hash, user, device, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![t.hash.as_slice(), t.user, t.device, t.expires_at],
-        )?;
-        tx.commit()?;
-        Ok(())
+    fn add_token(&self, token: &NewToken<'_>) -> Result<(), StoreError> {
+        sessions::add_token(&mut *self.conn()?, token)
     }
 
     fn session(
@@ -337,56 +285,11 @@ impl SyncStore for SqliteStore {
         now_unix: i64,
         now: &str,
     ) -> Result<Option<SessionRecord>, StoreError> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        let found: Option<(String, String, String, bool, i64, bool, bool)> = tx
-            .query_row(
-                "SELECT t.user, u.role, t.device, u.must_change, t.expires_at, u.revoked, d.revoked
-                 FROM tokens t JOIN users u ON u.name = t.user JOIN devices d ON d.id = t.device
-                 WHERE t.hash = ?1",
-                [hash.as_slice()],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((user, role, device, must_change, expires_at, user_revoked, device_revoked)) =
-            found
-        else {
-            return Ok(None);
-        };
-        if expires_at <= now_unix || user_revoked || device_revoked {
-            tx.execute("DELETE FROM tokens WHERE hash = ?1", [hash.as_slice()])?;
-            tx.commit()?;
-            return Ok(None);
-        }
-        let role = Role::from_code(&role)
-            .ok_or_else(|| StoreError::Corrupt(format!("user {user}: role")))?;
-        tx.execute(
-            "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
-            params![device, now],
-        )?;
-        tx.commit()?;
-        Ok(Some(SessionRecord {
-            user,
-            role,
-            device,
-            must_change,
-        }))
+        sessions::session(&mut *self.conn()?, hash, now_unix, now)
     }
 
     fn delete_token(&self, hash: &[u8; 32]) -> Result<(), StoreError> {
-        self.conn()?
-            .execute("DELETE FROM tokens WHERE hash = ?1", [hash.as_slice()])?;
-        Ok(())
+        sessions::delete_token(&*self.conn()?, hash)
     }
 
     fn upload(
@@ -396,7 +299,7 @@ impl SyncStore for SqliteStore {
     ) -> Result<Vec<AckStatus>, StoreError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
-        let acks = super::upload::check_and_store(&tx, uploader, commits)?;
+        let acks = upload::check_and_store(&tx, uploader, commits)?;
         tx.commit()?;
         Ok(acks)
     }
