@@ -228,6 +228,7 @@ pub fn bench() -> anyhow::Result<()> {
     log_benchmarks();
     browser_benchmarks()?;
     ctcae_benchmarks();
+    crate::bench_sync::sync_benchmarks()?;
     cmd("cargo", &["build", "--release", "--package", "ecrf-cli"]).run()?;
     let have_lifelines = cmd("python3", &["-c", "import lifelines"]).read().is_some();
     if !have_lifelines {

@@ -2,6 +2,7 @@
 //! Debian machine needs nothing but `cargo xtask run` and `cargo xtask test`.
 
 mod bench;
+mod bench_sync;
 mod postgres;
 mod setup;
 mod shell;
