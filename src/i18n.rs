@@ -260,6 +260,7 @@ messages! {
     Unsaved => ("Unsaved changes", "有未保存的修改"),
     ProblemOne => ("Not saved: 1 problem to fix, shown above.", "未保存：有 1 处需要处理，已定位到该处。"),
     ProblemsMany => ("Not saved: {n} problems to fix; the first is shown above.", "未保存：有 {n} 处需要处理，已定位到第一处。"),
+    ConfirmedAsMeasured => ("confirmed as measured", "已确认为实测值"),
     ConfirmValue => ("I confirm this value", "确认此数值无误"),
     History => ("History", "修改记录"),
     Conflict => ("Conflict", "冲突"),

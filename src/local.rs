@@ -49,7 +49,8 @@ fn patients_of(state: &State, commit: &Commit) -> Vec<String> {
                 Op::CreateForm { instance, .. }
                 | Op::DeleteForm { instance }
                 | Op::SetField { instance, .. }
-                | Op::ClearField { instance, .. } => instance,
+                | Op::ClearField { instance, .. }
+                | Op::ConfirmValue { instance, .. } => instance,
             };
             state.patient_of(instance).map(String::from)
         })

@@ -11,7 +11,8 @@ use ecrf_core::derived::texts::grade as grade_text;
 use ecrf_core::i18n::Lang;
 use ecrf_core::log::{canonical, Op};
 use ecrf_core::record::{
-    create_ops, edit_ops, instance_values, needs_reason, record, visible_values, Record, Values,
+    confirm_ops, create_ops, edit_ops, instance_values, needs_reason, record, visible_values,
+    Record, Values,
 };
 use ecrf_core::register::{Finding, Severity};
 use ecrf_core::study::validate::is_visible;
@@ -66,6 +67,20 @@ pub(crate) struct Ctx {
     pub(crate) confirmed: RwSignal<BTreeSet<String>>,
     pub(crate) instance: RwSignal<Option<String>>,
     pub(crate) history: RwSignal<Option<&'static str>>,
+}
+
+/// The confirmations already saved for the values of a saved instance, as `confirm_key`s.
+fn saved_confirmations(instance: Option<String>, values: &Values) -> BTreeSet<String> {
+    let Some(i) = instance else {
+        return BTreeSet::new();
+    };
+    local::with(|l| {
+        values
+            .iter()
+            .filter(|(field, value)| l.state.is_confirmed(&i, field, value))
+            .map(|(field, value)| confirm_key(field, Some(value)))
+            .collect()
+    })
 }
 
 /// What a soft-range confirmation is for: the field and its value as it will be stored.
@@ -145,7 +160,10 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
         raw: RwSignal::new(raw_initial),
         findings,
         attempted: RwSignal::new(false),
-        confirmed: RwSignal::new(BTreeSet::new()),
+        confirmed: RwSignal::new(saved_confirmations(
+            instance.get_untracked(),
+            &draft.get_untracked(),
+        )),
         instance,
         history: RwSignal::new(None),
     };
@@ -180,7 +198,10 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
             .map(|f| f.field.as_str())
             .collect();
         let why = reason.get_untracked().trim().to_owned();
-        let reason_missing = reason_needed.get_untracked() && why.is_empty();
+        // A reason explains a change: saving an unchanged form (or only confirming a value)
+        // needs none.
+        let reason_missing =
+            reason_needed.get_untracked() && why.is_empty() && dirty.get_untracked();
         let problems = fields.len() + usize::from(reason_missing);
         if problems > 0 {
             status.set(Status::Problems(problems));
@@ -193,7 +214,15 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
             return;
         }
         let existing = instance.get_untracked();
-        let (ops, created) = match &existing {
+        // The unusual values the user confirmed: recorded with the save, so that reopening the
+        // form does not ask again and the audit trail shows who confirmed what.
+        let to_confirm: Vec<(&str, &Value)> = found
+            .iter()
+            .filter(|f| f.severity != Severity::Error)
+            .filter_map(|f| values.get_key_value(f.field.as_str()))
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        let (mut ops, created) = match &existing {
             Some(i) => (local::with(|l| edit_ops(&l.state, i, form, &values)), None),
             None => {
                 let Some(id) = local::next_instance_id() else {
@@ -203,6 +232,9 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
                 (create_ops(&id, form, &patient, &values), Some(id))
             }
         };
+        if let Some(i) = existing.as_ref().or(created.as_ref()) {
+            ops.extend(local::with(|l| confirm_ops(&l.state, i, &to_confirm)));
+        }
         if ops.is_empty() {
             status.set(Status::NoChanges);
             return;
@@ -714,7 +746,8 @@ fn HistoryList(field: &'static Field, ctx: Ctx) -> impl IntoView {
         };
         local::with(|l| {
             let heads = l.state.heads(&i, field.id);
-            l.state
+            let mut rows: Vec<_> = l
+                .state
                 .history(&i, field.id)
                 .into_iter()
                 .map(|w| {
@@ -724,6 +757,7 @@ fn HistoryList(field: &'static Field, ctx: Ctx) -> impl IntoView {
                         .map(|v| format::value(field, v, lang))
                         .unwrap_or_else(|| Msg::Cleared.text(lang).to_owned());
                     (
+                        (w.hlc.clone(), 0),
                         value,
                         w.user.clone(),
                         format::time_ms(w.hlc.wall_ms),
@@ -731,6 +765,28 @@ fn HistoryList(field: &'static Field, ctx: Ctx) -> impl IntoView {
                         w.reason.clone().unwrap_or_default(),
                         heads.contains(&w.commit),
                     )
+                })
+                .collect();
+            // Confirmations of unusual values belong to the trail, after the write they confirm.
+            rows.extend(l.state.confirmations(&i, field.id).into_iter().map(|c| {
+                (
+                    (c.hlc.clone(), 1),
+                    format!(
+                        "{} · {}",
+                        format::value(field, &c.value, lang),
+                        Msg::ConfirmedAsMeasured.text(lang)
+                    ),
+                    c.user.clone(),
+                    format::time_ms(c.hlc.wall_ms),
+                    c.device.clone(),
+                    String::new(),
+                    false,
+                )
+            }));
+            rows.sort_by(|a, b| a.0.cmp(&b.0));
+            rows.into_iter()
+                .map(|(_, value, user, when, device, reason, current)| {
+                    (value, user, when, device, reason, current)
                 })
                 .collect::<Vec<_>>()
         })

@@ -10,7 +10,7 @@
 // (the whole label toggles it), so the box itself may be drawn smaller.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { addPatient, launch, openApp, startServer } from "./harness.mjs";
+import { addPatient, enrollPatient, launch, openApp, startServer } from "./harness.mjs";
 
 const SIZES = [
   { width: 1024, height: 768 },
@@ -318,4 +318,49 @@ test("item 10: the Chinese UI shows no internal names, file paths or commands", 
   await scan(page)("new eligibility form");
   await context.close();
   assert.deepEqual(problems, []);
+});
+
+test("item 5: a confirmed unusual value is saved with its confirmation, not asked again, and in the history", async () => {
+  const context = await browser.newContext({ viewport: SIZES[0] });
+  const page = await context.newPage();
+  await openApp(page, server.url);
+  await page.getByTestId("lang-en").click();
+  await enrollPatient(page, "HCC-001-0905", "2026-11-02", "2026-11-03");
+  await page.getByTestId("new-form-labs").click();
+  await page.getByTestId("form-page").waitFor();
+  await page.getByTestId("field-date").fill("2026-11-04");
+  await page.getByTestId("field-afp").fill("150000");
+  await page.getByTestId("save-form").click();
+  const status = page.getByTestId("form-status");
+  await status.filter({ hasText: "Not saved: 1 problem to fix, shown above." }).waitFor();
+  await page.getByTestId("confirm-afp").check();
+  await page.getByTestId("save-form").click();
+  await status.filter({ hasText: "Saved on this device" }).waitFor();
+  // Reopened from the timeline (and after a reload): already confirmed, nothing to fix.
+  for (const reload of [false, true]) {
+    if (reload) {
+      await page.reload();
+      await page.getByTestId("patient-row").filter({ hasText: "HCC-001-0905" }).click();
+    } else {
+      await page.getByTestId("back").click();
+    }
+    await page.getByTestId("patient-page").waitFor();
+    await page.locator("[data-testid=timeline-item][data-form=labs]").first().click();
+    await page.getByTestId("form-page").waitFor();
+    assert.ok(await page.getByTestId("confirm-afp").isChecked(), "the saved confirmation is shown");
+    assert.equal(await page.locator("form.crf .problem").count(), 0);
+    await page.getByTestId("save-form").click();
+    await status.filter({ hasText: "Nothing changed since the last save." }).waitFor();
+  }
+  // The audit trail names the confirmation with the value and who made it.
+  await page.getByTestId("history-afp").click();
+  const rows = page.getByTestId("history-list-afp").getByTestId("history-row");
+  await rows.filter({ hasText: "150000 ng/mL · confirmed as measured" }).filter({ hasText: "Dr Test" }).waitFor();
+  await page.getByTestId("lang-zh-CN").click();
+  await rows.filter({ hasText: "已确认为实测值" }).waitFor();
+  // A different value needs its own confirmation.
+  await page.getByTestId("lang-en").click();
+  await page.getByTestId("field-afp").fill("160000");
+  assert.ok(!(await page.getByTestId("confirm-afp").isChecked()));
+  await context.close();
 });

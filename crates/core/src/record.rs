@@ -637,6 +637,24 @@ pub fn edit_ops(state: &State, instance: &str, form: &Form, values: &Values) -> 
     ops
 }
 
+/// The operations that record the confirmation of each `(field, value)` the user confirmed as
+/// measured despite its soft-range warning, except those the state already holds confirmed.
+pub fn confirm_ops(state: &State, instance: &str, confirmed: &[(&str, &Value)]) -> Vec<Op> {
+    confirmed
+        .iter()
+        .filter(|(field, value)| !state.is_confirmed(instance, field, value))
+        .map(|(field, value)| {
+            let mut value = (*value).clone();
+            canonical(&mut value);
+            Op::ConfirmValue {
+                instance: instance.to_owned(),
+                field: (*field).to_owned(),
+                value,
+            }
+        })
+        .collect()
+}
+
 /// The operations that create `instance` of `form` for `patient` with `values`.
 pub fn create_ops(instance: &str, form: &Form, patient: &str, values: &Values) -> Vec<Op> {
     let mut ops = vec![Op::CreateForm {

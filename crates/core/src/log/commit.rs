@@ -39,6 +39,17 @@ pub enum Op {
         #[serde(default)]
         supersedes: Vec<CommitId>,
     },
+    /// Confirms that a field's value outside its usual (soft) range is the one measured
+    /// (STUDY.md, "Ranges"). The confirmation belongs to that value: a later, different value
+    /// needs its own. It stays in the field's audit trail.
+    ConfirmValue {
+        /// The instance.
+        instance: String,
+        /// The field's id.
+        field: String,
+        /// The value confirmed (canonical JSON, as stored by `SetField`).
+        value: Value,
+    },
     /// Clears a field.
     ClearField {
         /// The instance.
@@ -95,7 +106,7 @@ impl CommitBody {
     /// (see [`canonical`]), so the id survives any JSON round trip.
     pub fn into_commit(mut self) -> Commit {
         for op in &mut self.ops {
-            if let Op::SetField { value, .. } = op {
+            if let Op::SetField { value, .. } | Op::ConfirmValue { value, .. } = op {
                 canonical(value);
             }
         }

@@ -18,7 +18,7 @@ mod state;
 
 pub use commit::{canonical, Commit, CommitBody, CommitId, DeviceLog, Op};
 pub use hlc::Hlc;
-pub use state::{Conflict, FieldWrite, FormState, State};
+pub use state::{Confirmation, Conflict, FieldWrite, FormState, State};
 
 #[cfg(test)]
 mod tests;

@@ -28,6 +28,22 @@ pub struct FieldWrite {
     pub supersedes: Vec<CommitId>,
 }
 
+/// A confirmation that a value outside the usual range is the one measured, with who, when,
+/// where and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirmation {
+    /// The commit that made it.
+    pub commit: CommitId,
+    /// Its time.
+    pub hlc: Hlc,
+    /// Who.
+    pub user: String,
+    /// Which device.
+    pub device: String,
+    /// The value confirmed (canonical).
+    pub value: Value,
+}
+
 /// A field's register: every write, and which were replaced.
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Register {
@@ -81,6 +97,7 @@ pub struct State {
     created: BTreeMap<String, FormState>,
     deleted: BTreeSet<String>,
     fields: BTreeMap<(String, String), Register>,
+    confirmations: BTreeMap<(String, String), BTreeMap<CommitId, Confirmation>>,
 }
 
 impl State {
@@ -139,6 +156,27 @@ impl State {
                     supersedes,
                 } => {
                     self.write(c, instance, field, None, supersedes);
+                }
+                Op::ConfirmValue {
+                    instance,
+                    field,
+                    value,
+                } => {
+                    let mut value = value.clone();
+                    super::commit::canonical(&mut value);
+                    self.confirmations
+                        .entry((instance.clone(), field.clone()))
+                        .or_default()
+                        .insert(
+                            c.id.clone(),
+                            Confirmation {
+                                commit: c.id.clone(),
+                                hlc: b.hlc.clone(),
+                                user: b.user.clone(),
+                                device: b.device.clone(),
+                                value,
+                            },
+                        );
                 }
             }
         }
@@ -244,6 +282,26 @@ impl State {
             .get(&(instance.to_owned(), field.to_owned()))
             .map(|r| r.heads().into_iter().map(|w| w.commit.clone()).collect())
             .unwrap_or_default()
+    }
+
+    /// Whether `value` of this field was confirmed as measured (compared in canonical form).
+    pub fn is_confirmed(&self, instance: &str, field: &str, value: &Value) -> bool {
+        let mut value = value.clone();
+        super::commit::canonical(&mut value);
+        self.confirmations
+            .get(&(instance.to_owned(), field.to_owned()))
+            .is_some_and(|c| c.values().any(|k| k.value == value))
+    }
+
+    /// Every confirmation of a field's values, oldest first.
+    pub fn confirmations(&self, instance: &str, field: &str) -> Vec<&Confirmation> {
+        let mut out: Vec<&Confirmation> = self
+            .confirmations
+            .get(&(instance.to_owned(), field.to_owned()))
+            .map(|c| c.values().collect())
+            .unwrap_or_default();
+        out.sort_by(|a, b| (&a.hlc, &a.commit).cmp(&(&b.hlc, &b.commit)));
+        out
     }
 
     /// Every value a field had, oldest first.

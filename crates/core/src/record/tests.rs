@@ -501,3 +501,29 @@ fn baseline_messages_come_in_both_languages() {
         "基线不符合 RECIST 1.1：基线靶病灶 6 个；最多 5 个。"
     );
 }
+
+#[test]
+fn a_soft_range_confirmation_is_stored_with_its_value_and_not_asked_again() {
+    let mut t = enrolled_patient();
+    let labs = t.create("labs", json!({"date": "2025-02-01", "afp": 150000.0}));
+    let afp = json!(150000.0);
+    let ops = confirm_ops(&t.state, &labs, &[("afp", &afp)]);
+    assert_eq!(ops.len(), 1);
+    t.commit(None, ops);
+    // Reopened: the saved value is confirmed (in any numeric spelling), a different one is not,
+    // and confirming again makes no operation.
+    assert!(t.state.is_confirmed(&labs, "afp", &json!(150000)));
+    assert!(!t.state.is_confirmed(&labs, "afp", &json!(160000.0)));
+    assert!(confirm_ops(&t.state, &labs, &[("afp", &afp)]).is_empty());
+    // The confirmation is in the field's audit trail: who, when, which value.
+    let trail = t.state.confirmations(&labs, "afp");
+    assert_eq!(trail.len(), 1);
+    assert_eq!(
+        (trail[0].user.as_str(), &trail[0].value),
+        ("dr.li", &json!(150000))
+    );
+    // The fold is the same whatever the order of the commits.
+    let mut reversed = t.commits.clone();
+    reversed.reverse();
+    assert_eq!(State::from_commits(&reversed), t.state);
+}
