@@ -227,7 +227,7 @@ fn create_push_pull_and_administer_a_study() {
     let pulled = expect(
         &as_dm(&["pull", "--out", &pulled_dir]),
         0,
-        "authors unknown to the study: demo",
+        "by 1 author unknown to the study: demo",
     );
     let pulled_file = format!("{pulled_dir}/commits.json");
     assert_eq!(

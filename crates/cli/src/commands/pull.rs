@@ -125,8 +125,10 @@ pub fn run(args: &PullArgs) -> anyhow::Result<()> {
         let count: usize = unknown.values().sum();
         let names: Vec<&str> = unknown.keys().map(String::as_str).collect();
         eprintln!(
-            "ecrf: warning: {count} commits by {} authors unknown to the study: {}",
+            "ecrf: warning: {count} commit{} by {} author{} unknown to the study: {}",
+            if count == 1 { "" } else { "s" },
             unknown.len(),
+            if unknown.len() == 1 { "" } else { "s" },
             names.join(", ")
         );
     }
