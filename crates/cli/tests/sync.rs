@@ -374,5 +374,23 @@ fn create_push_pull_and_administer_a_study() {
         2,
         "no_such_user",
     );
+
+    // Guessing: after 5 failed logins of a name, the server refuses for 15 minutes.
+    let guess = || {
+        ecrf(&[
+            "user",
+            "list",
+            "--server",
+            url,
+            "--user",
+            "ghost",
+            "--passphrase-file",
+            &wrong_pass,
+        ])
+    };
+    for _ in 1..=5 {
+        expect(&guess(), 2, "bad_credentials");
+    }
+    expect(&guess(), 2, "try again in");
     drop(server);
 }

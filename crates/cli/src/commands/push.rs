@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use ecrf_core::log::Commit;
 use ecrf_core::sync::api::{AckStatus, UploadResult};
 use ecrf_core::sync::batches::split_batches;
@@ -139,11 +140,22 @@ pub fn run(args: &PushArgs) -> anyhow::Result<()> {
     let study = session.study_id()?;
     let sealed = seal_all(&commits, &key)?;
     let (mut stored, mut duplicate) = (0usize, 0usize);
-    for bundle in bundles(study, sealed) {
+    let bundles = bundles(study, sealed);
+    let count = bundles.len();
+    for (i, bundle) in bundles.into_iter().enumerate() {
         let sent = bundle.commits.len();
         let result: UploadResult = session
             .client
-            .post_bytes("/api/bundles", bundle.to_bytes()?)?;
+            .post_bytes("/api/bundles", bundle.to_bytes()?)
+            .with_context(|| {
+                let done = stored + duplicate;
+                let before = if i == 0 {
+                    String::new()
+                } else {
+                    format!(" ({done} commits before it are on the server)")
+                };
+                format!("uploading bundle {} of {count}{before}", i + 1)
+            })?;
         if result.acks.len() != sent {
             anyhow::bail!(
                 "the server acknowledged {} of {sent} commits of a bundle",

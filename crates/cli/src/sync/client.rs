@@ -264,13 +264,22 @@ impl Client {
         if (200..300).contains(&status) {
             return Ok(answer);
         }
+        let retry_after = answer
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = answer
             .body_mut()
             .with_config()
             .limit(MAX_ERROR_BYTES)
             .read_to_vec()
             .unwrap_or_default();
-        Err(answer_error(status, &body))
+        let err = answer_error(status, &body);
+        Err(match retry_after {
+            Some(seconds) if status == 429 => err.context(format!("try again in {seconds} s")),
+            _ => err,
+        })
     }
 }
 
