@@ -1,4 +1,5 @@
-//! `GET /api/health`: version, schema version and whether the store answers.
+//! `GET /api/health`: version, schema version, whether the store answers and whether the study
+//! exists.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,6 +15,8 @@ pub struct Health {
     version: &'static str,
     schema_version: u32,
     store: StoreHealth,
+    /// Whether the study exists (before that, only `POST /api/study` is useful).
+    study: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -25,28 +28,32 @@ struct StoreHealth {
 
 /// Answers 200 when the store answers, 503 otherwise; the body says which.
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let stats = state.store.stats();
+    let stats = state.blocking(|s| Ok(s.stats()?)).await;
     let ok = stats.is_ok();
-    let store = match stats {
-        Ok(s) => StoreHealth {
-            status: "ok",
-            schema_version: Some(s.schema_version),
-            commits: Some(s.commits),
-        },
-        Err(err) => {
-            tracing::error!(error = %err, "health: store unavailable");
+    let (store, study) = match stats {
+        Ok(s) => (
+            StoreHealth {
+                status: "ok",
+                schema_version: Some(s.schema_version),
+                commits: Some(s.commits),
+            },
+            s.study,
+        ),
+        Err(_) => (
             StoreHealth {
                 status: "unavailable",
                 schema_version: None,
                 commits: None,
-            }
-        }
+            },
+            false,
+        ),
     };
     let body = Health {
         status: if ok { "ok" } else { "degraded" },
         version: env!("CARGO_PKG_VERSION"),
         schema_version: ecrf_core::SCHEMA_VERSION,
         store,
+        study,
     };
     let code = if ok {
         StatusCode::OK

@@ -1,54 +1,152 @@
-//! The eCRF sync server: an axum router over an embedded SQLite store, serving the built app too,
-//! so that one binary is the whole deployment.
+//! The eCRF sync server: an axum router over a [`SyncStore`] (embedded SQLite), serving the
+//! sync API v1 under `/api` and the built app everywhere else, so that one binary is the whole
+//! deployment.
 //!
 //! The server never sees patient data in the clear: it stores sealed commits and their clear
 //! headers only.
 
+mod api;
 mod error;
 mod health;
+pub mod limits;
+pub mod secrets;
+pub mod setup_token;
 mod statics;
 pub mod store;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::middleware;
 use axum::Router;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-pub use error::AppError;
-pub use store::Store;
+pub use error::ApiError;
+pub use store::{SqliteStore, StoreError, StudyRecord, SyncStore};
 
 /// The default limit on a request body: a sync bundle is at most a few MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// The default request rate per client address, per second (0 disables the limit).
+pub const DEFAULT_RATE_PER_SECOND: u32 = 100;
+/// The default burst of requests above that rate.
+pub const DEFAULT_RATE_BURST: u32 = 200;
 
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    /// The SQLite store.
-    pub store: Arc<Store>,
+/// How the server is set up, besides its store.
+#[derive(Debug, Clone)]
+pub struct Config {
     /// The folder holding the built app (`dist/`), served at `/` when present.
     pub static_dir: Option<PathBuf>,
-    /// The largest request body accepted; larger ones get 413.
+    /// The largest request body accepted; larger ones get 413 `too_large`.
     pub max_body_bytes: usize,
+    /// Requests per second per client address; 0 disables the limit.
+    pub rate_per_second: u32,
+    /// The burst above that rate.
+    pub rate_burst: u32,
+    /// The set-up token's file, deleted when the study is created.
+    pub setup_token_file: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            static_dir: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            rate_per_second: DEFAULT_RATE_PER_SECOND,
+            rate_burst: DEFAULT_RATE_BURST,
+            setup_token_file: None,
+        }
+    }
+}
+
+/// What every handler can reach (cheap to clone).
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn SyncStore>,
+    static_dir: Option<PathBuf>,
+    max_body_bytes: usize,
+    rate_limit: Option<limits::RateLimit>,
+    logins: limits::LoginFailures,
+    setup_token_file: Option<PathBuf>,
+    /// The study once it exists (it never changes afterwards).
+    study: OnceLock<StudyRecord>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// The state of a server over `store`.
+    pub fn new(store: Arc<dyn SyncStore>, config: Config) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                store,
+                static_dir: config.static_dir,
+                max_body_bytes: config.max_body_bytes,
+                rate_limit: limits::RateLimit::new(config.rate_per_second, config.rate_burst),
+                logins: limits::LoginFailures::default(),
+                setup_token_file: config.setup_token_file,
+                study: OnceLock::new(),
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn SyncStore> {
+        &self.inner.store
+    }
+
+    /// Runs `f` on the store in a blocking thread (the store is synchronous).
+    pub(crate) async fn blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn SyncStore) -> Result<T, ApiError> + Send + 'static,
+    {
+        let store = Arc::clone(&self.inner.store);
+        tokio::task::spawn_blocking(move || f(store.as_ref()))
+            .await
+            .unwrap_or_else(|err| {
+                tracing::error!(error = %err, "store task failed");
+                Err(ApiError::unavailable())
+            })
+    }
+
+    /// The study, or 409 `no_study`.
+    pub(crate) async fn require_study(&self) -> Result<StudyRecord, ApiError> {
+        if let Some(study) = self.inner.study.get() {
+            return Ok(study.clone());
+        }
+        let study = self.blocking(|s| Ok(s.study()?)).await?;
+        let study = study.ok_or_else(ApiError::no_study)?;
+        Ok(self.inner.study.get_or_init(|| study).clone())
+    }
 }
 
 /// Builds the whole application: the API under `/api`, the built app everywhere else.
 pub fn app(state: AppState) -> Router {
-    let limit = state.max_body_bytes;
-    let api = Router::new()
-        .route("/health", get(health::health))
-        .fallback(error::api_not_found);
-    let router = Router::new().nest("/api", api);
-    let router = match &state.static_dir {
+    let limit = state.inner.max_body_bytes;
+    let router = Router::new().nest("/api", api::router());
+    let router = match &state.inner.static_dir {
         Some(dir) => router.fallback_service(statics::service(dir)),
         None => router,
     };
     router
         .layer(DefaultBodyLimit::max(limit))
-        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::body_size,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::rate_limit,
+        ))
         // Logs method, path, status and latency; never headers or bodies.
         .layer(TraceLayer::new_for_http())
         .with_state(state)

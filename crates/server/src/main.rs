@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use ecrf_server::{app, AppState, Store, DEFAULT_MAX_BODY_BYTES};
+use ecrf_server::{
+    app, setup_token, AppState, Config, SqliteStore, SyncStore, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND,
+};
 
 /// The eCRF sync server. Serves the built app and the sync API from one process, with an
 /// embedded SQLite store.
@@ -25,6 +28,12 @@ struct Args {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "ECRF_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: usize,
+    /// Requests per second allowed from one client address (0: no limit).
+    #[arg(long, env = "ECRF_RATE_LIMIT_PER_SECOND", default_value_t = DEFAULT_RATE_PER_SECOND)]
+    rate_limit_per_second: u32,
+    /// Requests allowed at once above that rate.
+    #[arg(long, env = "ECRF_RATE_LIMIT_BURST", default_value_t = DEFAULT_RATE_BURST)]
+    rate_limit_burst: u32,
     /// Print the bound address as the first line of standard output (for tests using port 0).
     #[arg(long)]
     print_addr: bool,
@@ -44,7 +53,15 @@ async fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating the data folder {}", args.data_dir.display()))?;
     let db = args.data_dir.join("ecrf.sqlite");
-    let store = Store::open(&db).with_context(|| format!("opening the store {}", db.display()))?;
+    let store =
+        SqliteStore::open(&db).with_context(|| format!("opening the store {}", db.display()))?;
+    let store: Arc<dyn SyncStore> = Arc::new(store);
+    let token_file = match setup_token::prepare(store.as_ref()).context("making a set-up token")? {
+        Some(token) => {
+            Some(setup_token::write(&args.data_dir, &token).context("writing the set-up token")?)
+        }
+        None => None,
+    };
     let static_dir = args
         .static_dir
         .join("index.html")
@@ -53,11 +70,16 @@ async fn main() -> anyhow::Result<()> {
     if static_dir.is_none() {
         tracing::warn!(dir = %args.static_dir.display(), "no built app found; serving the API only");
     }
-    let state = AppState {
-        store: Arc::new(store),
-        static_dir,
-        max_body_bytes: args.max_body_bytes,
-    };
+    let state = AppState::new(
+        store,
+        Config {
+            static_dir,
+            max_body_bytes: args.max_body_bytes,
+            rate_per_second: args.rate_limit_per_second,
+            rate_burst: args.rate_limit_burst,
+            setup_token_file: Some(args.data_dir.join(setup_token::FILE_NAME)),
+        },
+    );
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("listening on {}", args.addr))?;
@@ -65,8 +87,14 @@ async fn main() -> anyhow::Result<()> {
     if args.print_addr {
         println!("{local}");
     }
+    if let Some(path) = &token_file {
+        // Not the token itself: the file is readable by this account only.
+        println!("set-up token written to {}", path.display());
+        tracing::info!(file = %path.display(), "no study yet: set-up token written");
+    }
     tracing::info!(addr = %local, db = %db.display(), "ecrf-server listening");
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

@@ -1,21 +1,24 @@
-//! The router tested without a socket (`app(state).oneshot(request)`).
+//! Health, JSON 404s, the body limit and the built app's static files (oneshot).
 
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use ecrf_server::{app, AppState, Store};
+use ecrf_server::{app, AppState, Config, SqliteStore};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 /// A router over an in-memory store and, when given, a folder standing in for `dist/`.
 fn router(static_dir: Option<&std::path::Path>) -> Router {
-    app(AppState {
-        store: Arc::new(Store::open_in_memory().unwrap()),
-        static_dir: static_dir.map(Into::into),
-        max_body_bytes: 1024,
-    })
+    app(AppState::new(
+        Arc::new(SqliteStore::open_in_memory().unwrap()),
+        Config {
+            static_dir: static_dir.map(Into::into),
+            max_body_bytes: 1024,
+            ..Config::default()
+        },
+    ))
 }
 
 /// A fake build: the files Trunk writes, with recognisable contents.
@@ -60,6 +63,7 @@ async fn health_reports_version_schema_and_store() {
     assert_eq!(json["schema_version"], ecrf_core::SCHEMA_VERSION);
     assert_eq!(json["store"]["status"], "ok");
     assert_eq!(json["store"]["commits"], 0);
+    assert_eq!(json["study"], false);
 }
 
 #[tokio::test]
@@ -78,8 +82,10 @@ async fn oversized_body_is_refused_with_413() {
         .header(header::CONTENT_LENGTH, 4096)
         .body(Body::from(vec![b'x'; 4096]))
         .unwrap();
-    let (status, _, _) = send(router(None), req).await;
+    let (status, _, body) = send(router(None), req).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["error"], "too_large");
 }
 
 #[tokio::test]
@@ -155,4 +161,13 @@ async fn client_routes_fall_back_to_the_app() {
     assert!(String::from_utf8(body)
         .unwrap()
         .contains("<title>eCRF</title>"));
+}
+
+#[tokio::test]
+async fn a_known_api_path_with_another_method_is_a_json_405() {
+    let req = Request::delete("/api/health").body(Body::empty()).unwrap();
+    let (status, _, body) = send(router(None), req).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["error"], "method_not_allowed");
 }

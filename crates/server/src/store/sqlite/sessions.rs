@@ -1,0 +1,126 @@
+//! Devices and sessions in SQLite: a device registered by its first login, tokens (stored as
+//! hashes) checked and expired, and revocation that ends a device's sessions at once.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::store::{DeviceRecord, NewToken, SessionRecord, StoreError};
+use ecrf_core::sync::api::Role;
+
+pub fn devices(conn: &Connection) -> Result<Vec<DeviceRecord>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT d.id, d.registered_by, d.registered_at, d.last_seen_at, d.revoked,
+                (SELECT count(*) FROM commits c WHERE c.device_id = d.id)
+         FROM devices d ORDER BY d.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let commits: i64 = r.get(5)?;
+        Ok(DeviceRecord {
+            id: r.get(0)?,
+            registered_by: r.get(1)?,
+            registered_at: r.get(2)?,
+            last_seen_at: r.get(3)?,
+            revoked: r.get(4)?,
+            commits: u64::try_from(commits).unwrap_or(0),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn revoke_device(conn: &mut Connection, id: &str) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    let n = tx.execute("UPDATE devices SET revoked = 1 WHERE id = ?1", [id])?;
+    if n == 0 {
+        return Err(StoreError::NoSuchDevice);
+    }
+    tx.execute("DELETE FROM tokens WHERE device = ?1", [id])?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn add_token(conn: &mut Connection, t: &NewToken<'_>) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    let revoked: Option<bool> = tx
+        .query_row(
+            "SELECT revoked FROM devices WHERE id = ?1",
+            [t.device],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match revoked {
+        Some(true) => return Err(StoreError::DeviceRevoked),
+        Some(false) => {
+            tx.execute(
+                "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
+                params![t.device, t.now],
+            )?;
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO devices (id, registered_by, registered_at, last_seen_at)
+                 VALUES (?1, ?2, ?3, ?3)",
+                params![t.device, t.user, t.now],
+            )?;
+        }
+    }
+    tx.execute(
+        "INSERT INTO tokens (hash, user, device, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![t.hash.as_slice(), t.user, t.device, t.expires_at],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn session(
+    conn: &mut Connection,
+    hash: &[u8; 32],
+    now_unix: i64,
+    now: &str,
+) -> Result<Option<SessionRecord>, StoreError> {
+    let tx = conn.transaction()?;
+    let found: Option<(String, String, String, bool, i64, bool, bool)> = tx
+        .query_row(
+            "SELECT t.user, u.role, t.device, u.must_change, t.expires_at, u.revoked, d.revoked
+             FROM tokens t JOIN users u ON u.name = t.user JOIN devices d ON d.id = t.device
+             WHERE t.hash = ?1",
+            [hash.as_slice()],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((user, role, device, must_change, expires_at, user_revoked, device_revoked)) = found
+    else {
+        return Ok(None);
+    };
+    if expires_at <= now_unix || user_revoked || device_revoked {
+        tx.execute("DELETE FROM tokens WHERE hash = ?1", [hash.as_slice()])?;
+        tx.commit()?;
+        return Ok(None);
+    }
+    let role =
+        Role::from_code(&role).ok_or_else(|| StoreError::Corrupt(format!("user {user}: role")))?;
+    tx.execute(
+        "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
+        params![device, now],
+    )?;
+    tx.commit()?;
+    Ok(Some(SessionRecord {
+        user,
+        role,
+        device,
+        must_change,
+    }))
+}
+
+pub fn delete_token(conn: &Connection, hash: &[u8; 32]) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM tokens WHERE hash = ?1", [hash.as_slice()])?;
+    Ok(())
+}
