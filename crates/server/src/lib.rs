@@ -132,7 +132,13 @@ impl AppState {
 /// Builds the whole application: the API under `/api`, the built app everywhere else.
 pub fn app(state: AppState) -> Router {
     let limit = state.inner.max_body_bytes;
-    let router = Router::new().nest("/api", api::router());
+    // The rate limit guards the API; the app's static files (a burst of them at every first
+    // visit and service-worker update) are cheap and not counted.
+    let api = api::router().layer(middleware::from_fn_with_state(
+        state.clone(),
+        limits::rate_limit,
+    ));
+    let router = Router::new().nest("/api", api);
     let router = match &state.inner.static_dir {
         Some(dir) => router.fallback_service(statics::service(dir)),
         None => router,
@@ -142,10 +148,6 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             limits::body_size,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            limits::rate_limit,
         ))
         // Logs method, path, status and latency; never headers or bodies.
         .layer(TraceLayer::new_for_http())

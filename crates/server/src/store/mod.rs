@@ -264,7 +264,8 @@ pub trait SyncStore: Send + Sync {
     fn add_token(&self, token: &NewToken<'_>) -> Result<(), StoreError>;
 
     /// The live session of a token hash at `now_unix` (expired tokens are deleted and give
-    /// `None`), marking its device seen at `now`.
+    /// `None`), marking its device seen at `now` (RFC 3339; a backend may skip the write while
+    /// the stored time is in the same minute).
     fn session(
         &self,
         hash: &[u8; 32],

@@ -171,3 +171,27 @@ async fn a_known_api_path_with_another_method_is_a_json_405() {
     let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(json["error"], "method_not_allowed");
 }
+
+#[tokio::test]
+async fn the_rate_limit_counts_api_requests_only() {
+    let dist = dist();
+    let app = app(AppState::new(
+        Arc::new(SqliteStore::open_in_memory().unwrap()),
+        Config {
+            static_dir: Some(dist.path().into()),
+            rate_per_second: 1,
+            rate_burst: 1,
+            ..Config::default()
+        },
+    ));
+    for _ in 0..5 {
+        let (status, _, _) = send(app.clone(), get("/sw.js")).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (first, _, _) = send(app.clone(), get("/api/health")).await;
+    let (second, _, _) = send(app, get("/api/health")).await;
+    assert_eq!(
+        (first, second),
+        (StatusCode::OK, StatusCode::TOO_MANY_REQUESTS)
+    );
+}

@@ -70,6 +70,17 @@ pub fn add_token(conn: &mut Connection, t: &NewToken<'_>) -> Result<(), StoreErr
     Ok(())
 }
 
+/// A token's row joined with its user and device.
+struct TokenRow {
+    user: String,
+    role: String,
+    device: String,
+    must_change: bool,
+    expires_at: i64,
+    revoked: bool,
+    last_seen_at: String,
+}
+
 pub fn session(
     conn: &mut Connection,
     hash: &[u8; 32],
@@ -77,46 +88,50 @@ pub fn session(
     now: &str,
 ) -> Result<Option<SessionRecord>, StoreError> {
     let tx = conn.transaction()?;
-    let found: Option<(String, String, String, bool, i64, bool, bool)> = tx
+    let found = tx
         .query_row(
-            "SELECT t.user, u.role, t.device, u.must_change, t.expires_at, u.revoked, d.revoked
+            "SELECT t.user, u.role, t.device, u.must_change, t.expires_at,
+                    u.revoked OR d.revoked, d.last_seen_at
              FROM tokens t JOIN users u ON u.name = t.user JOIN devices d ON d.id = t.device
              WHERE t.hash = ?1",
             [hash.as_slice()],
             |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
+                Ok(TokenRow {
+                    user: r.get(0)?,
+                    role: r.get(1)?,
+                    device: r.get(2)?,
+                    must_change: r.get(3)?,
+                    expires_at: r.get(4)?,
+                    revoked: r.get(5)?,
+                    last_seen_at: r.get(6)?,
+                })
             },
         )
         .optional()?;
-    let Some((user, role, device, must_change, expires_at, user_revoked, device_revoked)) = found
-    else {
+    let Some(row) = found else {
         return Ok(None);
     };
-    if expires_at <= now_unix || user_revoked || device_revoked {
+    if row.expires_at <= now_unix || row.revoked {
         tx.execute("DELETE FROM tokens WHERE hash = ?1", [hash.as_slice()])?;
         tx.commit()?;
         return Ok(None);
     }
-    let role =
-        Role::from_code(&role).ok_or_else(|| StoreError::Corrupt(format!("user {user}: role")))?;
-    tx.execute(
-        "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
-        params![device, now],
-    )?;
-    tx.commit()?;
+    let role = Role::from_code(&row.role)
+        .ok_or_else(|| StoreError::Corrupt(format!("user {}: role", row.user)))?;
+    // Last seen to the minute: a durable write on every request would cost a disk sync each.
+    // The times are RFC 3339 UTC with whole seconds, so the first 16 bytes are the minute.
+    if row.last_seen_at.get(..16) != now.get(..16) {
+        tx.execute(
+            "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
+            params![row.device, now],
+        )?;
+        tx.commit()?;
+    }
     Ok(Some(SessionRecord {
-        user,
+        user: row.user,
         role,
-        device,
-        must_change,
+        device: row.device,
+        must_change: row.must_change,
     }))
 }
 
