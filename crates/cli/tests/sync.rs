@@ -9,19 +9,21 @@ use std::process::{Child, Command, Output, Stdio};
 /// The server binary: `ECRF_SERVER_BIN`, else beside this test's own folder
 /// (`target/debug/deps/sync-...` gives `target/debug/ecrf-server`).
 fn server_bin() -> PathBuf {
-    if let Some(bin) = std::env::var_os("ECRF_SERVER_BIN") {
-        return bin.into();
-    }
-    let exe = std::env::current_exe().expect("the test's own path");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("the test runs from target/<profile>/deps");
-    let bin = profile_dir.join(format!("ecrf-server{}", std::env::consts::EXE_SUFFIX));
+    let bin = match std::env::var_os("ECRF_SERVER_BIN") {
+        Some(bin) => PathBuf::from(bin),
+        None => {
+            let exe = std::env::current_exe().expect("the test's own path");
+            let profile_dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .expect("the test runs from target/<profile>/deps");
+            profile_dir.join(format!("ecrf-server{}", std::env::consts::EXE_SUFFIX))
+        }
+    };
     assert!(
-        bin.exists(),
-        "{} is missing: build it with `cargo build -p ecrf-server` (cargo test --workspace does) \
-         or set ECRF_SERVER_BIN",
+        bin.is_file(),
+        "the server binary {} is missing: build it with `cargo build -p ecrf-server` \
+         (`cargo test --workspace` does) or set ECRF_SERVER_BIN",
         bin.display()
     );
     bin
