@@ -40,7 +40,7 @@ impl Default for ClientOptions {
 
 /// The server refused the request (a 4xx answer): exit status 2, with the server's message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", describe(*.status, .body))]
+#[error("{}", describe(.body))]
 pub struct Refusal {
     /// The HTTP status.
     pub status: u16,
@@ -48,10 +48,11 @@ pub struct Refusal {
     pub body: ErrorBody,
 }
 
-fn describe(status: u16, body: &ErrorBody) -> String {
+fn describe(body: &ErrorBody) -> String {
     if body.error.starts_with("http_") {
+        // Not the sync API's answer (a proxy's page, another server): say which request it was.
         return format!(
-            "the server refused the request: HTTP {status} {}",
+            "the server refused the request ({}; is --server the sync server's URL?)",
             body.message
         );
     }
@@ -69,23 +70,23 @@ fn describe(status: u16, body: &ErrorBody) -> String {
     if !about.is_empty() {
         text.push_str(&format!(" ({})", about.join(", ")));
     }
-    if body.error.starts_with("http_") {
-        text = format!(
-            "the server refused the request: HTTP {status} {}",
-            body.message
-        );
-    }
     text
 }
 
-/// The error for a non-success answer: a [`Refusal`] for 4xx (exit status 2), a plain error for
-/// anything else (exit status 1). A body that is not the API's JSON error is summarised.
-pub fn answer_error(status: u16, body: &[u8]) -> anyhow::Error {
+/// The error for a non-success answer to `request` (`METHOD URL`): a [`Refusal`] for 4xx (exit
+/// status 2), a plain error for anything else (exit status 1). A body that is not the API's JSON
+/// error is summarised with the request and the status.
+pub fn answer_error(request: &str, status: u16, body: &[u8]) -> anyhow::Error {
     let parsed = serde_json::from_slice::<ErrorBody>(body).ok();
+    let reason = ureq::http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    let http = format!("{request}: HTTP {status} {reason}{}", summary(body));
     if (400..500).contains(&status) {
         let body = parsed.unwrap_or_else(|| ErrorBody {
             error: format!("http_{status}"),
-            message: summary(body),
+            message: http,
             device: None,
             seq: None,
             expected: None,
@@ -98,15 +99,18 @@ pub fn answer_error(status: u16, body: &[u8]) -> anyhow::Error {
             e.error,
             e.message
         ),
-        None => anyhow::anyhow!("the server failed (HTTP {status}): {}", summary(body)),
+        None => anyhow::anyhow!("the server failed ({http})"),
     }
 }
 
-/// The first line of a non-JSON body, shortened.
+/// The first line of a non-JSON body, shortened, after `: `; empty for an empty body.
 fn summary(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let line = text.lines().next().unwrap_or("").trim();
-    line.chars().take(200).collect()
+    if line.is_empty() {
+        return String::new();
+    }
+    format!(": {}", line.chars().take(200).collect::<String>())
 }
 
 /// A connection to one sync server, with the bearer token once logged in.
@@ -275,7 +279,7 @@ impl Client {
             .limit(MAX_ERROR_BYTES)
             .read_to_vec()
             .unwrap_or_default();
-        let err = answer_error(status, &body);
+        let err = answer_error(&format!("{method} {url}"), status, &body);
         Err(match retry_after {
             Some(seconds) if status == 429 => err.context(format!("try again in {seconds} s")),
             _ => err,
@@ -310,7 +314,7 @@ mod tests {
     #[test]
     fn a_refusal_is_exit_2_with_the_servers_message() {
         let body = br#"{"error":"sequence_gap","message":"the sequence is not the device's next one","device":"tab-1","seq":9,"expected":4}"#;
-        let err = answer_error(409, body);
+        let err = answer_error("POST /api/bundles", 409, body);
         assert_eq!(exit_status(&err), 2);
         assert_eq!(
             err.downcast_ref::<Refusal>().unwrap().body.error,
@@ -322,6 +326,7 @@ mod tests {
              (device tab-1, sequence 9, expected sequence 4)"
         );
         let err = answer_error(
+            "POST /api/login",
             401,
             br#"{"error":"bad_credentials","message":"wrong user name or passphrase"}"#,
         );
@@ -333,23 +338,28 @@ mod tests {
 
     #[test]
     fn a_4xx_without_json_is_still_a_refusal() {
-        let err = answer_error(404, b"Not Found\nmore");
+        let err = answer_error("GET http://x/api/users", 404, b"Not Found\nmore");
         assert_eq!(exit_status(&err), 2);
         assert_eq!(
             err.to_string(),
-            "the server refused the request: HTTP 404 Not Found"
+            "the server refused the request (GET http://x/api/users: HTTP 404 Not Found: Not Found; \
+             is --server the sync server's URL?)"
         );
     }
 
     #[test]
     fn server_errors_are_exit_1() {
         let err = answer_error(
+            "GET /api/users",
             503,
             br#"{"error":"store_unavailable","message":"the store is busy"}"#,
         );
         assert_eq!(exit_status(&err), 1);
         assert!(err.to_string().contains("store_unavailable"), "{err}");
-        assert_eq!(exit_status(&answer_error(502, b"<html>bad gateway")), 1);
+        assert_eq!(
+            exit_status(&answer_error("GET /api/users", 502, b"<html>bad gateway")),
+            1
+        );
     }
 
     #[test]
