@@ -396,3 +396,65 @@ fn create_push_pull_and_administer_a_study() {
     expect(&guess(), 2, "try again in");
     drop(server);
 }
+
+#[test]
+fn refusals_before_any_server_and_an_unreachable_one() {
+    let tmp = Scratch::new("sync-offline");
+    let pass = tmp.file("pass", "correct horse battery staple\n");
+    let short = tmp.file("short", "seven77\n");
+    let demo = tmp.path("demo.json");
+    expect(&ecrf(&["demo", "--patients", "2", "--out", &demo]), 0, "");
+    let closed = "http://127.0.0.1:9";
+    let push = |server: &str, user: &str, pass: &str, extra: &[&str]| {
+        let mut args = vec![
+            "push",
+            "--server",
+            server,
+            "--user",
+            user,
+            "--passphrase-file",
+            pass,
+            "--commits",
+            &demo,
+        ];
+        args.extend(extra);
+        ecrf(&args)
+    };
+    expect(&push(closed, "dm", &pass, &[]), 2, "--demo");
+    expect(
+        &push(closed, "dm", &short, &["--demo"]),
+        2,
+        "shorter than 8",
+    );
+    expect(
+        &push(closed, "d m", &pass, &["--demo"]),
+        2,
+        "--user must be",
+    );
+    expect(
+        &push("ecrf.example.org", "dm", &pass, &["--demo"]),
+        2,
+        "--server must be",
+    );
+    expect(
+        &push(closed, "dm", &pass, &["--demo"]),
+        1,
+        "no answer from the server",
+    );
+    expect(
+        &ecrf(&[
+            "study",
+            "init",
+            "--server",
+            closed,
+            "--setup-token-file",
+            &tmp.path("none"),
+            "--user",
+            "dm",
+            "--passphrase-file",
+            &pass,
+        ]),
+        2,
+        "cannot read the set-up token file",
+    );
+}
