@@ -394,7 +394,91 @@ fn create_push_pull_and_administer_a_study() {
         expect(&guess(), 2, "bad_credentials");
     }
     expect(&guess(), 2, "try again in");
+
+    // Another history under a device the server holds: refused, naming the commit.
+    let other = tmp.path("other.json");
+    expect(
+        &ecrf(&["demo", "--patients", "2", "--seed", "99", "--out", &other]),
+        0,
+        "",
+    );
+    expect(
+        &as_dm(&["push", "--commits", &other, "--demo"]),
+        2,
+        "(commit_conflict)",
+    );
+
+    // A commit sealed under another key: pull names it and writes nothing.
+    upload_foreign_commit(url, "dm", "correct horse battery staple", study_id);
+    let refused_dir = tmp.path("refused");
+    expect(
+        &as_dm(&["pull", "--out", &refused_dir]),
+        1,
+        "commit intruder#1 does not open",
+    );
+    assert!(!Path::new(&refused_dir).join("commits.json").exists());
     drop(server);
+}
+
+/// Logs in through the API and uploads one commit of the device `intruder` sealed under a key
+/// that is not the study's (the server never decrypts, so it takes it).
+fn upload_foreign_commit(url: &str, user: &str, passphrase: &str, study_id: &str) {
+    use ecrf_core::log::{Commit, CommitBody, Hlc};
+    use ecrf_core::sync::api::{LoginParams, LoginRequest, Session};
+    use ecrf_core::sync::{Bundle, Compression, DataKey, SealedCommit};
+
+    let agent = ureq::Agent::new_with_defaults();
+    let params: LoginParams = agent
+        .get(format!("{url}/api/login/params?user={user}"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    let mut salt = [0u8; 16];
+    hex::decode_to_slice(&params.salt, &mut salt).unwrap();
+    let keys = ecrf_core::sync::keys::derive_user_keys(passphrase, &salt, params.iterations);
+    let session: Session = agent
+        .post(format!("{url}/api/login"))
+        .send_json(LoginRequest {
+            user: user.into(),
+            auth: hex::encode(keys.auth),
+            device: "test-harness".into(),
+        })
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    let commit: Commit = CommitBody {
+        device: "intruder".into(),
+        seq: 1,
+        prev: None,
+        hlc: Hlc::zero("intruder"),
+        user: user.into(),
+        reason: None,
+        ops: Vec::new(),
+    }
+    .into_commit();
+    let sealed = SealedCommit::seal(
+        &commit,
+        &DataKey::new(1, [42; 32]),
+        [7; 12],
+        Compression::None,
+    )
+    .unwrap();
+    let mut study = [0u8; 16];
+    hex::decode_to_slice(study_id, &mut study).unwrap();
+    let bundle = Bundle {
+        study,
+        commits: vec![sealed],
+    };
+    let answer = agent
+        .post(format!("{url}/api/bundles"))
+        .header("authorization", format!("Bearer {}", session.token))
+        .content_type("application/octet-stream")
+        .send(bundle.to_bytes().unwrap())
+        .unwrap();
+    assert_eq!(answer.status(), 200);
 }
 
 #[test]
