@@ -402,11 +402,10 @@ fn create_push_pull_and_administer_a_study() {
         0,
         "",
     );
-    expect(
-        &as_dm(&["push", "--commits", &other, "--demo"]),
-        2,
-        "(commit_conflict)",
-    );
+    let conflict = as_dm(&["push", "--commits", &other, "--demo"]);
+    expect(&conflict, 2, "(commit_conflict)");
+    let why = text(&conflict.stderr);
+    assert!(why.contains("(device demo, sequence 1)"), "{why}");
 
     // A commit sealed under another key: pull names it and writes nothing.
     upload_foreign_commit(url, "dm", "correct horse battery staple", study_id);
