@@ -3,6 +3,7 @@
 
 mod commands;
 mod input;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -95,6 +96,30 @@ enum Command {
     },
     /// Kaplan-Meier per group, log-rank and Cox over a CSV file; prints JSON.
     Survival(Box<commands::survival::SurvivalArgs>),
+    /// Create the study on a sync server (once, by its first data manager).
+    Study {
+        #[command(subcommand)]
+        command: commands::study::StudyCommand,
+    },
+    /// Seal the commits of an `ecrf-commits` file and upload them to the sync server.
+    Push(commands::push::PushArgs),
+    /// Download, open and check every commit of the study into DIR/commits.json.
+    Pull(commands::pull::PullArgs),
+    /// Add, list and revoke users, reset a forgotten passphrase (data manager).
+    User {
+        #[command(subcommand)]
+        command: commands::user::UserCommand,
+    },
+    /// List and revoke devices (data manager).
+    Device {
+        #[command(subcommand)]
+        command: commands::device::DeviceCommand,
+    },
+    /// Change your passphrase on the sync server.
+    Passphrase {
+        #[command(subcommand)]
+        command: commands::passphrase::PassphraseCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -122,6 +147,12 @@ fn main() -> ExitCode {
             confirm_days,
             min_sd_days,
         } => commands::response::run(&criteria, &input, confirm_days, min_sd_days),
+        Command::Study { command } => commands::study::run(&command),
+        Command::Push(args) => commands::push::run(&args),
+        Command::Pull(args) => commands::pull::run(&args),
+        Command::User { command } => commands::user::run(&command),
+        Command::Device { command } => commands::device::run(&command),
+        Command::Passphrase { command } => commands::passphrase::run(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,7 +165,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            let bad_input = err.downcast_ref::<BadInput>().is_some();
+            // Bad input, and a server's refusal (4xx) of a request.
+            let bad_input = err.downcast_ref::<BadInput>().is_some()
+                || err.downcast_ref::<sync::client::Refusal>().is_some();
             eprintln!("ecrf: {}", one_line(&format!("{err:#}")));
             ExitCode::from(if bad_input { 2 } else { 1 })
         }

@@ -1,0 +1,393 @@
+//! The HTTP client of the sync server: JSON and bundle requests under `/api`, the bearer token,
+//! and the mapping of answers to exit statuses (a refusal, 4xx, is exit status 2 with the
+//! server's own message; a network failure or a server error, 5xx, is exit status 1).
+
+use std::time::Duration;
+
+use anyhow::Context;
+use ecrf_core::sync::api::ErrorBody;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use ureq::http::{Method, Request, Response};
+use ureq::Body;
+
+use crate::input::bad_input;
+
+/// The largest answer read, bytes: a pull page of 5,000 commits is a few MiB; this bounds what a
+/// confused server can make the CLI hold.
+const MAX_ANSWER_BYTES: u64 = 1 << 30;
+/// The largest error body read.
+const MAX_ERROR_BYTES: u64 = 64 * 1024;
+
+/// How to connect. TLS uses the webpki roots for `https://` servers; a study's own CA
+/// certificate will be an option here.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Time allowed to connect.
+    pub connect_timeout: Duration,
+    /// Time allowed for one request from sending to the end of the answer.
+    pub request_timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> ClientOptions {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(600),
+        }
+    }
+}
+
+/// The server refused the request (a 4xx answer): exit status 2, with the server's message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", describe(.body))]
+pub struct Refusal {
+    /// The HTTP status.
+    pub status: u16,
+    /// The server's error body (a stand-in with code `http_<status>` when it sent none).
+    pub body: ErrorBody,
+}
+
+fn describe(body: &ErrorBody) -> String {
+    if body.error.starts_with("http_") {
+        // Not the sync API's answer (a proxy's page, another server): say which request it was.
+        return format!(
+            "the server refused the request ({}; is --server the sync server's URL?)",
+            body.message
+        );
+    }
+    let mut text = format!("the server refused ({}): {}", body.error, body.message);
+    let mut about = Vec::new();
+    if let Some(device) = &body.device {
+        about.push(format!("device {device}"));
+    }
+    if let Some(seq) = body.seq {
+        about.push(format!("sequence {seq}"));
+    }
+    if let Some(expected) = body.expected {
+        about.push(format!("expected sequence {expected}"));
+    }
+    if !about.is_empty() {
+        text.push_str(&format!(" ({})", about.join(", ")));
+    }
+    text
+}
+
+/// The error for a non-success answer to `request` (`METHOD URL`): a [`Refusal`] for 4xx (exit
+/// status 2), a plain error for anything else (exit status 1). A body that is not the API's JSON
+/// error is summarised with the request and the status.
+pub fn answer_error(request: &str, status: u16, body: &[u8]) -> anyhow::Error {
+    let parsed = serde_json::from_slice::<ErrorBody>(body).ok();
+    let reason = ureq::http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    let http = format!("{request}: HTTP {status} {reason}{}", summary(body));
+    if (400..500).contains(&status) {
+        let body = parsed.unwrap_or_else(|| ErrorBody {
+            error: format!("http_{status}"),
+            message: http,
+            device: None,
+            seq: None,
+            expected: None,
+        });
+        return anyhow::Error::new(Refusal { status, body });
+    }
+    match parsed {
+        Some(e) => anyhow::anyhow!(
+            "the server failed (HTTP {status}, {}): {}",
+            e.error,
+            e.message
+        ),
+        None => anyhow::anyhow!("the server failed ({http})"),
+    }
+}
+
+/// The first line of a non-JSON body, shortened, after `: `; empty for an empty body.
+fn summary(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let line = text.lines().next().unwrap_or("").trim();
+    if line.is_empty() {
+        return String::new();
+    }
+    format!(": {}", line.chars().take(200).collect::<String>())
+}
+
+/// A connection to one sync server, with the bearer token once logged in.
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+    token: Option<String>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Client {{ base: {:?}, .. }}", self.base)
+    }
+}
+
+/// A bundle fetched with the answer's headers.
+#[derive(Debug)]
+pub struct BytesAnswer {
+    /// The body.
+    pub bytes: Vec<u8>,
+    /// The answer's headers, by lower-case name (values that are not text are left out).
+    pub headers: Vec<(String, String)>,
+}
+
+impl BytesAnswer {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Client {
+    /// A client of the server at `server` (`http://` or `https://`, with or without a trailing
+    /// slash). A URL of another form is refused (exit status 2).
+    pub fn new(server: &str, options: &ClientOptions) -> anyhow::Result<Client> {
+        let base = server.trim_end_matches('/');
+        let host = base
+            .strip_prefix("https://")
+            .or_else(|| base.strip_prefix("http://"));
+        if host.is_none_or(|h| h.is_empty() || h.contains(char::is_whitespace)) {
+            bad_input!("--server must be an http:// or https:// URL, not {server:?}");
+        }
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(options.connect_timeout))
+            .timeout_global(Some(options.request_timeout))
+            .user_agent(concat!("ecrf-cli/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .new_agent();
+        Ok(Client {
+            agent,
+            base: base.to_owned(),
+            token: None,
+        })
+    }
+
+    /// The server's URL, without a trailing slash.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Sends the bearer token on every later request.
+    pub fn set_token(&mut self, token: Option<String>) {
+        self.token = token;
+    }
+
+    /// `GET path`, answered with JSON.
+    pub fn get_json<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
+        let answer = self.call(Method::GET, path, None)?;
+        read_json(answer, path)
+    }
+
+    /// `method path` with a JSON body, answered with JSON.
+    pub fn send_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &B,
+    ) -> anyhow::Result<T> {
+        let bytes = serde_json::to_vec(body)?;
+        let answer = self.call(method, path, Some(("application/json", bytes)))?;
+        read_json(answer, path)
+    }
+
+    /// `method path` with an optional JSON body, answered with nothing of interest (204).
+    pub fn send_no_answer<B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> anyhow::Result<()> {
+        let body = body
+            .map(|b| serde_json::to_vec(b).map(|bytes| ("application/json", bytes)))
+            .transpose()?;
+        self.call(method, path, body)?;
+        Ok(())
+    }
+
+    /// `POST path` with bytes (a bundle), answered with JSON.
+    pub fn post_bytes<T: DeserializeOwned>(&self, path: &str, bytes: Vec<u8>) -> anyhow::Result<T> {
+        let answer = self.call(
+            Method::POST,
+            path,
+            Some(("application/octet-stream", bytes)),
+        )?;
+        read_json(answer, path)
+    }
+
+    /// `GET path`, answered with bytes (a bundle) and headers.
+    pub fn get_bytes(&self, path: &str) -> anyhow::Result<BytesAnswer> {
+        let answer = self.call(Method::GET, path, None)?;
+        let headers = answer
+            .headers()
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect();
+        let bytes = answer
+            .into_body()
+            .with_config()
+            .limit(MAX_ANSWER_BYTES)
+            .read_to_vec()
+            .with_context(|| format!("reading the answer to {path}"))?;
+        Ok(BytesAnswer { bytes, headers })
+    }
+
+    /// Sends one request; a non-success answer becomes [`answer_error`], a failed connection an
+    /// error naming the server.
+    fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> anyhow::Result<Response<Body>> {
+        let url = format!("{}{path}", self.base);
+        let mut request = Request::builder().method(method.clone()).uri(&url);
+        if let Some(token) = &self.token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let (content_type, bytes) = body.unwrap_or(("application/json", Vec::new()));
+        if !bytes.is_empty() {
+            request = request.header("content-type", content_type);
+        }
+        let request = match request.body(bytes) {
+            Ok(request) => request,
+            Err(err) => bad_input!("--server {:?} does not make a valid URL: {err}", self.base),
+        };
+        let mut answer = self
+            .agent
+            .run(request)
+            .with_context(|| format!("{method} {url}: no answer from the server"))?;
+        let status = answer.status().as_u16();
+        if (200..300).contains(&status) {
+            return Ok(answer);
+        }
+        let retry_after = answer
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = answer
+            .body_mut()
+            .with_config()
+            .limit(MAX_ERROR_BYTES)
+            .read_to_vec()
+            .unwrap_or_default();
+        let err = answer_error(&format!("{method} {url}"), status, &body);
+        Err(match retry_after {
+            Some(seconds) if status == 429 => err.context(format!("try again in {seconds} s")),
+            _ => err,
+        })
+    }
+}
+
+fn read_json<T: DeserializeOwned>(answer: Response<Body>, path: &str) -> anyhow::Result<T> {
+    let bytes = answer
+        .into_body()
+        .with_config()
+        .limit(MAX_ANSWER_BYTES)
+        .read_to_vec()
+        .with_context(|| format!("reading the answer to {path}"))?;
+    serde_json::from_slice(&bytes)
+        .with_context(|| format!("the server's answer to {path} is not the expected JSON"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::BadInput;
+
+    fn exit_status(err: &anyhow::Error) -> u8 {
+        if err.downcast_ref::<Refusal>().is_some() || err.downcast_ref::<BadInput>().is_some() {
+            2
+        } else {
+            1
+        }
+    }
+
+    #[test]
+    fn a_refusal_is_exit_2_with_the_servers_message() {
+        let body = br#"{"error":"sequence_gap","message":"the sequence is not the device's next one","device":"tab-1","seq":9,"expected":4}"#;
+        let err = answer_error("POST /api/bundles", 409, body);
+        assert_eq!(exit_status(&err), 2);
+        assert_eq!(
+            err.downcast_ref::<Refusal>().unwrap().body.error,
+            "sequence_gap"
+        );
+        assert_eq!(
+            err.to_string(),
+            "the server refused (sequence_gap): the sequence is not the device's next one \
+             (device tab-1, sequence 9, expected sequence 4)"
+        );
+        let err = answer_error(
+            "POST /api/login",
+            401,
+            br#"{"error":"bad_credentials","message":"wrong user name or passphrase"}"#,
+        );
+        assert_eq!(
+            err.to_string(),
+            "the server refused (bad_credentials): wrong user name or passphrase"
+        );
+    }
+
+    #[test]
+    fn a_4xx_without_json_is_still_a_refusal() {
+        let err = answer_error("GET http://x/api/users", 404, b"Not Found\nmore");
+        assert_eq!(exit_status(&err), 2);
+        assert_eq!(
+            err.to_string(),
+            "the server refused the request (GET http://x/api/users: HTTP 404 Not Found: Not Found; \
+             is --server the sync server's URL?)"
+        );
+    }
+
+    #[test]
+    fn server_errors_are_exit_1() {
+        let err = answer_error(
+            "GET /api/users",
+            503,
+            br#"{"error":"store_unavailable","message":"the store is busy"}"#,
+        );
+        assert_eq!(exit_status(&err), 1);
+        assert!(err.to_string().contains("store_unavailable"), "{err}");
+        assert_eq!(
+            exit_status(&answer_error("GET /api/users", 502, b"<html>bad gateway")),
+            1
+        );
+    }
+
+    #[test]
+    fn only_http_urls_are_accepted() {
+        let options = ClientOptions::default();
+        assert_eq!(
+            Client::new("https://ecrf.example.org/", &options)
+                .unwrap()
+                .base(),
+            "https://ecrf.example.org"
+        );
+        for bad in ["ecrf.example.org", "ftp://x", "http://", "https://a b"] {
+            let err = Client::new(bad, &options).unwrap_err();
+            assert_eq!(exit_status(&err), 2, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_closed_port_is_exit_1() {
+        // Port 9 (discard) on the loopback is as good as closed on a test machine.
+        let client = Client::new("http://127.0.0.1:9", &ClientOptions::default()).unwrap();
+        let err = client
+            .get_json::<serde_json::Value>("/api/health")
+            .unwrap_err();
+        assert_eq!(exit_status(&err), 1);
+        assert!(
+            format!("{err:#}").contains("no answer from the server"),
+            "{err:#}"
+        );
+    }
+}
