@@ -23,27 +23,35 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
-    /// A new empty database, or `None` (after one notice on standard error) when no test server
-    /// is configured. Panics when one is required but missing, or cannot be reached.
+    /// The admin connection string of the test server, or `None` (after one notice on standard
+    /// error) when none is configured. Panics when one is required (`ECRF_REQUIRE_POSTGRES=1`) but
+    /// missing.
+    pub fn server() -> Option<String> {
+        if let Some(admin) = std::env::var(TEST_ENV).ok().filter(|v| !v.is_empty()) {
+            return Some(admin);
+        }
+        if std::env::var(REQUIRE_ENV).is_ok_and(|v| v == "1") {
+            panic!(
+                "{REQUIRE_ENV}=1 but {TEST_ENV} is unset: run \
+                 `cargo xtask with-postgres cargo test -p ecrf-server`"
+            );
+        }
+        static NOTICE: Once = Once::new();
+        NOTICE.call_once(|| {
+            // Straight to the stream: the test harness would hide a captured eprintln.
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipping the PostgreSQL variants: {TEST_ENV} is unset \
+                 (run `cargo xtask with-postgres cargo test -p ecrf-server`)"
+            );
+        });
+        None
+    }
+
+    /// A new empty database, or `None` when no test server is configured (see
+    /// [`TestDatabase::server`]). Panics when the server cannot be reached.
     pub fn create() -> Option<TestDatabase> {
-        let Some(admin) = std::env::var(TEST_ENV).ok().filter(|v| !v.is_empty()) else {
-            if std::env::var(REQUIRE_ENV).is_ok_and(|v| v == "1") {
-                panic!(
-                    "{REQUIRE_ENV}=1 but {TEST_ENV} is unset: run \
-                     `cargo xtask with-postgres cargo test -p ecrf-server`"
-                );
-            }
-            static NOTICE: Once = Once::new();
-            NOTICE.call_once(|| {
-                // Straight to the stream: the test harness would hide a captured eprintln.
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "skipping the PostgreSQL variants: {TEST_ENV} is unset \
-                     (run `cargo xtask with-postgres cargo test -p ecrf-server`)"
-                );
-            });
-            return None;
-        };
+        let admin = TestDatabase::server()?;
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let name = format!(
             "ecrf_t_{}_{}",
