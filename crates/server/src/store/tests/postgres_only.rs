@@ -41,3 +41,49 @@ fn a_database_from_a_newer_server_is_refused() {
         Err(StoreError::TooNew { found: 99, .. })
     ));
 }
+
+/// The count of `sql` (a `SELECT count(*)`) in the test database, asked on a plain connection.
+fn count(db: &TestDatabase, sql: &'static str) -> i64 {
+    let url = db.url();
+    std::thread::spawn(move || {
+        let mut client = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
+        client.query_one(sql, &[]).unwrap().get(0)
+    })
+    .join()
+    .unwrap()
+}
+
+#[test]
+fn revoking_deletes_the_tokens_in_the_same_transaction() {
+    let Some(db) = TestDatabase::create() else {
+        return;
+    };
+    let store = PgStore::open(&db.url()).unwrap();
+    store.set_setup_token(&[9; 32]).unwrap();
+    store.create_study(&[9; 32], &study(), &user("dm")).unwrap();
+    store.add_user(&user("dm2")).unwrap();
+    for (hash, user, device) in [(1, "dm", "t1"), (2, "dm", "t2"), (3, "dm2", "t2")] {
+        let token = NewToken {
+            hash: [hash; 32],
+            user,
+            device,
+            now: "2026-01-01T00:00:00Z",
+            expires_at: 1_000,
+        };
+        store.add_token(&token).unwrap();
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM tokens"), 3);
+    store.revoke_device("t2").unwrap();
+    assert_eq!(count(&db, "SELECT count(*) FROM tokens"), 1);
+    store.revoke_user("dm").unwrap();
+    assert_eq!(count(&db, "SELECT count(*) FROM tokens"), 0);
+    // A failed revocation changes nothing.
+    assert!(matches!(
+        store.revoke_user("dm2"),
+        Err(StoreError::LastDataManager)
+    ));
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM users WHERE NOT revoked"),
+        1
+    );
+}
