@@ -87,7 +87,14 @@ pub fn schema_version(conn: &mut impl GenericClient) -> Result<u32, StoreError> 
 /// together wait for each other on the `schema_version` table's lock, and each migration is
 /// applied once.
 pub fn migrate(conn: &mut Client) -> Result<(), StoreError> {
-    conn.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+    // Two servers starting on an empty database: the advisory lock (key "ecrf" in ASCII) lets
+    // one create the table at a time.
+    let mut tx = conn.transaction()?;
+    tx.batch_execute(
+        "SELECT pg_advisory_xact_lock(1701016166);
+         CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+    )?;
+    tx.commit()?;
     for &(version, sql) in MIGRATIONS {
         let mut tx = conn.transaction()?;
         tx.batch_execute("LOCK TABLE schema_version IN ACCESS EXCLUSIVE MODE")?;

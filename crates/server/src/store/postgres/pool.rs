@@ -65,6 +65,12 @@ impl Pool {
         let mut slots = self.slots()?;
         loop {
             if let Some(client) = slots.idle.pop() {
+                if client.is_closed() {
+                    // The server closed it while idle (a restart): open another instead.
+                    slots.open -= 1;
+                    drop(client);
+                    continue;
+                }
                 return Ok(Pooled {
                     pool: self,
                     client: Some(client),

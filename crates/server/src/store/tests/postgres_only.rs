@@ -1,5 +1,5 @@
-//! What only the PostgreSQL backend has: a database reopened without migrating twice, the
-//! refusal of a database from a newer server.
+//! What only the PostgreSQL backend has: a database reopened, or opened by several servers at
+//! once, migrated once; the refusal of a database from a newer server; revocation's tokens.
 
 use super::super::postgres::TestDatabase;
 use super::*;
@@ -19,6 +19,22 @@ fn reopening_a_database_keeps_it_and_does_not_migrate_twice() {
     // The chain continues after the reopening.
     let acks = store.upload(&UP, &sealed("a", 4)).unwrap();
     assert_eq!(acks[3], ecrf_core::sync::api::AckStatus::Stored);
+}
+
+#[test]
+fn servers_starting_together_on_an_empty_database_migrate_it_once() {
+    let Some(db) = TestDatabase::create() else {
+        return;
+    };
+    let url = db.url();
+    std::thread::scope(|s| {
+        let opening: Vec<_> = (0..4).map(|_| s.spawn(|| PgStore::open(&url))).collect();
+        for store in opening {
+            let stats = store.join().unwrap().unwrap().stats().unwrap();
+            assert_eq!(stats.schema_version, STORE_SCHEMA_VERSION);
+        }
+    });
+    assert_eq!(count(&db, "SELECT count(*) FROM schema_version"), 1);
 }
 
 #[test]
