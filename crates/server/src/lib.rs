@@ -1,6 +1,6 @@
-//! The eCRF sync server: an axum router over a [`SyncStore`] (embedded SQLite), serving the
-//! sync API v1 under `/api` and the built app everywhere else, so that one binary is the whole
-//! deployment.
+//! The eCRF sync server: an axum router over a [`SyncStore`] (embedded SQLite, or PostgreSQL),
+//! serving the sync API v1 under `/api` and the built app everywhere else, so that one binary is
+//! the whole deployment.
 //!
 //! The server never sees patient data in the clear: it stores sealed commits and their clear
 //! headers only.
@@ -23,7 +23,7 @@ use axum::Router;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
-pub use store::{SqliteStore, StoreError, StudyRecord, SyncStore};
+pub use store::{PgStore, SqliteStore, StoreError, StudyRecord, SyncStore};
 
 /// The default limit on a request body: a sync bundle is at most a few MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;

@@ -7,21 +7,26 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Parser;
 use ecrf_server::{
-    app, setup_token, AppState, Config, SqliteStore, SyncStore, DEFAULT_MAX_BODY_BYTES,
+    app, setup_token, AppState, Config, PgStore, SqliteStore, SyncStore, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND,
 };
 
 /// The eCRF sync server. Serves the built app and the sync API from one process, with an
-/// embedded SQLite store.
+/// embedded SQLite store, or a PostgreSQL database with `--postgres`.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
     /// Address to listen on.
     #[arg(long, env = "ECRF_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Folder for the SQLite database (created if missing).
+    /// Folder for the SQLite database and the set-up token's file (created if missing).
     #[arg(long, env = "ECRF_DATA_DIR", default_value = "data")]
     data_dir: PathBuf,
+    /// Store in this PostgreSQL database instead of SQLite: a libpq connection string
+    /// (`host=/run/postgresql dbname=ecrf user=ecrf`) or `postgresql://` URL. No TLS: reach the
+    /// database over a local socket or a private network.
+    #[arg(long, env = "ECRF_POSTGRES")]
+    postgres: Option<String>,
     /// Folder of the built app (Trunk's `dist/`); not served when absent.
     #[arg(long, env = "ECRF_STATIC_DIR", default_value = "dist")]
     static_dir: PathBuf,
@@ -52,11 +57,24 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating the data folder {}", args.data_dir.display()))?;
-    let db = args.data_dir.join("ecrf.sqlite");
-    let store =
-        SqliteStore::open(&db).with_context(|| format!("opening the store {}", db.display()))?;
-    let store: Arc<dyn SyncStore> = Arc::new(store);
-    let token_file = match setup_token::prepare(store.as_ref()).context("making a set-up token")? {
+    let (store, db): (Arc<dyn SyncStore>, String) = match &args.postgres {
+        Some(url) => {
+            let store = PgStore::open(url).context("opening the PostgreSQL store")?;
+            (Arc::new(store), "postgresql".to_owned())
+        }
+        None => {
+            let db = args.data_dir.join("ecrf.sqlite");
+            let store = SqliteStore::open(&db)
+                .with_context(|| format!("opening the store {}", db.display()))?;
+            (Arc::new(store), db.display().to_string())
+        }
+    };
+    let prepared = {
+        // The store is synchronous; a PostgreSQL client must not block an async worker.
+        let store = Arc::clone(&store);
+        tokio::task::spawn_blocking(move || setup_token::prepare(store.as_ref())).await?
+    };
+    let token_file = match prepared.context("making a set-up token")? {
         Some(token) => {
             Some(setup_token::write(&args.data_dir, &token).context("writing the set-up token")?)
         }
@@ -92,7 +110,7 @@ async fn main() -> anyhow::Result<()> {
         println!("set-up token written to {}", path.display());
         tracing::info!(file = %path.display(), "no study yet: set-up token written");
     }
-    tracing::info!(addr = %local, db = %db.display(), "ecrf-server listening");
+    tracing::info!(addr = %local, db = %db, "ecrf-server listening");
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())

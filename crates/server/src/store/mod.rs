@@ -1,16 +1,20 @@
-//! The storage behind the sync API: the [`SyncStore`] trait every backend implements (SQLite
-//! today, PostgreSQL later), the records it keeps, and its errors.
+//! The storage behind the sync API: the [`SyncStore`] trait every backend implements (SQLite,
+//! embedded and the default; PostgreSQL, for a shared database), the records it keeps, and its
+//! errors.
 //!
 //! The trait is synchronous: handlers call it through `tokio::task::spawn_blocking`. It holds
 //! no clock and makes no random bytes: times, tokens' hashes and secrets are arguments, so the
 //! rules stay testable and every backend behaves the same.
 
 mod migrations;
+pub mod postgres;
 mod sqlite;
+mod upload_rules;
 
 use ecrf_core::sync::api::Role;
 use ecrf_core::sync::{SealedCommit, StudyId, WrappedKey};
 
+pub use self::postgres::PgStore;
 pub use migrations::STORE_SCHEMA_VERSION;
 pub use sqlite::SqliteStore;
 

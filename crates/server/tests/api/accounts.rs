@@ -6,9 +6,23 @@ use serde_json::json;
 
 use crate::common::*;
 
-#[tokio::test]
-async fn before_the_study_only_health_and_study_creation_answer() {
-    let s = TestServer::new();
+backend_tests!(
+    before_the_study_only_health_and_study_creation_answer,
+    the_setup_token_creates_the_study_once,
+    a_malformed_study_body_is_a_bad_request,
+    unknown_users_and_wrong_keys_look_the_same,
+    five_failed_logins_lock_the_name_out,
+    every_data_endpoint_needs_a_valid_token,
+    a_temporary_passphrase_allows_only_key_passphrase_and_logout,
+    a_data_manager_rewraps_a_forgotten_key,
+    revoking_a_user_or_device_ends_its_sessions_at_once,
+    the_last_data_manager_cannot_be_revoked,
+    bad_names_and_hex_are_bad_requests,
+    the_request_rate_limit_answers_429_with_retry_after,
+);
+
+async fn before_the_study_only_health_and_study_creation_answer(b: Backend) {
+    let s = TestServer::new(b);
     let health = s.get("/api/health", None).await;
     assert_eq!(health.status, StatusCode::OK);
     assert_eq!(health.json()["study"], false);
@@ -27,9 +41,8 @@ async fn before_the_study_only_health_and_study_creation_answer() {
     }
 }
 
-#[tokio::test]
-async fn the_setup_token_creates_the_study_once() {
-    let s = TestServer::new();
+async fn the_setup_token_creates_the_study_once(b: Backend) {
+    let s = TestServer::new(b);
     let wrong = s
         .post("/api/study", None, create_study_body(&"0".repeat(64)))
         .await;
@@ -53,9 +66,8 @@ async fn the_setup_token_creates_the_study_once() {
     assert_eq!(study.json()["study_id"], hex::encode(STUDY));
 }
 
-#[tokio::test]
-async fn a_malformed_study_body_is_a_bad_request() {
-    let s = TestServer::new();
+async fn a_malformed_study_body_is_a_bad_request(b: Backend) {
+    let s = TestServer::new(b);
     let mut body = create_study_body(&s.setup_token);
     body["study_id"] = json!("abc");
     s.post("/api/study", None, body)
@@ -63,9 +75,8 @@ async fn a_malformed_study_body_is_a_bad_request() {
         .refused(StatusCode::BAD_REQUEST, "bad_request");
 }
 
-#[tokio::test]
-async fn unknown_users_and_wrong_keys_look_the_same() {
-    let s = TestServer::new();
+async fn unknown_users_and_wrong_keys_look_the_same(b: Backend) {
+    let s = TestServer::new(b);
     s.create_study().await;
     let real: LoginParams =
         serde_json::from_slice(&s.get("/api/login/params?user=dm", None).await.body).unwrap();
@@ -97,9 +108,8 @@ async fn unknown_users_and_wrong_keys_look_the_same() {
     assert_eq!(session.token.len(), 64);
 }
 
-#[tokio::test]
-async fn five_failed_logins_lock_the_name_out() {
-    let s = TestServer::new();
+async fn five_failed_logins_lock_the_name_out(b: Backend) {
+    let s = TestServer::new(b);
     s.create_study().await;
     for _ in 0..5 {
         s.login("dm", &auth(9), "t1")
@@ -116,9 +126,8 @@ async fn five_failed_logins_lock_the_name_out() {
         .refused(StatusCode::UNAUTHORIZED, "bad_credentials");
 }
 
-#[tokio::test]
-async fn every_data_endpoint_needs_a_valid_token() {
-    let s = TestServer::new();
+async fn every_data_endpoint_needs_a_valid_token(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     let routes = [
         (Method::GET, "/api/study"),
@@ -157,9 +166,8 @@ async fn every_data_endpoint_needs_a_valid_token() {
         .refused(StatusCode::UNAUTHORIZED, "unauthenticated");
 }
 
-#[tokio::test]
-async fn a_temporary_passphrase_allows_only_key_passphrase_and_logout() {
-    let s = TestServer::new();
+async fn a_temporary_passphrase_allows_only_key_passphrase_and_logout(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     assert_eq!(
         s.add_user(&dm, "ines", Role::Investigator, 10).await.status,
@@ -205,9 +213,8 @@ async fn a_temporary_passphrase_allows_only_key_passphrase_and_logout() {
     assert!(!again.must_change_passphrase);
 }
 
-#[tokio::test]
-async fn a_data_manager_rewraps_a_forgotten_key() {
-    let s = TestServer::new();
+async fn a_data_manager_rewraps_a_forgotten_key(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     let ines = s.ready_user(&dm, "ines", Role::Investigator, "t2").await;
     let put = |token: String, user: &'static str| {
@@ -242,9 +249,8 @@ async fn a_data_manager_rewraps_a_forgotten_key() {
         .refused(StatusCode::FORBIDDEN, "passphrase_change_required");
 }
 
-#[tokio::test]
-async fn revoking_a_user_or_device_ends_its_sessions_at_once() {
-    let s = TestServer::new();
+async fn revoking_a_user_or_device_ends_its_sessions_at_once(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     let ines = s.ready_user(&dm, "ines", Role::Investigator, "t2").await;
     let carl = s.ready_user(&dm, "carl", Role::Coordinator, "t3").await;
@@ -328,9 +334,8 @@ async fn revoking_a_user_or_device_ends_its_sessions_at_once() {
         .refused(StatusCode::FORBIDDEN, "forbidden");
 }
 
-#[tokio::test]
-async fn the_last_data_manager_cannot_be_revoked() {
-    let s = TestServer::new();
+async fn the_last_data_manager_cannot_be_revoked(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     s.call(
         Method::POST,
@@ -360,9 +365,8 @@ async fn the_last_data_manager_cannot_be_revoked() {
     .refused(StatusCode::CONFLICT, "last_data_manager");
 }
 
-#[tokio::test]
-async fn bad_names_and_hex_are_bad_requests() {
-    let s = TestServer::new();
+async fn bad_names_and_hex_are_bad_requests(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     s.get("/api/login/params?user=a%20b", None)
         .await
@@ -381,13 +385,15 @@ async fn bad_names_and_hex_are_bad_requests() {
         .refused(StatusCode::BAD_REQUEST, "bad_request");
 }
 
-#[tokio::test]
-async fn the_request_rate_limit_answers_429_with_retry_after() {
-    let s = TestServer::with(ecrf_server::Config {
-        rate_per_second: 1,
-        rate_burst: 3,
-        ..ecrf_server::Config::default()
-    });
+async fn the_request_rate_limit_answers_429_with_retry_after(b: Backend) {
+    let s = TestServer::with(
+        b,
+        ecrf_server::Config {
+            rate_per_second: 1,
+            rate_burst: 3,
+            ..ecrf_server::Config::default()
+        },
+    );
     for _ in 0..3 {
         assert_eq!(s.get("/api/health", None).await.status, StatusCode::OK);
     }

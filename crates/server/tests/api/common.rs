@@ -1,5 +1,6 @@
-//! What the API tests share: a server over an in-memory store driven with `oneshot`, accounts,
-//! and chains of sealed commits.
+//! What the API tests share: a server over either backend (an in-memory SQLite store, or a fresh
+//! PostgreSQL database) driven with `oneshot`, the macro that runs a test once per backend,
+//! accounts, and chains of sealed commits.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -10,7 +11,8 @@ use axum::Router;
 use ecrf_core::log::{Commit, DeviceLog, Op};
 use ecrf_core::sync::api::{ErrorBody, Role, Session};
 use ecrf_core::sync::{Bundle, Compression, DataKey, SealedCommit, StudyId, WrappedKey};
-use ecrf_server::{app, setup_token, AppState, Config, SqliteStore, SyncStore};
+use ecrf_server::store::postgres::TestDatabase;
+use ecrf_server::{app, setup_token, AppState, Config, PgStore, SqliteStore, SyncStore};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -55,28 +57,112 @@ impl Answer {
     }
 }
 
-/// A server over an in-memory store, with its set-up token.
+/// Runs each named test (an `async fn NAME(backend: Backend)`) once per backend: as
+/// `on_sqlite::NAME` and as `on_postgres::NAME`, the latter skipped without a test PostgreSQL
+/// (`ECRF_TEST_POSTGRES`), or failing when one is required (`ECRF_REQUIRE_POSTGRES=1`).
+/// With `blocking:` first, the tests are plain functions (`fn NAME(backend: Backend)`).
+macro_rules! backend_tests {
+    (blocking: $($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name($crate::common::Backend::Sqlite);
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[test]
+                fn $name() {
+                    if $crate::common::Backend::postgres_available() {
+                        super::$name($crate::common::Backend::Postgres);
+                    }
+                }
+            )*
+        }
+    };
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if $crate::common::Backend::postgres_available() {
+                        super::$name($crate::common::Backend::Postgres).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// The store a test server keeps its data in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An in-memory SQLite database.
+    Sqlite,
+    /// A fresh database on the test PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// Whether a test PostgreSQL is configured (printing a skip notice once when not; panicking
+    /// when one is required).
+    pub fn postgres_available() -> bool {
+        TestDatabase::server().is_some()
+    }
+}
+
+/// A server over a new store, with its set-up token.
 pub struct TestServer {
     pub router: Router,
     pub setup_token: String,
+    /// The PostgreSQL database, dropped after the router (fields drop in order).
+    _db: Option<TestDatabase>,
 }
 
 impl TestServer {
     /// A server with no rate limit and the default body limit.
-    pub fn new() -> TestServer {
-        TestServer::with(Config {
-            rate_per_second: 0,
-            ..Config::default()
-        })
+    pub fn new(backend: Backend) -> TestServer {
+        TestServer::with(
+            backend,
+            Config {
+                rate_per_second: 0,
+                ..Config::default()
+            },
+        )
     }
 
     /// A server with `config`.
-    pub fn with(config: Config) -> TestServer {
-        let store: Arc<dyn SyncStore> = Arc::new(SqliteStore::open_in_memory().unwrap());
-        let setup_token = setup_token::prepare(store.as_ref()).unwrap().unwrap();
+    pub fn with(backend: Backend, config: Config) -> TestServer {
+        // Off the async test's thread: a blocking PostgreSQL client must not run on it.
+        let (store, setup_token, db) = std::thread::scope(|s| {
+            s.spawn(|| {
+                let (store, db): (Arc<dyn SyncStore>, _) = match backend {
+                    Backend::Sqlite => (Arc::new(SqliteStore::open_in_memory().unwrap()), None),
+                    Backend::Postgres => {
+                        let db = TestDatabase::create().expect("a test PostgreSQL");
+                        (Arc::new(PgStore::open(&db.url()).unwrap()), Some(db))
+                    }
+                };
+                let token = setup_token::prepare(store.as_ref()).unwrap().unwrap();
+                (store, token, db)
+            })
+            .join()
+            .unwrap()
+        });
         TestServer {
             router: app(AppState::new(store, config)),
             setup_token,
+            _db: db,
         }
     }
 

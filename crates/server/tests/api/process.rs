@@ -1,5 +1,5 @@
-//! The real `ecrf-server` process over HTTP: the set-up token file, a restart on the same data
-//! folder, and ten devices uploading at once.
+//! The real `ecrf-server` process over HTTP, over SQLite and over PostgreSQL (`--postgres`): the
+//! set-up token file, a restart on the same data, and ten devices uploading at once.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -8,9 +8,39 @@ use std::sync::mpsc::{channel, Receiver};
 use std::time::Duration;
 
 use ecrf_core::sync::api::{Session, UploadResult};
+use ecrf_server::store::postgres::TestDatabase;
 use serde_json::{json, Value};
+use tempfile::TempDir;
 
 use crate::common::*;
+
+backend_tests!(
+    blocking: the_real_server_writes_the_setup_token_and_keeps_commits_across_a_restart,
+    ten_devices_uploading_at_once_lose_nothing,
+);
+
+/// Where a real server keeps its data: its data folder (the set-up token's file, and the SQLite
+/// file) and, for PostgreSQL, a fresh database.
+struct Data {
+    dir: TempDir,
+    db: Option<TestDatabase>,
+}
+
+impl Data {
+    fn new(backend: Backend) -> Data {
+        Data {
+            dir: tempfile::tempdir().unwrap(),
+            db: match backend {
+                Backend::Sqlite => None,
+                Backend::Postgres => Some(TestDatabase::create().expect("a test PostgreSQL")),
+            },
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
 
 /// A running server, stopped (SIGTERM, then kill) when dropped.
 struct Server {
@@ -20,11 +50,16 @@ struct Server {
 }
 
 impl Server {
-    fn start(dir: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ecrf-server"))
+    fn start(data: &Data) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ecrf-server"));
+        command
             .args(["--addr", "127.0.0.1:0", "--print-addr", "--data-dir"])
-            .arg(dir)
-            .args(["--static-dir", "/nonexistent"])
+            .arg(data.dir())
+            .args(["--static-dir", "/nonexistent"]);
+        if let Some(db) = &data.db {
+            command.args(["--postgres", &db.url()]);
+        }
+        let mut child = command
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -183,11 +218,10 @@ fn create_study(server: &Server, dir: &Path) -> Client {
     client
 }
 
-#[test]
-fn the_real_server_writes_the_setup_token_and_keeps_commits_across_a_restart() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
-    let token_file = dir.path().join("setup-token");
+fn the_real_server_writes_the_setup_token_and_keeps_commits_across_a_restart(b: Backend) {
+    let data = Data::new(b);
+    let server = Server::start(&data);
+    let token_file = data.dir().join("setup-token");
     let second = server
         .line(Duration::from_secs(10))
         .expect("the set-up token line");
@@ -205,7 +239,7 @@ fn the_real_server_writes_the_setup_token_and_keeps_commits_across_a_restart() {
         std::fs::read_to_string(&token_file).unwrap().trim().len(),
         64
     );
-    let client = create_study(&server, dir.path());
+    let client = create_study(&server, data.dir());
     assert!(!token_file.exists(), "the spent token's file is deleted");
     let token = client.login("p1");
     let acks = client.upload(&token, &sealed_chain("p1", 30));
@@ -214,7 +248,7 @@ fn the_real_server_writes_the_setup_token_and_keeps_commits_across_a_restart() {
     assert_eq!(before.len(), 30);
     assert!(server.stop().success(), "a graceful shutdown");
 
-    let server = Server::start(dir.path());
+    let server = Server::start(&data);
     let client = Client::new(&server.base);
     assert_eq!(
         server.line(Duration::from_millis(500)),
@@ -227,11 +261,10 @@ fn the_real_server_writes_the_setup_token_and_keeps_commits_across_a_restart() {
     assert_eq!(client.pull_all(&client.login("p2")), before);
 }
 
-#[test]
-fn ten_devices_uploading_at_once_lose_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
-    create_study(&server, dir.path());
+fn ten_devices_uploading_at_once_lose_nothing(b: Backend) {
+    let data = Data::new(b);
+    let server = Server::start(&data);
+    create_study(&server, data.dir());
     let base = server.base.clone();
     let threads: Vec<_> = (0..10)
         .map(|d| {

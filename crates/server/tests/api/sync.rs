@@ -7,6 +7,18 @@ use ecrf_server::Config;
 
 use crate::common::*;
 
+backend_tests!(
+    a_repeated_upload_is_all_duplicates_and_changes_nothing,
+    a_different_commit_at_a_held_sequence_is_a_conflict_and_nothing_is_stored,
+    a_gap_names_the_sequence_expected,
+    a_commit_not_following_its_predecessor_breaks_the_chain,
+    relayed_commits_are_accepted_unless_their_author_is_revoked,
+    a_monitor_cannot_upload,
+    another_studys_bundle_and_bytes_that_are_no_bundle_are_refused,
+    bundles_over_10000_commits_or_the_byte_limit_are_too_large,
+    pulling_page_by_page_returns_every_commit_once_in_storage_order,
+);
+
 fn acks(a: &Answer) -> UploadResult {
     assert_eq!(
         a.status,
@@ -23,9 +35,8 @@ async fn commit_count(s: &TestServer) -> u64 {
         .unwrap()
 }
 
-#[tokio::test]
-async fn a_repeated_upload_is_all_duplicates_and_changes_nothing() {
-    let s = TestServer::new();
+async fn a_repeated_upload_is_all_duplicates_and_changes_nothing(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     let demo = ecrf_core::demo::generate(2, 7);
     let sealed: Vec<_> = demo.commits.iter().map(seal).collect();
@@ -56,9 +67,8 @@ async fn a_repeated_upload_is_all_duplicates_and_changes_nothing() {
     );
 }
 
-#[tokio::test]
-async fn a_different_commit_at_a_held_sequence_is_a_conflict_and_nothing_is_stored() {
-    let s = TestServer::new();
+async fn a_different_commit_at_a_held_sequence_is_a_conflict_and_nothing_is_stored(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     acks(&s.upload(&dm, &sealed_chain("t1", 3)).await);
     // Another history of the same device: same sequences, other commits (other values).
@@ -72,9 +82,8 @@ async fn a_different_commit_at_a_held_sequence_is_a_conflict_and_nothing_is_stor
     assert_eq!(commit_count(&s).await, 3);
 }
 
-#[tokio::test]
-async fn a_gap_names_the_sequence_expected() {
-    let s = TestServer::new();
+async fn a_gap_names_the_sequence_expected(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     let c = sealed_chain("t1", 6);
     acks(&s.upload(&dm, &c[..2]).await);
@@ -97,9 +106,8 @@ async fn a_gap_names_the_sequence_expected() {
     assert_eq!(commit_count(&s).await, 6);
 }
 
-#[tokio::test]
-async fn a_commit_not_following_its_predecessor_breaks_the_chain() {
-    let s = TestServer::new();
+async fn a_commit_not_following_its_predecessor_breaks_the_chain(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     acks(&s.upload(&dm, &sealed_chain("t1", 2)).await);
     // Sequence 3 of another history of t1: its previous id is not the held commit 2's.
@@ -113,9 +121,8 @@ async fn a_commit_not_following_its_predecessor_breaks_the_chain() {
     assert_eq!(commit_count(&s).await, 2);
 }
 
-#[tokio::test]
-async fn relayed_commits_are_accepted_unless_their_author_is_revoked() {
-    let s = TestServer::new();
+async fn relayed_commits_are_accepted_unless_their_author_is_revoked(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     let ines = s.ready_user(&dm, "ines", Role::Investigator, "t2").await;
     // Commits of t7 (never logged in here), carried on a USB stick to t2 and uploaded from it.
@@ -151,9 +158,8 @@ async fn relayed_commits_are_accepted_unless_their_author_is_revoked() {
     assert_eq!(t2["commits"], 0, "commits count by author device");
 }
 
-#[tokio::test]
-async fn a_monitor_cannot_upload() {
-    let s = TestServer::new();
+async fn a_monitor_cannot_upload(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     let mon = s.ready_user(&dm, "mona", Role::Monitor, "t5").await;
     s.upload(&mon, &sealed_chain("t5", 1))
@@ -165,9 +171,8 @@ async fn a_monitor_cannot_upload() {
     );
 }
 
-#[tokio::test]
-async fn another_studys_bundle_and_bytes_that_are_no_bundle_are_refused() {
-    let s = TestServer::new();
+async fn another_studys_bundle_and_bytes_that_are_no_bundle_are_refused(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     let other = bundle([1; 16], &sealed_chain("t1", 1));
     s.upload_bytes(&dm, other)
@@ -181,20 +186,22 @@ async fn another_studys_bundle_and_bytes_that_are_no_bundle_are_refused() {
     assert_eq!(commit_count(&s).await, 0);
 }
 
-#[tokio::test]
-async fn bundles_over_10000_commits_or_the_byte_limit_are_too_large() {
-    let s = TestServer::new();
+async fn bundles_over_10000_commits_or_the_byte_limit_are_too_large(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     let one = seal(&chain("t1", 1)[0]);
     let many = vec![one.clone(); 10_001];
     s.upload(&dm, &many)
         .await
         .refused(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
-    let small = TestServer::with(Config {
-        rate_per_second: 0,
-        max_body_bytes: 2_000,
-        ..Config::default()
-    });
+    let small = TestServer::with(
+        b,
+        Config {
+            rate_per_second: 0,
+            max_body_bytes: 2_000,
+            ..Config::default()
+        },
+    );
     let dm = small.with_study().await;
     small
         .upload(&dm, &sealed_chain("t1", 20))
@@ -214,9 +221,8 @@ async fn bundles_over_10000_commits_or_the_byte_limit_are_too_large() {
         .refused(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
 }
 
-#[tokio::test]
-async fn pulling_page_by_page_returns_every_commit_once_in_storage_order() {
-    let s = TestServer::new();
+async fn pulling_page_by_page_returns_every_commit_once_in_storage_order(b: Backend) {
+    let s = TestServer::new(b);
     let dm = s.with_study().await;
     let mut stored = Vec::new();
     for (device, n) in [("a", 7), ("b", 5), ("c", 1)] {

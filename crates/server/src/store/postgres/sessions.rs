@@ -1,0 +1,120 @@
+//! Devices and sessions in PostgreSQL: a device registered by its first login, tokens (stored as
+//! hashes) checked and expired, and revocation that ends a device's sessions at once. Row locks
+//! order a login against a revocation of the same device.
+
+use ecrf_core::sync::api::Role;
+use postgres::{Client, GenericClient};
+
+use crate::store::{DeviceRecord, NewToken, SessionRecord, StoreError};
+
+pub fn devices(conn: &mut impl GenericClient) -> Result<Vec<DeviceRecord>, StoreError> {
+    let rows = conn.query(
+        "SELECT d.id, d.registered_by, d.registered_at, d.last_seen_at, d.revoked,
+                (SELECT count(*) FROM commits c WHERE c.device_id = d.id)
+         FROM devices d ORDER BY d.id",
+        &[],
+    )?;
+    rows.iter()
+        .map(|r| {
+            let commits: i64 = r.try_get(5)?;
+            Ok(DeviceRecord {
+                id: r.try_get(0)?,
+                registered_by: r.try_get(1)?,
+                registered_at: r.try_get(2)?,
+                last_seen_at: r.try_get(3)?,
+                revoked: r.try_get(4)?,
+                commits: u64::try_from(commits).unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
+pub fn revoke_device(conn: &mut Client, id: &str) -> Result<(), StoreError> {
+    let mut tx = conn.transaction()?;
+    let n = tx.execute("UPDATE devices SET revoked = TRUE WHERE id = $1", &[&id])?;
+    if n == 0 {
+        return Err(StoreError::NoSuchDevice);
+    }
+    tx.execute("DELETE FROM tokens WHERE device = $1", &[&id])?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn add_token(conn: &mut Client, t: &NewToken<'_>) -> Result<(), StoreError> {
+    let mut tx = conn.transaction()?;
+    // A new device is registered by this login; a known one is marked seen. Either way its row
+    // is locked to the end, so a revocation waits for this login or this login sees it.
+    let registered = tx.execute(
+        "INSERT INTO devices (id, registered_by, registered_at, last_seen_at)
+         VALUES ($1, $2, $3, $3) ON CONFLICT (id) DO NOTHING",
+        &[&t.device, &t.user, &t.now],
+    )?;
+    if registered == 0 {
+        let revoked: bool = tx
+            .query_one(
+                "SELECT revoked FROM devices WHERE id = $1 FOR UPDATE",
+                &[&t.device],
+            )?
+            .try_get(0)?;
+        if revoked {
+            return Err(StoreError::DeviceRevoked);
+        }
+        tx.execute(
+            "UPDATE devices SET last_seen_at = $2 WHERE id = $1",
+            &[&t.device, &t.now],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO tokens (hash, user_name, device, expires_at) VALUES ($1, $2, $3, $4)",
+        &[&t.hash.as_slice(), &t.user, &t.device, &t.expires_at],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn session(
+    conn: &mut Client,
+    hash: &[u8; 32],
+    now_unix: i64,
+    now: &str,
+) -> Result<Option<SessionRecord>, StoreError> {
+    let mut tx = conn.transaction()?;
+    let found = tx.query_opt(
+        "SELECT t.user_name, u.role, t.device, u.must_change, t.expires_at,
+                u.revoked OR d.revoked, d.last_seen_at
+         FROM tokens t JOIN users u ON u.name = t.user_name JOIN devices d ON d.id = t.device
+         WHERE t.hash = $1",
+        &[&hash.as_slice()],
+    )?;
+    let Some(row) = found else {
+        return Ok(None);
+    };
+    let user: String = row.try_get(0)?;
+    let role: String = row.try_get(1)?;
+    let device: String = row.try_get(2)?;
+    let must_change: bool = row.try_get(3)?;
+    let expires_at: i64 = row.try_get(4)?;
+    let revoked: bool = row.try_get(5)?;
+    let last_seen_at: String = row.try_get(6)?;
+    if expires_at <= now_unix || revoked {
+        tx.execute("DELETE FROM tokens WHERE hash = $1", &[&hash.as_slice()])?;
+        tx.commit()?;
+        return Ok(None);
+    }
+    let role =
+        Role::from_code(&role).ok_or_else(|| StoreError::Corrupt(format!("user {user}: role")))?;
+    // Last seen to the minute, as SQLite does: the first 16 bytes of the RFC 3339 time.
+    if last_seen_at.get(..16) != now.get(..16) {
+        tx.execute(
+            "UPDATE devices SET last_seen_at = $2 WHERE id = $1",
+            &[&device, &now],
+        )?;
+        tx.commit()?;
+    }
+    Ok(Some(SessionRecord {
+        user,
+        role,
+        device,
+        must_change,
+    }))
+}

@@ -1,0 +1,318 @@
+//! The rules every backend keeps, each test a function of the store, run once per backend.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ecrf_core::sync::api::{AckStatus, Role};
+
+use super::*;
+
+backend_tests!(
+    a_new_store_is_at_the_current_schema_and_empty,
+    a_refused_upload_stores_nothing,
+    every_refusal_names_its_kind_and_the_first_commit_refused,
+    pulls_page_in_cursor_order,
+    the_setup_token_is_spent_by_the_study,
+    user_and_device_refusals,
+    listings_sort_names_byte_by_byte,
+    a_token_lives_until_its_expiry_and_revocation_ends_it,
+    concurrent_uploads_never_hide_a_commit_from_a_reader,
+);
+
+fn a_new_store_is_at_the_current_schema_and_empty(store: &dyn SyncStore) {
+    let stats = store.stats().unwrap();
+    assert_eq!(
+        stats,
+        StoreStats {
+            schema_version: STORE_SCHEMA_VERSION,
+            commits: 0,
+            study: false,
+        }
+    );
+    assert_eq!(STORE_SCHEMA_VERSION, 2);
+    assert_eq!(store.study().unwrap(), None);
+    assert_eq!(store.users().unwrap(), []);
+    assert_eq!(store.devices().unwrap(), []);
+}
+
+fn a_refused_upload_stores_nothing(store: &dyn SyncStore) {
+    let mut bundle = sealed("a", 2);
+    bundle.extend(sealed("b", 3).into_iter().skip(1));
+    let err = store.upload(&UP, &bundle).unwrap_err();
+    match err {
+        StoreError::Upload(r) => {
+            assert_eq!(r.kind, RefusalKind::Gap { expected: 1 });
+            assert_eq!((r.device.as_str(), r.seq), ("b", 2));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.stats().unwrap().commits, 0);
+}
+
+fn refusal(err: StoreError) -> (RefusalKind, String, u64) {
+    match err {
+        StoreError::Upload(r) => (r.kind, r.device, r.seq),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn every_refusal_names_its_kind_and_the_first_commit_refused(store: &dyn SyncStore) {
+    let a = sealed("a", 4);
+    // The acknowledgements follow the bundle's order, whatever the storage order.
+    let acks = store.upload(&UP, &[a[1].clone(), a[0].clone()]).unwrap();
+    assert_eq!(acks, [AckStatus::Stored, AckStatus::Stored]);
+    let acks = store.upload(&UP, &a[..3]).unwrap();
+    assert_eq!(
+        acks,
+        [
+            AckStatus::Duplicate,
+            AckStatus::Duplicate,
+            AckStatus::Stored
+        ]
+    );
+    // Another commit at a held sequence: a conflict.
+    let mut forged = a[1].clone();
+    forged.header.commit_id = [0xee; 32];
+    let err = store.upload(&UP, &[a[3].clone(), forged]).unwrap_err();
+    assert_eq!(refusal(err), (RefusalKind::Conflict, "a".into(), 2));
+    // A gap names the sequence expected.
+    let err = store.upload(&UP, &sealed("a", 6)[4..]).unwrap_err();
+    assert_eq!(
+        refusal(err),
+        (RefusalKind::Gap { expected: 4 }, "a".into(), 5)
+    );
+    // The right sequence but another predecessor: the chain is broken.
+    let mut broken = a[3].clone();
+    broken.header.prev = Some([0xdd; 32]);
+    let err = store.upload(&UP, &[broken]).unwrap_err();
+    assert_eq!(refusal(err), (RefusalKind::ChainBroken, "a".into(), 4));
+    // A revoked author's held commits stay duplicates; its new ones are refused.
+    store.set_setup_token(&[9; 32]).unwrap();
+    store.create_study(&[9; 32], &study(), &user("dm")).unwrap();
+    let token = NewToken {
+        hash: [1; 32],
+        user: "dm",
+        device: "a",
+        now: "2026-01-01T00:00:00Z",
+        expires_at: 1_000,
+    };
+    store.add_token(&token).unwrap();
+    store.revoke_device("a").unwrap();
+    let acks = store.upload(&UP, &a[..1]).unwrap();
+    assert_eq!(acks, [AckStatus::Duplicate]);
+    let err = store.upload(&UP, &a[2..]).unwrap_err();
+    assert_eq!(refusal(err), (RefusalKind::DeviceRevoked, "a".into(), 4));
+    assert_eq!(store.stats().unwrap().commits, 3);
+    assert_eq!(store.devices().unwrap()[0].commits, 3);
+}
+
+fn pulls_page_in_cursor_order(store: &dyn SyncStore) {
+    let empty = store.pull(0, 10).unwrap();
+    assert_eq!(
+        (empty.commits.len(), empty.cursor, empty.more),
+        (0, 0, false)
+    );
+    let (a, b) = (sealed("a", 3), sealed("b", 2));
+    store.upload(&UP, &b).unwrap();
+    store.upload(&UP, &a).unwrap();
+    let first = store.pull(0, 3).unwrap();
+    assert_eq!(first.commits, [b[0].clone(), b[1].clone(), a[0].clone()]);
+    assert!(first.more);
+    let rest = store.pull(first.cursor, 3).unwrap();
+    assert_eq!(rest.commits, [a[1].clone(), a[2].clone()]);
+    assert!(!rest.more);
+    let after = store.pull(rest.cursor, 3).unwrap();
+    assert_eq!(
+        (after.commits.len(), after.cursor, after.more),
+        (0, rest.cursor, false)
+    );
+    let exact = store.pull(0, 5).unwrap();
+    assert_eq!((exact.commits.len(), exact.more), (5, false));
+}
+
+fn the_setup_token_is_spent_by_the_study(store: &dyn SyncStore) {
+    store.set_setup_token(&[7; 32]).unwrap();
+    // A newer token replaces the older one.
+    store.set_setup_token(&[9; 32]).unwrap();
+    let dm = user("dm");
+    for wrong in [[8; 32], [7; 32]] {
+        assert!(matches!(
+            store.create_study(&wrong, &study(), &dm),
+            Err(StoreError::BadSetupToken)
+        ));
+    }
+    store.create_study(&[9; 32], &study(), &dm).unwrap();
+    assert_eq!(store.study().unwrap(), Some(study()));
+    assert_eq!(store.user("dm").unwrap(), Some(dm.clone()));
+    assert!(store.stats().unwrap().study);
+    assert!(matches!(
+        store.create_study(&[9; 32], &study(), &dm),
+        Err(StoreError::StudyExists)
+    ));
+}
+
+fn user_and_device_refusals(store: &dyn SyncStore) {
+    store.set_setup_token(&[9; 32]).unwrap();
+    store.create_study(&[9; 32], &study(), &user("dm")).unwrap();
+    assert!(matches!(
+        store.add_user(&user("dm")),
+        Err(StoreError::UserExists)
+    ));
+    let key = user("x").wrapped_key;
+    assert!(matches!(
+        store.set_user_key("nobody", &[1; 32], &key, true),
+        Err(StoreError::NoSuchUser)
+    ));
+    assert!(matches!(
+        store.revoke_user("nobody"),
+        Err(StoreError::NoSuchUser)
+    ));
+    assert!(matches!(
+        store.revoke_device("nowhere"),
+        Err(StoreError::NoSuchDevice)
+    ));
+    assert!(matches!(
+        store.revoke_user("dm"),
+        Err(StoreError::LastDataManager)
+    ));
+    let mut monitor = user("mon");
+    monitor.role = Role::Monitor;
+    store.add_user(&monitor).unwrap();
+    store.set_user_key("mon", &[5; 32], &key, true).unwrap();
+    let got = store.user("mon").unwrap().unwrap();
+    assert_eq!((got.auth_hash, got.must_change), ([5; 32], true));
+    store.revoke_user("mon").unwrap();
+    store.revoke_user("mon").unwrap();
+    assert!(store.user("mon").unwrap().unwrap().revoked);
+    // With a second data manager, either may go, but not both.
+    store.add_user(&user("dm2")).unwrap();
+    store.revoke_user("dm").unwrap();
+    assert!(matches!(
+        store.revoke_user("dm2"),
+        Err(StoreError::LastDataManager)
+    ));
+    // Revoking a revoked data manager again is no error, even as the last one active.
+    store.revoke_user("dm").unwrap();
+}
+
+fn listings_sort_names_byte_by_byte(store: &dyn SyncStore) {
+    store.set_setup_token(&[9; 32]).unwrap();
+    store.create_study(&[9; 32], &study(), &user("b")).unwrap();
+    for name in ["B", "a", "_c", "A-1"] {
+        store.add_user(&user(name)).unwrap();
+    }
+    let names: Vec<String> = store.users().unwrap().into_iter().map(|u| u.name).collect();
+    assert_eq!(names, ["A-1", "B", "_c", "a", "b"]);
+    for (i, device) in ["t-b", "T-a", "t-A"].into_iter().enumerate() {
+        let token = NewToken {
+            hash: [i as u8; 32],
+            user: "b",
+            device,
+            now: "2026-01-01T00:00:00Z",
+            expires_at: 1_000,
+        };
+        store.add_token(&token).unwrap();
+    }
+    let ids: Vec<String> = store.devices().unwrap().into_iter().map(|d| d.id).collect();
+    assert_eq!(ids, ["T-a", "t-A", "t-b"]);
+}
+
+fn a_token_lives_until_its_expiry_and_revocation_ends_it(store: &dyn SyncStore) {
+    store.set_setup_token(&[9; 32]).unwrap();
+    store.create_study(&[9; 32], &study(), &user("dm")).unwrap();
+    let token = |hash: [u8; 32], device: &'static str| NewToken {
+        hash,
+        user: "dm",
+        device,
+        now: "2026-01-01T00:00:00Z",
+        expires_at: 1_000,
+    };
+    store.add_token(&token([1; 32], "t1")).unwrap();
+    let s = store
+        .session(&[1; 32], 999, "2026-01-01T01:00:00Z")
+        .unwrap()
+        .unwrap();
+    assert_eq!((s.user.as_str(), s.device.as_str()), ("dm", "t1"));
+    let devices = store.devices().unwrap();
+    assert_eq!(devices[0].last_seen_at, "2026-01-01T01:00:00Z");
+    assert_eq!(devices[0].registered_at, "2026-01-01T00:00:00Z");
+    // Within the same minute, last seen is not rewritten.
+    store
+        .session(&[1; 32], 999, "2026-01-01T01:00:59Z")
+        .unwrap();
+    assert_eq!(
+        store.devices().unwrap()[0].last_seen_at,
+        "2026-01-01T01:00:00Z"
+    );
+    assert_eq!(store.session(&[1; 32], 1_000, "x").unwrap(), None);
+    // An expired token is gone for good, even asked about with an earlier clock.
+    assert_eq!(store.session(&[1; 32], 0, "x").unwrap(), None);
+    store.add_token(&token([2; 32], "t1")).unwrap();
+    store.delete_token(&[2; 32]).unwrap();
+    assert_eq!(store.session(&[2; 32], 0, "x").unwrap(), None);
+    store.add_token(&token([2; 32], "t1")).unwrap();
+    store.revoke_device("t1").unwrap();
+    assert_eq!(store.session(&[2; 32], 0, "x").unwrap(), None);
+    assert!(matches!(
+        store.add_token(&token([3; 32], "t1")),
+        Err(StoreError::DeviceRevoked)
+    ));
+    // Revoking a user ends its sessions on every device.
+    let mut other = user("u2");
+    other.role = Role::Investigator;
+    store.add_user(&other).unwrap();
+    let t = NewToken {
+        user: "u2",
+        ..token([4; 32], "t2")
+    };
+    store.add_token(&t).unwrap();
+    assert!(store.session(&[4; 32], 0, "x").unwrap().is_some());
+    store.revoke_user("u2").unwrap();
+    assert_eq!(store.session(&[4; 32], 0, "x").unwrap(), None);
+}
+
+/// Writers upload chains side by side while a reader pages through by cursor: if a commit could
+/// become visible below a cursor the reader already passed, the reader would miss it.
+fn concurrent_uploads_never_hide_a_commit_from_a_reader(store: &dyn SyncStore) {
+    const WRITERS: usize = 4;
+    const PER_WRITER: usize = 60;
+    let done = AtomicBool::new(false);
+    let seen = std::thread::scope(|s| {
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|w| {
+                s.spawn(move || {
+                    let chain = sealed(&format!("w{w}"), PER_WRITER);
+                    for bundle in chain.chunks(3) {
+                        store.upload(&UP, bundle).unwrap();
+                    }
+                })
+            })
+            .collect();
+        let reader = s.spawn(|| {
+            let (mut after, mut seen) = (0, Vec::new());
+            loop {
+                // Read the flag first: a page read after it was set sees every upload.
+                let finished = done.load(Ordering::SeqCst);
+                let page = store.pull(after, 7).unwrap();
+                seen.extend(
+                    page.commits
+                        .iter()
+                        .map(|c| (c.header.device.clone(), c.header.seq)),
+                );
+                after = page.cursor;
+                if finished && !page.more {
+                    return seen;
+                }
+            }
+        });
+        for w in writers {
+            w.join().unwrap();
+        }
+        done.store(true, Ordering::SeqCst);
+        reader.join().unwrap()
+    });
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "no commit twice");
+    assert_eq!(seen.len(), WRITERS * PER_WRITER, "no commit missed");
+}
