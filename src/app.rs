@@ -15,7 +15,7 @@ use crate::pages::patient::PatientPage;
 use crate::pages::patients::PatientsPage;
 use crate::pages::safety::SafetyPage;
 use crate::pwa::{build_version, provide_update_context};
-use crate::state::{navigate, provide_app_state, use_app_state, Route};
+use crate::state::{navigate, provide_app_state, use_app_state, DbStatus, Route};
 
 /// The app.
 #[component]
@@ -48,17 +48,23 @@ pub fn App() -> impl IntoView {
             </button>
         }
     };
-    let page = move || match state.route.get() {
-        Route::Patients => view! { <PatientsPage /> <StorageStatus /> }.into_any(),
-        Route::Patient(p) => view! { <PatientPage patient=p /> }.into_any(),
-        Route::Form {
-            patient,
-            form,
-            instance,
-        } => view! { <FormPage patient=patient form=form instance=instance /> }.into_any(),
-        Route::Conflicts => view! { <ConflictsPage /> }.into_any(),
-        Route::Analyses => view! { <AnalysisPage /> }.into_any(),
-        Route::Safety => view! { <SafetyPage /> }.into_any(),
+    // A page reached by its address (a reload, a shared link) waits for the study to load; the
+    // list shows the opening, or its failure, itself (and is not redrawn when it completes).
+    let page = move || {
+        let route = state.route.get();
+        if route == Route::Patients {
+            return route_page(route);
+        }
+        match state.db_status.get() {
+            DbStatus::Ready => route_page(route),
+            DbStatus::Failed(_) => route_page(Route::Patients),
+            DbStatus::Opening => view! {
+                <section class="card" data-testid="page-loading">
+                    <p class="hint">{i18n.t(Msg::StorageOpening)}</p>
+                </section>
+            }
+            .into_any(),
+        }
     };
     view! {
         <Header />
@@ -72,5 +78,23 @@ pub fn App() -> impl IntoView {
         </nav>
         <main class="page">{page}</main>
         <footer class="footer">{i18n.t(Msg::Build)} " " <span data-testid="build">{build}</span></footer>
+    }
+}
+
+/// The page of a route, once the study is loaded.
+fn route_page(route: Route) -> AnyView {
+    match route {
+        Route::Patients => view! { <PatientsPage /> <StorageStatus /> }.into_any(),
+        Route::Patient(p) => view! { <PatientPage patient=p /> }.into_any(),
+        Route::Form {
+            patient,
+            form,
+            instance,
+            proposal,
+        } => view! { <FormPage patient=patient form=form instance=instance proposal=proposal /> }
+            .into_any(),
+        Route::Conflicts => view! { <ConflictsPage /> }.into_any(),
+        Route::Analyses => view! { <AnalysisPage /> }.into_any(),
+        Route::Safety => view! { <SafetyPage /> }.into_any(),
     }
 }

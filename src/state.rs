@@ -52,6 +52,8 @@ pub enum Route {
         form: &'static str,
         /// The instance.
         instance: Option<String>,
+        /// For a new adverse event: the key of the lab-based proposal it drafts from.
+        proposal: Option<String>,
     },
     /// Fields whose values conflict.
     Conflicts,
@@ -82,6 +84,9 @@ pub struct AppState {
     pub demo: bool,
     /// How long rebuilding the state from IndexedDB took on start, in ms.
     pub rebuild_ms: RwSignal<Option<f64>>,
+    /// The UI language (the i18n context's signal, reachable outside the reactive tree, in
+    /// event listeners and tasks).
+    pub lang: RwSignal<ecrf_core::i18n::Lang>,
 }
 
 /// How long an open may wait before it is reported as blocked by another tab.
@@ -195,7 +200,7 @@ pub fn provide_app_state() -> AppState {
         revision: RwSignal::new(0),
         storage: RwSignal::new(StorageInfo::default()),
         online: RwSignal::new(device::is_online()),
-        route: RwSignal::new(Route::Patients),
+        route: RwSignal::new(crate::url::current()),
         dirty: RwSignal::new(false),
         user: RwSignal::new(
             LocalStorage::raw()
@@ -206,6 +211,7 @@ pub fn provide_app_state() -> AppState {
         ),
         demo,
         rebuild_ms: RwSignal::new(None),
+        lang: expect_context::<crate::i18n::I18n>().lang,
     };
     provide_context(state);
     spawn_local(async move {
@@ -236,6 +242,17 @@ pub fn provide_app_state() -> AppState {
         state.storage.set(device::request_persistence().await);
     });
     if let Some(window) = web_sys::window() {
+        // Back and forward: go where the address now says, unless a form with unsaved changes
+        // is open and the user stays (the address is then put back).
+        gloo::events::EventListener::new(&window, "popstate", move |_| {
+            let target = crate::url::current();
+            if !leave_form(state) {
+                crate::url::push(&state.route.get_untracked());
+                return;
+            }
+            state.route.set(target);
+        })
+        .forget();
         let online = state.online;
         gloo::events::EventListener::new(&window, "online", move |_| online.set(true)).forget();
         gloo::events::EventListener::new(&window, "offline", move |_| online.set(false)).forget();
@@ -256,21 +273,32 @@ pub fn provide_app_state() -> AppState {
     state
 }
 
-/// Goes to `route`, asking first when a form has unsaved changes; returns whether it went.
-pub fn navigate(state: AppState, route: Route) -> bool {
-    if state.dirty.get_untracked() {
-        let lang = expect_context::<crate::i18n::I18n>().lang.get_untracked();
-        let leave = web_sys::window()
-            .and_then(|w| {
-                w.confirm_with_message(crate::i18n::Msg::ConfirmLeave.text(lang))
-                    .ok()
-            })
-            .unwrap_or(false);
-        if !leave {
-            return false;
-        }
+/// Whether the user may leave the page: yes unless a form has unsaved changes and the user,
+/// asked, chooses to stay.
+fn leave_form(state: AppState) -> bool {
+    if !state.dirty.get_untracked() {
+        return true;
+    }
+    let lang = state.lang.get_untracked();
+    let leave = web_sys::window()
+        .and_then(|w| {
+            w.confirm_with_message(crate::i18n::Msg::ConfirmLeave.text(lang))
+                .ok()
+        })
+        .unwrap_or(false);
+    if leave {
         state.dirty.set(false);
     }
+    leave
+}
+
+/// Goes to `route` (a new history entry), asking first when a form has unsaved changes;
+/// returns whether it went.
+pub fn navigate(state: AppState, route: Route) -> bool {
+    if !leave_form(state) {
+        return false;
+    }
+    crate::url::push(&route);
     state.route.set(route);
     if let Some(w) = web_sys::window() {
         w.scroll_to_with_x_and_y(0.0, 0.0);

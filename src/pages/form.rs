@@ -11,8 +11,8 @@ use ecrf_core::derived::texts::grade as grade_text;
 use ecrf_core::i18n::Lang;
 use ecrf_core::log::{canonical, Op};
 use ecrf_core::record::{
-    confirm_ops, create_ops, edit_ops, instance_values, needs_reason, record, visible_values,
-    Record, Values,
+    confirm_ops, create_ops, edit_ops, instance_values, needs_reason, proposal_confirmed_ops,
+    proposal_draft, record, visible_values, Record, Values,
 };
 use ecrf_core::register::{Finding, Severity};
 use ecrf_core::study::validate::is_visible;
@@ -125,7 +125,12 @@ fn raw_number(text: &str, integer: bool) -> Option<Value> {
 
 /// The form page.
 #[component]
-pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -> impl IntoView {
+pub fn FormPage(
+    patient: String,
+    form: &'static str,
+    instance: Option<String>,
+    proposal: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app_state();
     let Some(form) = study().form(form) else {
@@ -136,15 +141,31 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
         state.revision.track();
         local::with(|l| record(&l.state, &subject))
     });
-    let initial = instance
+    // A new adverse event confirmed from a lab-based proposal starts as that proposal's draft:
+    // unsaved (the baseline stays empty), and the proposal stays open until it is saved.
+    let proposal = match (&instance, proposal) {
+        (None, Some(key)) => rec.with_untracked(|r| {
+            r.ae_proposals()
+                .into_iter()
+                .map(|(_, p)| p)
+                .find(|p| p.key == key)
+        }),
+        _ => None,
+    };
+    let saved = instance
         .as_deref()
         .map(|i| local::with(|l| instance_values(&l.state, i, form)))
         .unwrap_or_default();
+    let initial = proposal
+        .as_ref()
+        .map(proposal_draft)
+        .unwrap_or(saved.clone());
     let raw_initial: BTreeMap<String, String> = initial
         .iter()
         .filter_map(|(k, v)| v.as_f64().map(|n| (k.clone(), format::number(n))))
         .collect();
-    let baseline = RwSignal::new(visible_values(form, &initial));
+    let baseline = RwSignal::new(visible_values(form, &saved));
+    let proposal_key = StoredValue::new(proposal.map(|p| p.key));
     let instance = RwSignal::new(instance);
     let today = device::today();
     let draft = RwSignal::new(initial);
@@ -235,6 +256,15 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
         if let Some(i) = existing.as_ref().or(created.as_ref()) {
             ops.extend(local::with(|l| confirm_ops(&l.state, i, &to_confirm)));
         }
+        // The proposal this event was drafted from is decided with the event, in one commit.
+        if let (Some(id), Some(key)) = (created.as_ref(), proposal_key.get_value()) {
+            ops.extend(proposal_confirmed_ops(
+                &format!("{id}-r"),
+                &patient,
+                &key,
+                id,
+            ));
+        }
         if ops.is_empty() {
             status.set(Status::NoChanges);
             return;
@@ -245,11 +275,20 @@ pub fn FormPage(patient: String, form: &'static str, instance: Option<String>) -
         };
         status.set(Status::Saving);
         let reason_given = (!why.is_empty()).then_some(why);
+        let patient_for_url = patient.clone();
         spawn_local(async move {
             match local::save(&db, &user, reason_given, ops).await {
                 Ok(_) => {
-                    if created.is_some() {
-                        instance.set(created);
+                    if let Some(id) = created {
+                        // The address now names the saved instance (a reload reopens it).
+                        crate::url::replace(&Route::Form {
+                            patient: patient_for_url.clone(),
+                            form: form.id,
+                            instance: Some(id.clone()),
+                            proposal: None,
+                        });
+                        proposal_key.set_value(None);
+                        instance.set(Some(id));
                     }
                     baseline.set(values);
                     reason.set(String::new());

@@ -6,7 +6,7 @@ use ecrf_core::ctcae::catalogue;
 use ecrf_core::ctcae::proposals::Proposal;
 use ecrf_core::derived::texts::grade as grade_text;
 use ecrf_core::i18n::Lang;
-use ecrf_core::record::{confirm_proposal_ops, dismiss_proposal_ops, record, Instance, Record};
+use ecrf_core::record::{dismiss_proposal_ops, record, Instance, Record};
 use ecrf_core::response::{BaselineError, Criteria, Evaluation, Timepoint};
 use ecrf_core::study::{study, FieldKind};
 use leptos::prelude::*;
@@ -78,6 +78,7 @@ pub fn PatientPage(patient: String) -> impl IntoView {
                 patient,
                 form,
                 instance,
+                proposal: None,
             },
         );
     };
@@ -202,44 +203,42 @@ fn Proposals(record: Memo<Record>) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Msg>);
     let act = move |proposal: Proposal, dismiss: bool| {
+        let patient = record.with_untracked(|r| r.subject.clone());
+        if !dismiss {
+            // Confirming opens the adverse event form, drafted from the proposal; nothing is
+            // saved (and the proposal stays open) until the investigator completes and saves it.
+            navigate(
+                state,
+                Route::Form {
+                    patient,
+                    form: "adverse_event",
+                    instance: None,
+                    proposal: Some(proposal.key.clone()),
+                },
+            );
+            return;
+        }
         let user = state.user.get_untracked();
         if user.is_empty() {
             error.set(Some(Msg::NeedUser));
             return;
         }
         let why = reason.get_untracked().trim().to_owned();
-        if dismiss && why.is_empty() {
+        if why.is_empty() {
             error.set(Some(Msg::NeedReason));
             return;
         }
         let (Some(db), Some(id)) = (db(), local::next_instance_id()) else {
             return;
         };
-        let patient = record.with_untracked(|r| r.subject.clone());
-        let review = format!("{id}-r");
-        let ops = if dismiss {
-            dismiss_proposal_ops(&review, &patient, &proposal, &why)
-        } else {
-            confirm_proposal_ops(&id, &review, &patient, &proposal)
-        };
-        let reason_given = dismiss.then_some(why);
+        let ops = dismiss_proposal_ops(&format!("{id}-r"), &patient, &proposal, &why);
         spawn_local(async move {
-            match local::save(&db, &user, reason_given, ops).await {
+            match local::save(&db, &user, Some(why), ops).await {
                 Ok(_) => {
                     error.set(None);
                     dismissing.set(None);
                     reason.set(String::new());
                     state.revision.update(|r| *r += 1);
-                    if !dismiss {
-                        navigate(
-                            state,
-                            Route::Form {
-                                patient,
-                                form: "adverse_event",
-                                instance: Some(id),
-                            },
-                        );
-                    }
                 }
                 Err(_) => error.set(Some(Msg::ErrNotSaved)),
             }

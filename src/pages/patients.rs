@@ -170,6 +170,7 @@ fn RegisterCard() -> impl IntoView {
                             patient: id,
                             form: "eligibility",
                             instance: Some(instance),
+                            proposal: None,
                         },
                     );
                 }

@@ -182,6 +182,8 @@ test("a full follow-up visit is recorded offline and survives a reload", async (
 
   await context.setOffline(true);
   await page.reload();
+  // The reload reopens the page the address names; go to the list from there.
+  await page.getByTestId("nav-patients").click();
   await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
   await page.getByTestId("patient-row").filter({ hasText: "HCC-002-0001" }).click();
 
@@ -204,6 +206,8 @@ test("a full follow-up visit is recorded offline and survives a reload", async (
   assert.equal(await page.getByTestId("patient-status").textContent(), "On treatment");
 
   await page.reload();
+  // The reload reopens the page the address names; go to the list from there.
+  await page.getByTestId("nav-patients").click();
   await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
   const row = page.getByTestId("patient-row").filter({ hasText: "HCC-002-0001" });
   assert.match(await row.textContent(), /On treatment.*TACE \+ TKI/);

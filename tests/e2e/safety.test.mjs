@@ -1,6 +1,6 @@
 // Issue 6: a lab value that reaches a CTCAE grade is proposed as an adverse event; confirmed, it
-// opens the AE form (term search with grade definitions) and counts in the safety tables;
-// dismissed with a reason, it does not come back.
+// opens an unsaved draft of the AE form (term search with grade definitions) that is saved, and
+// counts in the safety tables, only once complete; dismissed with a reason, it does not come back.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { enrollPatient, field, launch, openApp, saveForm, setUser, startServer } from "./harness.mjs";
@@ -54,9 +54,19 @@ test("platelets 40 x 10^9/L: grade 3 proposed, confirmed, counted in the safety 
   await alt.getByTestId("confirm-dismiss").click();
   await page.getByTestId("ae-proposal").filter({ hasText: "Alanine" }).waitFor({ state: "detached" });
 
-  // Confirm: the AE form opens with term, grade and onset, and the term's grade definitions.
+  // Confirm: an unsaved draft of the AE form opens with term, grade and onset. Leaving it (after
+  // the question about unsaved changes) saves nothing: the proposal is still open, no AE exists.
   await page.getByTestId("ae-proposal").getByTestId("confirm-proposal").click();
   await page.locator('[data-testid="form-page"][data-form="adverse_event"]').waitFor();
+  assert.equal(await page.getByTestId("unsaved").isVisible(), true, "the draft is unsaved");
+  page.once("dialog", (d) => d.accept());
+  await page.getByTestId("back").click();
+  await page.getByTestId("patient-page").waitFor();
+  assert.equal(await page.getByTestId("ae-proposal").count(), 1);
+  assert.equal(await page.getByTestId("timeline-item").and(page.locator('[data-form="adverse_event"]')).count(), 0);
+  await page.getByTestId("ae-proposal").getByTestId("confirm-proposal").click();
+  await page.locator('[data-testid="form-page"][data-form="adverse_event"]').waitFor();
+  assert.match(page.url(), /\/patients\/HCC-005-0001\/forms\/adverse_event\/new\?proposal=/);
   assert.equal(await field(page, "term").inputValue(), "Platelet count decreased");
   assert.equal(await field(page, "grade").inputValue(), "3");
   assert.equal(await field(page, "onset_date").inputValue(), "2025-04-14");
@@ -69,19 +79,23 @@ test("platelets 40 x 10^9/L: grade 3 proposed, confirmed, counted in the safety 
   await field(page, "serious").selectOption("yes");
   await field(page, "relation_tace").selectOption("possible");
   await field(page, "outcome").selectOption("recovering");
-  // Serious needs its criteria; each agent received needs relation and action.
-  await page.getByTestId("reason").fill("Completed after confirmation");
+  // Serious needs its criteria; each agent received needs relation and action. An incomplete
+  // draft is refused whole: nothing is saved.
   await page.getByTestId("save-form").click();
   await page.getByTestId("error-sae_criteria").waitFor();
   assert.equal(await page.getByTestId("error-agents").textContent(), "Give the relation and the action taken for: Lenvatinib (TKI).");
   await page.getByTestId("field-sae_criteria-hospitalization").check();
   await page.getByTestId("agent-lenvatinib-relation").selectOption("probable");
   await page.getByTestId("agent-lenvatinib-action").selectOption("withdrawn");
-  // (The confirmation saved term, grade and onset: completing the form is a change, with the
-  // reason given above.)
+  // The first save of one's own draft needs no reason for change (there is no reason box);
+  // the address then names the saved event, and the proposal is decided with it.
+  assert.equal(await page.getByTestId("reason").count(), 0);
   await saveForm(page);
+  assert.match(page.url(), /\/patients\/HCC-005-0001\/forms\/adverse_event\/[^/?]+$/);
 
   await page.reload();
+  // The reload reopens the page the address names; go to the list from there.
+  await page.getByTestId("nav-patients").click();
   await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
   await page.getByTestId("patient-row").filter({ hasText: "HCC-005-0001" }).click();
   assert.equal(await page.getByTestId("ae-proposal").count(), 0);

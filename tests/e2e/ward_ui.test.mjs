@@ -340,6 +340,7 @@ test("item 5: a confirmed unusual value is saved with its confirmation, not aske
   for (const reload of [false, true]) {
     if (reload) {
       await page.reload();
+      await page.getByTestId("nav-patients").click();
       await page.getByTestId("patient-row").filter({ hasText: "HCC-001-0905" }).click();
     } else {
       await page.getByTestId("back").click();

@@ -694,32 +694,61 @@ pub fn resolve_op(state: &State, instance: &str, field: &str, value: Option<Valu
     }
 }
 
-/// The operations that confirm a proposed adverse event: a new adverse event form
-/// (`ae_instance`) with the term, grade and onset date filled in (the user completes the rest),
-/// and the decision (`review_instance`) that answers the proposal.
-pub fn confirm_proposal_ops(
-    ae_instance: &str,
-    review_instance: &str,
-    patient: &str,
-    proposal: &Proposal,
-) -> Vec<Op> {
-    let study = study();
+/// The adverse event a proposal suggests, as a draft of the `adverse_event` form: the CTCAE
+/// term, the grade and the onset date (the lab's date). The rest (seriousness, relation to each
+/// agent, action, outcome) is the investigator's to fill before anything is saved.
+pub fn proposal_draft(proposal: &Proposal) -> Values {
     let mut ae = Values::new();
     ae.insert("term".into(), Value::from(proposal.term));
     ae.insert("grade".into(), Value::from(proposal.grade.to_string()));
     if let Some(d) = &proposal.date {
         ae.insert("onset_date".into(), Value::from(d.clone()));
     }
+    ae
+}
+
+/// The operations recording that a proposal was confirmed as the adverse event
+/// `ae_instance` (saved in the same commit as that event, so that the proposal is decided only
+/// when the event exists).
+pub fn proposal_confirmed_ops(
+    review_instance: &str,
+    patient: &str,
+    proposal_key: &str,
+    ae_instance: &str,
+) -> Vec<Op> {
     let mut review = Values::new();
-    review.insert("key".into(), Value::from(proposal.key.clone()));
+    review.insert("key".into(), Value::from(proposal_key));
     review.insert("decision".into(), Value::from("confirmed"));
     review.insert("ae_instance".into(), Value::from(ae_instance));
+    study()
+        .form("ae_review")
+        .map(|f| create_ops(review_instance, f, patient, &review))
+        .unwrap_or_default()
+}
+
+/// The operations that create the adverse event exactly as [`proposal_draft`] drafts it,
+/// together with the proposal's decision. The app does not use it: it opens the draft for the
+/// investigator to complete, and saves it with [`proposal_confirmed_ops`].
+pub fn confirm_proposal_ops(
+    ae_instance: &str,
+    review_instance: &str,
+    patient: &str,
+    proposal: &Proposal,
+) -> Vec<Op> {
     let mut ops = Vec::new();
-    if let (Some(ae_form), Some(review_form)) =
-        (study.form("adverse_event"), study.form("ae_review"))
-    {
-        ops.extend(create_ops(ae_instance, ae_form, patient, &ae));
-        ops.extend(create_ops(review_instance, review_form, patient, &review));
+    if let Some(ae_form) = study().form("adverse_event") {
+        ops.extend(create_ops(
+            ae_instance,
+            ae_form,
+            patient,
+            &proposal_draft(proposal),
+        ));
+        ops.extend(proposal_confirmed_ops(
+            review_instance,
+            patient,
+            &proposal.key,
+            ae_instance,
+        ));
     }
     ops
 }
