@@ -2,8 +2,13 @@
 //! device's chain, so a save holds the Web Lock `ecrf-writer:<database>` (waiting while another
 //! tab saves), continues the chain from its head as stored rather than as this tab last saw it,
 //! and then tells the other tabs over the `BroadcastChannel` `ecrf:<database>` to read what it
-//! wrote. Without the Web Locks API (an old browser) saves are not serialised across tabs; the
-//! catch-up before each save still keeps them apart except in a race of a few milliseconds.
+//! wrote. Without the Web Locks API (an old browser, or a page served over plain HTTP to a
+//! network address: the API exists only in secure contexts) saves are not serialised across
+//! tabs; the catch-up before each save still keeps them apart except in a race of a few
+//! milliseconds. Served over HTTPS (or from `localhost`) the lock is always there.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use futures::channel::oneshot;
 use js_sys::{Function, Promise, Reflect};
@@ -39,36 +44,46 @@ fn lock_manager() -> Option<(JsValue, Function)> {
 }
 
 /// Waits for the writer lock of `database` and holds it until the returned guard is dropped.
+/// Never waits forever: if the browser refuses the request before granting it (a document that
+/// is not fully active), the save goes on without the lock.
 pub async fn acquire(database: &str) -> WriterLock {
     let Some((locks, request)) = lock_manager() else {
         return WriterLock { release: None };
     };
-    let (sender, receiver) = oneshot::channel::<Function>();
-    let mut sender = Some(sender);
-    // The lock is held until the promise this callback returns settles: its `resolve` is
-    // handed back to Rust and called when the guard drops.
+    let (sender, receiver) = oneshot::channel::<Option<Function>>();
+    let sender = Rc::new(RefCell::new(Some(sender)));
+    let on_grant = Rc::clone(&sender);
+    // The lock is held until the promise this callback returns settles: its `resolve` is handed
+    // to the waiting save and called when the guard drops (at once if nobody waits any more).
     let granted = Closure::once_into_js(move |_lock: JsValue| -> Promise {
         Promise::new(&mut |resolve, _reject| {
-            if let Some(s) = sender.take() {
-                let _ = s.send(resolve);
+            let waiting = on_grant.borrow_mut().take();
+            let unclaimed = match waiting {
+                Some(s) => s.send(Some(resolve)).err().flatten(),
+                None => Some(resolve),
+            };
+            if let Some(release) = unclaimed {
+                let _ = release.call0(&JsValue::NULL);
             }
         })
     });
     let name = JsValue::from_str(&format!("ecrf-writer:{database}"));
-    match request.call2(&locks, &name, &granted) {
-        Ok(pending) => {
-            // The request's own promise settles only on release; errors surface here as a
-            // dropped sender.
-            if let Ok(p) = pending.dyn_into::<Promise>() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = JsFuture::from(p).await;
-                });
+    let Ok(pending) = request.call2(&locks, &name, &granted) else {
+        return WriterLock { release: None };
+    };
+    if let Ok(p) = pending.dyn_into::<Promise>() {
+        // The request's promise settles when the lock is released, or at once when the request
+        // fails before a grant: then the waiting save is told to go on without the lock.
+        let on_settle = Rc::clone(&sender);
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = JsFuture::from(p).await;
+            if let Some(s) = on_settle.borrow_mut().take() {
+                let _ = s.send(None);
             }
-            WriterLock {
-                release: receiver.await.ok(),
-            }
-        }
-        Err(_) => WriterLock { release: None },
+        });
+    }
+    WriterLock {
+        release: receiver.await.ok().flatten(),
     }
 }
 

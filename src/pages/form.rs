@@ -11,7 +11,7 @@ use ecrf_core::derived::texts::grade as grade_text;
 use ecrf_core::i18n::Lang;
 use ecrf_core::log::{canonical, Op};
 use ecrf_core::record::{
-    confirm_ops, create_ops, edit_ops, instance_values, needs_reason, proposal_confirmed_ops,
+    confirm_ops, create_ops, edit_ops_since, instance_values, needs_reason, proposal_confirmed_ops,
     proposal_draft, record, visible_values, Record, Values,
 };
 use ecrf_core::register::{Finding, Severity};
@@ -219,10 +219,19 @@ pub fn FormPage(
             .map(|f| f.field.as_str())
             .collect();
         let why = reason.get_untracked().trim().to_owned();
-        // A reason explains a change: saving an unchanged form (or only confirming a value)
-        // needs none.
-        let reason_missing =
-            reason_needed.get_untracked() && why.is_empty() && dirty.get_untracked();
+        // Only what the user changed since opening the form is written (another tab's or
+        // device's change meanwhile is never reverted); a reason explains such a change, so
+        // saving an unchanged form, or only confirming a value, needs none.
+        let existing = instance.get_untracked();
+        let edits = existing
+            .as_ref()
+            .map(|i| {
+                local::with(|l| {
+                    edit_ops_since(&l.state, i, form, &baseline.get_untracked(), &values)
+                })
+            })
+            .unwrap_or_default();
+        let reason_missing = reason_needed.get_untracked() && why.is_empty() && !edits.is_empty();
         let problems = fields.len() + usize::from(reason_missing);
         if problems > 0 {
             status.set(Status::Problems(problems));
@@ -234,7 +243,6 @@ pub fn FormPage(
             status.set(Status::NeedUser);
             return;
         }
-        let existing = instance.get_untracked();
         // The unusual values the user confirmed: recorded with the save, so that reopening the
         // form does not ask again and the audit trail shows who confirmed what.
         let to_confirm: Vec<(&str, &Value)> = found
@@ -244,7 +252,7 @@ pub fn FormPage(
             .map(|(k, v)| (k.as_str(), v))
             .collect();
         let (mut ops, created) = match &existing {
-            Some(i) => (local::with(|l| edit_ops(&l.state, i, form, &values)), None),
+            Some(_) => (edits, None),
             None => {
                 let Some(id) = local::next_instance_id() else {
                     status.set(Status::Failed(SaveError::NotReady));

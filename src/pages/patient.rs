@@ -262,7 +262,7 @@ fn Proposals(record: Memo<Record>) -> impl IntoView {
                                 .unwrap_or(p.term);
                             view! {
                                 <li data-testid="ae-proposal">
-                                    <span class="strong">{format!("{name} · {}", grade_text(&p.grade).get(lang))}</span>
+                                    <span class="strong">{format!("{name} · {}", grade_text(p.grade).get(lang))}</span>
                                     <span class="hint">{format!("{} · {}", p.date.clone().unwrap_or_default(), p.lab_label().map_or(p.field, |l| label(l, lang)))}</span>
                                     <span class="proposal-actions">
                                         <button class="primary small" data-testid="confirm-proposal"

@@ -637,6 +637,50 @@ pub fn edit_ops(state: &State, instance: &str, form: &Form, values: &Values) -> 
     ops
 }
 
+/// The operations that save an edit of `instance` made on a form opened when its values were
+/// `opened`: only the fields the user changed (`values` differs from `opened`), so that a field
+/// another tab or device changed meanwhile is not written back with the stale value. A changed
+/// field that someone else also changed since the form was opened is written without
+/// superseding that other write: the two are then in conflict and shown in the conflict list,
+/// never silently replaced.
+pub fn edit_ops_since(
+    state: &State,
+    instance: &str,
+    form: &Form,
+    opened: &Values,
+    values: &Values,
+) -> Vec<Op> {
+    let opened = visible_values(form, opened);
+    let values = visible_values(form, values);
+    let mut ops = Vec::new();
+    for f in &form.fields {
+        let (before, new) = (opened.get(f.id), values.get(f.id));
+        let now = state.value(instance, f.id);
+        if before == new || now == new {
+            continue;
+        }
+        let supersedes = if now == before {
+            state.heads(instance, f.id)
+        } else {
+            Vec::new()
+        };
+        ops.push(match new {
+            Some(v) => Op::SetField {
+                instance: instance.to_owned(),
+                field: f.id.to_owned(),
+                value: v.clone(),
+                supersedes,
+            },
+            None => Op::ClearField {
+                instance: instance.to_owned(),
+                field: f.id.to_owned(),
+                supersedes,
+            },
+        });
+    }
+    ops
+}
+
 /// The operations that record the confirmation of each `(field, value)` the user confirmed as
 /// measured despite its soft-range warning, except those the state already holds confirmed.
 pub fn confirm_ops(state: &State, instance: &str, confirmed: &[(&str, &Value)]) -> Vec<Op> {

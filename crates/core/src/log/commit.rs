@@ -15,7 +15,8 @@ pub type CommitId = String;
 pub enum Op {
     /// Creates a form instance for a patient.
     CreateForm {
-        /// The new instance's id (unique: device id and sequence make it so).
+        /// The new instance's id (unique: the app makes it from the device id and 64 random
+        /// bits).
         instance: String,
         /// The form's id in the study definition.
         form: String,

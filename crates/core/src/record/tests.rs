@@ -527,3 +527,43 @@ fn a_soft_range_confirmation_is_stored_with_its_value_and_not_asked_again() {
     reversed.reverse();
     assert_eq!(State::from_commits(&reversed), t.state);
 }
+
+#[test]
+fn an_edit_saves_only_what_the_user_changed_and_never_reverts_a_change_made_meanwhile() {
+    let mut t = enrolled_patient();
+    let labs = t.create(
+        "labs",
+        json!({"date": "2025-02-01", "bili": 30.0, "alb": 36.0}),
+    );
+    let form = study().form("labs").unwrap();
+    // Opened here; then another tab changes albumin.
+    let opened = instance_values(&t.state, &labs, form);
+    let mut theirs = opened.clone();
+    theirs.insert("alb".into(), json!(38.0));
+    let ops = edit_ops_since(&t.state, &labs, form, &opened, &theirs);
+    t.commit(Some("recheck"), ops);
+    // This form, still showing albumin 36, changes bilirubin only: albumin stays 38.
+    let mut mine = opened.clone();
+    mine.insert("bili".into(), json!(31.0));
+    let ops = edit_ops_since(&t.state, &labs, form, &opened, &mine);
+    assert_eq!(ops.len(), 1, "{ops:?}");
+    t.commit(Some("typo"), ops);
+    assert_eq!(t.state.value(&labs, "alb"), Some(&json!(38)));
+    assert_eq!(t.state.value(&labs, "bili"), Some(&json!(31)));
+    assert_eq!(t.state.conflict_count(), 0);
+    // Both changed albumin: the second write does not supersede the first; it is a conflict.
+    let mut again = instance_values(&t.state, &labs, form);
+    let opened = again.clone();
+    again.insert("alb".into(), json!(40.0));
+    t.commit(
+        Some("a"),
+        edit_ops_since(&t.state, &labs, form, &opened, &again),
+    );
+    let mut stale = opened.clone();
+    stale.insert("alb".into(), json!(41.0));
+    t.commit(
+        Some("b"),
+        edit_ops_since(&t.state, &labs, form, &opened, &stale),
+    );
+    assert_eq!(t.state.conflict_count(), 1);
+}
