@@ -91,7 +91,18 @@ pub fn build_app() -> anyhow::Result<()> {
 fn run(server_args: &[String]) -> anyhow::Result<()> {
     setup::setup()?;
     build_app()?;
-    shell::cmd("cargo", &["build", "--release", "--package", "ecrf-server"]).run()?;
+    shell::cmd(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "--package",
+            "ecrf-server",
+            "--package",
+            "ecrf-cli",
+        ],
+    )
+    .run()?;
     let has_addr = server_args.iter().any(|a| a.starts_with("--addr"));
     let addr = std::env::var("ECRF_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
     let mut args: Vec<String> = vec!["--static-dir".into(), "dist".into()];
@@ -109,7 +120,20 @@ fn run(server_args: &[String]) -> anyhow::Result<()> {
                 .find_map(|a| a.strip_prefix("--addr=").map(String::from))
         })
         .unwrap_or(addr);
-    println!("\neCRF is starting: open http://{shown}/ in Chromium (Ctrl-C stops it)\n");
+    println!("\neCRF is starting: open http://{shown}/ in Chromium (Ctrl-C stops it)");
+    let data_dir = std::env::var("ECRF_DATA_DIR").unwrap_or_else(|_| "data".into());
+    let store = root().join(&data_dir);
+    if !store.join("ecrf.sqlite").exists() || store.join("setup-token").exists() {
+        let ecrf = target_dir().join("release/ecrf");
+        println!(
+            "No study yet: the server writes a one-time set-up token to {data_dir}/setup-token.\n\
+             Create the study and its data manager (the passphrase is read from a file) with:\n  \
+             {} study init --server http://{shown} --setup-token-file {data_dir}/setup-token \\\n    \
+             --user YOUR_NAME --passphrase-file YOUR_PASSPHRASE_FILE",
+            ecrf.display()
+        );
+    }
+    println!();
     let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
     shell::cmd(
         &target_dir().join("release/ecrf-server").to_string_lossy(),
