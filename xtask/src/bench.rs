@@ -209,21 +209,26 @@ fn ctcae_benchmarks() {
 
 /// Runs the benchmarks and prints their timings (re-running itself as a release build, since
 /// `cargo xtask` builds in debug and the core's timings would mean nothing there).
-pub fn bench() -> anyhow::Result<()> {
+///
+/// `only`: `sync` runs the sync measurements alone.
+pub fn bench(only: Option<&str>) -> anyhow::Result<()> {
     if cfg!(debug_assertions) {
-        return cmd(
-            "cargo",
-            &[
-                "run",
-                "--quiet",
-                "--release",
-                "--package",
-                "xtask",
-                "--",
-                "bench",
-            ],
-        )
-        .run();
+        let mut args = vec![
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "xtask",
+            "--",
+            "bench",
+        ];
+        args.extend(only);
+        return cmd("cargo", &args).run();
+    }
+    match only {
+        None => {}
+        Some("sync") => return crate::bench_sync::sync_benchmarks(),
+        Some(other) => anyhow::bail!("unknown benchmark group {other} (known: sync)"),
     }
     log_benchmarks();
     browser_benchmarks()?;

@@ -22,7 +22,8 @@ commands:
                  (ARGS go to ecrf-server, e.g. --addr 127.0.0.1:9000; see ecrf-server --help)
   test           setup, then every check: fmt, clippy (native and wasm32), native tests,
                  browser tests (headless Chromium), end-to-end tests
-  bench          benchmarks (timings are reported, never asserted)
+  bench [sync]   benchmarks (timings are reported, never asserted); `bench sync`: only
+                 the sync sizes and throughput
   with-postgres CMD [ARGS..]
                  start a throwaway PostgreSQL, run CMD with ECRF_TEST_POSTGRES set to it
                  (e.g. cargo xtask with-postgres cargo test -p ecrf-server), stop it
@@ -35,7 +36,7 @@ fn main() {
         Some("build") => setup::setup().and_then(|()| build_app()),
         Some("run") => run(&args[1..]),
         Some("test") => test::test(),
-        Some("bench") => bench::bench(),
+        Some("bench") => bench::bench(args.get(1).map(String::as_str)),
         Some("sw-manifest") => swbuild::sw_manifest(),
         Some("with-postgres") if args.len() > 1 => with_postgres(&args[1..]),
         _ => {
