@@ -107,6 +107,11 @@ impl Session {
         Ok(())
     }
 
+    /// The server-auth key the login proved, hex (`POST /api/passphrase` asks for it again).
+    pub fn current_auth(&self) -> String {
+        hex::encode(self.keys.auth)
+    }
+
     /// The study id of the session.
     pub fn study_id(&self) -> anyhow::Result<StudyId> {
         let mut id = [0u8; 16];

@@ -192,13 +192,27 @@ async fn a_temporary_passphrase_allows_only_key_passphrase_and_logout(b: Backend
         s.get("/api/key", Some(&t)).await.json(),
         json!(wrapped_key(10))
     );
-    let mut bad = new_key_body(11);
+    let mut bad = change_body(10, 11);
     bad["wrapped_key"]["iterations"] = json!(1000);
     s.post("/api/passphrase", Some(&t), bad)
         .await
         .refused(StatusCode::BAD_REQUEST, "bad_request");
-    let changed = s.post("/api/passphrase", Some(&t), new_key_body(11)).await;
+    // The current key must be proved: a token alone does not change the passphrase.
+    s.post("/api/passphrase", Some(&t), new_key_body(11))
+        .await
+        .refused(StatusCode::BAD_REQUEST, "bad_request");
+    s.post("/api/passphrase", Some(&t), change_body(12, 11))
+        .await
+        .refused(StatusCode::UNAUTHORIZED, "bad_credentials");
+    let other = s.token("ines", &auth(10), "t3").await;
+    let changed = s
+        .post("/api/passphrase", Some(&t), change_body(10, 11))
+        .await;
     assert_eq!(changed.status, StatusCode::NO_CONTENT);
+    // The user's other sessions end; this one goes on.
+    s.get("/api/key", Some(&other))
+        .await
+        .refused(StatusCode::UNAUTHORIZED, "unauthenticated");
     // The same session now reaches everything; the old key no longer logs in, the new one does.
     assert_eq!(s.get("/api/users", Some(&t)).await.status, StatusCode::OK);
     assert_eq!(
@@ -243,10 +257,10 @@ async fn a_data_manager_rewraps_a_forgotten_key(b: Backend) {
         s.get("/api/key", Some(&session.token)).await.json(),
         json!(wrapped_key(20))
     );
-    // Her older session is held to the change as well.
+    // Her older session ends: whoever used the forgotten (perhaps stolen) passphrase is out.
     s.get("/api/users", Some(&ines))
         .await
-        .refused(StatusCode::FORBIDDEN, "passphrase_change_required");
+        .refused(StatusCode::UNAUTHORIZED, "unauthenticated");
 }
 
 async fn revoking_a_user_or_device_ends_its_sessions_at_once(b: Backend) {
@@ -289,14 +303,19 @@ async fn revoking_a_user_or_device_ends_its_sessions_at_once(b: Backend) {
         serde_json::from_slice(&s.get("/api/users", Some(&dm)).await.body).unwrap();
     assert!(users.iter().any(|u| u.user == "ines" && u.revoked));
 
-    s.call(
-        Method::POST,
-        "/api/devices/nope/revoke",
-        Some(&dm),
-        Payload::None,
-    )
-    .await
-    .refused(StatusCode::NOT_FOUND, "no_such_device");
+    // A device never seen is revoked all the same, registered by the data manager.
+    let r = s
+        .call(
+            Method::POST,
+            "/api/devices/nope/revoke",
+            Some(&dm),
+            Payload::None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    s.login("carl", &auth(11), "nope")
+        .await
+        .refused(StatusCode::FORBIDDEN, "device_revoked");
     let r = s
         .call(
             Method::POST,
@@ -328,6 +347,16 @@ async fn revoking_a_user_or_device_ends_its_sessions_at_once(b: Backend) {
     assert_eq!(
         (t3["revoked"].clone(), t3["registered_by"].clone()),
         (json!(true), json!("carl"))
+    );
+    let nope = devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["device"] == "nope")
+        .unwrap();
+    assert_eq!(
+        (nope["revoked"].clone(), nope["registered_by"].clone()),
+        (json!(true), json!("dm"))
     );
     s.get("/api/devices", Some(&carl2))
         .await
