@@ -160,6 +160,8 @@ pub async fn login(
     name_field(&req.user, "user")?;
     name_field(&req.device, "device")?;
     let auth = hex_field::<32>(&req.auth, "auth")?;
+    // Held to the end of this attempt: the next login of this name sees its failure recorded.
+    let _gate = state.inner.logins.gate(&req.user).await;
     if let Err(secs) = state.inner.logins.check(&req.user, Instant::now()) {
         return Err(ApiError::too_many(
             "rate_limited",

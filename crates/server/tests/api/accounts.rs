@@ -12,6 +12,7 @@ backend_tests!(
     a_malformed_study_body_is_a_bad_request,
     unknown_users_and_wrong_keys_look_the_same,
     five_failed_logins_lock_the_name_out,
+    parallel_wrong_logins_cannot_pass_the_lockout,
     every_data_endpoint_needs_a_valid_token,
     a_temporary_passphrase_allows_only_key_passphrase_and_logout,
     a_data_manager_rewraps_a_forgotten_key,
@@ -124,6 +125,38 @@ async fn five_failed_logins_lock_the_name_out(b: Backend) {
     s.login("nobody", &auth(1), "t1")
         .await
         .refused(StatusCode::UNAUTHORIZED, "bad_credentials");
+}
+
+/// Twenty wrong logins at once: the lockout is checked and the attempt counted under one lock,
+/// so no more than five reach the credentials check.
+async fn parallel_wrong_logins_cannot_pass_the_lockout(b: Backend) {
+    let s = TestServer::new(b);
+    s.create_study().await;
+    let body =
+        serde_json::to_vec(&json!({ "user": "dm", "auth": auth(9), "device": "t1" })).unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let router = s.router.clone();
+        let body = body.clone();
+        tasks.spawn(async move {
+            use tower::ServiceExt;
+            let req = axum::http::Request::post("/api/login")
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(body))
+                .unwrap();
+            router.oneshot(req).await.unwrap().status()
+        });
+    }
+    let statuses = tasks.join_all().await;
+    let wrong = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((wrong, limited), (5, 15), "{statuses:?}");
 }
 
 async fn every_data_endpoint_needs_a_valid_token(b: Backend) {
