@@ -144,9 +144,16 @@ impl Session {
         }
     }
 
-    /// Ends the session on the server (its token stops working); a failure is ignored, as the
-    /// token expires anyway.
+    /// Ends the session on the server (its token stops working): the same as dropping it.
     pub fn logout(self) {
+        drop(self);
+    }
+}
+
+/// A session ends on the server however the command ends, an error included; a failure to log
+/// out is ignored, as the token expires anyway.
+impl Drop for Session {
+    fn drop(&mut self) {
         let _ = self
             .client
             .send_no_answer::<()>(Method::POST, "/api/logout", None);
