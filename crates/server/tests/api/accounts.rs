@@ -71,9 +71,18 @@ async fn a_malformed_study_body_is_a_bad_request(b: Backend) {
     let s = TestServer::new(b);
     let mut body = create_study_body(&s.setup_token);
     body["study_id"] = json!("abc");
+    s.post("/api/study", None, body.clone())
+        .await
+        .refused(StatusCode::BAD_REQUEST, "bad_request");
+    // The body is checked first (docs/sync-protocol.md, "Set-up"): once the study exists, a
+    // malformed body is still 400, and a well-formed one 409 whatever its token.
+    s.create_study().await;
     s.post("/api/study", None, body)
         .await
         .refused(StatusCode::BAD_REQUEST, "bad_request");
+    s.post("/api/study", None, create_study_body(&"0".repeat(64)))
+        .await
+        .refused(StatusCode::CONFLICT, "study_exists");
 }
 
 async fn unknown_users_and_wrong_keys_look_the_same(b: Backend) {
