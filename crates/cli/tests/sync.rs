@@ -613,4 +613,20 @@ fn a_refused_push_still_logs_out_and_requests_are_logged_without_queries() {
         .any(|r| (r.0.as_str(), r.1.as_str(), r.2) == ("GET", "/api/login/params", 200)));
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(!text.contains("user=dm"), "no query strings in the log");
+    // The data manager's action names its actor and target.
+    let admin: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["fields"]["message"] == "admin action")
+        .map(|v| v["fields"].clone())
+        .collect();
+    assert_eq!(admin.len(), 1, "{admin:?}");
+    assert_eq!(
+        (&admin[0]["actor"], &admin[0]["action"], &admin[0]["target"]),
+        (
+            &serde_json::json!("dm"),
+            &serde_json::json!("revoke_device"),
+            &serde_json::json!("demo")
+        )
+    );
 }
