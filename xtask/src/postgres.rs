@@ -1,9 +1,10 @@
 //! A throwaway PostgreSQL server for the native tests: installed from Debian's `postgresql` when
 //! missing, initialised in a private temporary folder, run as the unprivileged `postgres` user
-//! (when xtask runs as root) on a free loopback port with its socket in that folder, and stopped
-//! and deleted when dropped.
+//! (when xtask runs as root) listening on no TCP address at all, only on a Unix socket in that
+//! folder (mode 0700), and stopped and deleted when dropped. Its `trust` authentication (no
+//! password) is safe only because of that: no other local user can reach the socket, and there
+//! is no port for them to connect to.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
@@ -54,7 +55,7 @@ pub struct TestPostgres {
     bin: PathBuf,
     as_postgres: bool,
     /// The libpq connection string of its `postgres` database (user `ecrf`, no password: the
-    /// socket folder is private and the port listens on loopback only).
+    /// socket folder is private and the server listens on no TCP address).
     pub url: String,
 }
 
@@ -81,7 +82,9 @@ impl TestPostgres {
         } else {
             cmd("install", &["-d", "-m", "700", &dir_s]).run()?;
         }
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        // No TCP listener (`listen_addresses=''`): the port only names the socket file
+        // (`.s.PGSQL.<port>`) in the private folder, so any number will do.
+        let port = 5432;
         let server = TestPostgres {
             url: format!("host={dir_s} port={port} user=ecrf dbname=postgres"),
             dir,
@@ -102,15 +105,13 @@ impl TestPostgres {
                 "--no-sync",
             ],
         )?;
-        let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {port} -k {dir_s} -c fsync=off -c synchronous_commit=off"
-        );
+        let options = server_options(port, &dir_s);
         let log = server.dir.join("server.log").display().to_string();
         server.pg(
             "pg_ctl",
             &["-D", &data, "-o", &options, "-l", &log, "-w", "start"],
         )?;
-        println!("postgres: test server on 127.0.0.1:{port}, socket in {dir_s}");
+        println!("postgres: test server on a socket only, in {dir_s}");
         Ok(server)
     }
 
@@ -135,6 +136,14 @@ impl TestPostgres {
     }
 }
 
+/// The test server's options (`pg_ctl -o`): no TCP listener, the socket in `socket_dir`, and no
+/// durability (the data is thrown away).
+fn server_options(port: u16, socket_dir: &str) -> String {
+    format!(
+        "-c listen_addresses='' -p {port} -k {socket_dir} -c fsync=off -c synchronous_commit=off"
+    )
+}
+
 impl Drop for TestPostgres {
     fn drop(&mut self) {
         let data = self.dir.join("data").display().to_string();
@@ -142,5 +151,18 @@ impl Drop for TestPostgres {
             eprintln!("postgres: stopping the test server failed: {err:#}");
         }
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `trust` authentication is safe only with no TCP listener: the private socket is the one
+    /// way in.
+    #[test]
+    fn the_test_server_listens_on_its_socket_only() {
+        let options = super::server_options(5432, "/tmp/x");
+        assert!(options.contains("-c listen_addresses='' "), "{options}");
+        assert!(!options.contains("127.0.0.1") && !options.contains("localhost"));
+        assert!(options.contains("-k /tmp/x"));
     }
 }

@@ -119,7 +119,11 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::UserExists => e(S::CONFLICT, "user_exists", "That user already exists."),
             StoreError::NoSuchUser => e(S::NOT_FOUND, "no_such_user", "No such user."),
-            StoreError::NoSuchDevice => e(S::NOT_FOUND, "no_such_device", "No such device."),
+            StoreError::BadCredentials => e(
+                S::UNAUTHORIZED,
+                "bad_credentials",
+                "Wrong user name or passphrase.",
+            ),
             StoreError::LastDataManager => e(
                 S::CONFLICT,
                 "last_data_manager",

@@ -20,7 +20,8 @@ use std::sync::{Arc, OnceLock};
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::Router;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 pub use error::ApiError;
 pub use store::{PgStore, SqliteStore, StoreError, StudyRecord, SyncStore};
@@ -149,7 +150,19 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             limits::body_size,
         ))
-        // Logs method, path, status and latency; never headers or bodies.
-        .layer(TraceLayer::new_for_http())
+        // One INFO line per request: method, path, status and latency; never headers, bodies or
+        // the query string (the default span would log the whole URI, at DEBUG).
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                    )
+                })
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .with_state(state)
 }

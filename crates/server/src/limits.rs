@@ -1,11 +1,11 @@
 //! Limits on abuse: a request rate per client address (governor's GCRA limiter), the failed
-//! logins per user name (5 within 15 minutes, then 429 until they age out), and the request
-//! body size answered as JSON `too_large`.
+//! logins per user name (5 within 15 minutes, then 429 until they age out; one login of a name
+//! checked at a time), and the request body size answered as JSON `too_large`.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -14,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota};
+use tokio::sync::OwnedMutexGuard;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -92,13 +93,30 @@ pub async fn body_size(State(state): State<AppState>, req: Request, next: Next) 
 }
 
 /// Failed logins per user name, in memory (a restart forgets them, which only shortens a
-/// lockout).
+/// lockout), and a gate per name that lets one login of that name run at a time.
 #[derive(Debug, Default)]
 pub struct LoginFailures {
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    gates: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl LoginFailures {
+    /// Waits for the gate of `name`, to be held from the lockout check to the failure's record:
+    /// parallel attempts at one name would otherwise all pass the check before the first
+    /// failure is recorded. Attempts at other names go on beside it; a burst of right logins of
+    /// one name only queues (each is one read and a hash comparison).
+    pub async fn gate(&self, name: &str) -> OwnedMutexGuard<()> {
+        let gate = {
+            let mut gates = self.gates.lock().unwrap_or_else(|p| p.into_inner());
+            if gates.len() > PRUNE_ABOVE {
+                // Only gates nobody holds or waits for.
+                gates.retain(|_, g| Arc::strong_count(g) > 1);
+            }
+            gates.entry(name.to_owned()).or_default().clone()
+        };
+        gate.lock_owned().await
+    }
+
     /// `Err(seconds)` while `name` is locked out at `now`.
     pub fn check(&self, name: &str, now: Instant) -> Result<(), u64> {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());

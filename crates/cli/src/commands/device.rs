@@ -33,6 +33,11 @@ pub fn run(command: &DeviceCommand) -> anyhow::Result<()> {
     }
 }
 
+/// A field, or `-` for a device known only from relayed commits.
+fn or_dash(field: &Option<String>) -> &str {
+    field.as_deref().unwrap_or("-")
+}
+
 /// One line per device, tab-separated, under a header line.
 fn device_table(devices: &[DeviceInfo]) -> String {
     let mut out =
@@ -41,9 +46,9 @@ fn device_table(devices: &[DeviceInfo]) -> String {
         out.push_str(&format!(
             "{}\t{}\t{}\t{}\t{}\t{}\n",
             d.device,
-            d.registered_by,
-            d.registered_at,
-            d.last_seen_at,
+            or_dash(&d.registered_by),
+            or_dash(&d.registered_at),
+            or_dash(&d.last_seen_at),
             if d.revoked { "revoked" } else { "active" },
             d.commits
         ));
@@ -81,15 +86,26 @@ mod tests {
     fn the_table_lists_every_field() {
         let d = DeviceInfo {
             device: "tab-1".into(),
-            registered_by: "inv1".into(),
-            registered_at: "2026-12-01T08:00:00Z".into(),
-            last_seen_at: "2026-12-06T08:00:00Z".into(),
+            registered_by: Some("inv1".into()),
+            registered_at: Some("2026-12-01T08:00:00Z".into()),
+            last_seen_at: Some("2026-12-06T08:00:00Z".into()),
             revoked: true,
             commits: 42,
         };
+        let relayed = DeviceInfo {
+            device: "usb-7".into(),
+            registered_by: None,
+            registered_at: None,
+            last_seen_at: None,
+            revoked: false,
+            commits: 3,
+        };
+        let table = device_table(&[d, relayed]);
+        let lines: Vec<&str> = table.lines().collect();
         assert_eq!(
-            device_table(&[d]).lines().nth(1),
-            Some("tab-1\tinv1\t2026-12-01T08:00:00Z\t2026-12-06T08:00:00Z\trevoked\t42")
+            lines[1],
+            "tab-1\tinv1\t2026-12-01T08:00:00Z\t2026-12-06T08:00:00Z\trevoked\t42"
         );
+        assert_eq!(lines[2], "usb-7\t-\t-\t-\tactive\t3");
     }
 }

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use ecrf_core::sync::api::ChangePassphrase;
 use ureq::http::Method;
 
 use crate::input::bad_input;
@@ -42,9 +43,14 @@ fn change(login: &LoginArgs, new_file: &Path) -> anyhow::Result<()> {
     let (session, old) = login.login(true)?;
     let key = session.data_key(&old)?;
     let record = new_key(&key, &login.user, &new)?;
+    let change = ChangePassphrase {
+        current_auth: session.current_auth(),
+        auth: record.auth,
+        wrapped_key: record.wrapped_key,
+    };
     let result = session
         .client
-        .send_no_answer(Method::POST, "/api/passphrase", Some(&record));
+        .send_no_answer(Method::POST, "/api/passphrase", Some(&change));
     session.logout();
     result?;
     println!("changed the passphrase of user {}", login.user);

@@ -84,19 +84,29 @@ fn unknown_authors(commits: &[Commit], users: &[UserInfo]) -> BTreeMap<String, u
     unknown
 }
 
-/// Writes `dir/commits.json` through a temporary file in `dir`, renamed into place.
+/// Writes `dir/commits.json` through a temporary file in `dir`, renamed into place. The study
+/// in the clear is readable by its owner only: a missing `dir` is made with mode 0700 and the
+/// file with 0600, whatever the umask; the temporary name is unpredictable and opened only if
+/// new (no one can plant a link there), and it is removed on any error.
 fn write_commits(dir: &Path, commits: &[Commit]) -> anyhow::Result<PathBuf> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    private_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
     let path = dir.join("commits.json");
-    let tmp = dir.join(format!(".commits.json.{}.partial", std::process::id()));
+    let suffix = hex::encode(crate::sync::random_bytes::<8>()?);
+    let tmp = dir.join(format!(
+        ".commits.json.{}.{suffix}.partial",
+        std::process::id()
+    ));
     let file = CommitsFile {
         format: "ecrf-commits",
         version: 1,
         demo: false,
         commits,
     };
-    let write = || -> anyhow::Result<()> {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+    let mut created = false;
+    let mut write = || -> anyhow::Result<()> {
+        let new = private_file(&tmp)?;
+        created = true;
+        let mut out = std::io::BufWriter::new(new);
         serde_json::to_writer(&mut out, &file)?;
         out.write_all(b"\n")?;
         out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
@@ -104,10 +114,36 @@ fn write_commits(dir: &Path, commits: &[Commit]) -> anyhow::Result<PathBuf> {
         Ok(())
     };
     write().map_err(|err| {
-        let _ = std::fs::remove_file(&tmp);
+        if created {
+            let _ = std::fs::remove_file(&tmp);
+        }
         err.context(format!("writing {}", path.display()))
     })?;
     Ok(path)
+}
+
+/// Makes `dir` and its missing parents, mode 0700 on Unix.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Creates `path`, which must not exist yet, for writing, mode 0600 on Unix.
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
 }
 
 /// Runs `ecrf pull`.
@@ -184,5 +220,38 @@ mod tests {
         assert_eq!(names, vec![std::ffi::OsString::from("commits.json")]);
         let state = crate::input::read_commits(&path).unwrap();
         assert_eq!(state.commit_count(), study.commits.len());
+    }
+
+    /// The study in the clear is its owner's only, whatever the umask: the file 0600, a folder
+    /// made for it 0700; and a failed write leaves nothing behind.
+    #[cfg(unix)]
+    #[test]
+    fn the_file_and_a_new_folder_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let study = ecrf_core::demo::generate_with(&ecrf_core::demo::DemoOptions {
+            patients: 1,
+            seed: 1,
+            device: "demo".into(),
+            site: 1,
+        });
+        let base = std::env::temp_dir().join(format!("ecrf-pull-mode-{}", std::process::id()));
+        let dir = base.join("new");
+        let path = write_commits(&dir, &study.commits).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir), 0o700);
+        // Written again over the old file: still 0600.
+        let path = write_commits(&dir, &study.commits).unwrap();
+        assert_eq!(mode(&path), 0o600);
+        // A folder where the file should go: the rename fails, and no temporary file stays.
+        let blocked = base.join("blocked");
+        std::fs::create_dir_all(blocked.join("commits.json")).unwrap();
+        assert!(write_commits(&blocked, &study.commits).is_err());
+        let names: Vec<_> = std::fs::read_dir(&blocked)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("commits.json")]);
+        std::fs::remove_dir_all(&base).unwrap();
     }
 }

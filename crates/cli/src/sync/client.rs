@@ -145,6 +145,23 @@ impl BytesAnswer {
     }
 }
 
+/// The host of an `http://` URL when it is not a loopback address (`localhost`, 127.0.0.0/8,
+/// `::1`): a request to it, login included, crosses a network in the clear.
+fn cleartext_remote_host(base: &str) -> Option<&str> {
+    let rest = base.strip_prefix("http://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match hostport.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => hostport.split(':').next().unwrap_or(""),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    (!loopback).then_some(host)
+}
+
 impl Client {
     /// A client of the server at `server` (`http://` or `https://`, with or without a trailing
     /// slash). A URL of another form is refused (exit status 2).
@@ -155,6 +172,12 @@ impl Client {
             .or_else(|| base.strip_prefix("http://"));
         if host.is_none_or(|h| h.is_empty() || h.contains(char::is_whitespace)) {
             bad_input!("--server must be an http:// or https:// URL, not {server:?}");
+        }
+        if let Some(host) = cleartext_remote_host(base) {
+            eprintln!(
+                "ecrf: warning: --server is http:// to {host}, not this computer: the server-auth \
+                 key travels in the clear; use https"
+            );
         }
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -388,6 +411,32 @@ mod tests {
         assert!(
             format!("{err:#}").contains("no answer from the server"),
             "{err:#}"
+        );
+    }
+
+    #[test]
+    fn only_http_beyond_this_computer_is_warned_about() {
+        for local in [
+            "http://localhost:8080",
+            "http://127.0.0.1",
+            "http://127.1.2.3:9/x",
+            "http://[::1]:8080",
+            "https://ecrf.example.org",
+            "https://10.0.0.5",
+        ] {
+            assert_eq!(cleartext_remote_host(local), None, "{local}");
+        }
+        assert_eq!(
+            cleartext_remote_host("http://10.0.0.5:8080/"),
+            Some("10.0.0.5")
+        );
+        assert_eq!(
+            cleartext_remote_host("http://user@ecrf.ward.local"),
+            Some("ecrf.ward.local")
+        );
+        assert_eq!(
+            cleartext_remote_host("http://[fe80::1]:80"),
+            Some("fe80::1")
         );
     }
 }

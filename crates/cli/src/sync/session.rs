@@ -107,6 +107,11 @@ impl Session {
         Ok(())
     }
 
+    /// The server-auth key the login proved, hex (`POST /api/passphrase` asks for it again).
+    pub fn current_auth(&self) -> String {
+        hex::encode(self.keys.auth)
+    }
+
     /// The study id of the session.
     pub fn study_id(&self) -> anyhow::Result<StudyId> {
         let mut id = [0u8; 16];
@@ -139,9 +144,16 @@ impl Session {
         }
     }
 
-    /// Ends the session on the server (its token stops working); a failure is ignored, as the
-    /// token expires anyway.
+    /// Ends the session on the server (its token stops working): the same as dropping it.
     pub fn logout(self) {
+        drop(self);
+    }
+}
+
+/// A session ends on the server however the command ends, an error included; a failure to log
+/// out is ignored, as the token expires anyway.
+impl Drop for Session {
+    fn drop(&mut self) {
         let _ = self
             .client
             .send_no_answer::<()>(Method::POST, "/api/logout", None);

@@ -170,11 +170,24 @@ pub struct Session {
     pub study_id: String,
 }
 
-/// `POST /api/passphrase` (own) and `PUT /api/users/{user}/key` (data manager, for a forgotten
-/// passphrase): a new server-auth key and the data key wrapped anew.
+/// `PUT /api/users/{user}/key` (data manager, for a forgotten passphrase): a new server-auth key
+/// and the data key wrapped anew.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewKey {
+    /// The new server-auth key, hex.
+    pub auth: String,
+    /// The data key wrapped under the new passphrase.
+    pub wrapped_key: WrappedKey,
+}
+
+/// `POST /api/passphrase`: a user's own change, proving the current passphrase (a stolen token
+/// alone cannot take over the account).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassphrase {
+    /// The current server-auth key, hex.
+    pub current_auth: String,
     /// The new server-auth key, hex.
     pub auth: String,
     /// The data key wrapped under the new passphrase.
@@ -210,17 +223,21 @@ pub struct UserInfo {
     pub created_at: String,
 }
 
-/// One row of `GET /api/devices`.
+/// One row of `GET /api/devices`: a device that logged in or was revoked, or one known only as
+/// the author of commits relayed by other devices (then `registered_by`, `registered_at` and
+/// `last_seen_at` are `null`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceInfo {
     /// The device id.
     pub device: String,
-    /// The user whose login registered it.
-    pub registered_by: String,
+    /// The user whose login registered it, or the data manager who revoked it before it ever
+    /// logged in.
+    pub registered_by: Option<String>,
     /// RFC 3339, UTC.
-    pub registered_at: String,
-    /// The last authenticated request from it (RFC 3339, UTC).
-    pub last_seen_at: String,
+    pub registered_at: Option<String>,
+    /// The last authenticated request from it (RFC 3339, UTC); for a device registered by its
+    /// revocation, the revocation's time.
+    pub last_seen_at: Option<String>,
     /// Revoked devices cannot log in or upload, and their new commits are refused.
     pub revoked: bool,
     /// How many of its commits the server holds.

@@ -54,11 +54,13 @@ pub async fn add_user(
     };
     let stored = user.clone();
     state.blocking(move |s| Ok(s.add_user(&stored)?)).await?;
+    tracing::info!(actor = %member.0.user, action = "add_user", target = %user.name, role = user.role.code(), "admin action");
     Ok((StatusCode::CREATED, Json(user_info(user))))
 }
 
 /// `PUT /api/users/{user}/key`: a forgotten passphrase replaced by a temporary one ("must
-/// change" set).
+/// change" set); the user's tokens are deleted, so a session opened with the old passphrase
+/// (perhaps by whoever learnt it) ends at once.
 pub async fn set_key(
     State(state): State<AppState>,
     member: Member,
@@ -70,9 +72,11 @@ pub async fn set_key(
     name_field(&name, "user")?;
     let auth = hex_field::<32>(&new.auth, "auth")?;
     check_wrapped_key(&new.wrapped_key)?;
+    let target = name.clone();
     state
-        .blocking(move |s| Ok(s.set_user_key(&name, &sha256(&auth), &new.wrapped_key, true)?))
+        .blocking(move |s| Ok(s.reset_user_key(&name, &sha256(&auth), &new.wrapped_key)?))
         .await?;
+    tracing::info!(actor = %member.0.user, action = "reset_key", target = %target, "admin action");
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -85,12 +89,14 @@ pub async fn revoke_user(
     member.require_admin()?;
     let Path(name) = path?;
     name_field(&name, "user")?;
+    let target = name.clone();
     state.blocking(move |s| Ok(s.revoke_user(&name)?)).await?;
-    tracing::info!("user revoked");
+    tracing::info!(actor = %member.0.user, action = "revoke_user", target = %target, "admin action");
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /api/devices`: every device that has logged in.
+/// `GET /api/devices`: every device that has logged in or been revoked, and the authors known
+/// only from commits relayed by other devices.
 pub async fn devices(
     State(state): State<AppState>,
     member: Member,
@@ -113,7 +119,8 @@ pub async fn devices(
 }
 
 /// `POST /api/devices/{device}/revoke`: the device can no longer log in or upload, and its new
-/// commits are refused even when relayed.
+/// commits are refused even when relayed. A valid id is revoked whether or not the server has
+/// seen it (a device known only from relayed commits, or one lost before its first sync).
 pub async fn revoke_device(
     State(state): State<AppState>,
     member: Member,
@@ -122,7 +129,12 @@ pub async fn revoke_device(
     member.require_admin()?;
     let Path(id) = path?;
     name_field(&id, "device")?;
-    state.blocking(move |s| Ok(s.revoke_device(&id)?)).await?;
-    tracing::info!("device revoked");
+    let (_, now) = now();
+    let actor = member.0.user.clone();
+    let target = id.clone();
+    state
+        .blocking(move |s| Ok(s.revoke_device(&id, &actor, &now)?))
+        .await?;
+    tracing::info!(actor = %member.0.user, action = "revoke_device", target = %target, "admin action");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,7 +8,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
-use ecrf_core::sync::api::{LoginParams, LoginRequest, NewKey, Role, Session};
+use ecrf_core::sync::api::{ChangePassphrase, LoginParams, LoginRequest, Role, Session};
 use ecrf_core::sync::keys::MIN_ITERATIONS;
 use ecrf_core::sync::WrappedKey;
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use time::format_description::well_known::Rfc3339;
 use super::{check_wrapped_key, hex_field, name_field, now, JsonBody, Study};
 use crate::error::ApiError;
 use crate::secrets::{fake_salt, new_token, sha256};
-use crate::store::{NewToken, StoreError};
+use crate::store::{KeyChange, NewToken, StoreError};
 use crate::AppState;
 
 /// How long a token lives.
@@ -160,6 +160,8 @@ pub async fn login(
     name_field(&req.user, "user")?;
     name_field(&req.device, "device")?;
     let auth = hex_field::<32>(&req.auth, "auth")?;
+    // Held to the end of this attempt: the next login of this name sees its failure recorded.
+    let _gate = state.inner.logins.gate(&req.user).await;
     if let Err(secs) = state.inner.logins.check(&req.user, Instant::now()) {
         return Err(ApiError::too_many(
             "rate_limited",
@@ -229,18 +231,26 @@ pub async fn key(
     Ok(Json(user.wrapped_key))
 }
 
-/// `POST /api/passphrase`: the user's new server-auth key and wrapped key; clears "must
-/// change".
+/// `POST /api/passphrase`: the user's new server-auth key and wrapped key, given the current
+/// server-auth key (401 `bad_credentials` when wrong); clears "must change" and ends the user's
+/// other sessions.
 pub async fn passphrase(
     State(state): State<AppState>,
     caller: Caller,
-    JsonBody(new): JsonBody<NewKey>,
+    JsonBody(req): JsonBody<ChangePassphrase>,
 ) -> Result<StatusCode, ApiError> {
-    let auth = hex_field::<32>(&new.auth, "auth")?;
-    check_wrapped_key(&new.wrapped_key)?;
+    let current = hex_field::<32>(&req.current_auth, "current_auth")?;
+    let auth = hex_field::<32>(&req.auth, "auth")?;
+    check_wrapped_key(&req.wrapped_key)?;
     state
         .blocking(move |s| {
-            Ok(s.set_user_key(&caller.user, &sha256(&auth), &new.wrapped_key, false)?)
+            Ok(s.change_user_key(&KeyChange {
+                user: &caller.user,
+                current_hash: &sha256(&current),
+                auth_hash: &sha256(&auth),
+                key: &req.wrapped_key,
+                keep_token: &caller.token_hash,
+            })?)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

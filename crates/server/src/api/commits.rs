@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::Member;
 use crate::error::ApiError;
+use crate::store::PULL_PAGE_BYTES;
 use crate::AppState;
 
 /// The pull query.
@@ -23,8 +24,9 @@ pub struct PullQuery {
     limit: Option<u32>,
 }
 
-/// Answers the commits after `after`, at most `limit`, with the page's cursor and whether more
-/// follow in the `ecrf-cursor` and `ecrf-more` headers.
+/// Answers the commits after `after`, at most `limit` and at most [`PULL_PAGE_BYTES`] of them
+/// (but at least one), with the page's cursor and whether more follow in the `ecrf-cursor` and
+/// `ecrf-more` headers.
 pub async fn pull(
     State(state): State<AppState>,
     _member: Member,
@@ -40,7 +42,7 @@ pub async fn pull(
     let after = q.after;
     let (bytes, cursor, more) = state
         .blocking(move |s| {
-            let page = s.pull(after, limit)?;
+            let page = s.pull(after, limit, PULL_PAGE_BYTES)?;
             let bundle = Bundle {
                 study: study.id,
                 commits: page.commits,

@@ -51,9 +51,9 @@ pub enum StoreError {
     /// No user of that name.
     #[error("no such user")]
     NoSuchUser,
-    /// No device of that id.
-    #[error("no such device")]
-    NoSuchDevice,
+    /// The current server-auth key given to change a passphrase is wrong.
+    #[error("the current credentials are wrong")]
+    BadCredentials,
     /// Revoking would leave the study without an active data manager.
     #[error("the last active data manager cannot be revoked")]
     LastDataManager,
@@ -139,17 +139,19 @@ pub struct UserRecord {
     pub created_at: String,
 }
 
-/// A device as stored, with the number of commits it authored.
+/// A device as stored, with the number of commits it authored. A device known only as the
+/// author of commits relayed by other devices has no registration (`None`s).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceRecord {
     /// The device id.
     pub id: String,
-    /// The user whose login registered it.
-    pub registered_by: String,
+    /// The user whose login registered it, or the data manager who revoked it before it ever
+    /// logged in.
+    pub registered_by: Option<String>,
     /// RFC 3339, UTC.
-    pub registered_at: String,
-    /// RFC 3339, UTC.
-    pub last_seen_at: String,
+    pub registered_at: Option<String>,
+    /// RFC 3339, UTC (for a device registered by its revocation, the revocation's time).
+    pub last_seen_at: Option<String>,
     /// Revoked devices cannot log in, and their new commits are refused.
     pub revoked: bool,
     /// How many commits it authored the store holds.
@@ -184,6 +186,21 @@ pub struct NewToken<'a> {
     pub expires_at: i64,
 }
 
+/// A user's own passphrase change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyChange<'a> {
+    /// The user.
+    pub user: &'a str,
+    /// SHA-256 of the current server-auth key, as the user proves it.
+    pub current_hash: &'a [u8; 32],
+    /// SHA-256 of the new server-auth key.
+    pub auth_hash: &'a [u8; 32],
+    /// The data key wrapped under the new passphrase.
+    pub key: &'a WrappedKey,
+    /// The hash of the token making the change: the one session kept.
+    pub keep_token: &'a [u8; 32],
+}
+
 /// One page of a pull.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
@@ -193,6 +210,27 @@ pub struct Page {
     pub cursor: u64,
     /// Whether more commits follow.
     pub more: bool,
+}
+
+/// The most bytes of sealed commits one pull page carries (besides its first commit, which is
+/// sent whatever its size): a page of large commits stops early rather than making a bundle of
+/// hundreds of MiB that both ends must hold in memory.
+pub const PULL_PAGE_BYTES: usize = 4 * 1024 * 1024;
+
+/// How many of the next commits, whose sizes in bytes are `sizes` (in cursor order, up to
+/// `limit + 1` of them), a page takes, and whether more follow: at most `limit`, and no more than
+/// `max_bytes` in all unless the first alone exceeds it.
+pub fn page_extent(sizes: &[u64], limit: u32, max_bytes: usize) -> (usize, bool) {
+    let mut total = 0u64;
+    let mut taken = 0;
+    for &size in sizes {
+        total = total.saturating_add(size);
+        if taken == limit as usize || (taken > 0 && total > max_bytes as u64) {
+            return (taken, true);
+        }
+        taken += 1;
+    }
+    (taken, false)
 }
 
 /// Who uploads a bundle.
@@ -244,25 +282,33 @@ pub trait SyncStore: Send + Sync {
     /// Adds a user. Errors: `UserExists`.
     fn add_user(&self, user: &UserRecord) -> Result<(), StoreError>;
 
-    /// Replaces a user's auth hash and wrapped key, and sets "must change". Errors:
-    /// `NoSuchUser`.
-    fn set_user_key(
+    /// A data manager's reset of a forgotten passphrase: replaces the user's auth hash and
+    /// wrapped key, sets "must change" and deletes the user's tokens (a session opened with the
+    /// old passphrase ends). Errors: `NoSuchUser`.
+    fn reset_user_key(
         &self,
         name: &str,
         auth_hash: &[u8; 32],
         key: &WrappedKey,
-        must_change: bool,
     ) -> Result<(), StoreError>;
+
+    /// A user's own change: when `current_hash` matches the stored auth hash (compared in
+    /// constant time), replaces the auth hash and wrapped key, clears "must change" and deletes
+    /// the user's other tokens. Errors: `NoSuchUser`, `BadCredentials`.
+    fn change_user_key(&self, change: &KeyChange<'_>) -> Result<(), StoreError>;
 
     /// Revokes a user and deletes its tokens (revoking twice is not an error). Errors:
     /// `NoSuchUser`, `LastDataManager`.
     fn revoke_user(&self, name: &str) -> Result<(), StoreError>;
 
-    /// Every device with its commit count, by id.
+    /// Every device with its commit count, by id: those registered (by a login or a
+    /// revocation) and the authors known only from relayed commits.
     fn devices(&self) -> Result<Vec<DeviceRecord>, StoreError>;
 
-    /// Revokes a device and deletes its tokens. Errors: `NoSuchDevice`.
-    fn revoke_device(&self, id: &str) -> Result<(), StoreError>;
+    /// Revokes a device and deletes its tokens. A device that never logged in (known only from
+    /// relayed commits, or not at all yet) is registered revoked, by the data manager `by` at
+    /// `now` (RFC 3339), so that its new commits are refused from then on.
+    fn revoke_device(&self, id: &str, by: &str, now: &str) -> Result<(), StoreError>;
 
     /// Registers the device if new and stores the token. Errors: `DeviceRevoked`.
     fn add_token(&self, token: &NewToken<'_>) -> Result<(), StoreError>;
@@ -288,8 +334,10 @@ pub trait SyncStore: Send + Sync {
         commits: &[SealedCommit],
     ) -> Result<Vec<ecrf_core::sync::api::AckStatus>, StoreError>;
 
-    /// At most `limit` commits with a cursor above `after`, in cursor order.
-    fn pull(&self, after: u64, limit: u32) -> Result<Page, StoreError>;
+    /// At most `limit` commits with a cursor above `after`, in cursor order, and no more than
+    /// `max_bytes` of sealed commits ([`page_extent`]; the first commit is given whatever its
+    /// size, so that a reader always moves on).
+    fn pull(&self, after: u64, limit: u32, max_bytes: usize) -> Result<Page, StoreError>;
 }
 
 #[cfg(test)]

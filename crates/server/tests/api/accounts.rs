@@ -12,6 +12,7 @@ backend_tests!(
     a_malformed_study_body_is_a_bad_request,
     unknown_users_and_wrong_keys_look_the_same,
     five_failed_logins_lock_the_name_out,
+    parallel_wrong_logins_cannot_pass_the_lockout,
     every_data_endpoint_needs_a_valid_token,
     a_temporary_passphrase_allows_only_key_passphrase_and_logout,
     a_data_manager_rewraps_a_forgotten_key,
@@ -70,9 +71,18 @@ async fn a_malformed_study_body_is_a_bad_request(b: Backend) {
     let s = TestServer::new(b);
     let mut body = create_study_body(&s.setup_token);
     body["study_id"] = json!("abc");
+    s.post("/api/study", None, body.clone())
+        .await
+        .refused(StatusCode::BAD_REQUEST, "bad_request");
+    // The body is checked first (docs/sync-protocol.md, "Set-up"): once the study exists, a
+    // malformed body is still 400, and a well-formed one 409 whatever its token.
+    s.create_study().await;
     s.post("/api/study", None, body)
         .await
         .refused(StatusCode::BAD_REQUEST, "bad_request");
+    s.post("/api/study", None, create_study_body(&"0".repeat(64)))
+        .await
+        .refused(StatusCode::CONFLICT, "study_exists");
 }
 
 async fn unknown_users_and_wrong_keys_look_the_same(b: Backend) {
@@ -124,6 +134,38 @@ async fn five_failed_logins_lock_the_name_out(b: Backend) {
     s.login("nobody", &auth(1), "t1")
         .await
         .refused(StatusCode::UNAUTHORIZED, "bad_credentials");
+}
+
+/// Twenty wrong logins at once: the lockout is checked and the attempt counted under one lock,
+/// so no more than five reach the credentials check.
+async fn parallel_wrong_logins_cannot_pass_the_lockout(b: Backend) {
+    let s = TestServer::new(b);
+    s.create_study().await;
+    let body =
+        serde_json::to_vec(&json!({ "user": "dm", "auth": auth(9), "device": "t1" })).unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let router = s.router.clone();
+        let body = body.clone();
+        tasks.spawn(async move {
+            use tower::ServiceExt;
+            let req = axum::http::Request::post("/api/login")
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(body))
+                .unwrap();
+            router.oneshot(req).await.unwrap().status()
+        });
+    }
+    let statuses = tasks.join_all().await;
+    let wrong = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((wrong, limited), (5, 15), "{statuses:?}");
 }
 
 async fn every_data_endpoint_needs_a_valid_token(b: Backend) {
@@ -192,13 +234,27 @@ async fn a_temporary_passphrase_allows_only_key_passphrase_and_logout(b: Backend
         s.get("/api/key", Some(&t)).await.json(),
         json!(wrapped_key(10))
     );
-    let mut bad = new_key_body(11);
+    let mut bad = change_body(10, 11);
     bad["wrapped_key"]["iterations"] = json!(1000);
     s.post("/api/passphrase", Some(&t), bad)
         .await
         .refused(StatusCode::BAD_REQUEST, "bad_request");
-    let changed = s.post("/api/passphrase", Some(&t), new_key_body(11)).await;
+    // The current key must be proved: a token alone does not change the passphrase.
+    s.post("/api/passphrase", Some(&t), new_key_body(11))
+        .await
+        .refused(StatusCode::BAD_REQUEST, "bad_request");
+    s.post("/api/passphrase", Some(&t), change_body(12, 11))
+        .await
+        .refused(StatusCode::UNAUTHORIZED, "bad_credentials");
+    let other = s.token("ines", &auth(10), "t3").await;
+    let changed = s
+        .post("/api/passphrase", Some(&t), change_body(10, 11))
+        .await;
     assert_eq!(changed.status, StatusCode::NO_CONTENT);
+    // The user's other sessions end; this one goes on.
+    s.get("/api/key", Some(&other))
+        .await
+        .refused(StatusCode::UNAUTHORIZED, "unauthenticated");
     // The same session now reaches everything; the old key no longer logs in, the new one does.
     assert_eq!(s.get("/api/users", Some(&t)).await.status, StatusCode::OK);
     assert_eq!(
@@ -243,10 +299,10 @@ async fn a_data_manager_rewraps_a_forgotten_key(b: Backend) {
         s.get("/api/key", Some(&session.token)).await.json(),
         json!(wrapped_key(20))
     );
-    // Her older session is held to the change as well.
+    // Her older session ends: whoever used the forgotten (perhaps stolen) passphrase is out.
     s.get("/api/users", Some(&ines))
         .await
-        .refused(StatusCode::FORBIDDEN, "passphrase_change_required");
+        .refused(StatusCode::UNAUTHORIZED, "unauthenticated");
 }
 
 async fn revoking_a_user_or_device_ends_its_sessions_at_once(b: Backend) {
@@ -289,14 +345,19 @@ async fn revoking_a_user_or_device_ends_its_sessions_at_once(b: Backend) {
         serde_json::from_slice(&s.get("/api/users", Some(&dm)).await.body).unwrap();
     assert!(users.iter().any(|u| u.user == "ines" && u.revoked));
 
-    s.call(
-        Method::POST,
-        "/api/devices/nope/revoke",
-        Some(&dm),
-        Payload::None,
-    )
-    .await
-    .refused(StatusCode::NOT_FOUND, "no_such_device");
+    // A device never seen is revoked all the same, registered by the data manager.
+    let r = s
+        .call(
+            Method::POST,
+            "/api/devices/nope/revoke",
+            Some(&dm),
+            Payload::None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    s.login("carl", &auth(11), "nope")
+        .await
+        .refused(StatusCode::FORBIDDEN, "device_revoked");
     let r = s
         .call(
             Method::POST,
@@ -328,6 +389,16 @@ async fn revoking_a_user_or_device_ends_its_sessions_at_once(b: Backend) {
     assert_eq!(
         (t3["revoked"].clone(), t3["registered_by"].clone()),
         (json!(true), json!("carl"))
+    );
+    let nope = devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["device"] == "nope")
+        .unwrap();
+    assert_eq!(
+        (nope["revoked"].clone(), nope["registered_by"].clone()),
+        (json!(true), json!("dm"))
     );
     s.get("/api/devices", Some(&carl2))
         .await

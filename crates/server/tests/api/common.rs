@@ -264,7 +264,7 @@ impl TestServer {
         );
         let token = self.token(name, &auth(10), device).await;
         let a = self
-            .post("/api/passphrase", Some(&token), new_key_body(11))
+            .post("/api/passphrase", Some(&token), change_body(10, 11))
             .await;
         assert_eq!(a.status, StatusCode::NO_CONTENT);
         token
@@ -327,6 +327,11 @@ pub fn create_study_body(token: &str) -> Value {
 /// A `NewKey` body with key `auth(n)`.
 pub fn new_key_body(n: u8) -> Value {
     json!({ "auth": auth(n), "wrapped_key": wrapped_key(n) })
+}
+
+/// A `ChangePassphrase` body from key `auth(current)` to key `auth(n)`.
+pub fn change_body(current: u8, n: u8) -> Value {
+    json!({ "current_auth": auth(current), "auth": auth(n), "wrapped_key": wrapped_key(n) })
 }
 
 /// The test data key.

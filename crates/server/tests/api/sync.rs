@@ -17,6 +17,7 @@ backend_tests!(
     another_studys_bundle_and_bytes_that_are_no_bundle_are_refused,
     bundles_over_10000_commits_or_the_byte_limit_are_too_large,
     pulling_page_by_page_returns_every_commit_once_in_storage_order,
+    a_device_known_only_by_relay_is_listed_and_its_revocation_holds,
 );
 
 fn acks(a: &Answer) -> UploadResult {
@@ -264,4 +265,61 @@ async fn pulling_page_by_page_returns_every_commit_once_in_storage_order(b: Back
     s.get("/api/commits?limit=0", Some(&dm))
         .await
         .refused(StatusCode::BAD_REQUEST, "bad_request");
+}
+
+/// A device whose commits only ever arrived by relay (`ecrf push` of a USB or demo file) has no
+/// login: it is listed with its commits, and revoking it refuses its new commits.
+async fn a_device_known_only_by_relay_is_listed_and_its_revocation_holds(b: Backend) {
+    let s = TestServer::new(b);
+    let dm = s.with_study().await;
+    let usb = sealed_chain("usb-1", 3);
+    acks(&s.upload(&dm, &usb[..2]).await);
+    let devices = s.get("/api/devices", Some(&dm)).await.json();
+    let row = devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["device"] == "usb-1")
+        .cloned();
+    assert_eq!(
+        row,
+        Some(serde_json::json!({
+            "device": "usb-1", "registered_by": null, "registered_at": null,
+            "last_seen_at": null, "revoked": false, "commits": 2
+        }))
+    );
+    let rv = s
+        .call(
+            axum::http::Method::POST,
+            "/api/devices/usb-1/revoke",
+            Some(&dm),
+            Payload::None,
+        )
+        .await;
+    assert_eq!(rv.status, StatusCode::NO_CONTENT);
+    let err = s
+        .upload(&dm, &usb)
+        .await
+        .refused(StatusCode::FORBIDDEN, "device_revoked");
+    assert_eq!((err.device.as_deref(), err.seq), (Some("usb-1"), Some(3)));
+    let devices = s.get("/api/devices", Some(&dm)).await.json();
+    let row = devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["device"] == "usb-1")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            row["revoked"].clone(),
+            row["registered_by"].clone(),
+            row["commits"].clone()
+        ),
+        (
+            serde_json::json!(true),
+            serde_json::json!("dm"),
+            serde_json::json!(2)
+        )
+    );
 }

@@ -15,8 +15,8 @@ use postgres::{Config, GenericClient, Row};
 use subtle::ConstantTimeEq;
 
 use super::{
-    DeviceRecord, NewToken, Page, SessionRecord, StoreError, StoreStats, StudyRecord, SyncStore,
-    Uploader, UserRecord,
+    page_extent, DeviceRecord, KeyChange, NewToken, Page, SessionRecord, StoreError, StoreStats,
+    StudyRecord, SyncStore, Uploader, UserRecord,
 };
 
 mod migrations;
@@ -208,22 +208,54 @@ impl SyncStore for PgStore {
         }
     }
 
-    fn set_user_key(
+    fn reset_user_key(
         &self,
         name: &str,
         auth_hash: &[u8; 32],
         key: &WrappedKey,
-        must_change: bool,
     ) -> Result<(), StoreError> {
         let key = serde_json::to_string(key)
             .map_err(|e| StoreError::Corrupt(format!("wrapped key: {e}")))?;
-        let n = self.pool.get()?.execute(
-            "UPDATE users SET auth_hash = $2, wrapped_key = $3, must_change = $4 WHERE name = $1",
-            &[&name, &auth_hash.as_slice(), &key, &must_change],
+        let mut conn = self.pool.get()?;
+        let mut tx = conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE users SET auth_hash = $2, wrapped_key = $3, must_change = TRUE WHERE name = $1",
+            &[&name, &auth_hash.as_slice(), &key],
         )?;
         if n == 0 {
             return Err(StoreError::NoSuchUser);
         }
+        tx.execute("DELETE FROM tokens WHERE user_name = $1", &[&name])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn change_user_key(&self, change: &KeyChange<'_>) -> Result<(), StoreError> {
+        let key = serde_json::to_string(change.key)
+            .map_err(|e| StoreError::Corrupt(format!("wrapped key: {e}")))?;
+        let mut conn = self.pool.get()?;
+        let mut tx = conn.transaction()?;
+        // FOR UPDATE: two changes at once cannot both prove the same current key.
+        let Some(row) = tx.query_opt(
+            "SELECT auth_hash FROM users WHERE name = $1 FOR UPDATE",
+            &[&change.user],
+        )?
+        else {
+            return Err(StoreError::NoSuchUser);
+        };
+        let held = bytes::<32>(&row, 0, "auth hash")?;
+        if !bool::from(held.ct_eq(change.current_hash)) {
+            return Err(StoreError::BadCredentials);
+        }
+        tx.execute(
+            "UPDATE users SET auth_hash = $2, wrapped_key = $3, must_change = FALSE WHERE name = $1",
+            &[&change.user, &change.auth_hash.as_slice(), &key],
+        )?;
+        tx.execute(
+            "DELETE FROM tokens WHERE user_name = $1 AND hash <> $2",
+            &[&change.user, &change.keep_token.as_slice()],
+        )?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -258,8 +290,8 @@ impl SyncStore for PgStore {
         sessions::devices(&mut *self.pool.get()?)
     }
 
-    fn revoke_device(&self, id: &str) -> Result<(), StoreError> {
-        sessions::revoke_device(&mut *self.pool.get()?, id)
+    fn revoke_device(&self, id: &str, by: &str, now: &str) -> Result<(), StoreError> {
+        sessions::revoke_device(&mut *self.pool.get()?, id, by, now)
     }
 
     fn add_token(&self, token: &NewToken<'_>) -> Result<(), StoreError> {
@@ -290,32 +322,52 @@ impl SyncStore for PgStore {
         upload::upload(&mut *self.pool.get()?, uploader, commits)
     }
 
-    fn pull(&self, after: u64, limit: u32) -> Result<Page, StoreError> {
+    fn pull(&self, after: u64, limit: u32, max_bytes: usize) -> Result<Page, StoreError> {
         let after_i = i64::try_from(after).unwrap_or(i64::MAX);
-        let rows = self.pool.get()?.query(
-            "SELECT cursor, header, sealed_body FROM commits
+        let mut conn = self.pool.get()?;
+        // One snapshot for both reads: the sizes first (octet_length reads a stored value's
+        // size without its bytes), then the bodies of the commits that fit.
+        let mut tx = conn
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        let sizes = tx.query(
+            "SELECT cursor, octet_length(header) + octet_length(sealed_body) FROM commits
              WHERE cursor > $1 ORDER BY cursor LIMIT $2",
             &[&after_i, &(i64::from(limit) + 1)],
         )?;
-        let mut commits = Vec::new();
-        let mut cursor = after;
-        let mut more = false;
+        let lengths = sizes
+            .iter()
+            .map(|r| Ok(u64::try_from(r.try_get::<_, i32>(1)?).unwrap_or(0)))
+            .collect::<Result<Vec<u64>, StoreError>>()?;
+        let (taken, more) = page_extent(&lengths, limit, max_bytes);
+        let Some(last) = sizes.get(taken.wrapping_sub(1)) else {
+            return Ok(Page {
+                commits: Vec::new(),
+                cursor: after,
+                more: false,
+            });
+        };
+        let last: i64 = last.try_get(0)?;
+        let rows = tx.query(
+            "SELECT cursor, header, sealed_body FROM commits
+             WHERE cursor > $1 AND cursor <= $2 ORDER BY cursor",
+            &[&after_i, &last],
+        )?;
+        tx.commit()?;
+        let mut commits = Vec::with_capacity(taken);
         for row in &rows {
-            if commits.len() == limit as usize {
-                more = true;
-                break;
-            }
             let c: i64 = row.try_get(0)?;
             let mut bytes: Vec<u8> = row.try_get(1)?;
             bytes.extend_from_slice(row.try_get::<_, &[u8]>(2)?);
             let sealed = SealedCommit::from_bytes(&bytes)
                 .map_err(|e| StoreError::Corrupt(format!("commit at cursor {c}: {e}")))?;
             commits.push(sealed);
-            cursor = u64::try_from(c).unwrap_or(0);
         }
         Ok(Page {
             commits,
-            cursor,
+            cursor: u64::try_from(last).unwrap_or(0),
             more,
         })
     }

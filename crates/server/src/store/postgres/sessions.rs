@@ -8,10 +8,19 @@ use postgres::{Client, GenericClient};
 use crate::store::{DeviceRecord, NewToken, SessionRecord, StoreError};
 
 pub fn devices(conn: &mut impl GenericClient) -> Result<Vec<DeviceRecord>, StoreError> {
+    // The registered devices, and the authors known only from commits relayed by other devices
+    // (no registration, never revoked), each with its commit count.
     let rows = conn.query(
-        "SELECT d.id, d.registered_by, d.registered_at, d.last_seen_at, d.revoked,
-                (SELECT count(*) FROM commits c WHERE c.device_id = d.id)
-         FROM devices d ORDER BY d.id",
+        "SELECT id, registered_by, registered_at, last_seen_at, revoked, commits FROM (
+             SELECT d.id, d.registered_by, d.registered_at, d.last_seen_at, d.revoked,
+                    (SELECT count(*) FROM commits c WHERE c.device_id = d.id) AS commits
+             FROM devices d
+             UNION ALL
+             SELECT c.device_id, NULL::text, NULL::text, NULL::text, FALSE, count(*)
+             FROM commits c
+             WHERE NOT EXISTS (SELECT 1 FROM devices d WHERE d.id = c.device_id)
+             GROUP BY c.device_id
+         ) AS known ORDER BY id",
         &[],
     )?;
     rows.iter()
@@ -29,12 +38,17 @@ pub fn devices(conn: &mut impl GenericClient) -> Result<Vec<DeviceRecord>, Store
         .collect()
 }
 
-pub fn revoke_device(conn: &mut Client, id: &str) -> Result<(), StoreError> {
+/// Revokes `id`, registering it (by the data manager `by`, at `now`) when it never logged in:
+/// a device known only from relayed commits, or not at all yet, is revoked all the same. The
+/// upsert locks the row, so an upload reading it (`FOR SHARE`) waits for the revocation.
+pub fn revoke_device(conn: &mut Client, id: &str, by: &str, now: &str) -> Result<(), StoreError> {
     let mut tx = conn.transaction()?;
-    let n = tx.execute("UPDATE devices SET revoked = TRUE WHERE id = $1", &[&id])?;
-    if n == 0 {
-        return Err(StoreError::NoSuchDevice);
-    }
+    tx.execute(
+        "INSERT INTO devices (id, registered_by, registered_at, last_seen_at, revoked)
+         VALUES ($1, $2, $3, $3, TRUE)
+         ON CONFLICT (id) DO UPDATE SET revoked = TRUE",
+        &[&id, &by, &now],
+    )?;
     tx.execute("DELETE FROM tokens WHERE device = $1", &[&id])?;
     tx.commit()?;
     Ok(())

@@ -14,8 +14,8 @@ use subtle::ConstantTimeEq;
 
 use super::migrations::{migrate, user_version};
 use super::{
-    DeviceRecord, NewToken, Page, SessionRecord, StoreError, StoreStats, StudyRecord, SyncStore,
-    Uploader, UserRecord,
+    page_extent, DeviceRecord, KeyChange, NewToken, Page, SessionRecord, StoreError, StoreStats,
+    StudyRecord, SyncStore, Uploader, UserRecord,
 };
 
 mod sessions;
@@ -219,22 +219,55 @@ impl SyncStore for SqliteStore {
         Ok(())
     }
 
-    fn set_user_key(
+    fn reset_user_key(
         &self,
         name: &str,
         auth_hash: &[u8; 32],
         key: &WrappedKey,
-        must_change: bool,
     ) -> Result<(), StoreError> {
         let key = serde_json::to_string(key)
             .map_err(|e| StoreError::Corrupt(format!("wrapped key: {e}")))?;
-        let n = self.conn()?.execute(
-            "UPDATE users SET auth_hash = ?2, wrapped_key = ?3, must_change = ?4 WHERE name = ?1",
-            params![name, auth_hash.as_slice(), key, must_change],
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let n = tx.execute(
+            "UPDATE users SET auth_hash = ?2, wrapped_key = ?3, must_change = 1 WHERE name = ?1",
+            params![name, auth_hash.as_slice(), key],
         )?;
         if n == 0 {
             return Err(StoreError::NoSuchUser);
         }
+        tx.execute("DELETE FROM tokens WHERE user = ?1", [name])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn change_user_key(&self, change: &KeyChange<'_>) -> Result<(), StoreError> {
+        let key = serde_json::to_string(change.key)
+            .map_err(|e| StoreError::Corrupt(format!("wrapped key: {e}")))?;
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let held: Option<[u8; 32]> = tx
+            .query_row(
+                "SELECT auth_hash FROM users WHERE name = ?1",
+                [change.user],
+                |r| blob::<32>(r, 0),
+            )
+            .optional()?;
+        let Some(held) = held else {
+            return Err(StoreError::NoSuchUser);
+        };
+        if !bool::from(held.ct_eq(change.current_hash)) {
+            return Err(StoreError::BadCredentials);
+        }
+        tx.execute(
+            "UPDATE users SET auth_hash = ?2, wrapped_key = ?3, must_change = 0 WHERE name = ?1",
+            params![change.user, change.auth_hash.as_slice(), key],
+        )?;
+        tx.execute(
+            "DELETE FROM tokens WHERE user = ?1 AND hash <> ?2",
+            params![change.user, change.keep_token.as_slice()],
+        )?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -271,8 +304,8 @@ impl SyncStore for SqliteStore {
         sessions::devices(&*self.conn()?)
     }
 
-    fn revoke_device(&self, id: &str) -> Result<(), StoreError> {
-        sessions::revoke_device(&mut *self.conn()?, id)
+    fn revoke_device(&self, id: &str, by: &str, now: &str) -> Result<(), StoreError> {
+        sessions::revoke_device(&mut *self.conn()?, id, by, now)
     }
 
     fn add_token(&self, token: &NewToken<'_>) -> Result<(), StoreError> {
@@ -304,38 +337,54 @@ impl SyncStore for SqliteStore {
         Ok(acks)
     }
 
-    fn pull(&self, after: u64, limit: u32) -> Result<Page, StoreError> {
+    fn pull(&self, after: u64, limit: u32, max_bytes: usize) -> Result<Page, StoreError> {
         let conn = self.conn()?;
         let after_i = i64::try_from(after).unwrap_or(i64::MAX);
+        // The sizes first (SQLite reads a blob's length without its bytes), then the bodies of
+        // the commits that fit; the lock keeps both reads on one state.
+        let sizes: Vec<(i64, i64)> = conn
+            .prepare(
+                "SELECT cursor, length(header) + length(sealed_body) FROM commits
+                 WHERE cursor > ?1 ORDER BY cursor LIMIT ?2",
+            )?
+            .query_map(params![after_i, i64::from(limit) + 1], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let lengths: Vec<u64> = sizes
+            .iter()
+            .map(|&(_, n)| u64::try_from(n).unwrap_or(0))
+            .collect();
+        let (taken, more) = page_extent(&lengths, limit, max_bytes);
+        let Some(&(last, _)) = sizes.get(taken.wrapping_sub(1)) else {
+            return Ok(Page {
+                commits: Vec::new(),
+                cursor: after,
+                more: false,
+            });
+        };
         let mut stmt = conn.prepare(
             "SELECT cursor, header, sealed_body FROM commits
-             WHERE cursor > ?1 ORDER BY cursor LIMIT ?2",
+             WHERE cursor > ?1 AND cursor <= ?2 ORDER BY cursor",
         )?;
-        let rows = stmt.query_map(params![after_i, i64::from(limit) + 1], |r| {
+        let rows = stmt.query_map(params![after_i, last], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, Vec<u8>>(1)?,
                 r.get::<_, Vec<u8>>(2)?,
             ))
         })?;
-        let mut commits = Vec::new();
-        let mut cursor = after;
-        let mut more = false;
+        let mut commits = Vec::with_capacity(taken);
         for row in rows {
             let (c, mut bytes, body) = row?;
-            if commits.len() == limit as usize {
-                more = true;
-                break;
-            }
             bytes.extend_from_slice(&body);
             let sealed = SealedCommit::from_bytes(&bytes)
                 .map_err(|e| StoreError::Corrupt(format!("commit at cursor {c}: {e}")))?;
             commits.push(sealed);
-            cursor = u64::try_from(c).unwrap_or(0);
         }
         Ok(Page {
             commits,
-            cursor,
+            cursor: u64::try_from(last).unwrap_or(0),
             more,
         })
     }

@@ -7,11 +7,7 @@ use crate::store::{DeviceRecord, NewToken, SessionRecord, StoreError};
 use ecrf_core::sync::api::Role;
 
 pub fn devices(conn: &Connection) -> Result<Vec<DeviceRecord>, StoreError> {
-    let mut stmt = conn.prepare(
-        "SELECT d.id, d.registered_by, d.registered_at, d.last_seen_at, d.revoked,
-                (SELECT count(*) FROM commits c WHERE c.device_id = d.id)
-         FROM devices d ORDER BY d.id",
-    )?;
+    let mut stmt = conn.prepare(DEVICES_SQL)?;
     let rows = stmt.query_map([], |r| {
         let commits: i64 = r.get(5)?;
         Ok(DeviceRecord {
@@ -26,12 +22,35 @@ pub fn devices(conn: &Connection) -> Result<Vec<DeviceRecord>, StoreError> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn revoke_device(conn: &mut Connection, id: &str) -> Result<(), StoreError> {
+/// The registered devices, and the authors known only from commits relayed by other devices
+/// (no registration, never revoked), each with its commit count.
+const DEVICES_SQL: &str = "
+    SELECT id, registered_by, registered_at, last_seen_at, revoked, commits FROM (
+        SELECT d.id, d.registered_by, d.registered_at, d.last_seen_at, d.revoked,
+               (SELECT count(*) FROM commits c WHERE c.device_id = d.id) AS commits
+        FROM devices d
+        UNION ALL
+        SELECT c.device_id, NULL, NULL, NULL, 0, count(*)
+        FROM commits c
+        WHERE NOT EXISTS (SELECT 1 FROM devices d WHERE d.id = c.device_id)
+        GROUP BY c.device_id
+    ) ORDER BY id";
+
+/// Revokes `id`, registering it (by the data manager `by`, at `now`) when it never logged in:
+/// a device known only from relayed commits, or not at all yet, is revoked all the same.
+pub fn revoke_device(
+    conn: &mut Connection,
+    id: &str,
+    by: &str,
+    now: &str,
+) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
-    let n = tx.execute("UPDATE devices SET revoked = 1 WHERE id = ?1", [id])?;
-    if n == 0 {
-        return Err(StoreError::NoSuchDevice);
-    }
+    tx.execute(
+        "INSERT INTO devices (id, registered_by, registered_at, last_seen_at, revoked)
+         VALUES (?1, ?2, ?3, ?3, 1)
+         ON CONFLICT (id) DO UPDATE SET revoked = 1",
+        params![id, by, now],
+    )?;
     tx.execute("DELETE FROM tokens WHERE device = ?1", [id])?;
     tx.commit()?;
     Ok(())

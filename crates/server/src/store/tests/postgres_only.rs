@@ -89,7 +89,9 @@ fn revoking_deletes_the_tokens_in_the_same_transaction() {
         store.add_token(&token).unwrap();
     }
     assert_eq!(count(&db, "SELECT count(*) FROM tokens"), 3);
-    store.revoke_device("t2").unwrap();
+    store
+        .revoke_device("t2", "dm", "2026-01-02T00:00:00Z")
+        .unwrap();
     assert_eq!(count(&db, "SELECT count(*) FROM tokens"), 1);
     store.revoke_user("dm").unwrap();
     assert_eq!(count(&db, "SELECT count(*) FROM tokens"), 0);

@@ -16,6 +16,11 @@ backend_tests!(
     listings_sort_names_byte_by_byte,
     a_token_lives_until_its_expiry_and_revocation_ends_it,
     concurrent_uploads_never_hide_a_commit_from_a_reader,
+    a_device_known_only_from_relayed_commits_is_listed_and_revocable,
+    a_device_never_seen_is_revoked_ahead_of_its_commits,
+    a_key_reset_ends_the_users_sessions,
+    a_key_change_needs_the_current_key_and_keeps_only_its_session,
+    a_pull_page_stops_at_its_byte_budget,
 );
 
 fn a_new_store_is_at_the_current_schema_and_empty(store: &dyn SyncStore) {
@@ -96,7 +101,9 @@ fn every_refusal_names_its_kind_and_the_first_commit_refused(store: &dyn SyncSto
         expires_at: 1_000,
     };
     store.add_token(&token).unwrap();
-    store.revoke_device("a").unwrap();
+    store
+        .revoke_device("a", "dm", "2026-01-02T00:00:00Z")
+        .unwrap();
     let acks = store.upload(&UP, &a[..1]).unwrap();
     assert_eq!(acks, [AckStatus::Duplicate]);
     let err = store.upload(&UP, &a[2..]).unwrap_err();
@@ -106,7 +113,7 @@ fn every_refusal_names_its_kind_and_the_first_commit_refused(store: &dyn SyncSto
 }
 
 fn pulls_page_in_cursor_order(store: &dyn SyncStore) {
-    let empty = store.pull(0, 10).unwrap();
+    let empty = store.pull(0, 10, PULL_PAGE_BYTES).unwrap();
     assert_eq!(
         (empty.commits.len(), empty.cursor, empty.more),
         (0, 0, false)
@@ -114,18 +121,18 @@ fn pulls_page_in_cursor_order(store: &dyn SyncStore) {
     let (a, b) = (sealed("a", 3), sealed("b", 2));
     store.upload(&UP, &b).unwrap();
     store.upload(&UP, &a).unwrap();
-    let first = store.pull(0, 3).unwrap();
+    let first = store.pull(0, 3, PULL_PAGE_BYTES).unwrap();
     assert_eq!(first.commits, [b[0].clone(), b[1].clone(), a[0].clone()]);
     assert!(first.more);
-    let rest = store.pull(first.cursor, 3).unwrap();
+    let rest = store.pull(first.cursor, 3, PULL_PAGE_BYTES).unwrap();
     assert_eq!(rest.commits, [a[1].clone(), a[2].clone()]);
     assert!(!rest.more);
-    let after = store.pull(rest.cursor, 3).unwrap();
+    let after = store.pull(rest.cursor, 3, PULL_PAGE_BYTES).unwrap();
     assert_eq!(
         (after.commits.len(), after.cursor, after.more),
         (0, rest.cursor, false)
     );
-    let exact = store.pull(0, 5).unwrap();
+    let exact = store.pull(0, 5, PULL_PAGE_BYTES).unwrap();
     assert_eq!((exact.commits.len(), exact.more), (5, false));
 }
 
@@ -159,16 +166,12 @@ fn user_and_device_refusals(store: &dyn SyncStore) {
     ));
     let key = user("x").wrapped_key;
     assert!(matches!(
-        store.set_user_key("nobody", &[1; 32], &key, true),
+        store.reset_user_key("nobody", &[1; 32], &key),
         Err(StoreError::NoSuchUser)
     ));
     assert!(matches!(
         store.revoke_user("nobody"),
         Err(StoreError::NoSuchUser)
-    ));
-    assert!(matches!(
-        store.revoke_device("nowhere"),
-        Err(StoreError::NoSuchDevice)
     ));
     assert!(matches!(
         store.revoke_user("dm"),
@@ -177,7 +180,7 @@ fn user_and_device_refusals(store: &dyn SyncStore) {
     let mut monitor = user("mon");
     monitor.role = Role::Monitor;
     store.add_user(&monitor).unwrap();
-    store.set_user_key("mon", &[5; 32], &key, true).unwrap();
+    store.reset_user_key("mon", &[5; 32], &key).unwrap();
     let got = store.user("mon").unwrap().unwrap();
     assert_eq!((got.auth_hash, got.must_change), ([5; 32], true));
     store.revoke_user("mon").unwrap();
@@ -233,15 +236,21 @@ fn a_token_lives_until_its_expiry_and_revocation_ends_it(store: &dyn SyncStore) 
         .unwrap();
     assert_eq!((s.user.as_str(), s.device.as_str()), ("dm", "t1"));
     let devices = store.devices().unwrap();
-    assert_eq!(devices[0].last_seen_at, "2026-01-01T01:00:00Z");
-    assert_eq!(devices[0].registered_at, "2026-01-01T00:00:00Z");
+    assert_eq!(
+        devices[0].last_seen_at.as_deref().unwrap(),
+        "2026-01-01T01:00:00Z"
+    );
+    assert_eq!(
+        devices[0].registered_at.as_deref().unwrap(),
+        "2026-01-01T00:00:00Z"
+    );
     // Within the same minute, last seen is not rewritten.
     store
         .session(&[1; 32], 999, "2026-01-01T01:00:59Z")
         .unwrap();
     assert_eq!(
-        store.devices().unwrap()[0].last_seen_at,
-        "2026-01-01T01:00:00Z"
+        store.devices().unwrap()[0].last_seen_at.as_deref(),
+        Some("2026-01-01T01:00:00Z")
     );
     assert_eq!(store.session(&[1; 32], 1_000, "x").unwrap(), None);
     // An expired token is gone for good, even asked about with an earlier clock.
@@ -250,7 +259,9 @@ fn a_token_lives_until_its_expiry_and_revocation_ends_it(store: &dyn SyncStore) 
     store.delete_token(&[2; 32]).unwrap();
     assert_eq!(store.session(&[2; 32], 0, "x").unwrap(), None);
     store.add_token(&token([2; 32], "t1")).unwrap();
-    store.revoke_device("t1").unwrap();
+    store
+        .revoke_device("t1", "dm", "2026-01-02T00:00:00Z")
+        .unwrap();
     assert_eq!(store.session(&[2; 32], 0, "x").unwrap(), None);
     assert!(matches!(
         store.add_token(&token([3; 32], "t1")),
@@ -292,7 +303,7 @@ fn concurrent_uploads_never_hide_a_commit_from_a_reader(store: &dyn SyncStore) {
             loop {
                 // Read the flag first: a page read after it was set sees every upload.
                 let finished = done.load(Ordering::SeqCst);
-                let page = store.pull(after, 7).unwrap();
+                let page = store.pull(after, 7, PULL_PAGE_BYTES).unwrap();
                 seen.extend(
                     page.commits
                         .iter()
@@ -315,4 +326,178 @@ fn concurrent_uploads_never_hide_a_commit_from_a_reader(store: &dyn SyncStore) {
     unique.dedup();
     assert_eq!(unique.len(), seen.len(), "no commit twice");
     assert_eq!(seen.len(), WRITERS * PER_WRITER, "no commit missed");
+}
+
+/// A device whose commits only ever came by relay (a USB stick, a demo file) has no
+/// registration: it is listed with its commit count, and revoking it registers it revoked, by the
+/// data manager, so that its new commits are refused.
+fn a_device_known_only_from_relayed_commits_is_listed_and_revocable(store: &dyn SyncStore) {
+    store.set_setup_token(&[9; 32]).unwrap();
+    store.create_study(&[9; 32], &study(), &user("dm")).unwrap();
+    let usb = sealed("usb", 3);
+    store.upload(&UP, &usb[..2]).unwrap();
+    let listed = store.devices().unwrap();
+    assert_eq!(
+        listed,
+        [DeviceRecord {
+            id: "usb".into(),
+            registered_by: None,
+            registered_at: None,
+            last_seen_at: None,
+            revoked: false,
+            commits: 2,
+        }]
+    );
+    store
+        .revoke_device("usb", "dm", "2026-01-02T00:00:00Z")
+        .unwrap();
+    let listed = store.devices().unwrap();
+    assert_eq!(
+        listed,
+        [DeviceRecord {
+            id: "usb".into(),
+            registered_by: Some("dm".into()),
+            registered_at: Some("2026-01-02T00:00:00Z".into()),
+            last_seen_at: Some("2026-01-02T00:00:00Z".into()),
+            revoked: true,
+            commits: 2,
+        }]
+    );
+    assert_eq!(
+        store.upload(&UP, &usb[..2]).unwrap(),
+        [AckStatus::Duplicate; 2]
+    );
+    let err = store.upload(&UP, &usb[2..]).unwrap_err();
+    assert_eq!(refusal(err), (RefusalKind::DeviceRevoked, "usb".into(), 3));
+    // Revoking again changes nothing, and a logged-in device keeps its registration.
+    store
+        .revoke_device("usb", "dm2", "2026-01-03T00:00:00Z")
+        .unwrap();
+    assert_eq!(store.devices().unwrap(), listed);
+}
+
+fn a_device_never_seen_is_revoked_ahead_of_its_commits(store: &dyn SyncStore) {
+    store.set_setup_token(&[9; 32]).unwrap();
+    store.create_study(&[9; 32], &study(), &user("dm")).unwrap();
+    store
+        .revoke_device("lost", "dm", "2026-01-02T00:00:00Z")
+        .unwrap();
+    let err = store.upload(&UP, &sealed("lost", 1)).unwrap_err();
+    assert_eq!(refusal(err), (RefusalKind::DeviceRevoked, "lost".into(), 1));
+    let token = NewToken {
+        hash: [1; 32],
+        user: "dm",
+        device: "lost",
+        now: "2026-01-03T00:00:00Z",
+        expires_at: 1_000,
+    };
+    assert!(matches!(
+        store.add_token(&token),
+        Err(StoreError::DeviceRevoked)
+    ));
+    // A known device's registration is kept when it is revoked.
+    store
+        .add_token(&NewToken {
+            device: "t1",
+            ..token
+        })
+        .unwrap();
+    store
+        .revoke_device("t1", "dm2", "2026-01-04T00:00:00Z")
+        .unwrap();
+    let t1 = store
+        .devices()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.id == "t1")
+        .unwrap();
+    assert_eq!(
+        (
+            t1.registered_by.as_deref(),
+            t1.registered_at.as_deref(),
+            t1.revoked
+        ),
+        (Some("dm"), Some("2026-01-03T00:00:00Z"), true)
+    );
+}
+
+fn a_key_reset_ends_the_users_sessions(store: &dyn SyncStore) {
+    store.set_setup_token(&[9; 32]).unwrap();
+    store.create_study(&[9; 32], &study(), &user("dm")).unwrap();
+    store.add_user(&user("ines")).unwrap();
+    let token = |hash: [u8; 32], who: &'static str| NewToken {
+        hash,
+        user: who,
+        device: "t1",
+        now: "2026-01-01T00:00:00Z",
+        expires_at: 1_000,
+    };
+    store.add_token(&token([1; 32], "ines")).unwrap();
+    store.add_token(&token([2; 32], "dm")).unwrap();
+    store
+        .reset_user_key("ines", &[5; 32], &user("x").wrapped_key)
+        .unwrap();
+    assert_eq!(store.session(&[1; 32], 0, "x").unwrap(), None);
+    assert!(store.session(&[2; 32], 0, "x").unwrap().is_some());
+    assert!(store.user("ines").unwrap().unwrap().must_change);
+}
+
+fn a_key_change_needs_the_current_key_and_keeps_only_its_session(store: &dyn SyncStore) {
+    store.set_setup_token(&[9; 32]).unwrap();
+    store.create_study(&[9; 32], &study(), &user("dm")).unwrap();
+    for (hash, device) in [([1; 32], "t1"), ([2; 32], "t2")] {
+        let token = NewToken {
+            hash,
+            user: "dm",
+            device,
+            now: "2026-01-01T00:00:00Z",
+            expires_at: 1_000,
+        };
+        store.add_token(&token).unwrap();
+    }
+    let key = user("x").wrapped_key;
+    let change = |current: &'static [u8; 32]| KeyChange {
+        user: "dm",
+        current_hash: current,
+        auth_hash: &[6; 32],
+        key: &key,
+        keep_token: &[1; 32],
+    };
+    assert!(matches!(
+        store.change_user_key(&change(&[5; 32])),
+        Err(StoreError::BadCredentials)
+    ));
+    assert_eq!(store.user("dm").unwrap().unwrap().auth_hash, [4; 32]);
+    assert!(matches!(
+        store.change_user_key(&KeyChange {
+            user: "nobody",
+            ..change(&[4; 32])
+        }),
+        Err(StoreError::NoSuchUser)
+    ));
+    store.change_user_key(&change(&[4; 32])).unwrap();
+    let dm = store.user("dm").unwrap().unwrap();
+    assert_eq!((dm.auth_hash, dm.must_change), ([6; 32], false));
+    assert!(store.session(&[1; 32], 0, "x").unwrap().is_some());
+    assert_eq!(store.session(&[2; 32], 0, "x").unwrap(), None);
+}
+
+/// Pages stop at [`PULL_PAGE_BYTES`] of sealed commits (but hold at least one), whatever the
+/// limit asked for.
+fn a_pull_page_stops_at_its_byte_budget(store: &dyn SyncStore) {
+    let a = sealed("a", 3);
+    store.upload(&UP, &a).unwrap();
+    let size: Vec<usize> = a.iter().map(|c| c.to_bytes().len()).collect();
+    // Room for two commits and half the third: two.
+    let budget = size[0] + size[1] + size[2] / 2;
+    let page = store.pull(0, 10, budget).unwrap();
+    assert_eq!((page.commits.len(), page.more), (2, true));
+    let rest = store.pull(page.cursor, 10, budget).unwrap();
+    assert_eq!((rest.commits, rest.more), (a[2..].to_vec(), false));
+    // A budget smaller than one commit still moves on by one.
+    let one = store.pull(0, 10, 1).unwrap();
+    assert_eq!((one.commits, one.more), (a[..1].to_vec(), true));
+    // The exact size of all three fits them all.
+    let all = store.pull(0, 10, size.iter().sum()).unwrap();
+    assert_eq!((all.commits.len(), all.more), (3, false));
 }

@@ -61,7 +61,7 @@ fn migration_2_keeps_version_1_rows_in_order_with_their_ids() {
     }
     drop(conn);
     let store = SqliteStore::open(&path).unwrap();
-    let page = store.pull(0, 10).unwrap();
+    let page = store.pull(0, 10, PULL_PAGE_BYTES).unwrap();
     let order: Vec<u64> = page.commits.iter().map(|c| c.header.seq).collect();
     assert_eq!(order, [2, 1, 3]);
     assert_eq!(page.commits[0], commits[1]);
