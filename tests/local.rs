@@ -30,7 +30,10 @@ async fn a_save_is_durable_and_the_state_is_rebuilt_from_indexeddb() {
     let labs = study().form("labs").unwrap();
     let id = local::next_instance_id().unwrap();
     // The device's id and 64 random bits: unique across the tabs of one device.
-    assert!(id.starts_with("tab-a-") && id.len() == "tab-a-".len() + 16, "{id}");
+    assert!(
+        id.starts_with("tab-a-") && id.len() == "tab-a-".len() + 16,
+        "{id}"
+    );
     assert_ne!(local::next_instance_id().unwrap(), id);
     let v = values(json!({"date": "2025-01-02", "bili": 30.0, "alb": 36.0}));
     let ops = create_ops(&id, labs, "HCC-001-0001", &v);
