@@ -39,14 +39,39 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path) -> Server {
+        Server::start_with(dir, false)
+    }
+
+    /// Over HTTPS, with a certificate from `ecrf-server tls init` (the test authority is
+    /// `server-data/tls/ca.pem`).
+    fn start_tls(dir: &Path) -> Server {
+        Server::start_with(dir, true)
+    }
+
+    fn start_with(dir: &Path, tls: bool) -> Server {
         let data = dir.join("server-data");
         std::fs::create_dir_all(&data).unwrap();
         let log = std::fs::File::create(dir.join("server.log")).unwrap();
-        let mut child = Command::new(server_bin())
+        let mut command = Command::new(server_bin());
+        command
             .args(["--addr", "127.0.0.1:0", "--print-addr", "--data-dir"])
             .arg(&data)
             .arg("--static-dir")
-            .arg(dir.join("no-app"))
+            .arg(dir.join("no-app"));
+        if tls {
+            let init = Command::new(server_bin())
+                .args(["tls", "init", "--host", "127.0.0.1", "--data-dir"])
+                .arg(&data)
+                .output()
+                .unwrap();
+            assert!(init.status.success(), "{}", text(&init.stderr));
+            command
+                .arg("--tls-cert")
+                .arg(data.join("tls/server.pem"))
+                .arg("--tls-key")
+                .arg(data.join("tls/server-key.pem"));
+        }
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log)
@@ -67,7 +92,7 @@ impl Server {
         std::thread::spawn(move || lines.for_each(drop));
         Server {
             child,
-            url: format!("http://{addr}"),
+            url: format!("{}://{addr}", if tls { "https" } else { "http" }),
             dir: data,
         }
     }
@@ -416,6 +441,94 @@ fn create_push_pull_and_administer_a_study() {
         "commit intruder#1 does not open",
     );
     assert!(!Path::new(&refused_dir).join("commits.json").exists());
+    drop(server);
+}
+
+#[test]
+fn create_push_and_pull_over_https_with_the_studys_own_ca() {
+    let tmp = Scratch::new("sync-https");
+    let server = Server::start_tls(&tmp.0);
+    let url = server.url.as_str();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    let ca = server.dir.join("tls/ca.pem").to_string_lossy().into_owned();
+    let token_file = server
+        .dir
+        .join("setup-token")
+        .to_string_lossy()
+        .into_owned();
+    let pass = tmp.file("dm.pass", "correct horse battery staple\n");
+    let demo = tmp.path("demo.json");
+    expect(&ecrf(&["demo", "--patients", "5", "--out", &demo]), 0, "");
+
+    // Without the study's authority the certificate is not trusted: no answer, and a hint.
+    let init = |extra: &[&str]| {
+        let mut args = vec![
+            "study",
+            "init",
+            "--server",
+            url,
+            "--setup-token-file",
+            &token_file,
+            "--user",
+            "dm",
+            "--passphrase-file",
+            &pass,
+        ];
+        args.extend(extra);
+        ecrf(&args)
+    };
+    expect(&init(&[]), 1, "--ca-cert");
+    // A file that holds no certificate is bad input.
+    expect(&init(&["--ca-cert", &pass]), 2, "no PEM certificate");
+    expect(
+        &init(&["--ca-cert", &tmp.path("none.pem")]),
+        2,
+        "cannot read --ca-cert",
+    );
+    expect(&init(&["--ca-cert", &ca]), 0, "created study");
+
+    let as_dm = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend([
+            "--server",
+            url,
+            "--user",
+            "dm",
+            "--passphrase-file",
+            &pass,
+            "--ca-cert",
+            &ca,
+        ]);
+        ecrf(&all)
+    };
+    let pushed = expect(&as_dm(&["push", "--commits", &demo, "--demo"]), 0, "");
+    let n: usize = pushed.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(n > 10, "{pushed}");
+    let pulled_dir = tmp.path("pulled");
+    expect(&as_dm(&["pull", "--out", &pulled_dir]), 0, "");
+    let pulled_file = format!("{pulled_dir}/commits.json");
+    let original = expect(&ecrf(&["endpoints", "--commits", &demo]), 0, "");
+    let round_trip = expect(&ecrf(&["endpoints", "--commits", &pulled_file]), 0, "");
+    assert_eq!(original, round_trip);
+    for command in [&["user", "list"][..], &["device", "list"]] {
+        expect(&as_dm(command), 0, "");
+    }
+    // The web roots alone do not trust the study's authority.
+    expect(
+        &ecrf(&[
+            "pull",
+            "--server",
+            url,
+            "--user",
+            "dm",
+            "--passphrase-file",
+            &pass,
+            "--out",
+            &tmp.path("never"),
+        ]),
+        1,
+        "TLS failed",
+    );
     drop(server);
 }
 

@@ -13,6 +13,7 @@ pub mod secrets;
 pub mod setup_token;
 mod statics;
 pub mod store;
+pub mod tls;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};

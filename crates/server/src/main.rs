@@ -5,17 +5,22 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use clap::Parser;
+use clap::{Parser, Subcommand};
+use ecrf_server::tls::ca_page::{self, CaCertificate};
+use ecrf_server::tls::init::{self as tls_init, InitError};
 use ecrf_server::{
     app, setup_token, AppState, Config, PgStore, SqliteStore, SyncStore, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_RATE_BURST, DEFAULT_RATE_PER_SECOND,
 };
 
 /// The eCRF sync server. Serves the built app and the sync API from one process, with an
-/// embedded SQLite store, or a PostgreSQL database with `--postgres`.
+/// embedded SQLite store, or a PostgreSQL database with `--postgres`; over HTTPS with
+/// `--tls-cert` and `--tls-key`.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on.
     #[arg(long, env = "ECRF_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
@@ -42,10 +47,114 @@ struct Args {
     /// Print the bound address as the first line of standard output (for tests using port 0).
     #[arg(long)]
     print_addr: bool,
+    /// Serve HTTPS with this certificate chain (PEM: the server's certificate first).
+    #[arg(long, env = "ECRF_TLS_CERT", requires = "tls_key", value_name = "FILE")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of `--tls-cert` (PEM).
+    #[arg(long, env = "ECRF_TLS_KEY", requires = "tls_cert", value_name = "FILE")]
+    tls_key: Option<PathBuf>,
+    /// Also serve, over plain HTTP on this address, the page from which tablets install the
+    /// certificate authority (the last certificate of `--tls-cert`, as `tls init` writes it).
+    #[arg(
+        long,
+        env = "ECRF_CA_PAGE_ADDR",
+        requires = "tls_cert",
+        value_name = "ADDR"
+    )]
+    ca_page_addr: Option<SocketAddr>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// TLS certificates for a site without one of its own.
+    #[command(subcommand)]
+    Tls(TlsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum TlsCommand {
+    /// Make a local certificate authority and a server certificate signed by it, in
+    /// `DATA_DIR/tls/`.
+    Init(TlsInitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct TlsInitArgs {
+    /// The server's data folder; the files go to its `tls/` folder.
+    #[arg(long, env = "ECRF_DATA_DIR", value_name = "DIR")]
+    data_dir: PathBuf,
+    /// A DNS name or IP address the tablets use to reach the server (repeat for several).
+    #[arg(long = "host", required = true, value_name = "NAME_OR_IP")]
+    hosts: Vec<String>,
+    /// Replace existing files (a new authority: every tablet must install it again).
+    #[arg(long)]
+    force: bool,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    match &args.command {
+        Some(Command::Tls(TlsCommand::Init(init))) => tls_init_command(init),
+        None => serve(args),
+    }
+}
+
+/// `ecrf-server tls init`: writes the four files, or exits with status 2 and a one-line reason
+/// when the command line is at fault (existing files, a bad host).
+fn tls_init_command(args: &TlsInitArgs) -> anyhow::Result<()> {
+    let now = time::OffsetDateTime::now_utc();
+    let written = match tls_init::init(&args.data_dir, &args.hosts, args.force, now) {
+        Ok(written) => written,
+        Err(err @ InitError::Exists(_))
+        | Err(err @ InitError::BadHost(_))
+        | Err(err @ InitError::NoHost) => {
+            eprintln!("ecrf-server: {err}");
+            std::process::exit(2);
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let until = written.server_not_after.date();
+    println!(
+        "wrote {} (the certificate authority, for the tablets)",
+        written.ca_cert.display()
+    );
+    println!(
+        "wrote {} (the authority's private key: keep it secret; not needed to run the server)",
+        written.ca_key.display()
+    );
+    println!(
+        "wrote {} (the server certificate, valid until {until}, then the authority)",
+        written.server_cert.display()
+    );
+    println!(
+        "wrote {} (the server's private key)",
+        written.server_key.display()
+    );
+    println!("authority SHA-256 fingerprint: {}", written.ca_fingerprint);
+    println!(
+        "start the server with TLS (the tablets install the authority from http://HOST:8081/):"
+    );
+    println!(
+        "  ecrf-server --addr 0.0.0.0:8443 --data-dir {} --tls-cert {} --tls-key {} --ca-page-addr 0.0.0.0:8081",
+        shell_word(&args.data_dir.display().to_string()),
+        shell_word(&written.server_cert.display().to_string()),
+        shell_word(&written.server_key.display().to_string()),
+    );
+    Ok(())
+}
+
+/// `word`, quoted for a POSIX shell when it holds anything but plain path characters.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+:=@%,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn serve(args: Args) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .json()
         .with_env_filter(
@@ -54,7 +163,25 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let args = Args::parse();
+    // Read the certificate before anything else, so that a wrong file stops the server at once.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+                .await
+                .with_context(|| {
+                    format!(
+                        "loading the TLS certificate {} and key {}",
+                        cert.display(),
+                        key.display()
+                    )
+                })?,
+        ),
+        _ => None,
+    };
+    let ca_page = match (&args.ca_page_addr, &args.tls_cert) {
+        (Some(addr), Some(cert)) => Some((*addr, CaCertificate::from_chain_file(cert)?)),
+        _ => None,
+    };
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating the data folder {}", args.data_dir.display()))?;
     let (store, db): (Arc<dyn SyncStore>, String) = match &args.postgres {
@@ -110,11 +237,42 @@ async fn main() -> anyhow::Result<()> {
         println!("set-up token written to {}", path.display());
         tracing::info!(file = %path.display(), "no study yet: set-up token written");
     }
-    tracing::info!(addr = %local, db = %db, "ecrf-server listening");
+    if let Some((addr, ca)) = ca_page {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("listening on {addr} for the CA page"))?;
+        let page = listener.local_addr()?;
+        println!("CA certificate page: http://{page}/");
+        tracing::info!(addr = %page, fingerprint = ca.fingerprint(), "CA page listening (plain HTTP)");
+        // It stops with the process; it holds no state worth a graceful shutdown.
+        tokio::spawn(async move {
+            if let Err(err) = axum::serve(listener, ca_page::router(ca)).await {
+                tracing::error!(error = %err, "the CA page stopped");
+            }
+        });
+    }
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    match tls {
+        None => {
+            tracing::info!(addr = %local, db = %db, "ecrf-server listening");
+            axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
+        }
+        Some(config) => {
+            tracing::info!(addr = %local, db = %db, "ecrf-server listening (TLS)");
+            let handle = axum_server::Handle::new();
+            let stop = handle.clone();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                stop.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+            });
+            axum_server::from_tcp_rustls(listener.into_std()?, config)?
+                .handle(handle)
+                .serve(service)
+                .await?;
+        }
+    }
     Ok(())
 }
 

@@ -35,6 +35,9 @@ pub struct InitArgs {
     /// A file holding your passphrase (one trailing line end is ignored).
     #[arg(long)]
     passphrase_file: PathBuf,
+    /// Trust the certificate authority in this PEM file besides the usual web roots.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
 }
 
 /// Runs `ecrf study ...`.
@@ -46,7 +49,11 @@ pub fn run(command: &StudyCommand) -> anyhow::Result<()> {
 
 fn init(args: &InitArgs) -> anyhow::Result<()> {
     check_name("--user", &args.user)?;
-    let client = Client::new(&args.server, &ClientOptions::default())?;
+    let options = ClientOptions {
+        ca_cert: args.ca_cert.clone(),
+        ..ClientOptions::default()
+    };
+    let client = Client::new(&args.server, &options)?;
     let setup_token = read_token(&args.setup_token_file)?;
     let passphrase = read_passphrase(&args.passphrase_file)?;
     let key = DataKey::new(1, random_bytes::<32>()?);

@@ -1,4 +1,5 @@
-//! The options every server command shares (`--server`, `--user`, `--passphrase-file`) and
+//! The options every server command shares (`--server`, `--user`, `--passphrase-file`,
+//! `--ca-cert`) and
 //! logging in with them.
 
 use std::path::PathBuf;
@@ -19,12 +20,22 @@ pub struct LoginArgs {
     /// A file holding your passphrase (one trailing line end is ignored).
     #[arg(long)]
     pub passphrase_file: PathBuf,
+    /// Trust the certificate authority in this PEM file besides the usual web roots (the one
+    /// `ecrf-server tls init` made: `DATA_DIR/tls/ca.pem`).
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
 }
 
 impl LoginArgs {
     /// A client of `--server`.
     pub fn client(&self) -> anyhow::Result<Client> {
-        Client::new(&self.server, &ClientOptions::default())
+        Client::new(
+            &self.server,
+            &ClientOptions {
+                ca_cert: self.ca_cert.clone(),
+                ..ClientOptions::default()
+            },
+        )
     }
 
     /// Checks the options, reads the passphrase and logs in; returns the session and the

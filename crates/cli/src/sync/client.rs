@@ -2,6 +2,7 @@
 //! and the mapping of answers to exit statuses (a refusal, 4xx, is exit status 2 with the
 //! server's own message; a network failure or a server error, 5xx, is exit status 1).
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -9,6 +10,7 @@ use ecrf_core::sync::api::ErrorBody;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use ureq::http::{Method, Request, Response};
+use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 use ureq::Body;
 
 use crate::input::bad_input;
@@ -19,14 +21,17 @@ const MAX_ANSWER_BYTES: u64 = 1 << 30;
 /// The largest error body read.
 const MAX_ERROR_BYTES: u64 = 64 * 1024;
 
-/// How to connect. TLS uses the webpki roots for `https://` servers; a study's own CA
-/// certificate will be an option here.
+/// How to connect. TLS trusts the webpki roots (Mozilla's) for `https://` servers, and the
+/// study's own certificate authority when one is given.
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
     /// Time allowed to connect.
     pub connect_timeout: Duration,
     /// Time allowed for one request from sending to the end of the answer.
     pub request_timeout: Duration,
+    /// A PEM file of certificate authorities trusted besides the webpki roots (`--ca-cert`: the
+    /// one `ecrf-server tls init` made, or a hospital's internal one).
+    pub ca_cert: Option<PathBuf>,
 }
 
 impl Default for ClientOptions {
@@ -34,8 +39,39 @@ impl Default for ClientOptions {
         ClientOptions {
             connect_timeout: Duration::from_secs(30),
             request_timeout: Duration::from_secs(600),
+            ca_cert: None,
         }
     }
+}
+
+/// The webpki roots and the certificates of the PEM file `path`. A file that cannot be read or
+/// holds no certificate is refused (exit status 2).
+fn roots_with(path: &Path) -> anyhow::Result<TlsConfig> {
+    let pem = match std::fs::read(path) {
+        Ok(pem) => pem,
+        Err(err) => bad_input!("cannot read --ca-cert {}: {err}", path.display()),
+    };
+    let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|cert| Certificate::from_der(cert.as_ref()))
+        .collect();
+    let web = roots.len();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item {
+            Ok(PemItem::Certificate(cert)) => roots.push(cert),
+            Ok(_) => {}
+            Err(err) => bad_input!("--ca-cert {}: not a PEM file: {err}", path.display()),
+        }
+    }
+    if roots.len() == web {
+        bad_input!(
+            "--ca-cert {}: no PEM certificate in the file",
+            path.display()
+        );
+    }
+    Ok(TlsConfig::builder()
+        .root_certs(RootCerts::from(roots))
+        .build())
 }
 
 /// The server refused the request (a 4xx answer): exit status 2, with the server's message.
@@ -179,13 +215,15 @@ impl Client {
                  key travels in the clear; use https"
             );
         }
-        let agent = ureq::Agent::config_builder()
+        let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(options.connect_timeout))
             .timeout_global(Some(options.request_timeout))
-            .user_agent(concat!("ecrf-cli/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .new_agent();
+            .user_agent(concat!("ecrf-cli/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = &options.ca_cert {
+            config = config.tls_config(roots_with(path)?);
+        }
+        let agent = config.build().new_agent();
         Ok(Client {
             agent,
             base: base.to_owned(),
@@ -283,10 +321,19 @@ impl Client {
             Ok(request) => request,
             Err(err) => bad_input!("--server {:?} does not make a valid URL: {err}", self.base),
         };
-        let mut answer = self
-            .agent
-            .run(request)
-            .with_context(|| format!("{method} {url}: no answer from the server"))?;
+        let mut answer = self.agent.run(request).map_err(|err| {
+            let untrusted = is_tls_failure(&err);
+            let err = anyhow::Error::new(err);
+            if untrusted {
+                err.context(format!(
+                    "{method} {url}: no answer from the server (TLS failed: the server's \
+                     certificate is not trusted for this address; --ca-cert FILE trusts the \
+                     study's own certificate authority)"
+                ))
+            } else {
+                err.context(format!("{method} {url}: no answer from the server"))
+            }
+        })?;
         let status = answer.status().as_u16();
         if (200..300).contains(&status) {
             return Ok(answer);
@@ -307,6 +354,18 @@ impl Client {
             Some(seconds) if status == 429 => err.context(format!("try again in {seconds} s")),
             _ => err,
         })
+    }
+}
+
+/// True when the TLS handshake failed (rustls reports an untrusted certificate as an I/O
+/// error during the handshake, or as its own error).
+fn is_tls_failure(err: &ureq::Error) -> bool {
+    match err {
+        ureq::Error::Rustls(_) => true,
+        ureq::Error::Io(io) => io
+            .get_ref()
+            .is_some_and(|inner| inner.to_string().contains("certificate")),
+        _ => false,
     }
 }
 

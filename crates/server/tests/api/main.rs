@@ -8,3 +8,4 @@ mod accounts;
 mod process;
 mod statics;
 mod sync;
+mod tls;
