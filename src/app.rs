@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::header::Header;
 use crate::components::storage_status::StorageStatus;
+use crate::components::sync_panel::SyncPanel;
 use crate::components::update_banner::UpdateBanner;
 use crate::i18n::{provide_i18n_context, Msg};
 use crate::pages::analysis::AnalysisPage;
@@ -23,6 +24,7 @@ pub fn App() -> impl IntoView {
     let i18n = provide_i18n_context();
     provide_update_context();
     provide_app_state();
+    crate::sync::provide_sync();
     let state = use_app_state();
     let build = build_version();
     let section = move || match state.route.get() {
@@ -84,7 +86,7 @@ pub fn App() -> impl IntoView {
 /// The page of a route, once the study is loaded.
 fn route_page(route: Route) -> AnyView {
     match route {
-        Route::Patients => view! { <PatientsPage /> <StorageStatus /> }.into_any(),
+        Route::Patients => view! { <PatientsPage /> <SyncPanel /> <StorageStatus /> }.into_any(),
         Route::Patient(p) => view! { <PatientPage patient=p /> }.into_any(),
         Route::Form {
             patient,

@@ -11,6 +11,7 @@ pub mod pages;
 pub mod pwa;
 pub mod state;
 pub mod storage;
+pub mod sync;
 pub mod url;
 pub mod writer;
 

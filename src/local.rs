@@ -20,9 +20,10 @@ pub struct Local {
     pub state: State,
     /// This device's chain and clock.
     pub log: Option<DeviceLog>,
-    /// Commits touching each patient not yet sent to a sync server (all of them until the
-    /// sync issue lands).
+    /// Commits touching each patient not yet sent to the study's server.
     pub unsynced: BTreeMap<String, usize>,
+    /// Commits not yet sent to the study's server.
+    pub unsent: usize,
     /// Every commit held.
     pub commits: usize,
     /// How many of them this device made (in any tab).
@@ -70,6 +71,7 @@ pub fn rebuild(device: &str, commits: &[Commit]) -> Local {
         }
     }
     Local {
+        unsent: commits.len(),
         log: Some(DeviceLog::resume(device, commits)),
         own: commits.iter().filter(|c| c.body.device == device).count() as u64,
         commits: state.commit_count(),
@@ -146,6 +148,7 @@ async fn save_holding_lock(
         let mut l = l.borrow_mut();
         l.log = Some(next_log);
         l.own += 1;
+        l.unsent += 1;
         l.state.apply(&commit);
         l.commits = l.state.commit_count();
         for p in patients_of(&l.state, &commit) {
@@ -185,6 +188,7 @@ async fn apply_stored(db: &Db) -> Result<usize, StorageError> {
             }
             applied += 1;
             l.own += 1;
+            l.unsent += 1;
             for p in patients_of(&l.state, c) {
                 *l.unsynced.entry(p).or_default() += 1;
             }
@@ -209,5 +213,50 @@ pub fn next_instance_id() -> Option<String> {
         l.log
             .as_ref()
             .map(|log| format!("{}-{}", log.device, crate::device::random_hex(8)))
+    })
+}
+
+/// Applies commits received from the study's server (already stored); returns how many were
+/// new here. The device's clock moves past them, so its next commit sorts after all it saw.
+pub fn apply_received(commits: &[Commit]) -> usize {
+    let now = js_sys::Date::now() as u64;
+    LOCAL.with(|l| {
+        let mut l = l.borrow_mut();
+        let mut applied = 0;
+        let device = l.log.as_ref().map(|g| g.device.clone());
+        for c in commits {
+            if l.state.apply(c) {
+                applied += 1;
+                if device.as_deref() == Some(c.body.device.as_str()) {
+                    l.own += 1;
+                }
+            }
+            if let Some(log) = l.log.as_mut() {
+                if c.body.device == log.device && c.body.seq > log.seq {
+                    // This device's own commits, stored before (in another browser profile
+                    // restored, say): continue after them.
+                    log.seq = c.body.seq;
+                    log.last = Some(c.id.clone());
+                }
+                log.observe(&c.body.hlc, now);
+            }
+        }
+        l.commits = l.state.commit_count();
+        applied
+    })
+}
+
+/// Sets what is not yet on the study's server: `pending`, the outbox the sync computed.
+pub fn set_unsynced(pending: &[&Commit]) {
+    LOCAL.with(|l| {
+        let mut l = l.borrow_mut();
+        let mut unsynced: BTreeMap<String, usize> = BTreeMap::new();
+        for c in pending {
+            for p in patients_of(&l.state, c) {
+                *unsynced.entry(p).or_default() += 1;
+            }
+        }
+        l.unsynced = unsynced;
+        l.unsent = pending.len();
     })
 }

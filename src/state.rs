@@ -153,6 +153,12 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
     let commits = db.commits().await?;
     let read = device::now_ms();
     local::install(local::rebuild(&device, &commits));
+    // What the study's server does not hold yet, by the tips the last sync recorded.
+    let tips: ecrf_core::sync::outbox::ServerTips = db
+        .meta(crate::sync::run::TIPS_KEY)
+        .await?
+        .unwrap_or_default();
+    local::set_unsynced(&ecrf_core::sync::outbox::outbox(&commits, &tips));
     let done = device::now_ms();
     state.rebuild_ms.set(Some(done - started));
     gloo::console::log!(format!(

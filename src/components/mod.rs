@@ -6,4 +6,5 @@ pub mod km_plot;
 pub mod lesions;
 pub mod response_plots;
 pub mod storage_status;
+pub mod sync_panel;
 pub mod update_banner;

@@ -1,4 +1,4 @@
-//! Where the data is (this device only, until sync exists), storage used / quota, whether
+//! Where the data is (this device only, or on the study's server too), storage used / quota, whether
 //! persistence was granted, and database errors.
 
 use leptos::prelude::*;
@@ -12,6 +12,7 @@ use crate::state::{use_app_state, DbStatus};
 pub fn StorageStatus() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app_state();
+    let sync = crate::sync::use_sync();
     let usage = move || {
         let info = state.storage.get();
         match (info.usage, info.quota) {
@@ -47,7 +48,13 @@ pub fn StorageStatus() -> impl IntoView {
     view! {
         <section class="card storage" data-testid="storage">
             <h2>{i18n.t(Msg::StorageTitle)}</h2>
-            <p class="strong" data-testid="where-data-is">{i18n.t(Msg::WhereDataIs)}</p>
+            <p class="strong" data-testid="where-data-is">{move || {
+                state.revision.track();
+                let all_sent = !state.demo
+                    && crate::local::with(|l| l.unsent == 0)
+                    && sync.status.with(|s| s.last.is_some());
+                if all_sent { Msg::WhereDataSynced } else { Msg::WhereDataIs }.text(i18n.lang.get())
+            }}</p>
             <p data-testid="storage-usage">{usage}</p>
             <p data-testid="storage-commits">{move || {
                 state.revision.track();

@@ -9,6 +9,8 @@ import { chromium } from "playwright-core";
 const here = new URL(".", import.meta.url).pathname;
 export const DIST = process.env.ECRF_DIST ?? resolve(here, "../../dist");
 const SERVER = process.env.ECRF_SERVER_BIN ?? resolve(here, "../../target/debug/ecrf-server");
+/** The `ecrf` command line (the data manager creates the study with it). */
+export const CLI = process.env.ECRF_CLI_BIN ?? resolve(here, "../../target/debug/ecrf");
 
 // Chromium's own network chatter is refused on this machine; these flags keep it quiet.
 const CHROMIUM_ARGS = [
@@ -59,6 +61,7 @@ export async function startServer(staticDir = DIST) {
   const exited = new Promise((ok) => proc.on("exit", ok));
   return {
     url: `http://${addr}`,
+    dataDir,
     async stop() {
       proc.kill("SIGTERM");
       await exited;

@@ -198,11 +198,15 @@ fn tidy() -> anyhow::Result<(bool, String)> {
     ))
 }
 
-/// Builds the release app and the server, then runs the Playwright suite (which starts and stops
+/// Builds the release app, the server and the CLI, then runs the Playwright suite (which starts and stops
 /// the server itself on a free loopback port).
 fn e2e() -> anyhow::Result<(bool, String)> {
     build_app()?;
-    cmd("cargo", &["build", "--package", "ecrf-server"]).run()?;
+    cmd(
+        "cargo",
+        &["build", "--package", "ecrf-server", "--package", "ecrf-cli"],
+    )
+    .run()?;
     let server = crate::target_dir().join("debug/ecrf-server");
     cmd(
         "node",
@@ -210,6 +214,7 @@ fn e2e() -> anyhow::Result<(bool, String)> {
     )
     .dir(root().join("tests/e2e"))
     .env("ECRF_SERVER_BIN", &server)
+    .env("ECRF_CLI_BIN", crate::target_dir().join("debug/ecrf"))
     .env("ECRF_DIST", root().join("dist"))
     .tee()
 }

@@ -8,6 +8,7 @@ pub mod batches;
 mod bundle;
 mod error;
 pub mod keys;
+pub mod outbox;
 mod reader;
 mod sealed;
 

@@ -1,0 +1,132 @@
+//! Sync with the study's server: sign in, "Sync now", and the status in words (signed in as,
+//! not yet sent, last synced, the reason of a failure). Hidden for the demo study.
+
+use leptos::prelude::*;
+
+use crate::i18n::{use_i18n, Msg};
+use crate::state::use_app_state;
+use crate::sync::{self, use_sync, SyncError};
+
+/// A failure in the UI language: the common refusals in words, any other with the server's
+/// code and message.
+fn error_text(e: &SyncError, lang: ecrf_core::i18n::Lang) -> String {
+    let msg = match e {
+        SyncError::Network => Msg::SyncErrNetwork,
+        SyncError::Refused { code, .. } => match code.as_str() {
+            "bad_credentials" => Msg::SyncErrCredentials,
+            "rate_limited" => Msg::SyncErrRateLimited,
+            "no_study" => Msg::SyncErrNoStudy,
+            "user_revoked" | "device_revoked" => Msg::SyncErrRevoked,
+            "passphrase_change_required" => Msg::SyncErrChangePassphrase,
+            "unauthenticated" => Msg::SyncErrSignInAgain,
+            _ => {
+                return format!("{} {}", Msg::SyncFailed.text(lang), e_detail(e));
+            }
+        },
+        SyncError::Local(_) => return format!("{} {}", Msg::SyncFailed.text(lang), e_detail(e)),
+    };
+    format!("{} {}", Msg::SyncFailed.text(lang), msg.text(lang))
+}
+
+fn e_detail(e: &SyncError) -> String {
+    match e {
+        SyncError::Network => String::new(),
+        SyncError::Refused { code, message } => format!("{message} ({code})"),
+        SyncError::Local(m) => m.clone(),
+    }
+}
+
+/// The panel.
+#[component]
+pub fn SyncPanel() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = use_app_state();
+    let ctx = use_sync();
+    let user = RwSignal::new(state.user.get_untracked());
+    let passphrase = RwSignal::new(String::new());
+    let status = ctx.status;
+    let sign_in = move || {
+        let (u, p) = (user.get_untracked(), passphrase.get_untracked());
+        if u.trim().is_empty() || p.is_empty() {
+            return;
+        }
+        passphrase.set(String::new());
+        sync::sign_in(ctx, state, u.trim().to_owned(), p);
+    };
+    let line = move || {
+        let lang = i18n.lang.get();
+        let s = status.get();
+        if s.signing_in {
+            return Msg::SyncSigningIn.text(lang).to_owned();
+        }
+        if s.running {
+            return Msg::SyncRunning.text(lang).to_owned();
+        }
+        let last = match s.last {
+            Some((ms, o)) => format!(
+                "{} {} · {} {} · {} {}",
+                Msg::SyncLast.text(lang),
+                crate::format::time_ms(ms as u64),
+                o.sent,
+                Msg::SyncSent.text(lang),
+                o.received,
+                Msg::SyncReceived.text(lang)
+            ),
+            None => Msg::SyncNever.text(lang).to_owned(),
+        };
+        state.revision.track();
+        let unsent = crate::local::with(|l| l.unsent);
+        format!("{unsent} {} · {last}", Msg::SyncUnsent.text(lang))
+    };
+    view! {
+        <Show when=move || !state.demo>
+            <section class="card sync" data-testid="sync">
+                <h2>{i18n.t(Msg::SyncTitle)}</h2>
+                <Show
+                    when=move || status.with(|s| s.user.is_some())
+                    fallback=move || view! {
+                        <p class="hint">{i18n.t(Msg::SyncSignInHint)}</p>
+                        <form class="sync-sign-in" on:submit=move |ev| { ev.prevent_default(); sign_in(); }>
+                            <label class="field">
+                                <span class="label">{i18n.t(Msg::SyncUser)}</span>
+                                <input data-testid="sync-user" autocomplete="username"
+                                    prop:value=move || user.get()
+                                    on:input=move |ev| user.set(event_target_value(&ev)) />
+                            </label>
+                            <label class="field">
+                                <span class="label">{i18n.t(Msg::SyncPassphrase)}</span>
+                                <input type="password" data-testid="sync-passphrase" autocomplete="current-password"
+                                    prop:value=move || passphrase.get()
+                                    on:input=move |ev| passphrase.set(event_target_value(&ev)) />
+                            </label>
+                            <button type="submit" class="primary" data-testid="sync-sign-in"
+                                disabled=move || status.with(|s| s.signing_in)>
+                                {i18n.t(Msg::SyncSignIn)}
+                            </button>
+                        </form>
+                    }
+                >
+                    <p class="strong" data-testid="sync-user-name">
+                        {move || format!("{} {}", Msg::SyncSignedInAs.text(i18n.lang.get()), status.with(|s| s.user.clone().unwrap_or_default()))}
+                    </p>
+                    <div class="actions">
+                        <button class="primary" data-testid="sync-now"
+                            disabled=move || status.with(|s| s.running)
+                            on:click=move |_| sync::sync_now(ctx, state)>
+                            {i18n.t(Msg::SyncNow)}
+                        </button>
+                        <button class="link" data-testid="sync-sign-out" on:click=move |_| sync::sign_out(ctx)>
+                            {i18n.t(Msg::SyncSignOut)}
+                        </button>
+                    </div>
+                </Show>
+                <p data-testid="sync-status" role="status">{line}</p>
+                {move || {
+                    let lang = i18n.lang.get();
+                    status.with(|s| s.error.as_ref().map(|e| error_text(e, lang)))
+                        .map(|t| view! { <p class="error" data-testid="sync-error">{t}</p> })
+                }}
+            </section>
+        </Show>
+    }
+}

@@ -1,0 +1,121 @@
+//! One sync: send the sealed commits the server lacks (in bundles, each acknowledged commit
+//! recorded at once), then receive every commit after the stored cursor, open and check each,
+//! store them in one transaction and fold them in. Interrupted anywhere, it loses and
+//! duplicates nothing: commit ids are the identity, the server acknowledges repeats, and the
+//! cursor and the server tips are saved only after what they describe is stored.
+
+use ecrf_core::sync::api::UploadResult;
+use ecrf_core::sync::batches::split_batches;
+use ecrf_core::sync::outbox::{on_server, outbox, ServerTips};
+use ecrf_core::sync::{Bundle, Compression, SealedCommit};
+
+use super::http::{get_page, post_bundle, SyncError};
+use super::session::Session;
+use crate::storage::Db;
+
+/// The `meta` key of the server tips ([`ServerTips`]).
+pub const TIPS_KEY: &str = "sync.server_tips";
+const CURSOR_KEY: &str = "sync.cursor";
+/// At most this many commits, and this many bytes, per upload.
+const BUNDLE_COMMITS: usize = 2_000;
+const BUNDLE_BYTES: usize = 4 * 1024 * 1024;
+
+/// What one sync did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Outcome {
+    /// Commits sent and newly stored by the server.
+    pub sent: usize,
+    /// Commits received that this device did not hold.
+    pub received: usize,
+    /// Commits still to send (0 after a complete sync).
+    pub unsent: usize,
+}
+
+fn local(e: impl std::fmt::Display) -> SyncError {
+    SyncError::Local(e.to_string())
+}
+
+fn nonce() -> Result<[u8; 12], SyncError> {
+    let mut n = [0u8; 12];
+    super::secure_random(&mut n)
+        .then_some(n)
+        .ok_or_else(|| SyncError::Local("this browser gives no secure random numbers".into()))
+}
+
+async fn send(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<usize, SyncError> {
+    let commits = db.commits().await.map_err(local)?;
+    let pending = outbox(&commits, tips);
+    let sealed = pending
+        .iter()
+        .map(|c| SealedCommit::seal(c, &session.key, nonce()?, Compression::Deflate).map_err(local))
+        .collect::<Result<Vec<_>, _>>()?;
+    let sizes: Vec<usize> = sealed.iter().map(|s| s.to_bytes().len()).collect();
+    let mut sent = 0;
+    for range in split_batches(&sizes, BUNDLE_COMMITS, BUNDLE_BYTES) {
+        let bundle = Bundle {
+            study: session.study,
+            commits: sealed[range].to_vec(),
+        };
+        let bytes = bundle.to_bytes().map_err(local)?;
+        let result: UploadResult = post_bundle(&session.token, &bytes).await?;
+        for ack in &result.acks {
+            on_server(tips, &ack.device, ack.seq);
+            if ack.status == ecrf_core::sync::api::AckStatus::Stored {
+                sent += 1;
+            }
+        }
+        db.set_meta(TIPS_KEY, tips).await.map_err(local)?;
+    }
+    Ok(sent)
+}
+
+async fn receive(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<usize, SyncError> {
+    let mut cursor: u64 = db.meta(CURSOR_KEY).await.map_err(local)?.unwrap_or(0);
+    let mut received = 0;
+    loop {
+        let (bytes, next, more) = get_page(&session.token, cursor).await?;
+        let bundle = Bundle::from_bytes(&bytes, Some(&session.study)).map_err(local)?;
+        let mut commits = Vec::with_capacity(bundle.commits.len());
+        for sealed in &bundle.commits {
+            let commit = sealed
+                .open(std::slice::from_ref(&session.key))
+                .map_err(|e| {
+                    SyncError::Local(format!(
+                        "commit {} #{} from the server does not open: {e}",
+                        sealed.header.device, sealed.header.seq
+                    ))
+                })?;
+            commits.push(commit);
+        }
+        db.import_commits(&commits).await.map_err(local)?;
+        received += crate::local::apply_received(&commits);
+        for c in &commits {
+            on_server(tips, &c.body.device, c.body.seq);
+        }
+        db.set_meta(TIPS_KEY, tips).await.map_err(local)?;
+        db.set_meta(CURSOR_KEY, &next).await.map_err(local)?;
+        cursor = next;
+        if !more {
+            return Ok(received);
+        }
+    }
+}
+
+/// Sends what the server lacks, then receives what this device lacks.
+pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError> {
+    let mut tips: ServerTips = db.meta(TIPS_KEY).await.map_err(local)?.unwrap_or_default();
+    let sent = if session.role.can_write() {
+        send(db, session, &mut tips).await?
+    } else {
+        0
+    };
+    let received = receive(db, session, &mut tips).await?;
+    let commits = db.commits().await.map_err(local)?;
+    let pending = outbox(&commits, &tips);
+    crate::local::set_unsynced(&pending);
+    Ok(Outcome {
+        sent,
+        received,
+        unsent: pending.len(),
+    })
+}

@@ -1,0 +1,115 @@
+//! Signing in to the study's server: the passphrase gives the server-auth key and the key that
+//! unwraps the study data key (`docs/sync-protocol.md`, "Keys"); the server never sees either
+//! the passphrase or the data key. The session lives in memory only.
+
+use std::cell::RefCell;
+
+use ecrf_core::sync::api::{LoginParams, LoginRequest, Role, Session as Answer};
+use ecrf_core::sync::keys::derive_user_keys;
+use ecrf_core::sync::{DataKey, StudyId, WrappedKey};
+
+use super::http::{get_json, post_empty, post_json, SyncError};
+
+/// A signed-in session: the bearer token and the study data key, in memory only.
+#[derive(Clone)]
+pub struct Session {
+    /// The bearer token.
+    pub token: String,
+    /// The user.
+    pub user: String,
+    /// The user's role.
+    pub role: Role,
+    /// The study.
+    pub study: StudyId,
+    /// The study data key.
+    pub key: DataKey,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user", &self.user)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+thread_local! {
+    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
+}
+
+/// The current session, if signed in.
+pub fn current() -> Option<Session> {
+    SESSION.with(|s| s.borrow().clone())
+}
+
+fn study_id(hex_id: &str) -> Result<StudyId, SyncError> {
+    let mut id = [0u8; 16];
+    hex::decode_to_slice(hex_id, &mut id)
+        .map_err(|_| SyncError::Local("the server's study id is not 16 bytes of hex".into()))?;
+    Ok(id)
+}
+
+/// Signs `user` in from this `device`. The key derivation is slow by design (PBKDF2 with at
+/// least 600,000 iterations): a few seconds on a tablet.
+pub async fn sign_in(user: &str, passphrase: &str, device: &str) -> Result<Session, SyncError> {
+    let params: LoginParams = get_json(
+        &format!(
+            "login/params?user={}",
+            String::from(js_sys::encode_uri_component(user))
+        ),
+        None,
+    )
+    .await?;
+    let mut salt = [0u8; 16];
+    hex::decode_to_slice(&params.salt, &mut salt)
+        .map_err(|_| SyncError::Local("the server's salt is not 16 bytes of hex".into()))?;
+    if !(ecrf_core::sync::keys::MIN_ITERATIONS..=ecrf_core::sync::keys::MAX_ITERATIONS)
+        .contains(&params.iterations)
+    {
+        return Err(SyncError::Local(
+            "the server asks for an unsafe key derivation".into(),
+        ));
+    }
+    // Let the page draw "signing in" before the derivation holds the thread.
+    crate::device::sleep(30).await;
+    let keys = derive_user_keys(passphrase, &salt, params.iterations);
+    let answer: Answer = post_json(
+        "login",
+        None,
+        &LoginRequest {
+            user: user.to_owned(),
+            auth: hex::encode(keys.auth),
+            device: device.to_owned(),
+        },
+    )
+    .await?;
+    let wrapped: WrappedKey = get_json("key", Some(&answer.token)).await?;
+    let key = wrapped
+        .unwrap_with(user, &keys.kek)
+        .map_err(|e| SyncError::Local(e.to_string()))?;
+    if answer.must_change_passphrase {
+        let _ = post_empty("logout", Some(&answer.token)).await;
+        return Err(SyncError::Refused {
+            code: "passphrase_change_required".into(),
+            message: "change the temporary passphrase first".into(),
+        });
+    }
+    let session = Session {
+        token: answer.token,
+        user: answer.user,
+        role: answer.role,
+        study: study_id(&answer.study_id)?,
+        key,
+    };
+    SESSION.with(|s| *s.borrow_mut() = Some(session.clone()));
+    Ok(session)
+}
+
+/// Signs out: the token is revoked on the server (when reachable) and the key forgotten.
+pub async fn sign_out() {
+    let token = SESSION.with(|s| s.borrow_mut().take()).map(|s| s.token);
+    if let Some(t) = token {
+        let _ = post_empty("logout", Some(&t)).await;
+    }
+}

@@ -1,0 +1,121 @@
+// Issue 12: two tablets (two browser profiles) exchange their records through the study's
+// server, sealed with the study's key; the server's files hold no patient value in the clear.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { addPatient, CLI, enrollPatient, launch, openApp, setUser, startServer } from "./harness.mjs";
+
+const PASSPHRASE = "ward round passphrase 2026";
+let server;
+let browser;
+let secrets;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  secrets = mkdtempSync(join(tmpdir(), "ecrf-secrets-"));
+  const pass = join(secrets, "dm.pass");
+  writeFileSync(pass, `${PASSPHRASE}\n`, { mode: 0o600 });
+  execFileSync(CLI, [
+    "study", "init", "--server", server.url,
+    "--setup-token-file", join(server.dataDir, "setup-token"),
+    "--user", "dm.li", "--passphrase-file", pass,
+  ]);
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  rmSync(secrets, { recursive: true, force: true });
+});
+
+async function tablet(name) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await openApp(page, server.url);
+  await page.getByTestId("lang-en").click();
+  await setUser(page, name);
+  return { context, page };
+}
+
+async function signIn(page) {
+  await page.getByTestId("nav-patients").click();
+  await page.getByTestId("sync-user").fill("dm.li");
+  await page.getByTestId("sync-passphrase").fill(PASSPHRASE);
+  await page.getByTestId("sync-sign-in").click();
+  await page.getByTestId("sync-user-name").waitFor({ timeout: 60000 });
+  await exchanged(page);
+}
+
+/** Waits for a completed exchange with nothing left to send. */
+async function exchanged(page) {
+  await page
+    .getByTestId("sync-status")
+    .filter({ hasText: /^0 changes not yet sent · last exchange/ })
+    .waitFor({ timeout: 60000 });
+  assert.equal(await page.getByTestId("sync-error").count(), 0);
+}
+
+function serverFilesContain(text) {
+  const needle = Buffer.from(text);
+  const walk = (dir) =>
+    readdirSync(dir).some((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? walk(p) : readFileSync(p).includes(needle);
+    });
+  return walk(server.dataDir);
+}
+
+test("two tablets exchange sealed records; a wrong passphrase is refused; the server holds nothing readable", async () => {
+  const a = await tablet("Dr A");
+  const b = await tablet("Dr B");
+
+  // A enrolls a patient before signing in: it is only on A.
+  await enrollPatient(a.page, "HCC-001-0301", "2026-11-02", "2026-11-03");
+  await a.page.getByTestId("nav-patients").click();
+  assert.match(await a.page.getByTestId("where-data-is").innerText(), /on this device only/);
+  assert.match(await a.page.getByTestId("sync-status").innerText(), /^\d+ changes not yet sent · not yet exchanged/);
+
+  // A wrong passphrase is a clear message, and nothing is sent.
+  await a.page.getByTestId("sync-user").fill("dm.li");
+  await a.page.getByTestId("sync-passphrase").fill("not the passphrase");
+  await a.page.getByTestId("sync-sign-in").click();
+  await a.page.getByTestId("sync-error").filter({ hasText: "wrong user name or passphrase" }).waitFor({ timeout: 60000 });
+
+  await signIn(a.page);
+  assert.match(await a.page.getByTestId("where-data-is").innerText(), /also on the study's server/);
+  const row = a.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0301" });
+  assert.equal(await row.getByTestId("unsynced").locator(".badge").count(), 0, "no 'only on this device' badge once sent");
+
+  // B receives A's patient, with its forms.
+  await signIn(b.page);
+  await b.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0301" }).click();
+  await b.page.getByTestId("patient-page").waitFor();
+  assert.equal(await b.page.getByTestId("patient-status").innerText(), await (async () => {
+    await a.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0301" }).click();
+    return a.page.getByTestId("patient-status").innerText();
+  })());
+
+  // B registers another; A receives it at its next exchange.
+  await addPatient(b.page, "HCC-001-0302");
+  await b.page.getByTestId("sync-now").click();
+  await exchanged(b.page);
+  await a.page.getByTestId("nav-patients").click();
+  await a.page.getByTestId("sync-now").click();
+  await exchanged(a.page);
+  await a.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0302" }).waitFor();
+
+  // A reload keeps what was received and what is sent (nothing to send again).
+  await a.page.reload();
+  await a.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0302" }).waitFor();
+  assert.match(await a.page.getByTestId("sync-status").innerText(), /^0 changes not yet sent/);
+
+  // The server's files (database, WAL) hold no subject ID and no date typed into a form.
+  for (const value of ["HCC-001-0301", "HCC-001-0302", "2026-11-03", "Dr A"]) {
+    assert.equal(serverFilesContain(value), false, `server files contain ${value}`);
+  }
+  await a.context.close();
+  await b.context.close();
+});
