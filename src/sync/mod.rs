@@ -42,12 +42,13 @@ pub struct SyncContext {
     pub status: RwSignal<SyncStatus>,
 }
 
-/// Provides the sync status.
+/// Provides the sync status (after the app state).
 pub fn provide_sync() -> SyncContext {
     let ctx = SyncContext {
         status: RwSignal::new(SyncStatus::default()),
     };
     provide_context(ctx);
+    send_after_saves(ctx, crate::state::use_app_state());
     ctx
 }
 
@@ -75,6 +76,7 @@ pub fn sign_in(ctx: SyncContext, state: crate::state::AppState, user: String, pa
                     st.user = Some(s.user.clone());
                 });
                 sync_now(ctx, state);
+                start_auto(ctx, state);
             }
             Err(e) => ctx.status.update(|s| {
                 s.signing_in = false;
@@ -95,6 +97,74 @@ pub fn sign_out(ctx: SyncContext) {
     });
 }
 
+thread_local! {
+    static AUTO: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static FAILURES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    static PENDING_AFTER_SAVE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How long until the next scheduled exchange: a minute, or after failures 5 s doubling per
+/// failure up to 5 minutes, with +-25% jitter so that tablets coming back together spread out.
+fn next_delay_ms() -> u32 {
+    let failures = FAILURES.with(std::cell::Cell::get);
+    let base: f64 = if failures == 0 {
+        60_000.0
+    } else {
+        (5_000.0 * 2f64.powi(failures.min(6) as i32 - 1)).min(300_000.0)
+    };
+    (base * (0.75 + 0.5 * js_sys::Math::random())) as u32
+}
+
+fn schedule(ctx: SyncContext, state: crate::state::AppState) {
+    gloo::timers::callback::Timeout::new(next_delay_ms(), move || {
+        sync_now(ctx, state);
+        schedule(ctx, state);
+    })
+    .forget();
+}
+
+/// A save bumps the revision: once signed in, it is sent a little later (several saves in a row
+/// go together). Created with the context, inside the reactive tree.
+fn send_after_saves(ctx: SyncContext, state: crate::state::AppState) {
+    Effect::new(move |_| {
+        state.revision.track();
+        if session::current().is_none() || crate::local::with(|l| l.unsent) == 0 {
+            return;
+        }
+        let generation = PENDING_AFTER_SAVE.with(|g| {
+            g.set(g.get() + 1);
+            g.get()
+        });
+        gloo::timers::callback::Timeout::new(3_000, move || {
+            if PENDING_AFTER_SAVE.with(std::cell::Cell::get) == generation {
+                sync_now(ctx, state);
+            }
+        })
+        .forget();
+    });
+}
+
+/// Once signed in, exchanges by themselves: when the network returns, when the app is shown
+/// again, a few seconds after each save, and on a timer (see [`next_delay_ms`]).
+pub fn start_auto(ctx: SyncContext, state: crate::state::AppState) {
+    if AUTO.with(|a| a.replace(true)) {
+        return;
+    }
+    if let Some(window) = web_sys::window() {
+        gloo::events::EventListener::new(&window, "online", move |_| sync_now(ctx, state)).forget();
+        if let Some(doc) = window.document() {
+            let visible = doc.clone();
+            gloo::events::EventListener::new(&doc, "visibilitychange", move |_| {
+                if visible.visibility_state() == web_sys::VisibilityState::Visible {
+                    sync_now(ctx, state);
+                }
+            })
+            .forget();
+        }
+    }
+    schedule(ctx, state);
+}
+
 /// Syncs now, if signed in and not already syncing.
 pub fn sync_now(ctx: SyncContext, state: crate::state::AppState) {
     let (Some(session), Some(db)) = (session::current(), crate::state::db()) else {
@@ -112,8 +182,14 @@ pub fn sync_now(ctx: SyncContext, state: crate::state::AppState) {
         ctx.status.update(|s| {
             s.running = false;
             match result {
-                Ok(outcome) => s.last = Some((js_sys::Date::now(), outcome)),
-                Err(e) => s.error = Some(e),
+                Ok(outcome) => {
+                    FAILURES.with(|f| f.set(0));
+                    s.last = Some((js_sys::Date::now(), outcome));
+                }
+                Err(e) => {
+                    FAILURES.with(|f| f.set(f.get().saturating_add(1)));
+                    s.error = Some(e);
+                }
             }
         });
         state.revision.update(|r| *r += 1);

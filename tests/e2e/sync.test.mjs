@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addPatient, CLI, enrollPatient, launch, openApp, setUser, startServer } from "./harness.mjs";
+import { addPatient, CLI, enrollPatient, field, launch, openApp, saveForm, setUser, startServer } from "./harness.mjs";
 
 const PASSPHRASE = "ward round passphrase 2026";
 let server;
@@ -68,7 +68,7 @@ function serverFilesContain(text) {
   return walk(server.dataDir);
 }
 
-test("two tablets exchange sealed records; a wrong passphrase is refused; the server holds nothing readable", async () => {
+test("two tablets exchange sealed records, edits made offline conflict visibly and alike on both; a wrong passphrase is refused; the server holds nothing readable", async () => {
   const a = await tablet("Dr A");
   const b = await tablet("Dr B");
 
@@ -111,9 +111,40 @@ test("two tablets exchange sealed records; a wrong passphrase is refused; the se
   await a.page.reload();
   await a.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0302" }).waitFor();
   assert.match(await a.page.getByTestId("sync-status").innerText(), /^0 changes not yet sent/);
+  // The session (token and data key) lived in memory only: after a reload, sign in again.
+  assert.equal(await a.page.getByTestId("sync-now").count(), 0);
+  await signIn(a.page);
+
+  // Both edit one field while offline: after the exchanges both show the same winner and the
+  // same flagged conflict.
+  const consent = async (t) => {
+    await t.page.getByTestId("nav-patients").click();
+    await t.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0301" }).click();
+    await t.page.locator("[data-testid=timeline-item][data-form=eligibility]").first().click();
+    return field(t.page, "consent_date");
+  };
+  for (const [t, date] of [[a, "2026-11-01"], [b, "2026-10-31"]]) {
+    await t.context.setOffline(true);
+    await (await consent(t)).fill(date);
+    await t.page.getByTestId("reason").fill("source document re-read");
+    await saveForm(t.page);
+  }
+  for (const t of [a, b]) await t.context.setOffline(false);
+  for (const t of [a, b, a]) {
+    await t.page.getByTestId("nav-patients").click();
+    await t.page.getByTestId("sync-now").click();
+    await exchanged(t.page);
+  }
+  const shown = [];
+  for (const t of [a, b]) {
+    await t.page.getByTestId("conflict-count").filter({ hasText: "1" }).waitFor();
+    shown.push(await (await consent(t)).inputValue());
+  }
+  assert.equal(shown[0], shown[1], "both tablets show the same winner");
+  assert.ok(["2026-11-01", "2026-10-31"].includes(shown[0]));
 
   // The server's files (database, WAL) hold no subject ID and no date typed into a form.
-  for (const value of ["HCC-001-0301", "HCC-001-0302", "2026-11-03", "Dr A"]) {
+  for (const value of ["HCC-001-0301", "HCC-001-0302", "2026-11-03", "2026-10-31", "Dr A", "source document"]) {
     assert.equal(serverFilesContain(value), false, `server files contain ${value}`);
   }
   await a.context.close();
