@@ -67,6 +67,8 @@ messages! {
     SyncErrNoStudy => ("the server has no study yet: the data manager creates it first.", "服务器上尚未创建研究：请数据管理员先创建。"),
     SyncErrRevoked => ("this account or this tablet has been revoked by the data manager.", "此账号或此设备已被数据管理员停用。"),
     SyncErrChangePassphrase => ("your passphrase is temporary: change it first (ask the data manager how).", "您的口令是临时口令：请先修改（请咨询数据管理员）。"),
+    SyncErrStuck => ("the server refused a change:", "服务器拒绝了一项修改："),
+    SyncErrStuckHint => ("The other records are still received; tell the data manager, who can see why.", "其他记录仍会接收；请告知数据管理员查明原因。"),
     SyncErrSignInAgain => ("the session has ended: sign in again.", "会话已结束：请重新登录。"),
     WhereDataIs => ("Changes not yet sent are saved on this device only: until they reach the study's server (sign in below), this tablet holds the only copy. Never clear the browser's data.",
                     "尚未发送的修改仅保存在本设备：在发送到研究服务器之前（请在下方登录），本设备保存的是唯一副本。切勿清除浏览器数据。"),

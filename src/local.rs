@@ -165,7 +165,19 @@ pub async fn catch_up(db: &Db) -> Result<usize, StorageError> {
     if with(|l| l.saving) {
         return Ok(0);
     }
-    apply_stored(db).await
+    let own = apply_stored(db).await?;
+    // Another tab's exchange stored other devices' commits (and moved what the server holds).
+    if db.commit_count().await? as usize <= with(|l| l.state.commit_count()) {
+        return Ok(own);
+    }
+    let all = db.commits().await?;
+    let received = apply_received(&all);
+    let tips: ecrf_core::sync::outbox::ServerTips = db
+        .meta(crate::sync::run::TIPS_KEY)
+        .await?
+        .unwrap_or_default();
+    set_unsynced(&ecrf_core::sync::outbox::outbox(&all, &tips));
+    Ok(own + received)
 }
 
 async fn apply_stored(db: &Db) -> Result<usize, StorageError> {

@@ -16,9 +16,22 @@ fn error_text(e: &SyncError, lang: ecrf_core::i18n::Lang) -> String {
             "bad_credentials" => Msg::SyncErrCredentials,
             "rate_limited" => Msg::SyncErrRateLimited,
             "no_study" => Msg::SyncErrNoStudy,
-            "user_revoked" | "device_revoked" => Msg::SyncErrRevoked,
+            // At sign-in: this account or tablet; at upload it names another author device.
+            "user_revoked" => Msg::SyncErrRevoked,
+            "device_revoked" if e_where(e).is_empty() => Msg::SyncErrRevoked,
             "passphrase_change_required" => Msg::SyncErrChangePassphrase,
             "unauthenticated" => Msg::SyncErrSignInAgain,
+            "commit_conflict" | "sequence_gap" | "chain_broken" | "device_revoked"
+            | "too_large" => {
+                return format!(
+                    "{} {} {} ({}) {}",
+                    Msg::SyncFailed.text(lang),
+                    Msg::SyncErrStuck.text(lang),
+                    e_where(e),
+                    code,
+                    Msg::SyncErrStuckHint.text(lang)
+                );
+            }
             _ => {
                 return format!("{} {}", Msg::SyncFailed.text(lang), e_detail(e));
             }
@@ -28,10 +41,25 @@ fn error_text(e: &SyncError, lang: ecrf_core::i18n::Lang) -> String {
     format!("{} {}", Msg::SyncFailed.text(lang), msg.text(lang))
 }
 
+/// "tab-3f2a #12": the device and sequence a refusal names.
+fn e_where(e: &SyncError) -> String {
+    match e {
+        SyncError::Refused {
+            device: Some(d),
+            seq,
+            ..
+        } => match seq {
+            Some(n) => format!("{d} #{n}"),
+            None => d.clone(),
+        },
+        _ => String::new(),
+    }
+}
+
 fn e_detail(e: &SyncError) -> String {
     match e {
         SyncError::Network => String::new(),
-        SyncError::Refused { code, message } => format!("{message} ({code})"),
+        SyncError::Refused { code, message, .. } => format!("{message} ({code})"),
         SyncError::Local(m) => m.clone(),
     }
 }
@@ -120,7 +148,8 @@ pub fn SyncPanel() -> impl IntoView {
                         </button>
                     </div>
                 </Show>
-                <p data-testid="sync-status" role="status">{line}</p>
+                <p data-testid="sync-status" role="status"
+                    data-exchanges=move || status.with(|s| s.exchanges.to_string())>{line}</p>
                 {move || {
                     let lang = i18n.lang.get();
                     status.with(|s| s.error.as_ref().map(|e| error_text(e, lang)))

@@ -23,6 +23,14 @@ impl Db {
         Ok(index.count(Some(only(device)?)).await?)
     }
 
+    /// How many commits are stored, of every device.
+    pub async fn commit_count(&self) -> Result<u32, StorageError> {
+        let tx = self
+            .rexie
+            .transaction(&[schema::COMMITS], TransactionMode::ReadOnly)?;
+        Ok(tx.store(schema::COMMITS)?.count(None).await?)
+    }
+
     /// Every stored commit of `device`, each checked against its id.
     pub async fn device_commits(&self, device: &str) -> Result<Vec<Commit>, StorageError> {
         let tx = self

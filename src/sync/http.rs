@@ -11,12 +11,19 @@ use serde::Serialize;
 pub enum SyncError {
     /// The server could not be reached (offline, server stopped, connection dropped).
     Network,
-    /// The server refused: its stable code and message (`bad_credentials`, `sequence_gap`, ...).
+    /// The server refused: its stable code and message (`bad_credentials`, `sequence_gap`, ...),
+    /// with the device and sequence concerned and the sequence expected, when given.
     Refused {
         /// The code.
         code: String,
         /// The server's message (English).
         message: String,
+        /// The device concerned.
+        device: Option<String>,
+        /// The sequence concerned.
+        seq: Option<u64>,
+        /// The sequence the server expected (`sequence_gap`).
+        expected: Option<u64>,
     },
     /// Something on this device failed (a commit that does not open, the database, a format).
     Local(String),
@@ -37,6 +44,7 @@ fn url(path: &str) -> String {
 }
 
 fn authorised(builder: RequestBuilder, token: Option<&str>) -> RequestBuilder {
+    let builder = with_timeout(builder);
     match token {
         Some(t) => builder.header("Authorization", &format!("Bearer {t}")),
         None => builder,
@@ -49,12 +57,31 @@ async fn refused(response: Response) -> SyncError {
         Ok(body) => SyncError::Refused {
             code: body.error,
             message: body.message,
+            device: body.device,
+            seq: body.seq,
+            expected: body.expected,
         },
         Err(_) => SyncError::Refused {
             code: format!("http_{status}"),
             message: format!("the server answered {status}"),
+            device: None,
+            seq: None,
+            expected: None,
         },
     }
+}
+
+/// How long one request may take before it is abandoned as a network failure (a stalled
+/// connection on hospital Wi-Fi must not keep the exchange "running" for ever).
+const TIMEOUT_MS: u32 = 60_000;
+
+fn with_timeout(builder: RequestBuilder) -> RequestBuilder {
+    let Ok(controller) = web_sys::AbortController::new() else {
+        return builder;
+    };
+    let signal = controller.signal();
+    gloo::timers::callback::Timeout::new(TIMEOUT_MS, move || controller.abort()).forget();
+    builder.abort_signal(Some(&signal))
 }
 
 async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, SyncError> {
@@ -118,11 +145,27 @@ pub async fn get_page(token: &str, after: u64) -> Result<(Vec<u8>, u64, bool), S
     let path = format!("commits?after={after}");
     let response = send(authorised(Request::get(&url(&path)), Some(token)).build()).await?;
     let headers = response.headers();
-    let cursor = headers
+    // A page without its cursor (a proxy that strips headers) would be fetched again for ever.
+    let cursor: u64 = headers
         .get(CURSOR_HEADER)
         .and_then(|c| c.parse().ok())
-        .unwrap_or(after);
-    let more = headers.get(MORE_HEADER).as_deref() == Some("true");
+        .ok_or_else(|| {
+            SyncError::Local(format!("the server's page has no {CURSOR_HEADER} header"))
+        })?;
+    let more = match headers.get(MORE_HEADER).as_deref() {
+        Some("true") => true,
+        Some("false") => false,
+        _ => {
+            return Err(SyncError::Local(format!(
+                "the server's page has no {MORE_HEADER} header"
+            )))
+        }
+    };
+    if more && cursor <= after {
+        return Err(SyncError::Local(
+            "the server's cursor does not move forward".into(),
+        ));
+    }
     let bytes = response.binary().await.map_err(|_| SyncError::Network)?;
     Ok((bytes, cursor, more))
 }

@@ -33,6 +33,8 @@ pub struct SyncStatus {
     pub last: Option<(f64, Outcome)>,
     /// The last failure.
     pub error: Option<SyncError>,
+    /// Exchanges completed (or failed) since the page opened.
+    pub exchanges: u64,
 }
 
 /// The status signal, provided once at the root.
@@ -101,6 +103,7 @@ thread_local! {
     static AUTO: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static FAILURES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     static PENDING_AFTER_SAVE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static LAST_UNSENT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// How long until the next scheduled exchange: a minute, or after failures 5 s doubling per
@@ -110,14 +113,20 @@ fn next_delay_ms() -> u32 {
     let base: f64 = if failures == 0 {
         60_000.0
     } else {
-        (5_000.0 * 2f64.powi(failures.min(6) as i32 - 1)).min(300_000.0)
+        (5_000.0 * 2f64.powi(failures.min(7) as i32 - 1)).min(300_000.0)
     };
     (base * (0.75 + 0.5 * js_sys::Math::random())) as u32
 }
 
+fn online() -> bool {
+    crate::device::is_online()
+}
+
 fn schedule(ctx: SyncContext, state: crate::state::AppState) {
     gloo::timers::callback::Timeout::new(next_delay_ms(), move || {
-        sync_now(ctx, state);
+        if online() {
+            sync_now(ctx, state);
+        }
         schedule(ctx, state);
     })
     .forget();
@@ -128,7 +137,11 @@ fn schedule(ctx: SyncContext, state: crate::state::AppState) {
 fn send_after_saves(ctx: SyncContext, state: crate::state::AppState) {
     Effect::new(move |_| {
         state.revision.track();
-        if session::current().is_none() || crate::local::with(|l| l.unsent) == 0 {
+        // Only new local changes trigger it (not a redraw after an exchange, not a change that
+        // is still waiting after a failure: the timer's backoff handles those).
+        let unsent = crate::local::with(|l| l.unsent);
+        let grew = unsent > LAST_UNSENT.with(|l| l.replace(unsent));
+        if !grew || session::current().is_none() || !online() {
             return;
         }
         let generation = PENDING_AFTER_SAVE.with(|g| {
@@ -155,7 +168,7 @@ pub fn start_auto(ctx: SyncContext, state: crate::state::AppState) {
         if let Some(doc) = window.document() {
             let visible = doc.clone();
             gloo::events::EventListener::new(&doc, "visibilitychange", move |_| {
-                if visible.visibility_state() == web_sys::VisibilityState::Visible {
+                if visible.visibility_state() == web_sys::VisibilityState::Visible && online() {
                     sync_now(ctx, state);
                 }
             })
@@ -178,9 +191,14 @@ pub fn sync_now(ctx: SyncContext, state: crate::state::AppState) {
         s.error = None;
     });
     spawn_local(async move {
+        let before = crate::local::with(|l| l.unsent);
         let result = run::sync_once(&db, &session).await;
+        let after = crate::local::with(|l| l.unsent);
+        LAST_UNSENT.with(|l| l.set(after));
+        let changed = before != after || matches!(&result, Ok(o) if o.sent + o.received > 0);
         ctx.status.update(|s| {
             s.running = false;
+            s.exchanges += 1;
             match result {
                 Ok(outcome) => {
                     FAILURES.with(|f| f.set(0));
@@ -188,10 +206,17 @@ pub fn sync_now(ctx: SyncContext, state: crate::state::AppState) {
                 }
                 Err(e) => {
                     FAILURES.with(|f| f.set(f.get().saturating_add(1)));
+                    // The server ended the session (expired, revoked): show the sign-in form.
+                    if e.code() == Some("unauthenticated") {
+                        session::forget();
+                        s.user = None;
+                    }
                     s.error = Some(e);
                 }
             }
         });
-        state.revision.update(|r| *r += 1);
+        if changed {
+            state.revision.update(|r| *r += 1);
+        }
     });
 }

@@ -16,6 +16,8 @@ use crate::storage::Db;
 /// The `meta` key of the server tips ([`ServerTips`]).
 pub const TIPS_KEY: &str = "sync.server_tips";
 const CURSOR_KEY: &str = "sync.cursor";
+/// The study this device's tips and cursor belong to (hex), set at its first exchange.
+const STUDY_KEY: &str = "sync.study";
 /// At most this many commits, and this many bytes, per upload.
 const BUNDLE_COMMITS: usize = 2_000;
 const BUNDLE_BYTES: usize = 4 * 1024 * 1024;
@@ -42,7 +44,7 @@ fn nonce() -> Result<[u8; 12], SyncError> {
         .ok_or_else(|| SyncError::Local("this browser gives no secure random numbers".into()))
 }
 
-async fn send(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<usize, SyncError> {
+async fn send_once(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<usize, SyncError> {
     let commits = db.commits().await.map_err(local)?;
     let pending = outbox(&commits, tips);
     let sealed = pending
@@ -58,7 +60,22 @@ async fn send(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<usize
         };
         let bytes = bundle.to_bytes().map_err(local)?;
         let result: UploadResult = post_bundle(&session.token, &bytes).await?;
+        // Only acknowledgements of commits this bundle carried move a tip.
+        let carried: std::collections::BTreeSet<(String, u64, String)> = bundle
+            .commits
+            .iter()
+            .map(|c| {
+                (
+                    c.header.device.clone(),
+                    c.header.seq,
+                    c.header.commit_id_hex(),
+                )
+            })
+            .collect();
         for ack in &result.acks {
+            if !carried.contains(&(ack.device.clone(), ack.seq, ack.commit_id.clone())) {
+                continue;
+            }
             on_server(tips, &ack.device, ack.seq);
             if ack.status == ecrf_core::sync::api::AckStatus::Stored {
                 sent += 1;
@@ -67,6 +84,25 @@ async fn send(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<usize
         db.set_meta(TIPS_KEY, tips).await.map_err(local)?;
     }
     Ok(sent)
+}
+
+/// Sends the outbox. When the server holds less of a device's chain than the tips say (a
+/// server restored from a backup), it names the sequence it expects: the tip moves back to it
+/// and the outbox is sent once more from there.
+async fn send(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<usize, SyncError> {
+    match send_once(db, session, tips).await {
+        Err(SyncError::Refused {
+            code,
+            device: Some(device),
+            expected: Some(expected),
+            ..
+        }) if code == "sequence_gap" && tips.get(&device).is_some_and(|&t| t >= expected) => {
+            tips.insert(device, expected.saturating_sub(1));
+            db.set_meta(TIPS_KEY, tips).await.map_err(local)?;
+            send_once(db, session, tips).await
+        }
+        other => other,
+    }
 }
 
 async fn receive(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<usize, SyncError> {
@@ -94,6 +130,10 @@ async fn receive(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<us
         }
         db.set_meta(TIPS_KEY, tips).await.map_err(local)?;
         db.set_meta(CURSOR_KEY, &next).await.map_err(local)?;
+        // The other tabs of this device follow what was stored.
+        if !commits.is_empty() {
+            crate::writer::announce(&db.name());
+        }
         cursor = next;
         if !more {
             return Ok(received);
@@ -101,21 +141,35 @@ async fn receive(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<us
     }
 }
 
-/// Sends what the server lacks, then receives what this device lacks.
+/// Sends what the server lacks, then receives what this device lacks. Receiving happens even
+/// when sending was refused (one stuck commit must not cut the tablet off from the others'
+/// records); the first failure is returned after both.
 pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError> {
+    let study = hex::encode(session.study);
+    match db.meta::<String>(STUDY_KEY).await.map_err(local)? {
+        Some(s) if s != study => {
+            return Err(SyncError::Local(format!(
+                "this tablet's records belong to study {s}, not to this server's study {study}: \
+                 nothing was exchanged"
+            )))
+        }
+        Some(_) => {}
+        None => db.set_meta(STUDY_KEY, &study).await.map_err(local)?,
+    }
     let mut tips: ServerTips = db.meta(TIPS_KEY).await.map_err(local)?.unwrap_or_default();
     let sent = if session.role.can_write() {
-        send(db, session, &mut tips).await?
+        send(db, session, &mut tips).await
     } else {
-        0
+        Ok(0)
     };
-    let received = receive(db, session, &mut tips).await?;
+    let received = receive(db, session, &mut tips).await;
     let commits = db.commits().await.map_err(local)?;
     let pending = outbox(&commits, &tips);
     crate::local::set_unsynced(&pending);
+    let unsent = pending.len();
     Ok(Outcome {
-        sent,
-        received,
-        unsent: pending.len(),
+        sent: sent?,
+        received: received?,
+        unsent,
     })
 }

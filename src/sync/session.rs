@@ -93,6 +93,9 @@ pub async fn sign_in(user: &str, passphrase: &str, device: &str) -> Result<Sessi
         return Err(SyncError::Refused {
             code: "passphrase_change_required".into(),
             message: "change the temporary passphrase first".into(),
+            device: None,
+            seq: None,
+            expected: None,
         });
     }
     let session = Session {
@@ -104,6 +107,11 @@ pub async fn sign_in(user: &str, passphrase: &str, device: &str) -> Result<Sessi
     };
     SESSION.with(|s| *s.borrow_mut() = Some(session.clone()));
     Ok(session)
+}
+
+/// Forgets the session here (the server ended it: an expired or revoked token).
+pub fn forget() {
+    SESSION.with(|s| *s.borrow_mut() = None);
 }
 
 /// Signs out: the token is revoked on the server (when reachable) and the key forgotten.

@@ -44,18 +44,54 @@ async function signIn(page) {
   await page.getByTestId("nav-patients").click();
   await page.getByTestId("sync-user").fill("dm.li");
   await page.getByTestId("sync-passphrase").fill(PASSPHRASE);
+  const before = await exchanges(page);
   await page.getByTestId("sync-sign-in").click();
   await page.getByTestId("sync-user-name").waitFor({ timeout: 60000 });
-  await exchanged(page);
+  await exchanged(page, before);
 }
 
-/** Waits for a completed exchange with nothing left to send. */
-async function exchanged(page) {
+const exchanges = async (page) =>
+  Number((await page.getByTestId("sync-status").getAttribute("data-exchanges")) ?? 0);
+
+/** Waits for an exchange completed after `before` (a count of exchanges) with nothing left to
+ * send. */
+async function exchanged(page, before) {
+  await page.waitForFunction(
+    (n) => Number(document.querySelector("[data-testid=sync-status]")?.dataset.exchanges) > n,
+    before,
+    { timeout: 60000 },
+  );
   await page
     .getByTestId("sync-status")
     .filter({ hasText: /^0 changes not yet sent · last exchange/ })
     .waitFor({ timeout: 60000 });
   assert.equal(await page.getByTestId("sync-error").count(), 0);
+}
+
+/** Sends and receives now, and waits for that exchange. */
+async function exchangeNow(page) {
+  await page.getByTestId("nav-patients").click();
+  const before = await exchanges(page);
+  await page.getByTestId("sync-now").click();
+  await exchanged(page, before);
+}
+
+/** What the server's stored bodies give when inflated as if they were only compressed (they
+ * must give nothing readable: they are sealed). */
+function inflatedBodies() {
+  const script = [
+    "import sqlite3, sys, zlib",
+    "con = sqlite3.connect(f'file:{sys.argv[1]}?mode=ro', uri=True)",
+    "out = b''",
+    "for (b,) in con.execute('select sealed_body from commits'):",
+    "    d = zlib.decompressobj(-15)",
+    "    try:",
+    "        out += d.decompress(b, 1 << 20)",
+    "    except zlib.error:",
+    "        pass",
+    "sys.stdout.buffer.write(out)",
+  ].join("\n");
+  return execFileSync("python3", ["-c", script, join(server.dataDir, "ecrf.sqlite")]);
 }
 
 function serverFilesContain(text) {
@@ -76,13 +112,15 @@ test("two tablets exchange sealed records, edits made offline conflict visibly a
   await enrollPatient(a.page, "HCC-001-0301", "2026-11-02", "2026-11-03");
   await a.page.getByTestId("nav-patients").click();
   assert.match(await a.page.getByTestId("where-data-is").innerText(), /on this device only/);
-  assert.match(await a.page.getByTestId("sync-status").innerText(), /^\d+ changes not yet sent · not yet exchanged/);
+  assert.match(await a.page.getByTestId("sync-status").innerText(), /^[1-9]\d* changes not yet sent · not yet exchanged/);
 
   // A wrong passphrase is a clear message, and nothing is sent.
   await a.page.getByTestId("sync-user").fill("dm.li");
   await a.page.getByTestId("sync-passphrase").fill("not the passphrase");
   await a.page.getByTestId("sync-sign-in").click();
   await a.page.getByTestId("sync-error").filter({ hasText: "wrong user name or passphrase" }).waitFor({ timeout: 60000 });
+  const health = await (await fetch(`${server.url}/api/health`)).json();
+  assert.equal(health.store.commits, 0, "nothing was sent with a wrong passphrase");
 
   await signIn(a.page);
   assert.match(await a.page.getByTestId("where-data-is").innerText(), /also on the study's server/);
@@ -100,11 +138,8 @@ test("two tablets exchange sealed records, edits made offline conflict visibly a
 
   // B registers another; A receives it at its next exchange.
   await addPatient(b.page, "HCC-001-0302");
-  await b.page.getByTestId("sync-now").click();
-  await exchanged(b.page);
-  await a.page.getByTestId("nav-patients").click();
-  await a.page.getByTestId("sync-now").click();
-  await exchanged(a.page);
+  await exchangeNow(b.page);
+  await exchangeNow(a.page);
   await a.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0302" }).waitFor();
 
   // A reload keeps what was received and what is sent (nothing to send again).
@@ -130,22 +165,20 @@ test("two tablets exchange sealed records, edits made offline conflict visibly a
     await saveForm(t.page);
   }
   for (const t of [a, b]) await t.context.setOffline(false);
-  for (const t of [a, b, a]) {
-    await t.page.getByTestId("nav-patients").click();
-    await t.page.getByTestId("sync-now").click();
-    await exchanged(t.page);
-  }
+  for (const t of [a, b, a]) await exchangeNow(t.page);
   const shown = [];
   for (const t of [a, b]) {
-    await t.page.getByTestId("conflict-count").filter({ hasText: "1" }).waitFor();
+    await t.page.getByTestId("conflict-count").filter({ hasText: /^1$/ }).waitFor();
     shown.push(await (await consent(t)).inputValue());
   }
   assert.equal(shown[0], shown[1], "both tablets show the same winner");
   assert.ok(["2026-11-01", "2026-10-31"].includes(shown[0]));
 
   // The server's files (database, WAL) hold no subject ID and no date typed into a form.
+  const inflated = inflatedBodies();
   for (const value of ["HCC-001-0301", "HCC-001-0302", "2026-11-03", "2026-10-31", "Dr A", "source document"]) {
     assert.equal(serverFilesContain(value), false, `server files contain ${value}`);
+    assert.equal(inflated.includes(Buffer.from(value)), false, `a stored body inflates to ${value}`);
   }
   await a.context.close();
   await b.context.close();
