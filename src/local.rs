@@ -250,13 +250,20 @@ pub fn apply_received(commits: &[Commit]) -> usize {
                     log.seq = c.body.seq;
                     log.last = Some(c.id.clone());
                 }
-                log.observe(&c.body.hlc, now);
+                // A tablet whose clock runs ahead must not drag this one's audit-trail times
+                // along: a time more than 5 minutes in the future is not observed.
+                if c.body.hlc.wall_ms <= now.saturating_add(MAX_CLOCK_AHEAD_MS) {
+                    log.observe(&c.body.hlc, now);
+                }
             }
         }
         l.commits = l.state.commit_count();
         applied
     })
 }
+
+/// How far ahead of this device's clock a received commit's time may be and still be observed.
+const MAX_CLOCK_AHEAD_MS: u64 = 5 * 60 * 1000;
 
 /// Sets what is not yet on the study's server: `pending`, the outbox the sync computed.
 pub fn set_unsynced(pending: &[&Commit]) {

@@ -4,6 +4,7 @@
 //! duplicates nothing: commit ids are the identity, the server acknowledges repeats, and the
 //! cursor and the server tips are saved only after what they describe is stored.
 
+use ecrf_core::log::Commit;
 use ecrf_core::sync::api::UploadResult;
 use ecrf_core::sync::batches::split_batches;
 use ecrf_core::sync::outbox::{on_server, outbox, ServerTips};
@@ -44,9 +45,13 @@ fn nonce() -> Result<[u8; 12], SyncError> {
         .ok_or_else(|| SyncError::Local("this browser gives no secure random numbers".into()))
 }
 
-async fn send_once(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<usize, SyncError> {
-    let commits = db.commits().await.map_err(local)?;
-    let pending = outbox(&commits, tips);
+async fn send_once(
+    db: &Db,
+    session: &Session,
+    commits: &[Commit],
+    tips: &mut ServerTips,
+) -> Result<usize, SyncError> {
+    let pending = outbox(commits, tips);
     let sealed = pending
         .iter()
         .map(|c| SealedCommit::seal(c, &session.key, nonce()?, Compression::Deflate).map_err(local))
@@ -89,8 +94,13 @@ async fn send_once(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<
 /// Sends the outbox. When the server holds less of a device's chain than the tips say (a
 /// server restored from a backup), it names the sequence it expects: the tip moves back to it
 /// and the outbox is sent once more from there.
-async fn send(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<usize, SyncError> {
-    match send_once(db, session, tips).await {
+async fn send(
+    db: &Db,
+    session: &Session,
+    commits: &[Commit],
+    tips: &mut ServerTips,
+) -> Result<usize, SyncError> {
+    match send_once(db, session, commits, tips).await {
         Err(SyncError::Refused {
             code,
             device: Some(device),
@@ -99,13 +109,18 @@ async fn send(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<usize
         }) if code == "sequence_gap" && tips.get(&device).is_some_and(|&t| t >= expected) => {
             tips.insert(device, expected.saturating_sub(1));
             db.set_meta(TIPS_KEY, tips).await.map_err(local)?;
-            send_once(db, session, tips).await
+            send_once(db, session, commits, tips).await
         }
         other => other,
     }
 }
 
-async fn receive(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<usize, SyncError> {
+async fn receive(
+    db: &Db,
+    session: &Session,
+    tips: &mut ServerTips,
+    held: &mut Vec<Commit>,
+) -> Result<usize, SyncError> {
     let mut cursor: u64 = db.meta(CURSOR_KEY).await.map_err(local)?.unwrap_or(0);
     let mut received = 0;
     loop {
@@ -128,6 +143,7 @@ async fn receive(db: &Db, session: &Session, tips: &mut ServerTips) -> Result<us
         for c in &commits {
             on_server(tips, &c.body.device, c.body.seq);
         }
+        held.extend(commits.iter().cloned());
         db.set_meta(TIPS_KEY, tips).await.map_err(local)?;
         db.set_meta(CURSOR_KEY, &next).await.map_err(local)?;
         // The other tabs of this device follow what was stored.
@@ -157,14 +173,16 @@ pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError>
         None => db.set_meta(STUDY_KEY, &study).await.map_err(local)?,
     }
     let mut tips: ServerTips = db.meta(TIPS_KEY).await.map_err(local)?.unwrap_or_default();
+    // One read of the store per exchange; what is received is added to it (a commit received
+    // that was already held is above no tip, so the outbox is unchanged by the duplicate).
+    let mut held = db.commits().await.map_err(local)?;
     let sent = if session.role.can_write() {
-        send(db, session, &mut tips).await
+        send(db, session, &held, &mut tips).await
     } else {
         Ok(0)
     };
-    let received = receive(db, session, &mut tips).await;
-    let commits = db.commits().await.map_err(local)?;
-    let pending = outbox(&commits, &tips);
+    let received = receive(db, session, &mut tips, &mut held).await;
+    let pending = outbox(&held, &tips);
     crate::local::set_unsynced(&pending);
     let unsent = pending.len();
     Ok(Outcome {
