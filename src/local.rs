@@ -28,6 +28,8 @@ pub struct Local {
     pub commits: usize,
     /// How many of them this device made (in any tab).
     own: u64,
+    /// What the study's server holds, as this tab last counted it.
+    tips: ecrf_core::sync::outbox::ServerTips,
     saving: bool,
 }
 
@@ -71,6 +73,7 @@ pub fn rebuild(device: &str, commits: &[Commit]) -> Local {
         }
     }
     Local {
+        tips: Default::default(),
         unsent: commits.len(),
         log: Some(DeviceLog::resume(device, commits)),
         own: commits.iter().filter(|c| c.body.device == device).count() as u64,
@@ -166,17 +169,21 @@ pub async fn catch_up(db: &Db) -> Result<usize, StorageError> {
         return Ok(0);
     }
     let own = apply_stored(db).await?;
-    // Another tab's exchange stored other devices' commits (and moved what the server holds).
-    if db.commit_count().await? as usize <= with(|l| l.state.commit_count()) {
-        return Ok(own);
-    }
-    let all = db.commits().await?;
-    let received = apply_received(&all);
+    // Another tab's exchange stored other devices' commits, or sent this device's: fold what it
+    // received and count again what is not yet on the server.
     let tips: ecrf_core::sync::outbox::ServerTips = db
         .meta(crate::sync::run::TIPS_KEY)
         .await?
         .unwrap_or_default();
+    let more_stored = db.commit_count().await? as usize > with(|l| l.state.commit_count());
+    let tips_moved = with(|l| l.tips != tips);
+    if !more_stored && !tips_moved {
+        return Ok(own);
+    }
+    let all = db.commits().await?;
+    let received = apply_received(&all);
     set_unsynced(&ecrf_core::sync::outbox::outbox(&all, &tips));
+    LOCAL.with(|l| l.borrow_mut().tips = tips);
     Ok(own + received)
 }
 
@@ -264,6 +271,11 @@ pub fn apply_received(commits: &[Commit]) -> usize {
 
 /// How far ahead of this device's clock a received commit's time may be and still be observed.
 const MAX_CLOCK_AHEAD_MS: u64 = 5 * 60 * 1000;
+
+/// Records the server tips this tab's counts were made with.
+pub fn set_tips(tips: &ecrf_core::sync::outbox::ServerTips) {
+    LOCAL.with(|l| l.borrow_mut().tips = tips.clone());
+}
 
 /// Sets what is not yet on the study's server: `pending`, the outbox the sync computed.
 pub fn set_unsynced(pending: &[&Commit]) {

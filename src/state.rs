@@ -159,6 +159,7 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
         .await?
         .unwrap_or_default();
     local::set_unsynced(&ecrf_core::sync::outbox::outbox(&commits, &tips));
+    local::set_tips(&tips);
     let done = device::now_ms();
     state.rebuild_ms.set(Some(done - started));
     gloo::console::log!(format!(

@@ -81,6 +81,24 @@ pub fn SyncPanel() -> impl IntoView {
         passphrase.set(String::new());
         sync::sign_in(ctx, state, u.trim().to_owned(), p);
     };
+    let new_pass = RwSignal::new(String::new());
+    let new_again = RwSignal::new(String::new());
+    let change_problem = RwSignal::new(None::<Msg>);
+    let change = move || {
+        let (a, b) = (new_pass.get_untracked(), new_again.get_untracked());
+        if !ecrf_core::sync::api::passphrase_long_enough(&a) {
+            change_problem.set(Some(Msg::SyncPassShort));
+            return;
+        }
+        if a != b {
+            change_problem.set(Some(Msg::SyncPassMismatch));
+            return;
+        }
+        change_problem.set(None);
+        new_pass.set(String::new());
+        new_again.set(String::new());
+        sync::change_temporary(ctx, state, a);
+    };
     let line = move || {
         let lang = i18n.lang.get();
         let s = status.get();
@@ -110,8 +128,30 @@ pub fn SyncPanel() -> impl IntoView {
         <Show when=move || !state.demo>
             <section class="card sync" data-testid="sync">
                 <h2>{i18n.t(Msg::SyncTitle)}</h2>
+                <Show when=move || status.with(|s| s.must_change)>
+                    <p class="strong">{i18n.t(Msg::SyncMustChange)}</p>
+                    <form class="sync-sign-in" on:submit=move |ev| { ev.prevent_default(); change(); }>
+                        <label class="field">
+                            <span class="label">{i18n.t(Msg::SyncNewPassphrase)}</span>
+                            <input type="password" data-testid="sync-new-passphrase" autocomplete="new-password"
+                                prop:value=move || new_pass.get()
+                                on:input=move |ev| new_pass.set(event_target_value(&ev)) />
+                        </label>
+                        <label class="field">
+                            <span class="label">{i18n.t(Msg::SyncNewPassphraseAgain)}</span>
+                            <input type="password" data-testid="sync-new-passphrase-again" autocomplete="new-password"
+                                prop:value=move || new_again.get()
+                                on:input=move |ev| new_again.set(event_target_value(&ev)) />
+                        </label>
+                        <button type="submit" class="primary" data-testid="sync-change-passphrase"
+                            disabled=move || status.with(|s| s.signing_in)>
+                            {i18n.t(Msg::SyncChangePassphrase)}
+                        </button>
+                    </form>
+                    {move || change_problem.get().map(|m| view! { <p class="error" data-testid="sync-change-problem">{i18n.t(m)}</p> })}
+                </Show>
                 <Show
-                    when=move || status.with(|s| s.user.is_some())
+                    when=move || status.with(|s| s.user.is_some() || s.must_change)
                     fallback=move || view! {
                         <p class="hint">{i18n.t(Msg::SyncSignInHint)}</p>
                         <form class="sync-sign-in" on:submit=move |ev| { ev.prevent_default(); sign_in(); }>
@@ -134,6 +174,7 @@ pub fn SyncPanel() -> impl IntoView {
                         </form>
                     }
                 >
+                    <Show when=move || status.with(|s| s.user.is_some())>
                     <p class="strong" data-testid="sync-user-name">
                         {move || format!("{} {}", Msg::SyncSignedInAs.text(i18n.lang.get()), status.with(|s| s.user.clone().unwrap_or_default()))}
                     </p>
@@ -147,6 +188,7 @@ pub fn SyncPanel() -> impl IntoView {
                             {i18n.t(Msg::SyncSignOut)}
                         </button>
                     </div>
+                    </Show>
                 </Show>
                 <p data-testid="sync-status" role="status"
                     data-exchanges=move || status.with(|s| s.exchanges.to_string())>{line}</p>

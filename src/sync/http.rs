@@ -119,6 +119,17 @@ pub async fn post_json<B: Serialize, T: DeserializeOwned>(
         .map_err(|e| SyncError::Local(e.to_string()))
 }
 
+/// `POST /api/{path}` with a JSON body, any answer body ignored (204 answers).
+pub async fn post_json_only<B: Serialize>(
+    path: &str,
+    token: Option<&str>,
+    body: &B,
+) -> Result<(), SyncError> {
+    send(authorised(Request::post(&url(path)), token).json(body))
+        .await
+        .map(|_| ())
+}
+
 /// `POST /api/{path}` with no body (logout), any answer body ignored.
 pub async fn post_empty(path: &str, token: Option<&str>) -> Result<(), SyncError> {
     send(authorised(Request::post(&url(path)), token).build())

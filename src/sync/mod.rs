@@ -27,6 +27,8 @@ pub struct SyncStatus {
     pub user: Option<String>,
     /// Signing in (the key derivation takes seconds).
     pub signing_in: bool,
+    /// Signed in with a temporary passphrase, which must be changed before anything else.
+    pub must_change: bool,
     /// A sync is running.
     pub running: bool,
     /// When the last sync completed (ms since the epoch) and what it did.
@@ -72,9 +74,38 @@ pub fn sign_in(ctx: SyncContext, state: crate::state::AppState, user: String, pa
             return;
         };
         match session::sign_in(&user, &passphrase, &device).await {
+            Ok(session::SignIn::Done(s)) => {
+                ctx.status.update(|st| {
+                    st.signing_in = false;
+                    st.user = Some(s.user.clone());
+                });
+                sync_now(ctx, state);
+                start_auto(ctx, state);
+            }
+            Ok(session::SignIn::MustChangePassphrase) => ctx.status.update(|s| {
+                s.signing_in = false;
+                s.must_change = true;
+            }),
+            Err(e) => ctx.status.update(|s| {
+                s.signing_in = false;
+                s.error = Some(e);
+            }),
+        }
+    });
+}
+
+/// Replaces a temporary passphrase (at the first sign-in), then syncs at once.
+pub fn change_temporary(ctx: SyncContext, state: crate::state::AppState, new: String) {
+    ctx.status.update(|s| {
+        s.signing_in = true;
+        s.error = None;
+    });
+    spawn_local(async move {
+        match session::change_temporary(&new).await {
             Ok(s) => {
                 ctx.status.update(|st| {
                     st.signing_in = false;
+                    st.must_change = false;
                     st.user = Some(s.user.clone());
                 });
                 sync_now(ctx, state);
@@ -94,6 +125,7 @@ pub fn sign_out(ctx: SyncContext) {
         session::sign_out().await;
         ctx.status.update(|s| {
             s.user = None;
+            s.must_change = false;
             s.error = None;
         });
     });

@@ -184,6 +184,9 @@ pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError>
     let received = receive(db, session, &mut tips, &mut held).await;
     let pending = outbox(&held, &tips);
     crate::local::set_unsynced(&pending);
+    crate::local::set_tips(&tips);
+    // The other tabs count again what is not yet sent.
+    crate::writer::announce(&db.name());
     let unsent = pending.len();
     Ok(Outcome {
         sent: sent?,

@@ -52,7 +52,7 @@ fn study_id(hex_id: &str) -> Result<StudyId, SyncError> {
 
 /// Signs `user` in from this `device`. The key derivation is slow by design (PBKDF2 with at
 /// least 600,000 iterations): a few seconds on a tablet.
-pub async fn sign_in(user: &str, passphrase: &str, device: &str) -> Result<Session, SyncError> {
+pub async fn sign_in(user: &str, passphrase: &str, device: &str) -> Result<SignIn, SyncError> {
     let params: LoginParams = get_json(
         &format!(
             "login/params?user={}",
@@ -88,16 +88,6 @@ pub async fn sign_in(user: &str, passphrase: &str, device: &str) -> Result<Sessi
     let key = wrapped
         .unwrap_with(user, &keys.kek)
         .map_err(|e| SyncError::Local(e.to_string()))?;
-    if answer.must_change_passphrase {
-        let _ = post_empty("logout", Some(&answer.token)).await;
-        return Err(SyncError::Refused {
-            code: "passphrase_change_required".into(),
-            message: "change the temporary passphrase first".into(),
-            device: None,
-            seq: None,
-            expected: None,
-        });
-    }
     let session = Session {
         token: answer.token,
         user: answer.user,
@@ -105,6 +95,70 @@ pub async fn sign_in(user: &str, passphrase: &str, device: &str) -> Result<Sessi
         study: study_id(&answer.study_id)?,
         key,
     };
+    if answer.must_change_passphrase {
+        // Nothing but the change is allowed until it is made (the server holds to that too).
+        TEMPORARY.with(|t| *t.borrow_mut() = Some((session, hex::encode(keys.auth))));
+        return Ok(SignIn::MustChangePassphrase);
+    }
+    SESSION.with(|s| *s.borrow_mut() = Some(session.clone()));
+    Ok(SignIn::Done(session))
+}
+
+/// How a sign-in ended.
+#[derive(Debug)]
+pub enum SignIn {
+    /// Signed in.
+    Done(Session),
+    /// Signed in with a temporary passphrase: [`change_temporary`] must come first.
+    MustChangePassphrase,
+}
+
+thread_local! {
+    /// A session held back until its temporary passphrase is changed, with the current
+    /// server-auth key (hex) the change must prove.
+    static TEMPORARY: RefCell<Option<(Session, String)>> = const { RefCell::new(None) };
+}
+
+/// Replaces the temporary passphrase of the held-back sign-in by `new`: the study data key is
+/// wrapped anew under it on this tablet (new salt and nonce), and the server gets only the new
+/// server-auth key and the wrapped key. Then the session is open.
+pub async fn change_temporary(new: &str) -> Result<Session, SyncError> {
+    use ecrf_core::sync::api::ChangePassphrase;
+    let Some((session, current_auth)) = TEMPORARY.with(|t| t.borrow().clone()) else {
+        return Err(SyncError::Local(
+            "no sign-in waits for a new passphrase".into(),
+        ));
+    };
+    let (mut salt, mut nonce) = ([0u8; 16], [0u8; 12]);
+    if !super::secure_random(&mut salt) || !super::secure_random(&mut nonce) {
+        return Err(SyncError::Local(
+            "this browser gives no secure random numbers".into(),
+        ));
+    }
+    crate::device::sleep(30).await;
+    let wrapped = WrappedKey::wrap(
+        &session.key,
+        &session.user,
+        new,
+        salt,
+        ecrf_core::sync::keys::MIN_ITERATIONS,
+        nonce,
+    )
+    .map_err(|e| SyncError::Local(e.to_string()))?;
+    let keys = wrapped
+        .user_keys(new)
+        .map_err(|e| SyncError::Local(e.to_string()))?;
+    super::http::post_json_only(
+        "passphrase",
+        Some(&session.token),
+        &ChangePassphrase {
+            current_auth,
+            auth: hex::encode(keys.auth),
+            wrapped_key: wrapped,
+        },
+    )
+    .await?;
+    TEMPORARY.with(|t| *t.borrow_mut() = None);
     SESSION.with(|s| *s.borrow_mut() = Some(session.clone()));
     Ok(session)
 }
@@ -112,11 +166,15 @@ pub async fn sign_in(user: &str, passphrase: &str, device: &str) -> Result<Sessi
 /// Forgets the session here (the server ended it: an expired or revoked token).
 pub fn forget() {
     SESSION.with(|s| *s.borrow_mut() = None);
+    TEMPORARY.with(|t| *t.borrow_mut() = None);
 }
 
 /// Signs out: the token is revoked on the server (when reachable) and the key forgotten.
 pub async fn sign_out() {
-    let token = SESSION.with(|s| s.borrow_mut().take()).map(|s| s.token);
+    let token = SESSION
+        .with(|s| s.borrow_mut().take())
+        .or_else(|| TEMPORARY.with(|t| t.borrow_mut().take()).map(|(s, _)| s))
+        .map(|s| s.token);
     if let Some(t) = token {
         let _ = post_empty("logout", Some(&t)).await;
     }

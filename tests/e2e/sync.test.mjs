@@ -183,3 +183,45 @@ test("two tablets exchange sealed records, edits made offline conflict visibly a
   await a.context.close();
   await b.context.close();
 });
+
+test("a user added with a temporary passphrase sets their own at the first sign-in on a tablet", async () => {
+  const temp = join(secrets, "wang.temp");
+  writeFileSync(temp, "temporary 2026 pass\n", { mode: 0o600 });
+  execFileSync(CLI, [
+    "user", "add", "--server", server.url, "--user", "dm.li",
+    "--passphrase-file", join(secrets, "dm.pass"),
+    "--name", "coord.wang", "--role", "coordinator", "--temp-passphrase-file", temp,
+  ]);
+  const c = await tablet("Coordinator Wang");
+  const page = c.page;
+  await page.getByTestId("sync-user").fill("coord.wang");
+  await page.getByTestId("sync-passphrase").fill("temporary 2026 pass");
+  await page.getByTestId("sync-sign-in").click();
+  await page.getByTestId("sync-new-passphrase").waitFor({ timeout: 60000 });
+  // Refused: too short, then two different ones; nothing is changed.
+  await page.getByTestId("sync-new-passphrase").fill("short");
+  await page.getByTestId("sync-new-passphrase-again").fill("short");
+  await page.getByTestId("sync-change-passphrase").click();
+  await page.getByTestId("sync-change-problem").filter({ hasText: "at least 8 characters" }).waitFor();
+  await page.getByTestId("sync-new-passphrase").fill("wang's own passphrase");
+  await page.getByTestId("sync-new-passphrase-again").fill("wang's own passphrasE");
+  await page.getByTestId("sync-change-passphrase").click();
+  await page.getByTestId("sync-change-problem").filter({ hasText: "differ" }).waitFor();
+  const before = await exchanges(page);
+  await page.getByTestId("sync-new-passphrase").fill("wang's own passphrase");
+  await page.getByTestId("sync-new-passphrase-again").fill("wang's own passphrase");
+  await page.getByTestId("sync-change-passphrase").click();
+  await page.getByTestId("sync-user-name").filter({ hasText: "coord.wang" }).waitFor({ timeout: 60000 });
+  await exchanged(page, before);
+  // The study's records arrived; the temporary passphrase no longer opens, the new one does.
+  await page.getByTestId("patient-row").filter({ hasText: "HCC-001-0301" }).waitFor();
+  await page.getByTestId("sync-sign-out").click();
+  await page.getByTestId("sync-user").fill("coord.wang");
+  await page.getByTestId("sync-passphrase").fill("temporary 2026 pass");
+  await page.getByTestId("sync-sign-in").click();
+  await page.getByTestId("sync-error").filter({ hasText: "wrong user name or passphrase" }).waitFor({ timeout: 60000 });
+  await page.getByTestId("sync-passphrase").fill("wang's own passphrase");
+  await page.getByTestId("sync-sign-in").click();
+  await page.getByTestId("sync-user-name").filter({ hasText: "coord.wang" }).waitFor({ timeout: 60000 });
+  await c.context.close();
+});
