@@ -1,12 +1,37 @@
 // Regenerates the README's screenshots: `node tests/e2e/screenshot.mjs` after a release build
 // and a debug build of ecrf-server. Not a test.
-import { resolve } from "node:path";
-import { launch, openApp, setUser, startServer } from "./harness.mjs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { addPatient, CLI, launch, openApp, setUser, startServer } from "./harness.mjs";
 
 const out = resolve(new URL(".", import.meta.url).pathname, "../../docs/assets");
 const server = await startServer();
 const browser = await launch();
 try {
+  {
+    // A study tablet signed in to the study's server (the study created with the CLI).
+    const secrets = mkdtempSync(join(tmpdir(), "ecrf-shot-"));
+    writeFileSync(join(secrets, "pass"), "screenshot passphrase\n", { mode: 0o600 });
+    execFileSync(CLI, [
+      "study", "init", "--server", server.url, "--setup-token-file", join(server.dataDir, "setup-token"),
+      "--user", "dm.li", "--passphrase-file", join(secrets, "pass"),
+    ]);
+    rmSync(secrets, { recursive: true, force: true });
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    await openApp(page, server.url);
+    await page.getByTestId("lang-zh-CN").click();
+    await setUser(page, "李医生");
+    await addPatient(page, "HCC-001-0001");
+    await page.getByTestId("sync-user").fill("dm.li");
+    await page.getByTestId("sync-passphrase").fill("screenshot passphrase");
+    await page.getByTestId("sync-sign-in").click();
+    await page.getByTestId("sync-status").filter({ hasText: /^0 项修改尚未发送 · 上次交换/ }).waitFor({ timeout: 60000 });
+    await page.getByTestId("sync").screenshot({ path: resolve(out, "sync-zh.png") });
+    await context.close();
+  }
   {
     // The demo study: the patient list, one patient's page, a form being entered.
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
