@@ -45,6 +45,7 @@ messages! {
                 "持久存储：浏览器不会自动清除数据"),
     StorageNotPersisted => ("Not persistent: the browser may evict data when storage runs short, and this device holds the only copy",
                 "非持久存储：存储空间不足时浏览器可能清除数据，而本设备上的数据是唯一副本"),
+    ForkRepaired => ("changes saved by two tabs at the same moment (before this version) were re-applied on this tablet's chain; the audit trail names them (\"Repair of a forked chain\").", "项修改曾由两个标签页同时保存（本版本之前），现已在本设备的记录链上重新应用；审计轨迹中可见（“Repair of a forked chain”）。"),
     SyncTitle => ("The study's server", "研究服务器"),
     SyncSignInHint => ("Sign in with your study account: this tablet's records are then sent to the study's server, sealed with the study's key (the server cannot read them), and the other tablets' records are received.", "使用研究账号登录：本设备的记录将以研究密钥加密后发送到研究服务器（服务器无法读取），并接收其他设备的记录。"),
     SyncUser => ("User name", "用户名"),

@@ -291,3 +291,21 @@ pub fn set_unsynced(pending: &[&Commit]) {
         l.unsent = pending.len();
     })
 }
+
+/// Repairs this device's forked chain, if the log holds one that no repair has re-applied yet
+/// (`ecrf_core::log::fork`): one commit on the kept branch, by `system`, re-applies the commits
+/// off it, which stay in the log and are never sent. Returns how many were re-applied.
+pub async fn repair_forks(db: &Db) -> Result<usize, SaveError> {
+    use ecrf_core::log::fork::{repair_ops, repair_reason, unrepaired};
+    let Some(device) = with(|l| l.log.as_ref().map(|g| g.device.clone())) else {
+        return Err(SaveError::NotReady);
+    };
+    let commits = db.commits().await.map_err(SaveError::Storage)?;
+    let off = unrepaired(&commits, &device);
+    if off.is_empty() {
+        return Ok(0);
+    }
+    let (ops, reason) = (repair_ops(&off), repair_reason(&off));
+    save(db, "system", Some(reason), ops).await?;
+    Ok(off.len())
+}

@@ -84,6 +84,8 @@ pub struct AppState {
     pub demo: bool,
     /// How long rebuilding the state from IndexedDB took on start, in ms.
     pub rebuild_ms: RwSignal<Option<f64>>,
+    /// Commits of a forked chain re-applied by a repair when the study was loaded.
+    pub forks_repaired: RwSignal<usize>,
     /// The UI language (the i18n context's signal, reachable outside the reactive tree, in
     /// event listeners and tasks).
     pub lang: RwSignal<ecrf_core::i18n::Lang>,
@@ -160,6 +162,17 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
         .unwrap_or_default();
     local::set_unsynced(&ecrf_core::sync::outbox::outbox(&commits, &tips));
     local::set_tips(&tips);
+    // A chain forked by two tabs before saves were serialised: nothing is dropped; one commit
+    // re-applies the branch the device does not continue.
+    match local::repair_forks(db).await {
+        Ok(0) => {}
+        Ok(n) => {
+            gloo::console::warn!(format!("ecrf: {n} commits of a forked chain re-applied"));
+            state.forks_repaired.set(n);
+        }
+        Err(local::SaveError::Storage(e)) => return Err(e),
+        Err(_) => {}
+    }
     let done = device::now_ms();
     state.rebuild_ms.set(Some(done - started));
     gloo::console::log!(format!(
@@ -218,6 +231,7 @@ pub fn provide_app_state() -> AppState {
         ),
         demo,
         rebuild_ms: RwSignal::new(None),
+        forks_repaired: RwSignal::new(0),
         lang: expect_context::<crate::i18n::I18n>().lang,
     };
     provide_context(state);

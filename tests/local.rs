@@ -96,3 +96,51 @@ async fn the_demo_study_is_written_whole_to_its_own_database() {
     db.close();
     storage::delete(DEMO_DB).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn a_forked_chain_is_kept_and_repaired_by_one_commit() {
+    use ecrf_core::log::{fork, DeviceLog, Op};
+    let name = "test-fork";
+    storage::delete(name).await.unwrap();
+    let db = Db::open(name).await.unwrap();
+    // Two tabs continued the chain from one head (as before saves were serialised).
+    let set = |i: &str, v: serde_json::Value| Op::SetField {
+        instance: i.into(),
+        field: "date".into(),
+        value: v,
+        supersedes: Vec::new(),
+    };
+    let mut one = DeviceLog::new("tab-f");
+    let first = one.commit(1_000, "dr.li", None, vec![set("a", json!("2025-01-01"))]);
+    let mut two = one.clone();
+    let kept = one.commit(2_000, "dr.li", None, vec![set("a", json!("2025-01-02"))]);
+    let kept2 = one.commit(3_000, "dr.li", None, vec![set("a", json!("2025-01-03"))]);
+    let forked = two.commit(2_500, "dr.wang", None, vec![set("b", json!("2025-02-02"))]);
+    for c in [&first, &kept, &kept2, &forked] {
+        db.put_commit(c).await.unwrap();
+    }
+    let stored = db.commits().await.unwrap();
+    local::install(local::rebuild("tab-f", &stored));
+    // Nothing is dropped: the fold holds both branches.
+    assert_eq!(local::with(|l| l.state.commit_count()), 4);
+    assert_eq!(local::repair_forks(&db).await, Ok(1));
+    let stored = db.commits().await.unwrap();
+    assert_eq!(stored.len(), 5);
+    // The kept chain with the repair is whole and holds the forked commit's value.
+    let on_chain: Vec<_> = stored
+        .iter()
+        .filter(|c| c.id != forked.id)
+        .cloned()
+        .collect();
+    assert_eq!(chain::verify(&on_chain), Ok(()));
+    assert_eq!(
+        State::from_commits(&on_chain).value("b", "date"),
+        Some(&json!("2025-02-02"))
+    );
+    assert!(fork::unrepaired(&stored, "tab-f").is_empty());
+    // Once repaired, not again (after a reload too).
+    local::install(local::rebuild("tab-f", &stored));
+    assert_eq!(local::repair_forks(&db).await, Ok(0));
+    db.close();
+    storage::delete(name).await.unwrap();
+}

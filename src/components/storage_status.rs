@@ -68,6 +68,11 @@ pub fn StorageStatus() -> impl IntoView {
             >
                 {persisted}
             </p>
+            {move || (state.forks_repaired.get() > 0).then(|| view! {
+                <p class="warn" data-testid="fork-repaired">
+                    {move || format!("{} {}", state.forks_repaired.get(), Msg::ForkRepaired.text(i18n.lang.get()))}
+                </p>
+            })}
             {move || db_line().map(|line| view! { <p class="error" data-testid="db-error">{line}</p> })}
         </section>
     }

@@ -200,7 +200,11 @@ impl DeviceLog {
     pub fn resume<'a>(device: &str, commits: impl IntoIterator<Item = &'a Commit>) -> DeviceLog {
         let mut log = DeviceLog::new(device);
         for c in commits {
-            if c.body.device == device && c.body.seq > log.seq {
+            // At a forked head (two commits under one sequence) the smaller id is continued,
+            // whatever the order (`log::fork` keeps the same branch).
+            let ahead = c.body.seq > log.seq
+                || (c.body.seq == log.seq && log.last.as_ref().is_some_and(|l| c.id < *l));
+            if c.body.device == device && ahead {
                 log.seq = c.body.seq;
                 log.last = Some(c.id.clone());
             }

@@ -13,6 +13,7 @@
 
 pub mod chain;
 mod commit;
+pub mod fork;
 mod hlc;
 mod state;
 

@@ -10,11 +10,17 @@ use crate::log::Commit;
 /// For each author device, the highest sequence known to be on the server.
 pub type ServerTips = BTreeMap<String, u64>;
 
-/// The commits not yet on the server, sorted by (device, sequence).
+/// The commits not yet on the server, sorted by (device, sequence). A commit off its device's
+/// kept chain (a fork, `log::fork`) is never sent: the repair commit carries its content.
 pub fn outbox<'a>(commits: &'a [Commit], on_server: &ServerTips) -> Vec<&'a Commit> {
+    let kept = crate::log::fork::kept_chains(commits);
     let mut out: Vec<&Commit> = commits
         .iter()
         .filter(|c| c.body.seq > on_server.get(&c.body.device).copied().unwrap_or(0))
+        .filter(|c| {
+            kept.get(c.body.device.as_str())
+                .is_none_or(|chain| chain.contains(c.id.as_str()))
+        })
         .collect();
     out.sort_by(|a, b| (&a.body.device, a.body.seq).cmp(&(&b.body.device, b.body.seq)));
     out
@@ -63,5 +69,33 @@ mod tests {
         let left: Vec<u64> = outbox(&commits, &tips).iter().map(|c| c.body.seq).collect();
         assert_eq!(left, [3]);
         assert_eq!(tips["tab-a"], 2);
+    }
+
+    #[test]
+    fn a_commit_off_its_device_chain_is_never_sent() {
+        let mut tab = DeviceLog::new("tab-a");
+        let first = tab.commit(1, "u", None, Vec::new());
+        let mut other = tab.clone();
+        let kept = tab.commit(2, "u", None, Vec::new());
+        let forked = other.commit(
+            3,
+            "u",
+            None,
+            vec![crate::log::Op::DeleteForm {
+                instance: "x".into(),
+            }],
+        );
+        let commits = vec![first, kept.clone(), forked];
+        let sent: Vec<&str> = outbox(&commits, &ServerTips::new())
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        // Both branches are one commit long: the kept one is the smaller id's.
+        let off = crate::log::fork::off_chain(&commits);
+        assert_eq!(off.len(), 1);
+        assert_eq!(sent.len(), 2);
+        assert!(!sent.contains(&off[0].id.as_str()));
+        let smaller = commits[1].id.clone().min(commits[2].id.clone());
+        assert_ne!(off[0].id, smaller);
     }
 }
