@@ -266,8 +266,13 @@ fn create_push_pull_and_administer_a_study() {
         let round_trip = expect(&ecrf(&[command, "--commits", &pulled_file]), 0, "");
         assert_eq!(original, round_trip, "ecrf {command}");
     }
-    // The pulled file is no demo file: it pushes without --demo, as duplicates.
-    let repush = expect(&as_dm(&["push", "--commits", &pulled_file]), 0, "");
+    // The pulled demo study keeps its mark: refused without --demo, duplicates with it.
+    expect(&as_dm(&["push", "--commits", &pulled_file]), 2, "--demo");
+    let repush = expect(
+        &as_dm(&["push", "--commits", &pulled_file, "--demo"]),
+        0,
+        "",
+    );
     assert_eq!(
         repush.trim(),
         format!("{n} commits: 0 stored, {n} already on the server")
@@ -336,7 +341,7 @@ fn create_push_pull_and_administer_a_study() {
         "",
     );
     expect(
-        &as_mon(&mon_pass, &["push", "--commits", &pulled_file]),
+        &as_mon(&mon_pass, &["push", "--commits", &pulled_file, "--demo"]),
         2,
         "read-only",
     );

@@ -131,11 +131,13 @@ fn tls_init_command(args: &TlsInitArgs) -> anyhow::Result<()> {
         written.server_key.display()
     );
     println!("authority SHA-256 fingerprint: {}", written.ca_fingerprint);
+    let first = args.hosts.first().map(String::as_str).unwrap_or("HOST");
     println!(
-        "start the server with TLS (the tablets install the authority from http://HOST:8081/):"
+        "start the server with TLS (DIST: the built app's folder; the tablets install the \
+         authority from http://{first}:8081/ and then open https://{first}:8443/):"
     );
     println!(
-        "  ecrf-server --addr 0.0.0.0:8443 --data-dir {} --tls-cert {} --tls-key {} --ca-page-addr 0.0.0.0:8081",
+        "  ecrf-server --addr 0.0.0.0:8443 --data-dir {} --static-dir DIST --tls-cert {} --tls-key {} --ca-page-addr 0.0.0.0:8081",
         shell_word(&args.data_dir.display().to_string()),
         shell_word(&written.server_cert.display().to_string()),
         shell_word(&written.server_key.display().to_string()),

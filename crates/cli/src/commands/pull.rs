@@ -99,7 +99,10 @@ fn write_commits(dir: &Path, commits: &[Commit]) -> anyhow::Result<PathBuf> {
     let file = CommitsFile {
         format: "ecrf-commits",
         version: 1,
-        demo: false,
+        // The demo generator's commits keep their mark (a training server's data).
+        demo: commits
+            .iter()
+            .any(|c| c.body.user == ecrf_core::demo::DEMO_USER),
         commits,
     };
     let mut created = false;
@@ -212,7 +215,8 @@ mod tests {
         let back: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(back["format"], "ecrf-commits");
-        assert_eq!(back["demo"], false);
+        // The demo generator's commits keep their mark.
+        assert_eq!(back["demo"], true);
         let names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name())

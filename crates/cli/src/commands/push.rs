@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use ecrf_core::demo::DEMO_USER;
 use ecrf_core::log::Commit;
 use ecrf_core::sync::api::{AckStatus, UploadResult};
 use ecrf_core::sync::batches::split_batches;
@@ -65,6 +66,16 @@ pub fn read_commits_file(path: &Path, allow_demo: bool) -> anyhow::Result<Vec<Co
         bad_input!(
             "{}: the file is marked \"demo\": true (synthetic data) and is not pushed to a study; \
              --demo pushes it, and is meant for a training server only",
+            path.display()
+        );
+    }
+    // A file pulled from a training server may have lost its mark: the demo generator's
+    // commits are known by their author.
+    if !allow_demo && file.commits.iter().any(|c| c.body.user == DEMO_USER) {
+        bad_input!(
+            "{}: the file holds commits of the demo generator (user {DEMO_USER}: synthetic data) \
+             and is not pushed to a study; --demo pushes it, and is meant for a training server \
+             only",
             path.display()
         );
     }
@@ -214,8 +225,22 @@ mod tests {
         );
         let commits = read_commits_file(&path, true).unwrap();
         assert!(!commits.is_empty());
-        let not_demo = demo_file("real.json", |v| v["demo"] = false.into());
-        assert_eq!(read_commits_file(&not_demo, false).unwrap(), commits);
+        // Unmarked (as a pull from a training server wrote it before), the demo generator's
+        // commits are still refused without --demo.
+        let unmarked = demo_file("unmarked.json", |v| v["demo"] = false.into());
+        let why = refusal(&unmarked, false);
+        assert!(
+            why.contains("demo generator") && why.contains("--demo"),
+            "{why}"
+        );
+        assert_eq!(read_commits_file(&unmarked, true).unwrap(), commits);
+        // A study's own commits go.
+        let mut log = ecrf_core::log::DeviceLog::new("tab-1");
+        let real = vec![log.commit(1, "dr.li", None, Vec::new())];
+        let path = unmarked.with_file_name("real.json");
+        let file = serde_json::json!({"format": "ecrf-commits", "version": 1, "demo": false, "commits": real});
+        std::fs::write(&path, file.to_string()).unwrap();
+        assert_eq!(read_commits_file(&path, false).unwrap(), real);
     }
 
     #[test]
