@@ -187,6 +187,7 @@ fn tidy() -> anyhow::Result<(bool, String)> {
     if !trunk.contains(&format!("wasm_bindgen = \"{wbg}\"")) {
         problems.push(format!("Trunk.toml: wasm_bindgen must be pinned to {wbg}"));
     }
+    problems.extend(modules_without_purpose(&root())?);
     let ok = problems.is_empty();
     Ok((
         ok,
@@ -196,6 +197,44 @@ fn tidy() -> anyhow::Result<(bool, String)> {
             problems.join("\n")
         },
     ))
+}
+
+/// Every Rust source file under `crates/`, `src/`, `tests/` and `xtask/` of `root` whose first
+/// line is not a `//!` line saying what the module is for (ARCHITECTURE.md's invariant).
+fn modules_without_purpose(root: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if path.is_dir() {
+                if !matches!(name, "target" | "node_modules" | "dist") && !name.starts_with('.') {
+                    walk(&path, out)?;
+                }
+            } else if name.ends_with(".rs") {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    for top in ["crates", "src", "tests", "xtask"] {
+        let dir = root.join(top);
+        if dir.is_dir() {
+            walk(&dir, &mut files)?;
+        }
+    }
+    files.sort();
+    let mut problems = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f)?;
+        if !text.starts_with("//!") {
+            let shown = f.strip_prefix(root).unwrap_or(&f).display().to_string();
+            problems.push(format!(
+                "{shown}: the module does not open with a `//!` line saying what it is for"
+            ));
+        }
+    }
+    Ok(problems)
 }
 
 /// Builds the release app, the server and the CLI, then runs the Playwright suite (which starts and stops
@@ -221,7 +260,24 @@ fn e2e() -> anyhow::Result<(bool, String)> {
 
 #[cfg(test)]
 mod tests {
-    use super::counts;
+    use super::{counts, modules_without_purpose};
+
+    #[test]
+    fn a_module_without_its_purpose_line_is_named() {
+        let dir = std::env::temp_dir().join(format!("ecrf-tidy-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src/a")).unwrap();
+        std::fs::write(dir.join("src/lib.rs"), "//! The library.\n").unwrap();
+        std::fs::write(dir.join("src/a/b.rs"), "use std::fmt;\n").unwrap();
+        let found = modules_without_purpose(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("src/a/b.rs"), "{found:?}");
+        // And the repository itself keeps the rule.
+        assert_eq!(
+            modules_without_purpose(&crate::root()).unwrap(),
+            Vec::<String>::new()
+        );
+    }
 
     #[test]
     fn cargo_and_node_closing_lines_are_summed() {

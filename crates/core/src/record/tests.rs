@@ -1,3 +1,5 @@
+//! Tests of the patient record: the read model, draft validation, edits, confirmations, proposals.
+
 use serde_json::json;
 use time::macros::date;
 
