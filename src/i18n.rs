@@ -76,6 +76,7 @@ messages! {
     SyncChangePassphrase => ("Set my passphrase", "设置我的口令"),
     SyncPassShort => ("The passphrase needs at least 8 characters.", "口令至少需要 8 个字符。"),
     SyncPassMismatch => ("The two passphrases differ.", "两次输入的口令不一致。"),
+    SyncReadOnly => ("A monitor's account only receives: changes made on this tablet are not sent.", "监查员账号只接收数据：本设备上的修改不会发送。"),
     SyncErrSignInAgain => ("the session has ended: sign in again.", "会话已结束：请重新登录。"),
     WhereDataIs => ("Changes not yet sent are saved on this device only: until they reach the study's server (sign in below), this tablet holds the only copy. Never clear the browser's data.",
                     "尚未发送的修改仅保存在本设备：在发送到研究服务器之前（请在下方登录），本设备保存的是唯一副本。切勿清除浏览器数据。"),

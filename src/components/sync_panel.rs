@@ -178,6 +178,9 @@ pub fn SyncPanel() -> impl IntoView {
                     <p class="strong" data-testid="sync-user-name">
                         {move || format!("{} {}", Msg::SyncSignedInAs.text(i18n.lang.get()), status.with(|s| s.user.clone().unwrap_or_default()))}
                     </p>
+                    {move || status.with(|s| s.read_only).then(|| view! {
+                        <p class="warn" data-testid="sync-read-only">{i18n.t(Msg::SyncReadOnly)}</p>
+                    })}
                     <div class="actions">
                         <button class="primary" data-testid="sync-now"
                             disabled=move || status.with(|s| s.running)

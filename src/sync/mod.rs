@@ -25,6 +25,8 @@ pub fn secure_random(buf: &mut [u8]) -> bool {
 pub struct SyncStatus {
     /// The signed-in user, if any.
     pub user: Option<String>,
+    /// The user's role only reads (a monitor): this tablet's changes are not sent.
+    pub read_only: bool,
     /// Signing in (the key derivation takes seconds).
     pub signing_in: bool,
     /// Signed in with a temporary passphrase, which must be changed before anything else.
@@ -78,6 +80,7 @@ pub fn sign_in(ctx: SyncContext, state: crate::state::AppState, user: String, pa
                 ctx.status.update(|st| {
                     st.signing_in = false;
                     st.user = Some(s.user.clone());
+                    st.read_only = !s.role.can_write();
                 });
                 sync_now(ctx, state);
                 start_auto(ctx, state);
@@ -107,6 +110,7 @@ pub fn change_temporary(ctx: SyncContext, state: crate::state::AppState, new: St
                     st.signing_in = false;
                     st.must_change = false;
                     st.user = Some(s.user.clone());
+                    st.read_only = !s.role.can_write();
                 });
                 sync_now(ctx, state);
                 start_auto(ctx, state);

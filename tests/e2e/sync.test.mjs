@@ -225,3 +225,24 @@ test("a user added with a temporary passphrase sets their own at the first sign-
   await page.getByTestId("sync-user-name").filter({ hasText: "coord.wang" }).waitFor({ timeout: 60000 });
   await c.context.close();
 });
+
+test("a monitor's tablet receives the study and says that it sends nothing", async () => {
+  const temp = join(secrets, "zhao.temp");
+  writeFileSync(temp, "monitor temporary pass\n", { mode: 0o600 });
+  execFileSync(CLI, [
+    "user", "add", "--server", server.url, "--user", "dm.li",
+    "--passphrase-file", join(secrets, "dm.pass"),
+    "--name", "mon.zhao", "--role", "monitor", "--temp-passphrase-file", temp,
+  ]);
+  const m = await tablet("Monitor Zhao");
+  const page = m.page;
+  await page.getByTestId("sync-user").fill("mon.zhao");
+  await page.getByTestId("sync-passphrase").fill("monitor temporary pass");
+  await page.getByTestId("sync-sign-in").click();
+  await page.getByTestId("sync-new-passphrase").fill("zhao's own passphrase");
+  await page.getByTestId("sync-new-passphrase-again").fill("zhao's own passphrase");
+  await page.getByTestId("sync-change-passphrase").click();
+  await page.getByTestId("sync-read-only").filter({ hasText: "only receives" }).waitFor({ timeout: 60000 });
+  await page.getByTestId("patient-row").filter({ hasText: "HCC-001-0302" }).waitFor({ timeout: 60000 });
+  await m.context.close();
+});
