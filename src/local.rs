@@ -294,14 +294,14 @@ pub fn set_unsynced(pending: &[&Commit]) {
 
 /// Repairs this device's forked chain, if the log holds one that no repair has re-applied yet
 /// (`ecrf_core::log::fork`): one commit on the kept branch, by `system`, re-applies the commits
-/// off it, which stay in the log and are never sent. Returns how many were re-applied.
-pub async fn repair_forks(db: &Db) -> Result<usize, SaveError> {
+/// off it, which stay in the log and are never sent. `commits` is the stored log (as just
+/// read to rebuild: the store is not read again). Returns how many were re-applied.
+pub async fn repair_forks(db: &Db, commits: &[Commit]) -> Result<usize, SaveError> {
     use ecrf_core::log::fork::{repair_ops, repair_reason, unrepaired};
     let Some(device) = with(|l| l.log.as_ref().map(|g| g.device.clone())) else {
         return Err(SaveError::NotReady);
     };
-    let commits = db.commits().await.map_err(SaveError::Storage)?;
-    let off = unrepaired(&commits, &device);
+    let off = unrepaired(commits, &device);
     if off.is_empty() {
         return Ok(0);
     }

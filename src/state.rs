@@ -164,7 +164,7 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
     local::set_tips(&tips);
     // A chain forked by two tabs before saves were serialised: nothing is dropped; one commit
     // re-applies the branch the device does not continue.
-    match local::repair_forks(db).await {
+    match local::repair_forks(db, &commits).await {
         Ok(0) => {}
         Ok(n) => {
             gloo::console::warn!(format!("ecrf: {n} commits of a forked chain re-applied"));

@@ -123,7 +123,7 @@ async fn a_forked_chain_is_kept_and_repaired_by_one_commit() {
     local::install(local::rebuild("tab-f", &stored));
     // Nothing is dropped: the fold holds both branches.
     assert_eq!(local::with(|l| l.state.commit_count()), 4);
-    assert_eq!(local::repair_forks(&db).await, Ok(1));
+    assert_eq!(local::repair_forks(&db, &stored).await, Ok(1));
     let stored = db.commits().await.unwrap();
     assert_eq!(stored.len(), 5);
     // The kept chain with the repair is whole and holds the forked commit's value.
@@ -140,7 +140,7 @@ async fn a_forked_chain_is_kept_and_repaired_by_one_commit() {
     assert!(fork::unrepaired(&stored, "tab-f").is_empty());
     // Once repaired, not again (after a reload too).
     local::install(local::rebuild("tab-f", &stored));
-    assert_eq!(local::repair_forks(&db).await, Ok(0));
+    assert_eq!(local::repair_forks(&db, &stored).await, Ok(0));
     db.close();
     storage::delete(name).await.unwrap();
 }

@@ -64,6 +64,29 @@ fn e_detail(e: &SyncError) -> String {
     }
 }
 
+/// A labelled input bound to `value`; a passphrase field (by its `autocomplete`) is masked.
+fn text_input(
+    label: Msg,
+    testid: &'static str,
+    autocomplete: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let kind = if autocomplete.ends_with("password") {
+        "password"
+    } else {
+        "text"
+    };
+    view! {
+        <label class="field">
+            <span class="label">{i18n.t(label)}</span>
+            <input type=kind data-testid=testid autocomplete=autocomplete
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev)) />
+        </label>
+    }
+}
+
 /// The panel.
 #[component]
 pub fn SyncPanel() -> impl IntoView {
@@ -131,18 +154,8 @@ pub fn SyncPanel() -> impl IntoView {
                 <Show when=move || status.with(|s| s.must_change)>
                     <p class="strong">{i18n.t(Msg::SyncMustChange)}</p>
                     <form class="sync-sign-in" on:submit=move |ev| { ev.prevent_default(); change(); }>
-                        <label class="field">
-                            <span class="label">{i18n.t(Msg::SyncNewPassphrase)}</span>
-                            <input type="password" data-testid="sync-new-passphrase" autocomplete="new-password"
-                                prop:value=move || new_pass.get()
-                                on:input=move |ev| new_pass.set(event_target_value(&ev)) />
-                        </label>
-                        <label class="field">
-                            <span class="label">{i18n.t(Msg::SyncNewPassphraseAgain)}</span>
-                            <input type="password" data-testid="sync-new-passphrase-again" autocomplete="new-password"
-                                prop:value=move || new_again.get()
-                                on:input=move |ev| new_again.set(event_target_value(&ev)) />
-                        </label>
+                        {text_input(Msg::SyncNewPassphrase, "sync-new-passphrase", "new-password", new_pass)}
+                        {text_input(Msg::SyncNewPassphraseAgain, "sync-new-passphrase-again", "new-password", new_again)}
                         <button type="submit" class="primary" data-testid="sync-change-passphrase"
                             disabled=move || status.with(|s| s.signing_in)>
                             {i18n.t(Msg::SyncChangePassphrase)}
@@ -155,18 +168,8 @@ pub fn SyncPanel() -> impl IntoView {
                     fallback=move || view! {
                         <p class="hint">{i18n.t(Msg::SyncSignInHint)}</p>
                         <form class="sync-sign-in" on:submit=move |ev| { ev.prevent_default(); sign_in(); }>
-                            <label class="field">
-                                <span class="label">{i18n.t(Msg::SyncUser)}</span>
-                                <input data-testid="sync-user" autocomplete="username"
-                                    prop:value=move || user.get()
-                                    on:input=move |ev| user.set(event_target_value(&ev)) />
-                            </label>
-                            <label class="field">
-                                <span class="label">{i18n.t(Msg::SyncPassphrase)}</span>
-                                <input type="password" data-testid="sync-passphrase" autocomplete="current-password"
-                                    prop:value=move || passphrase.get()
-                                    on:input=move |ev| passphrase.set(event_target_value(&ev)) />
-                            </label>
+                            {text_input(Msg::SyncUser, "sync-user", "username", user)}
+                            {text_input(Msg::SyncPassphrase, "sync-passphrase", "current-password", passphrase)}
                             <button type="submit" class="primary" data-testid="sync-sign-in"
                                 disabled=move || status.with(|s| s.signing_in)>
                                 {i18n.t(Msg::SyncSignIn)}

@@ -31,6 +31,17 @@ after(async () => {
   rmSync(secrets, { recursive: true, force: true });
 });
 
+/** The data manager adds a user with a temporary passphrase (with the CLI). */
+function addUser(name, role, temporary) {
+  const temp = join(secrets, `${name}.temp`);
+  writeFileSync(temp, `${temporary}\n`, { mode: 0o600 });
+  execFileSync(CLI, [
+    "user", "add", "--server", server.url, "--user", "dm.li",
+    "--passphrase-file", join(secrets, "dm.pass"),
+    "--name", name, "--role", role, "--temp-passphrase-file", temp,
+  ]);
+}
+
 async function tablet(name) {
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
   const page = await context.newPage();
@@ -185,13 +196,7 @@ test("two tablets exchange sealed records, edits made offline conflict visibly a
 });
 
 test("a user added with a temporary passphrase sets their own at the first sign-in on a tablet", async () => {
-  const temp = join(secrets, "wang.temp");
-  writeFileSync(temp, "temporary 2026 pass\n", { mode: 0o600 });
-  execFileSync(CLI, [
-    "user", "add", "--server", server.url, "--user", "dm.li",
-    "--passphrase-file", join(secrets, "dm.pass"),
-    "--name", "coord.wang", "--role", "coordinator", "--temp-passphrase-file", temp,
-  ]);
+  addUser("coord.wang", "coordinator", "temporary 2026 pass");
   const c = await tablet("Coordinator Wang");
   const page = c.page;
   await page.getByTestId("sync-user").fill("coord.wang");
@@ -227,13 +232,7 @@ test("a user added with a temporary passphrase sets their own at the first sign-
 });
 
 test("a monitor's tablet receives the study and says that it sends nothing", async () => {
-  const temp = join(secrets, "zhao.temp");
-  writeFileSync(temp, "monitor temporary pass\n", { mode: 0o600 });
-  execFileSync(CLI, [
-    "user", "add", "--server", server.url, "--user", "dm.li",
-    "--passphrase-file", join(secrets, "dm.pass"),
-    "--name", "mon.zhao", "--role", "monitor", "--temp-passphrase-file", temp,
-  ]);
+  addUser("mon.zhao", "monitor", "monitor temporary pass");
   const m = await tablet("Monitor Zhao");
   const page = m.page;
   await page.getByTestId("sync-user").fill("mon.zhao");

@@ -13,7 +13,7 @@ use crate::derived::{age_years, DeriveInput, Derived};
 use crate::endpoints::{
     baseline_input, date_of, group_of, Forms, ProgressionDates, ProgressionQuery,
 };
-use crate::log::{canonical, Op, State};
+use crate::log::{canonical, CommitId, Op, State};
 use crate::register::Finding;
 use crate::response::model::{Baseline, FormLesions, Parameters, Series};
 use crate::response::{evaluate, BaselineError, Criteria, Evaluation};
@@ -619,22 +619,31 @@ pub fn edit_ops(state: &State, instance: &str, form: &Form, values: &Values) -> 
         if old == new {
             continue;
         }
-        let supersedes = state.heads(instance, f.id);
-        ops.push(match new {
-            Some(v) => Op::SetField {
-                instance: instance.to_owned(),
-                field: f.id.to_owned(),
-                value: v.clone(),
-                supersedes,
-            },
-            None => Op::ClearField {
-                instance: instance.to_owned(),
-                field: f.id.to_owned(),
-                supersedes,
-            },
-        });
+        ops.push(write_op(
+            instance,
+            f.id,
+            new.cloned(),
+            state.heads(instance, f.id),
+        ));
     }
     ops
+}
+
+/// Setting `field` to `value` (clearing it when `None`), replacing the writes `supersedes`.
+fn write_op(instance: &str, field: &str, value: Option<Value>, supersedes: Vec<CommitId>) -> Op {
+    match value {
+        Some(value) => Op::SetField {
+            instance: instance.to_owned(),
+            field: field.to_owned(),
+            value,
+            supersedes,
+        },
+        None => Op::ClearField {
+            instance: instance.to_owned(),
+            field: field.to_owned(),
+            supersedes,
+        },
+    }
 }
 
 /// The operations that save an edit of `instance` made on a form opened when its values were
@@ -664,19 +673,7 @@ pub fn edit_ops_since(
         } else {
             Vec::new()
         };
-        ops.push(match new {
-            Some(v) => Op::SetField {
-                instance: instance.to_owned(),
-                field: f.id.to_owned(),
-                value: v.clone(),
-                supersedes,
-            },
-            None => Op::ClearField {
-                instance: instance.to_owned(),
-                field: f.id.to_owned(),
-                supersedes,
-            },
-        });
+        ops.push(write_op(instance, f.id, new.cloned(), supersedes));
     }
     ops
 }
@@ -722,20 +719,7 @@ pub fn create_ops(instance: &str, form: &Form, patient: &str, values: &Values) -
 /// The operation that resolves a conflict on a field: `value` (or clearing it) supersedes
 /// every competing write.
 pub fn resolve_op(state: &State, instance: &str, field: &str, value: Option<Value>) -> Op {
-    let supersedes = state.heads(instance, field);
-    match value {
-        Some(value) => Op::SetField {
-            instance: instance.to_owned(),
-            field: field.to_owned(),
-            value,
-            supersedes,
-        },
-        None => Op::ClearField {
-            instance: instance.to_owned(),
-            field: field.to_owned(),
-            supersedes,
-        },
-    }
+    write_op(instance, field, value, state.heads(instance, field))
 }
 
 /// The adverse event a proposal suggests, as a draft of the `adverse_event` form: the CTCAE

@@ -2,7 +2,6 @@
 //! manager).
 
 use ecrf_core::sync::api::DeviceInfo;
-use ureq::http::Method;
 
 use crate::sync::session::check_name;
 use crate::sync::LoginArgs;
@@ -66,14 +65,7 @@ fn list(login: &LoginArgs) -> anyhow::Result<()> {
 
 fn revoke(login: &LoginArgs, device: &str) -> anyhow::Result<()> {
     check_name("--device", device)?;
-    let (session, _) = login.login(false)?;
-    let result = session.client.send_no_answer::<()>(
-        Method::POST,
-        &format!("/api/devices/{device}/revoke"),
-        None,
-    );
-    session.logout();
-    result?;
+    login.post_empty(&format!("/api/devices/{device}/revoke"))?;
     println!("revoked device {device}");
     Ok(())
 }

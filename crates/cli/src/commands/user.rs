@@ -140,14 +140,7 @@ fn list(login: &LoginArgs) -> anyhow::Result<()> {
 
 fn revoke(login: &LoginArgs, name: &str) -> anyhow::Result<()> {
     check_name("--name", name)?;
-    let (session, _) = login.login(false)?;
-    let result = session.client.send_no_answer::<()>(
-        Method::POST,
-        &format!("/api/users/{name}/revoke"),
-        None,
-    );
-    session.logout();
-    result?;
+    login.post_empty(&format!("/api/users/{name}/revoke"))?;
     println!("revoked user {name}");
     Ok(())
 }

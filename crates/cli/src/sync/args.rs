@@ -53,4 +53,14 @@ impl LoginArgs {
         }
         Ok((session, passphrase))
     }
+
+    /// Logs in and posts to `path` with no body (a data manager's revocation), then logs out.
+    pub fn post_empty(&self, path: &str) -> anyhow::Result<()> {
+        let (session, _) = self.login(false)?;
+        let result = session
+            .client
+            .send_no_answer::<()>(ureq::http::Method::POST, path, None);
+        session.logout();
+        result
+    }
 }
