@@ -1,14 +1,14 @@
-//! The analysis page: Kaplan-Meier curves by treatment group with medians, 12-month rates,
-//! numbers at risk and the log-rank test, computed on the device by the core. Until the CRFs are
-//! stored as commits in the app, it analyses the demo study generated on the device, and says so.
+//! The analysis page: renders the core's study report (`ecrf_core::analysis::report`, the same
+//! document `ecrf analyze` prints) of the open database: Kaplan-Meier curves by treatment group
+//! with medians, landmark rates, numbers at risk, RMST and the log-rank test; Cox models and IPTW
+//! contrasts; tumour response by group. The report is computed on the device, in steps.
 
 use std::sync::Arc;
 
-use ecrf_core::analysis::{
-    by_group, cox_by_group, cox_factor, filter, iptw_by_group, iptw_curves, EndpointAnalysis,
-    IptwContrast, Which, ADJUSTMENTS, FACTORS,
-};
+use ecrf_core::analysis::report::{self, Models, ReportOptions, ResponseReport, StudyReport};
+use ecrf_core::analysis::{by_group, iptw_curves, Which, ADJUSTMENTS, FACTORS};
 use ecrf_core::endpoints::PatientEndpoints;
+use ecrf_core::study::plan;
 use ecrf_core::survival::cox::{CoxError, CoxFit, Term};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,7 +18,6 @@ use crate::components::response_plots::{ExportSvg, Spider, Waterfall};
 use crate::device;
 use crate::i18n::{group_label, use_i18n, Msg};
 use crate::state::use_app_state;
-use ecrf_core::response::summary::{summarize_records, ResponseSummary};
 use ecrf_core::response::Criteria;
 
 fn fmt_ci(
@@ -30,29 +29,6 @@ fn fmt_ci(
 ) -> String {
     let f = |v: Option<f64>| v.map_or_else(|| not_reached.to_owned(), |v| format!("{v:.digits$}"));
     format!("{} ({} – {})", f(est), f(lo), f(hi))
-}
-
-/// The crude and adjusted Cox models of one endpoint (an error text when a model has no answer).
-#[derive(Debug, Clone)]
-struct CoxModels {
-    crude: Result<CoxFit, CoxError>,
-    /// Each chosen factor alone (univariable).
-    univariable: Vec<Result<CoxFit, CoxError>>,
-    adjusted: Result<CoxFit, CoxError>,
-    iptw: Vec<IptwContrast>,
-}
-
-fn cox_models(patients: &[PatientEndpoints], which: Which, factors: &[&str]) -> CoxModels {
-    let run = |adjust: &[&str]| cox_by_group(patients, which, "tace_tki", adjust);
-    CoxModels {
-        crude: run(&[]),
-        univariable: factors
-            .iter()
-            .map(|f| cox_factor(patients, which, f))
-            .collect(),
-        adjusted: run(factors),
-        iptw: iptw_by_group(patients, which, "tace_tki", factors),
-    }
 }
 
 /// A term's name for the table: a group's label or an adjustment factor's.
@@ -133,11 +109,8 @@ pub fn AnalysisPage() -> impl IntoView {
     let i18n = use_i18n();
     let which = RwSignal::new(Which::PfsMrecist);
     let state = use_app_state();
-    let enrolled = RwSignal::new(None::<usize>);
-    // Patients in no group yet (the core's derivation): in the overall count, in no group's curve.
-    let untreated = RwSignal::new(0usize);
-    let result = RwSignal::new(None::<Arc<EndpointAnalysis>>);
-    let cox = RwSignal::new(None::<Arc<CoxModels>>);
+    // The last report computed; the page renders it.
+    let report = RwSignal::new(None::<Arc<StudyReport>>);
     let busy = RwSignal::new(false);
     let elapsed = RwSignal::new(None::<f64>);
 
@@ -151,7 +124,6 @@ pub fn AnalysisPage() -> impl IntoView {
             .map(|f| f.to_string())
             .collect::<Vec<_>>(),
     );
-    let responses = RwSignal::new(None::<(Arc<ResponseSummary>, Arc<ResponseSummary>)>);
     let criterion = RwSignal::new(Criteria::Mrecist);
     let compute = move || {
         if busy.get_untracked() {
@@ -164,42 +136,40 @@ pub fn AnalysisPage() -> impl IntoView {
             let mut steps: Vec<(&str, f64)> = Vec::new();
             device::sleep(0).await;
             let t = device::now_ms();
-            // The records once, for every analysis below.
+            // The records once, for every section of the report (the steps of
+            // `report::report`, one at a time).
             let recs = crate::local::with(|l| ecrf_core::record::records(&l.state));
-            let all: Vec<PatientEndpoints> =
-                recs.values().filter_map(|r| r.endpoints(730)).collect();
             let stage = stage.get_untracked();
-            let data = Arc::new(filter(
-                &all,
-                (!stage.is_empty()).then_some(stage.as_str()),
-                &groups_shown.get_untracked(),
-            ));
-            enrolled.set(Some(data.len()));
-            untreated.set(data.iter().filter(|p| p.group.is_none()).count());
+            let options = ReportOptions {
+                endpoint: which.get_untracked(),
+                factors: factors.get_untracked(),
+                bclc: (!stage.is_empty()).then_some(stage).into_iter().collect(),
+                groups: groups_shown.get_untracked(),
+                cutoff_days: plan::CUTOFF_DAYS,
+            };
+            let population = report::population(&recs, &options);
             steps.push(("endpoints", device::now_ms() - t));
             device::sleep(0).await;
             let t = device::now_ms();
-            let analysis = by_group(&data, which.get_untracked()).map(Arc::new);
+            let survival = by_group(&population.selected, options.endpoint);
             steps.push(("kaplan-meier", device::now_ms() - t));
             device::sleep(0).await;
             let t = device::now_ms();
-            let chosen = factors.get_untracked();
-            let chosen: Vec<&str> = chosen.iter().map(String::as_str).collect();
-            let models = Arc::new(cox_models(&data, which.get_untracked(), &chosen));
+            let models = report::models(&population, &options);
             iptw_inputs.set_value(Some((
-                data.clone(),
-                factors.get_untracked(),
-                which.get_untracked(),
+                Arc::new(population.selected.clone()),
+                options.factors.clone(),
+                options.endpoint,
             )));
             iptw_group.set(None);
             steps.push(("cox+iptw", device::now_ms() - t));
             device::sleep(0).await;
             let t = device::now_ms();
-            let m = summarize_records(&recs, &all, Criteria::Mrecist, 0.05);
+            let m = report::response(&recs, &population, Criteria::Mrecist);
             steps.push(("mrecist", device::now_ms() - t));
             device::sleep(0).await;
             let t = device::now_ms();
-            let r = summarize_records(&recs, &all, Criteria::Recist11, 0.05);
+            let r = report::response(&recs, &population, Criteria::Recist11);
             steps.push(("recist11", device::now_ms() - t));
             let work: f64 = steps.iter().map(|s| s.1).sum();
             gloo::console::log!(format!(
@@ -210,10 +180,14 @@ pub fn AnalysisPage() -> impl IntoView {
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
-            responses.set(Some((Arc::new(m), Arc::new(r))));
             elapsed.set(Some(work));
-            result.set(analysis);
-            cox.set(Some(models));
+            report.set(Some(Arc::new(report::assemble(
+                &options,
+                &population,
+                survival,
+                models,
+                vec![m, r],
+            ))));
             busy.set(false);
         });
     };
@@ -226,7 +200,7 @@ pub fn AnalysisPage() -> impl IntoView {
                 data-testid=format!("endpoint-{}", serde_json::to_value(w).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default())
                 on:click=move |_| {
                     which.set(w);
-                    if result.get_untracked().is_some() {
+                    if report.get_untracked().is_some() {
                         compute();
                     }
                 }
@@ -238,7 +212,8 @@ pub fn AnalysisPage() -> impl IntoView {
 
     let body = move || {
         let lang = i18n.lang.get();
-        result.get().map(|a| {
+        report.get().and_then(|r| r.survival.clone()).map(|a| {
+            let a = Arc::new(a);
             let labels: Vec<String> = a.curves.iter().map(|c| group_label(&c.group, lang)).collect();
             let nr = Msg::NotReached.text(lang);
             let rows: Vec<_> = a
@@ -308,7 +283,8 @@ pub fn AnalysisPage() -> impl IntoView {
 
     let cox_table = move || {
         let lang = i18n.lang.get();
-        cox.get().map(|m| {
+        report.get().map(|r| {
+            let m = Arc::new(r.models.clone());
             // Terms of the adjusted model (a superset of the crude one), or the crude one's.
             let names: Vec<String> = match (&m.adjusted, &m.crude) {
                 (Ok(f), _) | (Err(_), Ok(f)) => f.terms.iter().map(|t| t.name.clone()).collect(),
@@ -321,11 +297,11 @@ pub fn AnalysisPage() -> impl IntoView {
                         <tr data-testid="cox-row">
                             <td>{term_label(name, lang)}</td>
                             <td>{
-                                let uni = m.univariable.iter().find(|u| {
+                                let uni = m.univariable.iter().find(|(_, u)| {
                                     u.as_ref().is_ok_and(|f| f.terms.iter().any(|t| &t.name == name))
                                 });
                                 match uni {
-                                    Some(fit) => hr_cell(fit, name, lang),
+                                    Some((_, fit)) => hr_cell(fit, name, lang),
                                     None => hr_cell(&m.crude, name, lang),
                                 }
                             }</td>
@@ -367,7 +343,7 @@ pub fn AnalysisPage() -> impl IntoView {
                                     <td>{group_label(&c.group, lang)}</td>
                                     <td>{c.n}</td>
                                     <td>{hr}</td>
-                                    <td>{format!("{:.3} → {:.3}", c.max_smd_before, c.max_smd_after)}</td>
+                                    <td>{format!("{:.3} → {}", c.max_smd_before, if c.max_smd_after.is_finite() { format!("{:.3}", c.max_smd_after) } else { "–".to_owned() })}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -391,10 +367,10 @@ pub fn AnalysisPage() -> impl IntoView {
                     iptw_inputs.with_value(|inputs| {
                         let (data, chosen, which) = inputs.as_ref()?;
                         let chosen: Vec<&str> = chosen.iter().map(String::as_str).collect();
-                        Some(match iptw_curves(data, *which, "tace_tki", &g, &chosen) {
+                        Some(match iptw_curves(data, *which, plan::REFERENCE_GROUP, &g, &chosen) {
                             Ok((reference, group)) => view! {
                                 <StepPlot id="iptw-svg" curves=vec![
-                                    (group_label("tace_tki", lang), reference),
+                                    (group_label(plan::REFERENCE_GROUP, lang), reference),
                                     (group_label(&g, lang), group),
                                 ] />
                                 <ExportSvg id="iptw-svg" name=format!("iptw-{g}") />
@@ -440,7 +416,7 @@ pub fn AnalysisPage() -> impl IntoView {
             </div>
             <div class="choices">
                 <span class="hint">{i18n.t(Msg::GroupsShown)}</span>
-                {["tace_tki", "tace_pd1", "tace_tki_pd1", "tace_vegf_pd1", "tace_other"].into_iter().map(|g| view! {
+                {plan::GROUPS.into_iter().map(|g| view! {
                     <label class="check">
                         <input type="checkbox" data-testid=format!("filter-group-{g}")
                             prop:checked=move || groups_shown.with(|s| s.is_empty() || s.iter().any(|x| x == g))
@@ -448,7 +424,7 @@ pub fn AnalysisPage() -> impl IntoView {
                                 let on = event_target_checked(&ev);
                                 groups_shown.update(|s| {
                                     if s.is_empty() {
-                                        *s = ["tace_tki", "tace_pd1", "tace_tki_pd1", "tace_vegf_pd1", "tace_other"].iter().map(|x| x.to_string()).collect();
+                                        *s = plan::GROUPS.iter().map(|x| x.to_string()).collect();
                                     }
                                     s.retain(|x| x != g);
                                     if on { s.push(g.to_owned()); }
@@ -472,14 +448,14 @@ pub fn AnalysisPage() -> impl IntoView {
                     </label>
                 }).collect_view()}
             </div>
-            {move || enrolled.get().map(|n| {
+            {move || report.get().map(|r| {
                 let lang = i18n.lang.get();
-                let mut text = format!("{n} {}", Msg::EnrolledAnalysed.text(lang));
-                let k = untreated.get();
+                let mut text = format!("{} {}", r.patients.selected, Msg::EnrolledAnalysed.text(lang));
+                let k = r.patients.not_yet_treated;
                 if k > 0 {
                     text = format!("{text} {k} {}", Msg::NotYetTreatedLeftOut.text(lang));
                 }
-                if result.get().is_none() {
+                if r.survival.is_none() {
                     text = format!("{text} {}", Msg::NotEnoughData.text(lang));
                 }
                 view! { <p class="hint" data-testid="analysed-count">{text}</p> }
@@ -487,7 +463,7 @@ pub fn AnalysisPage() -> impl IntoView {
             {body}
             {cox_table}
         </section>
-        {move || responses.get().map(|pair| view! { <ResponseSection pair=pair criterion=criterion /> })}
+        {move || report.get().map(|r| view! { <ResponseSection report=r criterion=criterion /> })}
     }
 }
 
@@ -507,16 +483,19 @@ fn rate_cell(p: &ecrf_core::stats::binomial::Proportion) -> String {
 
 /// Tumour response: ORR and DCR by group, the waterfall and the spider plot, by criterion.
 #[component]
-fn ResponseSection(
-    pair: (Arc<ResponseSummary>, Arc<ResponseSummary>),
-    criterion: RwSignal<Criteria>,
-) -> impl IntoView {
+fn ResponseSection(report: Arc<StudyReport>, criterion: RwSignal<Criteria>) -> impl IntoView {
     let i18n = use_i18n();
-    let pair = StoredValue::new(pair);
-    let pick = move || {
-        pair.with_value(|(m, r)| match criterion.get() {
-            Criteria::Mrecist => m.clone(),
-            Criteria::Recist11 => r.clone(),
+    let report = StoredValue::new(report);
+    let pick = move || -> Arc<ResponseReport> {
+        let c = criterion.get();
+        report.with_value(|r| {
+            Arc::new(
+                r.response
+                    .iter()
+                    .find(|x| x.summary.criteria == c)
+                    .cloned()
+                    .expect("the report has both criteria"),
+            )
         })
     };
     let button = move |c: Criteria| {
@@ -531,38 +510,28 @@ fn ResponseSection(
         let lang = i18n.lang.get();
         let s = pick();
         let rows = s
+            .summary
             .rates
             .iter()
-            .map(|r| {
+            .zip(&s.duration_of_response)
+            .map(|(r, dor)| {
                 let name = if r.group == "overall" {
                     Msg::Overall.text(lang).to_owned()
                 } else {
                     group_label(&r.group, lang)
                 };
                 // Duration of response: Kaplan-Meier median over the group's confirmed responders.
-                let (times, events): (Vec<f64>, Vec<bool>) = s
-                    .patients
-                    .iter()
-                    .filter(|p| r.group == "overall" || p.group == r.group)
-                    .filter_map(|p| p.duration_of_response)
-                    .map(|d| (d.days as f64 / ecrf_core::analysis::DAYS_PER_MONTH, d.event))
-                    .unzip();
-                let dor = if times.is_empty() {
-                    "–".to_owned()
-                } else {
-                    let km = ecrf_core::survival::KaplanMeier::fit(
-                        &times,
-                        &events,
-                        ecrf_core::survival::ConfType::LogLog,
-                        0.05,
-                    );
-                    let m = km.median();
-                    format!(
-                        "{} · n = {}",
-                        fmt_ci(m.estimate, m.lower, m.upper, Msg::NotReached.text(lang), 1),
-                        times.len()
-                    )
-                };
+                let dor = dor.map_or_else(
+                    || "–".to_owned(),
+                    |d| {
+                        let m = d.median;
+                        format!(
+                            "{} · n = {}",
+                            fmt_ci(m.estimate, m.lower, m.upper, Msg::NotReached.text(lang), 1),
+                            d.n
+                        )
+                    },
+                );
                 view! {
                     <tr data-testid="rate-row">
                         <td>{name}</td>
@@ -586,7 +555,7 @@ fn ResponseSection(
         }
     };
     let plots = move || {
-        let s = pick();
+        let s = Arc::new(pick().summary.clone());
         let name = s.criteria.name();
         view! {
             <h3>{move || Msg::WaterfallTitle.text(i18n.lang.get())}</h3>
@@ -612,14 +581,14 @@ fn ResponseSection(
 
 /// A forest plot of the hazard ratios (log scale): crude and adjusted, each term with its 95% CI.
 #[component]
-fn Forest(models: Arc<CoxModels>, lang: ecrf_core::i18n::Lang) -> impl IntoView {
+fn Forest(models: Arc<Models>, lang: ecrf_core::i18n::Lang) -> impl IntoView {
     const W: f64 = 880.0;
     const LEFT: f64 = 300.0;
     const RIGHT: f64 = 24.0;
     const ROW: f64 = 26.0;
     let mut rows: Vec<(String, &'static str, f64, f64, f64)> = Vec::new();
     let fits = std::iter::once((&models.crude, "crude"))
-        .chain(models.univariable.iter().map(|u| (u, "crude")))
+        .chain(models.univariable.iter().map(|(_, u)| (u, "crude")))
         .chain(std::iter::once((&models.adjusted, "adjusted")));
     for (fit, kind) in fits {
         if let Ok(f) = fit {

@@ -63,6 +63,9 @@ enum Command {
         #[arg(long, default_value_t = 730)]
         cutoff_days: i64,
     },
+    /// The study report of one endpoint, as the analysis page shows it (Kaplan-Meier by group,
+    /// log-rank, Cox crude / univariable / adjusted, IPTW, response by group); prints JSON.
+    Analyze(Box<commands::analyze::AnalyzeArgs>),
     /// Safety tables (any AE, grade >= 3, hematologic / non-hematologic, serious,
     /// discontinuation; by SOC and term; by group) from an export of commits; prints JSON.
     Safety {
@@ -140,6 +143,7 @@ fn main() -> ExitCode {
             commits,
             cutoff_days,
         } => commands::endpoints::run(&commits, cutoff_days),
+        Command::Analyze(args) => commands::analyze::run(&args),
         Command::Safety { commits, alpha } => commands::safety::run(&commits, alpha),
         Command::Response {
             criteria,

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod analyze;
 pub mod ctcae_lab;
 pub mod demo;
 pub mod derive;

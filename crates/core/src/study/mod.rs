@@ -4,6 +4,7 @@
 mod codelists;
 mod forms;
 pub mod model;
+pub mod plan;
 pub mod units;
 pub mod validate;
 

@@ -1,9 +1,12 @@
 //! The analysis pages' computation: one endpoint's Kaplan-Meier curves by treatment group, with
 //! medians, landmark rates, numbers at risk and the log-rank test, from derived endpoints.
 
+pub mod report;
+
 use serde::{Deserialize, Serialize};
 
 use crate::endpoints::{group_code, Endpoint, PatientEndpoints};
+use crate::study::plan;
 use crate::survival::logrank::{logrank, LogRank};
 use crate::survival::quantile::Quantile;
 use crate::survival::{ConfType, KaplanMeier, SurvAt, SurvivalData};
@@ -18,6 +21,8 @@ pub enum Which {
     PfsRecist11,
     /// Overall survival.
     Os,
+    /// Time to progression by mRECIST (deaths censored).
+    TtpMrecist,
 }
 
 impl Which {
@@ -26,12 +31,13 @@ impl Which {
             Which::PfsMrecist => &p.pfs_mrecist,
             Which::PfsRecist11 => &p.pfs_recist11,
             Which::Os => &p.os,
+            Which::TtpMrecist => &p.ttp_mrecist,
         }
     }
 }
 
-/// Days per month, as the study reports time.
-pub const DAYS_PER_MONTH: f64 = 30.4375;
+/// Days per month, as the study reports time (the analysis plan's).
+pub const DAYS_PER_MONTH: f64 = crate::study::plan::DAYS_PER_MONTH;
 
 /// One group's curve.
 #[derive(Debug, Clone)]
@@ -63,8 +69,8 @@ pub struct EndpointAnalysis {
     pub logrank: Option<LogRank>,
 }
 
-/// Landmarks, months.
-pub const LANDMARKS: [f64; 5] = [0.0, 6.0, 12.0, 18.0, 24.0];
+/// Landmarks, months (the analysis plan's).
+pub const LANDMARKS: [f64; 5] = crate::study::plan::LANDMARK_MONTHS;
 
 /// Analyses `which` by treatment group (log-log intervals, 95%).
 pub fn by_group(patients: &[PatientEndpoints], which: Which) -> Option<EndpointAnalysis> {
@@ -85,7 +91,7 @@ pub fn by_group(patients: &[PatientEndpoints], which: Which) -> Option<EndpointA
     let curves = (0..data.group_levels().len())
         .map(|g| {
             let sub = data.subset_group(g);
-            let km = KaplanMeier::fit(sub.time(), sub.event(), ConfType::LogLog, 0.05);
+            let km = KaplanMeier::fit(sub.time(), sub.event(), ConfType::LogLog, plan::ALPHA);
             GroupCurve {
                 group: data.group_levels()[g].clone(),
                 n: sub.len(),
@@ -96,7 +102,7 @@ pub fn by_group(patients: &[PatientEndpoints], which: Which) -> Option<EndpointA
                     .iter()
                     .map(|&t| sub.time().iter().filter(|&&x| x >= t).count())
                     .collect(),
-                rmst: crate::survival::rmst::rmst(km.rows(), LANDMARKS[4]),
+                rmst: crate::survival::rmst::rmst(km.rows(), plan::RMST_TAU_MONTHS),
                 km,
             }
         })
@@ -128,23 +134,22 @@ fn treated(patients: &[PatientEndpoints]) -> Vec<&PatientEndpoints> {
     patients.iter().filter(|p| p.group.is_some()).collect()
 }
 
-/// The patients whose baseline BCLC stage is `stage` (all when `None`) and whose group is
-/// among `groups` (all when empty).
+/// The patients whose baseline BCLC stage is among `stages` (all when empty; a patient whose
+/// stage is not derivable is then left out) and whose group is among `groups` (all when empty).
 pub fn filter(
     patients: &[PatientEndpoints],
-    stage: Option<&str>,
+    stages: &[String],
     groups: &[String],
 ) -> Vec<PatientEndpoints> {
     patients
         .iter()
         .filter(|p| {
-            stage.is_none_or(|s| {
-                p.baseline
+            stages.is_empty()
+                || p.baseline
                     .get("bclc")
                     .cloned()
                     .flatten()
-                    .is_some_and(|b| b.as_str() == Some(s))
-            })
+                    .is_some_and(|b| stages.iter().any(|s| b.as_str() == Some(s.as_str())))
         })
         .filter(|p| groups.is_empty() || groups.iter().any(|g| Some(g.as_str()) == p.group))
         .cloned()
@@ -400,77 +405,4 @@ pub fn iptw_curves(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn demo_pfs_by_group() {
-        let demo = crate::demo::generate(120, 2026);
-        let patients =
-            crate::endpoints::derive(&crate::log::State::from_commits(&demo.commits), 730);
-        let a = by_group(&patients, Which::PfsMrecist).unwrap();
-        assert_eq!(a.curves.iter().map(|c| c.n).sum::<usize>(), 120);
-        assert!(a.logrank.as_ref().unwrap().p_value >= 0.0);
-        for c in &a.curves {
-            assert_eq!(c.at_risk[0], c.n);
-            assert!(c.at_risk.windows(2).all(|w| w[0] >= w[1]));
-        }
-        let crude = cox_by_group(&patients, Which::PfsMrecist, "tace_tki", &[]).unwrap();
-        assert!(crude
-            .terms
-            .iter()
-            .all(|t| t.name.starts_with("group=") && t.name != "group=tace_tki"));
-        let adjusted =
-            cox_by_group(&patients, Which::PfsMrecist, "tace_tki", &ADJUSTMENTS).unwrap();
-        assert_eq!(adjusted.terms.len(), crude.terms.len() + 4);
-        assert!(
-            adjusted.n <= 120 && adjusted.n > 100,
-            "complete cases: {}",
-            adjusted.n
-        );
-        // Every factor the user can choose is derivable for most patients.
-        for f in FACTORS {
-            let known = patients
-                .iter()
-                .filter(|p| indicator(p, f).is_some())
-                .count();
-            assert!(known > 100, "{f}: {known}");
-        }
-        let all = cox_by_group(&patients, Which::Os, "tace_tki", &FACTORS).unwrap();
-        assert_eq!(all.terms.len(), crude.terms.len() + FACTORS.len());
-        // RMST to 24 months lies between 0 and 24.
-        for c in &a.curves {
-            assert!(c.rmst.estimate > 0.0 && c.rmst.estimate <= 24.0);
-        }
-        // IPTW: each group against TACE + TKI, balance improved by the weights.
-        let iptw = iptw_by_group(&patients, Which::Os, "tace_tki", &ADJUSTMENTS);
-        assert_eq!(iptw.len(), crude.terms.len());
-        for c in &iptw {
-            let t = c.term.as_ref().expect("a weighted model");
-            assert!(t.hr > 0.0 && t.hr_lower < t.hr && t.hr < t.hr_upper);
-            assert!(c.max_smd_after < c.max_smd_before, "{c:?}");
-        }
-        let (reference, group) = iptw_curves(
-            &patients,
-            Which::Os,
-            "tace_tki",
-            "tace_tki_pd1",
-            &ADJUSTMENTS,
-        )
-        .unwrap();
-        for curve in [&reference, &group] {
-            assert_eq!(curve[0], (0.0, 1.0));
-            assert!(curve
-                .windows(2)
-                .all(|w| w[1].1 <= w[0].1 && w[1].0 >= w[0].0));
-        }
-        let uni = cox_factor(&patients, Which::Os, "afp_ge_400").unwrap();
-        assert_eq!(uni.terms.len(), 1);
-        assert_eq!(uni.terms[0].name, "afp_ge_400");
-        // Filters.
-        let stage_c = filter(&patients, Some("C"), &[]);
-        assert!(!stage_c.is_empty() && stage_c.len() < 120);
-        let tki = filter(&patients, None, &["tace_tki".to_owned()]);
-        assert!(tki.iter().all(|p| p.group == Some("tace_tki")));
-    }
-}
+mod tests;

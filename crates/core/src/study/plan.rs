@@ -1,0 +1,33 @@
+//! The statistical analysis plan's constants (STUDY.md "Endpoints" and "Statistical analysis"):
+//! the administrative cut-off, the treatment groups and their reference arm, the landmarks, the
+//! RMST horizon and how days become months. The app, the CLI and the reports read them here.
+
+/// Administrative cut-off of every endpoint: 24 months after enrollment, in days.
+pub const CUTOFF_DAYS: i64 = 730;
+
+/// The treatment groups compared, in display order (STUDY.md "Groups").
+pub const GROUPS: [&str; 5] = [
+    "tace_tki",
+    "tace_pd1",
+    "tace_tki_pd1",
+    "tace_vegf_pd1",
+    "tace_other",
+];
+
+/// The reference arm of the hazard ratios and IPTW contrasts: TACE + TKI.
+pub const REFERENCE_GROUP: &str = "tace_tki";
+
+/// Days per month (365.25 / 12), as the study reports time.
+pub const DAYS_PER_MONTH: f64 = 30.4375;
+
+/// Landmarks of the survival rates and the numbers at risk, in months.
+pub const LANDMARK_MONTHS: [f64; 5] = [0.0, 6.0, 12.0, 18.0, 24.0];
+
+/// Horizon of the restricted mean survival time, in months.
+pub const RMST_TAU_MONTHS: f64 = 24.0;
+
+/// 1 - the confidence level of every interval (95%).
+pub const ALPHA: f64 = 0.05;
+
+/// The BCLC stages a user may restrict the analyses to.
+pub const BCLC_STAGES: [&str; 5] = ["0", "A", "B", "C", "D"];
