@@ -519,15 +519,7 @@ impl Record {
             .of("ae_review")
             .filter_map(|r| r.values.get("key").and_then(Value::as_str))
             .collect();
-        let forms = self.forms();
-        let (_, baseline_labs) = baseline_input(&forms, enrolled);
-        let baseline: BTreeMap<String, f64> = baseline_labs
-            .map(|l| {
-                l.iter()
-                    .filter_map(|(k, v)| v.as_f64().map(|n| (k.clone(), n)))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let baseline = self.baseline_lab_values(enrolled);
         self.of("labs")
             .filter(|l| l.date.is_some_and(|d| d > enrolled))
             .flat_map(|l| {
@@ -537,6 +529,19 @@ impl Record {
             })
             .filter(|(_, p)| !decided.contains(p.key.as_str()))
             .collect()
+    }
+
+    /// The numeric values of the baseline labs (the last labs form on or before `enrolled`), by
+    /// field; empty without one.
+    pub fn baseline_lab_values(&self, enrolled: Date) -> BTreeMap<String, f64> {
+        let forms = self.forms();
+        let (_, labs) = baseline_input(&forms, enrolled);
+        labs.map(|l| {
+            l.iter()
+                .filter_map(|(k, v)| v.as_f64().map(|n| (k.clone(), n)))
+                .collect()
+        })
+        .unwrap_or_default()
     }
 
     /// The instances in date order: baseline forms without a date first, then by date; forms the

@@ -55,6 +55,44 @@ impl Proposal {
     }
 }
 
+/// One graded value of a labs form: the field, its CDISC test code and unit, the value with
+/// its limits, and its CTCAE grades (or why the value cannot be graded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradedLab {
+    /// The labs field (`plt`).
+    pub field: &'static str,
+    /// The value as graded (test code, value, unit, limits, baseline).
+    pub lab: LabValue,
+    /// The terms and grades the value reaches, or the grading's refusal.
+    pub grades: Result<Vec<super::lab::TermGrade>, super::lab::LabError>,
+}
+
+/// Grades every CTCAE-graded value of one labs form instance; `baseline` holds the patient's
+/// baseline values by field (for the baseline-dependent rules). Fields without a value are
+/// left out.
+pub fn grade_labs(
+    values: &BTreeMap<String, Value>,
+    baseline: &BTreeMap<String, f64>,
+) -> Vec<GradedLab> {
+    let num = |k: &str| values.get(k).and_then(Value::as_f64);
+    GRADED
+        .iter()
+        .filter_map(|&(field, test, unit)| {
+            let lab = LabValue {
+                test: test.into(),
+                value: num(field)?,
+                unit: unit.into(),
+                lln: num(&format!("{field}_lln")),
+                uln: num(&format!("{field}_uln")),
+                baseline: baseline.get(field).copied(),
+                on_anticoagulation: false,
+            };
+            let grades = grade(&lab);
+            Some(GradedLab { field, lab, grades })
+        })
+        .collect()
+}
+
 /// The proposals for one labs form instance; `baseline` holds the patient's baseline values by
 /// field (for the baseline-dependent rules). A term whose grade depends on a limit the form
 /// lacks is not graded and proposes nothing; a value in an absolute band (neutrophils below
@@ -65,28 +103,17 @@ pub fn from_labs(
     baseline: &BTreeMap<String, f64>,
 ) -> Vec<Proposal> {
     let date = values.get("date").and_then(Value::as_str).map(String::from);
-    let num = |k: &str| values.get(k).and_then(Value::as_f64);
     let mut out = Vec::new();
-    for &(field, test, unit) in GRADED {
-        let Some(value) = num(field) else { continue };
-        let lab = LabValue {
-            test: test.into(),
-            value,
-            unit: unit.into(),
-            lln: num(&format!("{field}_lln")),
-            uln: num(&format!("{field}_uln")),
-            baseline: baseline.get(field).copied(),
-            on_anticoagulation: false,
-        };
-        let Ok(grades) = grade(&lab) else { continue };
-        for g in grades {
-            let Some(grade) = g.grade.filter(|&x| x >= 1) else {
+    for g in grade_labs(values, baseline) {
+        let Ok(grades) = g.grades else { continue };
+        for t in grades {
+            let Some(grade) = t.grade.filter(|&x| x >= 1) else {
                 continue;
             };
             out.push(Proposal {
-                key: format!("{instance}/{field}/{value}"),
-                field,
-                term: g.term,
+                key: format!("{instance}/{}/{}", g.field, g.lab.value),
+                field: g.field,
+                term: t.term,
                 grade,
                 date: date.clone(),
             });

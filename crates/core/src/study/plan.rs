@@ -31,3 +31,7 @@ pub const ALPHA: f64 = 0.05;
 
 /// The BCLC stages a user may restrict the analyses to.
 pub const BCLC_STAGES: [&str; 5] = ["0", "A", "B", "C", "D"];
+
+/// The study's identifier in exports (CDISC `STUDYID`, ODM `Study OID`): the protocol's short
+/// name, prospective observational study of TACE plus systemic therapy in unresectable HCC.
+pub const STUDY_ID: &str = "HCC-TACE-SYS";
