@@ -5,8 +5,11 @@
 use super::{date, var, Dataset, Kind, Subject};
 use crate::endpoints::{Endpoint, PatientEndpoints};
 
+/// Reads one endpoint of a subject's.
+type Of = fn(&PatientEndpoints) -> &Endpoint;
+
 /// The parameters, in row order: (PARAMCD, PARAM, the endpoint).
-const PARAMS: [(&str, &str, fn(&PatientEndpoints) -> &Endpoint); 4] = [
+const PARAMS: [(&str, &str, Of); 4] = [
     ("OS", "Overall Survival (days)", |p| &p.os),
     (
         "PFSMR",
