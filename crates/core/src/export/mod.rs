@@ -1,7 +1,9 @@
-//! Exports of the study's data for readers outside the app: one flat CSV table per form
-//! ([`flat`]). Pure: each takes the folded log and returns text; the caller writes the files.
+//! Exports of the study's data for readers outside the app: the whole study with its audit trail
+//! as CDISC ODM 1.3.2 XML ([`odm`]) and one flat CSV table per form ([`flat`]). Pure: each takes
+//! the folded log and returns text; the caller writes the files.
 
 pub mod flat;
+pub mod odm;
 
 mod value;
 

@@ -2,7 +2,9 @@
 //! two users with edits, clears, a conflict, a confirmation, a deleted form and awkward text.
 
 use serde_json::{json, Value};
+use time::macros::datetime;
 
+use crate::export::odm::OdmOptions;
 use crate::log::{Commit, DeviceLog, Op, State};
 
 /// The awkward text of the hand-made log: separators, quotes, markup, a newline, a tab, Chinese.
@@ -262,4 +264,15 @@ pub(super) fn tiny() -> State {
 
 pub(super) fn demo() -> State {
     State::from_commits(&crate::demo::generate(20, 2026).commits)
+}
+
+/// The demo study and the hand-made log together (distinct subjects and devices).
+pub(super) fn both() -> State {
+    let demo = crate::demo::generate(20, 2026).commits;
+    let tiny = tiny_log();
+    State::from_commits(demo.iter().chain(&tiny))
+}
+
+pub(super) fn options() -> OdmOptions {
+    OdmOptions::new("ecrf-test-1", datetime!(2027-01-02 03:04:05 +08:00))
 }
