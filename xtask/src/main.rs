@@ -4,6 +4,7 @@
 mod bench;
 mod bench_sync;
 mod postgres;
+mod python;
 mod setup;
 mod shell;
 mod swbuild;

@@ -17,12 +17,35 @@ struct Stage {
 }
 
 /// Sums the counts in a test runner's closing lines: cargo/wasm-bindgen-test
-/// (`test result: ok. 5 passed; 0 failed; ...`) and node's runner (`ℹ pass 3` / `# pass 3`).
+/// (`test result: ok. 5 passed; 0 failed; ...`), node's runner (`ℹ pass 3` / `# pass 3`) and
+/// Python's unittest (`Ran 4 tests in 2.1s`, then `OK` or `FAILED (failures=1, errors=1)`).
 fn counts(output: &str) -> (u64, u64) {
     let mut passed = 0;
     let mut failed = 0;
+    let mut unittest: Option<u64> = None;
     for line in output.lines() {
         let line = line.trim();
+        if let Some(rest) = line.strip_prefix("Ran ") {
+            if let Some(n) = rest.split_whitespace().next().and_then(|n| n.parse().ok()) {
+                unittest = Some(n);
+            }
+        }
+        if let (Some(ran), Some(rest)) = (unittest, line.strip_prefix("FAILED (")) {
+            let bad: u64 = rest
+                .trim_end_matches(')')
+                .split(", ")
+                .filter_map(|kv| kv.split_once('='))
+                .filter(|(k, _)| *k == "failures" || *k == "errors")
+                .filter_map(|(_, v)| v.parse::<u64>().ok())
+                .sum();
+            failed += bad;
+            passed += ran.saturating_sub(bad);
+            unittest = None;
+        }
+        if let (Some(ran), true) = (unittest, line == "OK" || line.starts_with("OK (")) {
+            passed += ran;
+            unittest = None;
+        }
         if let Some(rest) = line.strip_prefix("test result: ") {
             for part in rest.split([';', '.']) {
                 let mut words = part.split_whitespace();
@@ -145,6 +168,7 @@ pub fn test() -> anyhow::Result<()> {
                 .env("ECRF_REQUIRE_POSTGRES", "1")
                 .tee()
         }),
+        run_stage("python checks", crate::python::checks),
         run_stage("browser tests", || {
             cmd("cargo", &["test", "-p", "ecrf-app", "--target", wasm])
                 .env("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -277,6 +301,16 @@ mod tests {
             modules_without_purpose(&crate::root()).unwrap(),
             Vec::<String>::new()
         );
+    }
+
+    #[test]
+    fn unittest_closing_lines_are_counted() {
+        assert_eq!(counts("...\nRan 4 tests in 20.9s\n\nOK\n"), (4, 0));
+        assert_eq!(
+            counts("Ran 5 tests in 1.0s\n\nFAILED (failures=1, errors=1)\n"),
+            (3, 2)
+        );
+        assert_eq!(counts("Ran 2 tests in 1s\nOK (skipped=1)\n"), (2, 0));
     }
 
     #[test]

@@ -66,6 +66,9 @@ enum Command {
     /// The study report of one endpoint, as the analysis page shows it (Kaplan-Meier by group,
     /// log-rank, Cox crude / univariable / adjusted, IPTW, response by group); prints JSON.
     Analyze(Box<commands::analyze::AnalyzeArgs>),
+    /// The study's data as files: CDISC ODM 1.3.2 with the audit trail, ADaM-style analysis
+    /// data sets, one CSV per form, or printable HTML reports.
+    Export(Box<commands::export::ExportArgs>),
     /// Safety tables (any AE, grade >= 3, hematologic / non-hematologic, serious,
     /// discontinuation; by SOC and term; by group) from an export of commits; prints JSON.
     Safety {
@@ -144,6 +147,7 @@ fn main() -> ExitCode {
             cutoff_days,
         } => commands::endpoints::run(&commits, cutoff_days),
         Command::Analyze(args) => commands::analyze::run(&args),
+        Command::Export(args) => commands::export::run(&args),
         Command::Safety { commits, alpha } => commands::safety::run(&commits, alpha),
         Command::Response {
             criteria,
