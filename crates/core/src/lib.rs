@@ -10,6 +10,7 @@ pub mod dates;
 pub mod demo;
 pub mod derived;
 pub mod endpoints;
+pub mod export;
 pub mod i18n;
 pub mod log;
 pub mod record;
