@@ -66,6 +66,9 @@ enum Command {
     /// The study report of one endpoint, as the analysis page shows it (Kaplan-Meier by group,
     /// log-rank, Cox crude / univariable / adjusted, IPTW, response by group); prints JSON.
     Analyze(Box<commands::analyze::AnalyzeArgs>),
+    /// The study's data for readers outside the app, as files in a folder (`--format report`:
+    /// printable HTML reports of the study and of each patient).
+    Export(Box<commands::export::ExportArgs>),
     /// Safety tables (any AE, grade >= 3, hematologic / non-hematologic, serious,
     /// discontinuation; by SOC and term; by group) from an export of commits; prints JSON.
     Safety {
@@ -144,6 +147,7 @@ fn main() -> ExitCode {
             cutoff_days,
         } => commands::endpoints::run(&commits, cutoff_days),
         Command::Analyze(args) => commands::analyze::run(&args),
+        Command::Export(args) => commands::export::run(&args),
         Command::Safety { commits, alpha } => commands::safety::run(&commits, alpha),
         Command::Response {
             criteria,

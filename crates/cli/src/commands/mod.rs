@@ -6,6 +6,7 @@ pub mod demo;
 pub mod derive;
 pub mod device;
 pub mod endpoints;
+pub mod export;
 pub mod passphrase;
 pub mod pull;
 pub mod push;
