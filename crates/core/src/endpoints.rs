@@ -56,6 +56,19 @@ impl Endpoint {
     }
 }
 
+/// Why an endpoint's time ends ([`Endpoint::reason`]), for readers, in both languages: "progression
+/// on", "death on", "24-month cut-off on", "last known alive on" (a date follows).
+pub fn reason_label(reason: &str) -> crate::i18n::Text {
+    let (en, zh) = match reason {
+        "progression" => ("progression on", "进展于"),
+        "death" => ("death on", "死亡于"),
+        "cutoff" => ("24-month cut-off on", "24 个月截止于"),
+        "last_known_alive" => ("last known alive on", "最后确认存活于"),
+        other => (other, other),
+    };
+    crate::i18n::Text::new(en, zh)
+}
+
 /// Everything derived for one patient.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PatientEndpoints {

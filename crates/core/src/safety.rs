@@ -32,6 +32,22 @@ pub fn is_hematologic(term: &str) -> bool {
         || catalogue::find(term).is_some_and(|t| t.soc == "Blood and lymphatic system disorders")
 }
 
+/// A summary row's label (as [`tables`] names them, in English) for readers, in both languages;
+/// any other label is its own.
+pub fn summary_label(label: &str) -> crate::i18n::Text {
+    let zh = match label {
+        "Any adverse event" => "任何不良事件",
+        "Any grade >= 3" => "任何 3 级及以上",
+        "Grade >= 3 hematologic" => "3 级及以上血液学毒性",
+        "Grade >= 3 non-hematologic" => "3 级及以上非血液学毒性",
+        "Serious adverse event" => "严重不良事件",
+        "Leading to discontinuation" => "导致停药",
+        "Grade 5 (fatal)" => "5 级（死亡）",
+        other => other,
+    };
+    crate::i18n::Text::new(label, zh)
+}
+
 /// One row: a proportion per group and overall.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {

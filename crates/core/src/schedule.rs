@@ -148,6 +148,24 @@ pub enum Status {
     Lost,
 }
 
+impl Status {
+    /// The status for readers, in both languages.
+    pub fn label(self) -> crate::i18n::Text {
+        let (en, zh) = match self {
+            Status::Screening => ("Screening", "筛选中"),
+            Status::Enrolled => ("Enrolled, awaiting treatment", "已入组，待治疗"),
+            Status::OnTreatment => ("On treatment", "治疗中"),
+            Status::InFollowUp => ("In follow-up", "随访中"),
+            Status::Progressed => ("Progressed", "已进展"),
+            Status::Dead => ("Dead", "死亡"),
+            Status::Completed => ("Completed", "完成研究"),
+            Status::Withdrawn => ("Withdrawn", "撤回知情同意"),
+            Status::Lost => ("Lost to follow-up", "失访"),
+        };
+        crate::i18n::Text::new(en, zh)
+    }
+}
+
 /// What decides a status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StatusFacts<'a> {

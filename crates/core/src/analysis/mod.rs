@@ -26,6 +26,25 @@ pub enum Which {
 }
 
 impl Which {
+    /// Every endpoint, in the report's order.
+    pub const ALL: [Which; 4] = [
+        Which::PfsMrecist,
+        Which::PfsRecist11,
+        Which::Os,
+        Which::TtpMrecist,
+    ];
+
+    /// The endpoint's name for readers, in both languages.
+    pub fn label(self) -> crate::i18n::Text {
+        let (en, zh) = match self {
+            Which::PfsMrecist => ("PFS (mRECIST)", "无进展生存期（mRECIST）"),
+            Which::PfsRecist11 => ("PFS (RECIST 1.1)", "无进展生存期（RECIST 1.1）"),
+            Which::Os => ("Overall survival", "总生存期"),
+            Which::TtpMrecist => ("Time to progression (mRECIST)", "疾病进展时间（mRECIST）"),
+        };
+        crate::i18n::Text::new(en, zh)
+    }
+
     fn of(self, p: &PatientEndpoints) -> &Endpoint {
         match self {
             Which::PfsMrecist => &p.pfs_mrecist,
@@ -128,6 +147,23 @@ pub const FACTORS: [&str; 8] = [
     "beyond_up_to_seven",
     "age_ge_65",
 ];
+
+/// A baseline factor's name for readers (one of [`FACTORS`]), in both languages; any other name
+/// is its own.
+pub fn factor_label(name: &str) -> crate::i18n::Text {
+    let (en, zh) = match name {
+        "bclc_c_d" => ("BCLC C-D", "BCLC C-D 期"),
+        "afp_ge_400" => ("AFP >= 400 ng/mL", "AFP ≥ 400 ng/mL"),
+        "mvi" => ("Macrovascular invasion", "大血管侵犯"),
+        "albi_2_3" => ("ALBI grade 2-3", "ALBI 2-3 级"),
+        "ehs" => ("Extrahepatic spread", "肝外转移"),
+        "child_pugh_b" => ("Child-Pugh B", "Child-Pugh B 级"),
+        "beyond_up_to_seven" => ("Beyond up-to-seven", "超出 up-to-seven 标准"),
+        "age_ge_65" => ("Age >= 65 years", "年龄 ≥ 65 岁"),
+        other => (other, other),
+    };
+    crate::i18n::Text::new(en, zh)
+}
 
 /// The patients in a treatment group: comparisons by group leave out those not yet treated.
 fn treated(patients: &[PatientEndpoints]) -> Vec<&PatientEndpoints> {

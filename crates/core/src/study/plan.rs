@@ -35,3 +35,22 @@ pub const BCLC_STAGES: [&str; 5] = ["0", "A", "B", "C", "D"];
 /// The study's identifier in exports (CDISC `STUDYID`, ODM `Study OID`): the protocol's short
 /// name, prospective observational study of TACE plus systemic therapy in unresectable HCC.
 pub const STUDY_ID: &str = "HCC-TACE-SYS";
+
+/// A treatment group's name for readers, in both languages: the groups of [`GROUPS`], and
+/// [`crate::endpoints::NOT_YET_TREATED`] for an enrolled patient in no group yet; any other code
+/// is its own name.
+pub fn group_label(code: &str) -> crate::i18n::Text {
+    let (en, zh) = match code {
+        "tace_tki" => ("TACE + TKI", "TACE + TKI"),
+        "tace_pd1" => ("TACE + anti-PD-(L)1", "TACE + 抗 PD-(L)1"),
+        "tace_tki_pd1" => ("TACE + TKI + anti-PD-(L)1", "TACE + TKI + 抗 PD-(L)1"),
+        "tace_vegf_pd1" => (
+            "TACE + anti-VEGF + anti-PD-(L)1",
+            "TACE + 抗 VEGF + 抗 PD-(L)1",
+        ),
+        "tace_other" => ("TACE + other", "TACE + 其他"),
+        crate::endpoints::NOT_YET_TREATED => ("Not yet treated", "尚未治疗"),
+        other => (other, other),
+    };
+    crate::i18n::Text::new(en, zh)
+}

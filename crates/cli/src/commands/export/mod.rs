@@ -2,6 +2,8 @@
 //! [--bom]`: the study's data for readers outside the app, written as files into DIR (created
 //! when missing; each file written whole, then renamed into place).
 
+pub mod report;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -37,6 +39,7 @@ enum Format {
     Odm,
     Adam,
     Csv,
+    Report,
 }
 
 /// Writes `text` to `dir/name` whole: into a temporary file beside it, then renamed.
@@ -64,7 +67,8 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
         "odm" => Format::Odm,
         "adam" => Format::Adam,
         "csv" => Format::Csv,
-        other => bad_input!("--format: unknown format {other:?} (known: odm, adam, csv)"),
+        "report" => Format::Report,
+        other => bad_input!("--format: unknown format {other:?} (known: odm, adam, csv, report)"),
     };
     let lang = match args.lang.as_str() {
         "en" => Lang::En,
@@ -99,6 +103,11 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
                 )?;
                 written += 1;
             }
+        }
+        Format::Report => {
+            let today = time::OffsetDateTime::now_utc().date();
+            report::write(&state, dir, lang, today)?;
+            written += 1 + ecrf_core::record::records(&state).len();
         }
         Format::Csv => {
             for t in ecrf_core::export::flat::form_tables(&state, lang) {
