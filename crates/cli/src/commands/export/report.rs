@@ -27,13 +27,18 @@ pub fn write(state: &State, out: &Path, lang: Lang, today: time::Date) -> anyhow
     let patients = out.join("patients");
     std::fs::create_dir_all(&patients)
         .with_context(|| format!("cannot create {}", patients.display()))?;
-    let file = out.join("report.html");
-    std::fs::write(&file, study_report(state, lang, today))
-        .with_context(|| format!("cannot write {}", file.display()))?;
+    // Each file whole, then renamed into place, as every export writes.
+    super::write_file(
+        out,
+        "report.html",
+        study_report(state, lang, today).as_bytes(),
+    )?;
     for (name, record) in files {
-        let file = patients.join(name);
-        std::fs::write(&file, patient_summary(record, lang, today))
-            .with_context(|| format!("cannot write {}", file.display()))?;
+        super::write_file(
+            &patients,
+            &name,
+            patient_summary(record, lang, today).as_bytes(),
+        )?;
     }
     Ok(())
 }
