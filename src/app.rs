@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::header::Header;
+use crate::components::lock_screen::LockScreen;
 use crate::components::storage_status::StorageStatus;
 use crate::components::sync_panel::SyncPanel;
 use crate::components::update_banner::UpdateBanner;
@@ -54,13 +55,16 @@ pub fn App() -> impl IntoView {
     // list shows the opening, or its failure, itself (and is not redrawn when it completes).
     let page = move || {
         let route = state.route.get();
+        if state.db_status.get() == DbStatus::Locked {
+            return view! { <LockScreen /> }.into_any();
+        }
         if route == Route::Patients {
             return route_page(route);
         }
         match state.db_status.get() {
             DbStatus::Ready => route_page(route),
             DbStatus::Failed(_) => route_page(Route::Patients),
-            DbStatus::Opening => view! {
+            DbStatus::Opening | DbStatus::Locked => view! {
                 <section class="card" data-testid="page-loading">
                     <p class="hint">{i18n.t(Msg::StorageOpening)}</p>
                 </section>
@@ -72,7 +76,7 @@ pub fn App() -> impl IntoView {
         <Header />
         <UpdateBanner />
         <DemoBanner />
-        <nav class="tabs">
+        <nav class="tabs" class:hidden=move || state.db_status.get() == DbStatus::Locked>
             {tab(0, Route::Patients, Msg::NavPatients, "nav-patients")}
             {tab(1, Route::Conflicts, Msg::NavConflicts, "nav-conflicts")}
             {tab(2, Route::Analyses, Msg::NavAnalyses, "nav-analyses")}

@@ -6,6 +6,7 @@ pub mod components;
 pub mod device;
 pub mod format;
 pub mod i18n;
+pub mod idle;
 pub mod local;
 pub mod pages;
 pub mod pwa;
@@ -13,6 +14,7 @@ pub mod state;
 pub mod storage;
 pub mod sync;
 pub mod url;
+pub mod vault;
 pub mod writer;
 
 pub use app::App;

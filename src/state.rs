@@ -19,6 +19,13 @@ use crate::storage::{Db, StorageError, DEMO_DB, STUDY_DB};
 thread_local! {
     // The browser runs the app on one thread; the handle lives for the page's lifetime.
     static DB: RefCell<Option<Rc<Db>>> = const { RefCell::new(None) };
+    // The sealed study database, open but locked, until the vault opens.
+    static LOCKED: RefCell<Option<Rc<Db>>> = const { RefCell::new(None) };
+}
+
+/// The sealed study database while it is locked (the lock screen reads its vault).
+pub fn locked_db() -> Option<Rc<Db>> {
+    LOCKED.with(|d| d.borrow().clone())
 }
 
 /// The open study database, once it is open.
@@ -31,6 +38,8 @@ pub fn db() -> Option<Rc<Db>> {
 pub enum DbStatus {
     /// Opening (and migrating, if needed).
     Opening,
+    /// The sealed study database is open and locked: the vault must be opened first.
+    Locked,
     /// Open and loaded.
     Ready,
     /// Opening failed; the message says why.
@@ -89,6 +98,10 @@ pub struct AppState {
     /// The UI language (the i18n context's signal, reachable outside the reactive tree, in
     /// event listeners and tasks).
     pub lang: RwSignal<ecrf_core::i18n::Lang>,
+    /// Commits of an earlier unencrypted database sealed when the vault was first opened.
+    pub sealed_on_unlock: RwSignal<usize>,
+    /// Minutes of inactivity after which the study locks itself.
+    pub auto_lock_minutes: RwSignal<u32>,
 }
 
 /// How long an open may wait before it is reported as blocked by another tab.
@@ -98,8 +111,14 @@ const MODE_KEY: &str = "ecrf.mode";
 const USER_KEY: &str = "ecrf.user";
 const DEVICE_KEY: &str = "device";
 
-async fn open_db(name: &str) -> Result<Db, StorageError> {
-    let open = Box::pin(Db::open(name));
+async fn open_db(name: &str, sealed: bool) -> Result<Db, StorageError> {
+    let open = Box::pin(async move {
+        if sealed {
+            Db::open_sealed(name).await
+        } else {
+            Db::open(name).await
+        }
+    });
     let timeout = Box::pin(device::sleep(BLOCKED_AFTER_MS));
     match select(open, timeout).await {
         Either::Left((result, _)) => result,
@@ -181,6 +200,11 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
         read - started,
         done - read
     ));
+    if db.is_sealed() {
+        // The sealed database has no `patients` store: those of a clear database became
+        // commits before it was sealed (`crate::vault::seal_clear_database`).
+        return Ok(());
+    }
     let legacy = db.patients().await?;
     let known = local::with(|l| records(&l.state));
     for p in legacy {
@@ -233,32 +257,25 @@ pub fn provide_app_state() -> AppState {
         rebuild_ms: RwSignal::new(None),
         forks_repaired: RwSignal::new(0),
         lang: expect_context::<crate::i18n::I18n>().lang,
+        sealed_on_unlock: RwSignal::new(0),
+        auto_lock_minutes: RwSignal::new(crate::vault::DEFAULT_AUTO_LOCK_MINUTES),
     };
     provide_context(state);
     spawn_local(async move {
-        let name = if demo { DEMO_DB } else { STUDY_DB };
-        let opened = match open_db(name).await {
-            Ok(db) => load(&db, state).await.map(|()| db),
-            Err(err) => Err(err),
-        };
-        match opened {
-            Ok(db) => {
-                // Another tab of this device saved: read its commits and redraw.
-                crate::writer::follow(&db.name(), move || {
-                    spawn_local(async move {
-                        let Some(db) = self::db() else { return };
-                        if let Ok(n) = local::catch_up(&db).await {
-                            if n > 0 {
-                                state.revision.update(|r| *r += 1);
-                            }
-                        }
-                    });
-                });
-                DB.with(|d| *d.borrow_mut() = Some(Rc::new(db)));
-                state.revision.update(|r| *r += 1);
-                state.db_status.set(DbStatus::Ready);
+        if demo {
+            match open_db(DEMO_DB, false).await {
+                Ok(db) => ready(Rc::new(db), state).await,
+                Err(err) => state.db_status.set(DbStatus::Failed(err)),
             }
-            Err(err) => state.db_status.set(DbStatus::Failed(err)),
+        } else {
+            // The study's database is sealed: open, then wait for the lock screen.
+            match open_db(STUDY_DB, true).await {
+                Ok(db) => {
+                    LOCKED.with(|d| *d.borrow_mut() = Some(Rc::new(db)));
+                    state.db_status.set(DbStatus::Locked);
+                }
+                Err(err) => state.db_status.set(DbStatus::Failed(err)),
+            }
         }
         state.storage.set(device::request_persistence().await);
     });
@@ -292,6 +309,67 @@ pub fn provide_app_state() -> AppState {
         .forget();
     }
     state
+}
+
+/// Loads the open database into memory and makes it the app's.
+async fn ready(db: Rc<Db>, state: AppState) {
+    if let Err(err) = load(&db, state).await {
+        state.db_status.set(DbStatus::Failed(err));
+        return;
+    }
+    // Another tab of this device saved: read its commits and redraw.
+    crate::writer::follow(&db.name(), move || {
+        spawn_local(async move {
+            let Some(db) = self::db() else { return };
+            if let Ok(n) = local::catch_up(&db).await {
+                if n > 0 {
+                    state.revision.update(|r| *r += 1);
+                }
+            }
+        });
+    });
+    if db.is_sealed() {
+        if let Ok(Some(m)) = db.meta::<u32>(crate::vault::AUTO_LOCK_KEY).await {
+            state.auto_lock_minutes.set(m);
+        }
+        crate::idle::watch(state);
+    }
+    DB.with(|d| *d.borrow_mut() = Some(db));
+    state.revision.update(|r| *r += 1);
+    state.db_status.set(DbStatus::Ready);
+}
+
+/// After the vault opened for `user`: seals the clear database of an earlier version into the
+/// study's (once), then loads the study. `sealing` is told how many commits were sealed.
+pub async fn finish_unlock(state: AppState, user: &str, sealing: impl Fn(usize)) {
+    let Some(db) = LOCKED.with(|d| d.borrow_mut().take()) else {
+        return;
+    };
+    state.user.set(user.trim().to_owned());
+    state.db_status.set(DbStatus::Opening);
+    match crate::vault::seal_clear_database(&db, async |clear: &Db| load(clear, state).await).await
+    {
+        Ok(n) => sealing(n),
+        Err(err) => {
+            state.db_status.set(DbStatus::Failed(err));
+            return;
+        }
+    }
+    ready(db, state).await;
+}
+
+/// Locks the study: the page reloads, which drops every key and every record from memory, and
+/// opens on the lock screen. A form with unsaved changes asks first, unless `forced` (the
+/// inactivity lock, which discards the draft).
+pub fn lock(state: AppState, forced: bool) {
+    if forced {
+        state.dirty.set(false);
+    } else if !leave_form(state) {
+        return;
+    }
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
 }
 
 /// Whether the user may leave the page: yes unless a form has unsaved changes and the user,

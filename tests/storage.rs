@@ -66,7 +66,7 @@ async fn a_version_1_database_is_migrated_keeping_its_records() {
     old.close();
 
     let db = Db::open(&name).await.unwrap();
-    assert_eq!(db.version(), schema::CURRENT);
+    assert_eq!(db.version(), schema::CLEAR);
     assert_eq!(
         db.store_names(),
         vec![

@@ -35,7 +35,9 @@ pub fn StorageStatus() -> impl IntoView {
         .text(i18n.lang.get())
     };
     let db_line = move || match state.db_status.get() {
-        DbStatus::Opening => Some(Msg::StorageOpening.text(i18n.lang.get()).to_owned()),
+        DbStatus::Opening | DbStatus::Locked => {
+            Some(Msg::StorageOpening.text(i18n.lang.get()).to_owned())
+        }
         DbStatus::Ready => None,
         DbStatus::Failed(err) => {
             let lang = i18n.lang.get();

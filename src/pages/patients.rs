@@ -50,7 +50,11 @@ pub fn visit_label(s: VisitState, lang: Lang) -> &'static str {
 pub fn PatientsPage() -> impl IntoView {
     let state = use_app_state();
     view! {
-        <UserCard />
+        {if state.demo {
+            view! { <UserCard /> }.into_any()
+        } else {
+            view! { <crate::components::vault_card::VaultCard /> }.into_any()
+        }}
         <RegisterCard />
         <PatientList />
         {(!state.demo).then(|| view! { <DemoCard /> })}

@@ -5,7 +5,7 @@ use ecrf_core::log::Commit;
 use rexie::{KeyRange, TransactionMode};
 use wasm_bindgen::JsValue;
 
-use super::{schema, Db, StorageError};
+use super::{Db, StorageError};
 
 const BY_DEVICE: &str = "by_device";
 
@@ -16,44 +16,31 @@ fn only(device: &str) -> Result<KeyRange, StorageError> {
 impl Db {
     /// How many commits of `device` are stored.
     pub async fn device_commit_count(&self, device: &str) -> Result<u32, StorageError> {
+        let store = self.commit_store();
         let tx = self
             .rexie
-            .transaction(&[schema::COMMITS], TransactionMode::ReadOnly)?;
-        let index = tx.store(schema::COMMITS)?.index(BY_DEVICE)?;
+            .transaction(&[store], TransactionMode::ReadOnly)?;
+        let index = tx.store(store)?.index(BY_DEVICE)?;
         Ok(index.count(Some(only(device)?)).await?)
     }
 
     /// How many commits are stored, of every device.
     pub async fn commit_count(&self) -> Result<u32, StorageError> {
+        let store = self.commit_store();
         let tx = self
             .rexie
-            .transaction(&[schema::COMMITS], TransactionMode::ReadOnly)?;
-        Ok(tx.store(schema::COMMITS)?.count(None).await?)
+            .transaction(&[store], TransactionMode::ReadOnly)?;
+        Ok(tx.store(store)?.count(None).await?)
     }
 
-    /// Every stored commit of `device`, each checked against its id.
+    /// Every stored commit of `device`, each checked against its id (and opened, when sealed).
     pub async fn device_commits(&self, device: &str) -> Result<Vec<Commit>, StorageError> {
+        let store = self.commit_store();
         let tx = self
             .rexie
-            .transaction(&[schema::COMMITS], TransactionMode::ReadOnly)?;
-        let index = tx.store(schema::COMMITS)?.index(BY_DEVICE)?;
+            .transaction(&[store], TransactionMode::ReadOnly)?;
+        let index = tx.store(store)?.index(BY_DEVICE)?;
         let values = index.get_all(Some(only(device)?), None).await?;
-        values
-            .into_iter()
-            .map(|v| {
-                let text = js_sys::JSON::stringify(&v)
-                    .map_err(|_| StorageError::Corrupt("a commit is not JSON".into()))?;
-                let commit: Commit = serde_json::from_str(&String::from(text))
-                    .map_err(|e| StorageError::Corrupt(e.to_string()))?;
-                if commit.is_intact() {
-                    Ok(commit)
-                } else {
-                    Err(StorageError::Corrupt(format!(
-                        "stored commit {} was altered",
-                        commit.id
-                    )))
-                }
-            })
-            .collect()
+        self.decode_all(values)
     }
 }

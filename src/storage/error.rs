@@ -27,6 +27,15 @@ pub enum StorageError {
     /// This build has no definition for the requested schema version.
     #[error("unknown schema version {0}")]
     UnknownSchema(u32),
+    /// The sealed database is locked: no device key yet.
+    #[error("the study is locked")]
+    Locked,
+    /// A sealed commit does not open with the device key: altered, or of another device key.
+    #[error("a sealed record does not open: {0}")]
+    Sealed(String),
+    /// No secure random source (Web Crypto) to make a key or a nonce.
+    #[error("no secure random source in this browser")]
+    NoRandom,
     /// Anything else IndexedDB reported.
     #[error("{0}")]
     Other(String),

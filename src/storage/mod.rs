@@ -2,21 +2,31 @@
 //!
 //! Every write is one IndexedDB transaction, so a crash leaves it whole or absent. The schema's
 //! history is kept in [`schema`] so that a database created by any earlier version of the app is
-//! migrated on open.
+//! migrated on open. The study's database is sealed (schema 4): its commits are stored sealed
+//! under the device key ([`sealed`]) and read only once the vault is unlocked; the demo study's
+//! (synthetic) stays clear.
 
 mod device_commits;
 mod error;
 pub mod schema;
+mod sealed;
+
+use std::cell::RefCell;
 
 use ecrf_core::log::Commit;
 use ecrf_core::register::Patient;
+use ecrf_core::sync::DataKey;
 use rexie::{Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 
 pub use error::StorageError;
 
-/// The name of the study database.
-pub const STUDY_DB: &str = "ecrf-study";
+/// The name of the study database, sealed (schema 4).
+pub const STUDY_DB: &str = "ecrf-study-sealed";
+
+/// The name of the study database before it was sealed (schema 1 to 3, in the clear): copied
+/// into [`STUDY_DB`] on the first unlock, then deleted whole.
+pub const CLEAR_STUDY_DB: &str = "ecrf-study";
 
 /// The name of the demo database: synthetic data, kept apart, never synced.
 pub const DEMO_DB: &str = "ecrf-demo";
@@ -25,6 +35,8 @@ pub const DEMO_DB: &str = "ecrf-demo";
 #[derive(Debug)]
 pub struct Db {
     rexie: Rexie,
+    /// For a sealed database, the device key once unlocked; `None` for a clear one.
+    sealing: Option<RefCell<Option<DataKey>>>,
 }
 
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, StorageError> {
@@ -38,9 +50,14 @@ fn from_js<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, StorageE
 }
 
 impl Db {
-    /// Opens `name` at the current schema version, migrating an older database.
+    /// Opens the clear database `name` at the current clear schema, migrating an older one.
     pub async fn open(name: &str) -> Result<Db, StorageError> {
-        Db::open_at(name, schema::CURRENT).await
+        Db::open_at(name, schema::CLEAR).await
+    }
+
+    /// Opens the sealed database `name` (schema 4), locked until [`Db::unlock`].
+    pub async fn open_sealed(name: &str) -> Result<Db, StorageError> {
+        Db::open_at(name, schema::SEALED_VERSION).await
     }
 
     /// Opens `name` at schema `version` (tests use it to create old databases).
@@ -49,7 +66,80 @@ impl Db {
             .build()
             .await
             .map_err(StorageError::from)?;
-        Ok(Db { rexie })
+        let sealing = (version >= schema::SEALED_VERSION).then(|| RefCell::new(None));
+        Ok(Db { rexie, sealing })
+    }
+
+    /// Whether commits are stored sealed.
+    pub fn is_sealed(&self) -> bool {
+        self.sealing.is_some()
+    }
+
+    /// Gives a sealed database its device key (after the vault opened); no effect on a clear one.
+    pub fn unlock(&self, key: DataKey) {
+        if let Some(k) = &self.sealing {
+            *k.borrow_mut() = Some(key);
+        }
+    }
+
+    /// The device key of an unlocked sealed database (to wrap it for another user).
+    pub fn device_key(&self) -> Option<DataKey> {
+        self.sealing.as_ref().and_then(|k| k.borrow().clone())
+    }
+
+    /// The device key of a sealed database: `Ok(None)` for a clear one, `Locked` before unlock.
+    fn key(&self) -> Result<Option<DataKey>, StorageError> {
+        match &self.sealing {
+            None => Ok(None),
+            Some(k) => k.borrow().clone().map(Some).ok_or(StorageError::Locked),
+        }
+    }
+
+    /// The object store of the commit log.
+    fn commit_store(&self) -> &'static str {
+        if self.is_sealed() {
+            schema::SEALED
+        } else {
+            schema::COMMITS
+        }
+    }
+
+    /// A commit as stored: sealed under the device key, or the commit itself.
+    fn encode(&self, commit: &Commit) -> Result<JsValue, StorageError> {
+        match self.key()? {
+            Some(key) => sealed::seal(commit, &key),
+            None => to_js(commit),
+        }
+    }
+
+    /// A stored commit read back, checked against its id (and opened when sealed).
+    fn decode(&self, value: &JsValue, key: Option<&DataKey>) -> Result<Commit, StorageError> {
+        let commit = match key {
+            Some(key) => sealed::open(value, key)?,
+            None => {
+                let text = js_sys::JSON::stringify(value)
+                    .map_err(|_| StorageError::Corrupt("a commit is not JSON".into()))?;
+                serde_json::from_str::<Commit>(&String::from(text))
+                    .map_err(|e| StorageError::Corrupt(e.to_string()))?
+            }
+        };
+        if commit.is_intact() {
+            Ok(commit)
+        } else {
+            Err(StorageError::Corrupt(format!(
+                "stored commit {} was altered",
+                commit.id
+            )))
+        }
+    }
+
+    /// Decodes many stored commits.
+    fn decode_all(&self, values: Vec<JsValue>) -> Result<Vec<Commit>, StorageError> {
+        let key = self.key()?;
+        values
+            .iter()
+            .map(|v| self.decode(v, key.as_ref()))
+            .collect()
     }
 
     /// The database's name.
@@ -132,15 +222,13 @@ impl Db {
                 commit.id
             )));
         }
+        let value = self.encode(commit)?;
+        let store_name = self.commit_store();
         let tx = self
             .rexie
-            .transaction(&[schema::COMMITS], TransactionMode::ReadWrite)?;
-        let store = tx.store(schema::COMMITS)?;
-        match store
-            .add(&to_js(commit)?, None)
-            .await
-            .map_err(StorageError::from)
-        {
+            .transaction(&[store_name], TransactionMode::ReadWrite)?;
+        let store = tx.store(store_name)?;
+        match store.add(&value, None).await.map_err(StorageError::from) {
             Ok(_) => {}
             Err(StorageError::Duplicate) => return Ok(()),
             Err(e) => return Err(e),
@@ -149,31 +237,17 @@ impl Db {
         Ok(())
     }
 
-    /// Every stored commit, each checked against its id.
+    /// Every stored commit, each checked against its id (and opened, when sealed). A clear
+    /// commit is read through the browser's JSON (one call per commit) rather than field by
+    /// field across the JS boundary: several times faster on large logs.
     pub async fn commits(&self) -> Result<Vec<Commit>, StorageError> {
+        let store_name = self.commit_store();
         let tx = self
             .rexie
-            .transaction(&[schema::COMMITS], TransactionMode::ReadOnly)?;
-        let store = tx.store(schema::COMMITS)?;
+            .transaction(&[store_name], TransactionMode::ReadOnly)?;
+        let store = tx.store(store_name)?;
         let values = store.get_all(None, None).await?;
-        // Through the browser's JSON (one call per commit) rather than field by field across
-        // the JS boundary: several times faster on large logs.
-        let commits = values
-            .into_iter()
-            .map(|v| {
-                let text = js_sys::JSON::stringify(&v)
-                    .map_err(|_| StorageError::Corrupt("a commit is not JSON".into()))?;
-                serde_json::from_str::<Commit>(&String::from(text))
-                    .map_err(|e| StorageError::Corrupt(e.to_string()))
-            })
-            .collect::<Result<Vec<Commit>, _>>()?;
-        match commits.iter().find(|c| !c.is_intact()) {
-            Some(bad) => Err(StorageError::Corrupt(format!(
-                "stored commit {} was altered",
-                bad.id
-            ))),
-            None => Ok(commits),
-        }
+        self.decode_all(values)
     }
 }
 
@@ -187,12 +261,17 @@ impl Db {
                 bad.id
             )));
         }
+        let values = commits
+            .iter()
+            .map(|c| self.encode(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        let store_name = self.commit_store();
         let tx = self
             .rexie
-            .transaction(&[schema::COMMITS], TransactionMode::ReadWrite)?;
-        let store = tx.store(schema::COMMITS)?;
-        for c in commits {
-            store.put(&to_js(c)?, None).await?;
+            .transaction(&[store_name], TransactionMode::ReadWrite)?;
+        let store = tx.store(store_name)?;
+        for v in &values {
+            store.put(v, None).await?;
         }
         tx.done().await?;
         Ok(())
@@ -226,6 +305,39 @@ impl Db {
         let store = tx.store(schema::META)?;
         let entry = MetaEntry { key, value };
         store.put(&to_js(&entry)?, None).await?;
+        tx.done().await?;
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Every commit record exactly as stored (sealed or clear), for checking what the device
+    /// holds at rest.
+    pub async fn raw_commit_records(&self) -> Result<Vec<JsValue>, StorageError> {
+        let store = self.commit_store();
+        let tx = self
+            .rexie
+            .transaction(&[store], TransactionMode::ReadOnly)?;
+        Ok(tx.store(store)?.get_all(None, None).await?)
+    }
+
+    /// Every `meta` record as stored (for copying a database's settings into another).
+    pub async fn meta_records(&self) -> Result<Vec<JsValue>, StorageError> {
+        let tx = self
+            .rexie
+            .transaction(&[schema::META], TransactionMode::ReadOnly)?;
+        Ok(tx.store(schema::META)?.get_all(None, None).await?)
+    }
+
+    /// Stores `meta` records as read by [`Db::meta_records`] (one transaction).
+    pub async fn put_meta_records(&self, records: &[JsValue]) -> Result<(), StorageError> {
+        let tx = self
+            .rexie
+            .transaction(&[schema::META], TransactionMode::ReadWrite)?;
+        let store = tx.store(schema::META)?;
+        for r in records {
+            store.put(r, None).await?;
+        }
         tx.done().await?;
         Ok(())
     }

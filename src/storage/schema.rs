@@ -6,6 +6,12 @@
 //! 2. `patients` gains the index `by_enrollment`; `meta` (keyed by `key`) holds device settings.
 //! 3. `commits` (keyed by the commit `id`, indexed `by_device`): the commit log, the store the
 //!    CRFs move to.
+//! 4. The sealed database (a new database, [`super::STUDY_DB`]): `sealed` (keyed by the commit
+//!    `id`, indexed `by_device`) holds each commit sealed under the device key (clear: id,
+//!    device, sequence; the rest in the sealed bytes), `meta` the vault (wrapped keys) and the
+//!    device's non-identifying settings. No `patients` store: nothing identifying in the clear.
+//!    A version 3 database is copied into it, sealed, on the first unlock and then deleted whole
+//!    (`crate::vault`).
 
 use rexie::{Index, ObjectStore, RexieBuilder};
 
@@ -19,8 +25,15 @@ pub const META: &str = "meta";
 /// The commit log, keyed by commit id.
 pub const COMMITS: &str = "commits";
 
-/// The schema version this build writes.
-pub const CURRENT: u32 = 3;
+/// Commits sealed under the device key, keyed by commit id (schema 4).
+pub const SEALED: &str = "sealed";
+
+/// The schema version of the clear databases this build writes (the demo study's, and the
+/// study's before it is sealed).
+pub const CLEAR: u32 = 3;
+
+/// The schema version of the sealed study database.
+pub const SEALED_VERSION: u32 = 4;
 
 /// A builder for `name` at schema `version`.
 pub fn builder(name: &str, version: u32) -> Result<RexieBuilder, StorageError> {
@@ -43,6 +56,13 @@ pub fn builder(name: &str, version: u32) -> Result<RexieBuilder, StorageError> {
             .add_object_store(ObjectStore::new(META).key_path("key"))
             .add_object_store(
                 ObjectStore::new(COMMITS)
+                    .key_path("id")
+                    .add_index(Index::new("by_device", "device")),
+            ),
+        4 => builder
+            .add_object_store(ObjectStore::new(META).key_path("key"))
+            .add_object_store(
+                ObjectStore::new(SEALED)
                     .key_path("id")
                     .add_index(Index::new("by_device", "device")),
             ),

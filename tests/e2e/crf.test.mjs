@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addPatient, field, launch, openApp, setUser, startServer, waitForServiceWorker } from "./harness.mjs";
+import { addPatient, field, launch, openApp, unlock, setUser, startServer, waitForServiceWorker } from "./harness.mjs";
 
 let server;
 let browser;
@@ -182,6 +182,7 @@ test("a full follow-up visit is recorded offline and survives a reload", async (
 
   await context.setOffline(true);
   await page.reload();
+  await unlock(page);
   // The reload reopens the page the address names; go to the list from there.
   await page.getByTestId("nav-patients").click();
   await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
@@ -206,6 +207,7 @@ test("a full follow-up visit is recorded offline and survives a reload", async (
   assert.equal(await page.getByTestId("patient-status").textContent(), "On treatment");
 
   await page.reload();
+  await unlock(page);
   // The reload reopens the page the address names; go to the list from there.
   await page.getByTestId("nav-patients").click();
   await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
@@ -253,6 +255,7 @@ test("the demo study loads into its own labelled database and leaves the study's
   writeFileSync(damaged, JSON.stringify(file).replace('"user":"demo"', '"user":"mallory"'));
   writeFileSync(study, JSON.stringify({ ...file, demo: false }));
   await page.getByTestId("leave-demo").click();
+  await unlock(page);
   await page.getByTestId("patient-count").filter({ hasText: "1 patients" }).waitFor();
   assert.equal(await page.getByTestId("demo-banner").count(), 0);
   await page.getByTestId("demo-file").setInputFiles(damaged);
@@ -264,6 +267,7 @@ test("the demo study loads into its own labelled database and leaves the study's
   await page.getByTestId("patient-count").filter({ hasText: "120 patients" }).waitFor({ timeout: 60000 });
   rmSync(dir, { recursive: true, force: true });
   await page.getByTestId("leave-demo").click();
+  await unlock(page);
   await page.getByTestId("patient-count").filter({ hasText: "1 patients" }).waitFor();
   await context.close();
 });
@@ -277,14 +281,11 @@ test("a write from another tablet that conflicts is listed and resolved; a form 
   await enroll(page, "HCC-003-0001");
 
   // Another tablet changed the same bilirubin without having seen this one's value: its commit
-  // (content-addressed, hashed here exactly as the core hashes it) arrives in the database.
-  const instance = await page.evaluate(async () => {
-    const db = await new Promise((ok) => (indexedDB.open("ecrf-study").onsuccess = (e) => ok(e.target.result)));
-    const all = await new Promise((ok) => (db.transaction("commits").objectStore("commits").getAll().onsuccess = (e) => ok(e.target.result)));
-    db.close();
-    const op = all.flatMap((c) => c.ops).find((o) => o.op === "create_form" && o.form === "labs" && o.patient === "HCC-003-0001");
-    return op.instance;
-  });
+  // (content-addressed, hashed here exactly as the core hashes it) arrives in the unencrypted
+  // database of an earlier version, which the next unlock seals into the study's.
+  await page.getByTestId("timeline-item").and(page.locator('[data-form="labs"]')).click();
+  const instance = new URL(page.url()).pathname.split("/").at(-1);
+  await page.getByTestId("back").click();
   const body = {
     device: "tab-other",
     seq: 1,
@@ -296,7 +297,14 @@ test("a write from another tablet that conflicts is listed and resolved; a form 
   };
   const id = createHash("sha256").update(JSON.stringify(body)).digest("hex");
   await page.evaluate(async (commit) => {
-    const db = await new Promise((ok) => (indexedDB.open("ecrf-study").onsuccess = (e) => ok(e.target.result)));
+    const open = indexedDB.open("ecrf-study", 3);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      db.createObjectStore("patients", { keyPath: "subject_id" }).createIndex("by_enrollment", "enrollment_date");
+      db.createObjectStore("meta", { keyPath: "key" });
+      db.createObjectStore("commits", { keyPath: "id" }).createIndex("by_device", "device");
+    };
+    const db = await new Promise((ok) => (open.onsuccess = () => ok(open.result)));
     await new Promise((ok, fail) => {
       const tx = db.transaction("commits", "readwrite");
       tx.objectStore("commits").put(commit);
@@ -306,6 +314,7 @@ test("a write from another tablet that conflicts is listed and resolved; a form 
     db.close();
   }, { id, ...body });
   await page.reload();
+  await unlock(page);
   await page.getByTestId("conflict-count").filter({ hasText: "1" }).waitFor();
   await page.getByTestId("nav-conflicts").click();
   const writes = page.getByTestId("conflict-write");

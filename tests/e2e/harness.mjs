@@ -103,20 +103,59 @@ export async function waitForServiceWorker(page) {
   });
 }
 
-/** Opens the app and waits until its database is ready. */
-export async function openApp(page, url) {
+/** The passphrase the tests protect the tablet with. */
+export const PASSPHRASE = "correct horse battery";
+
+/** Passes the lock screen of the study's (sealed) database: protects the tablet with `user`'s
+ * passphrase on first use, else unlocks it. Nothing to do on the demo database (synthetic data,
+ * not sealed). Returns once the study is loaded. */
+export async function unlock(page, user = "Dr Test", passphrase = PASSPHRASE) {
+  await page.waitForLoadState("domcontentloaded");
+  const demo = await page.evaluate(() => localStorage.getItem("ecrf.mode") === "demo");
+  if (demo) return;
+  const create = page.getByTestId("vault-create");
+  const open = page.getByTestId("vault-unlock");
+  await create.or(open).waitFor({ timeout: 30000 });
+  await page.getByTestId("vault-user").fill(user);
+  await page.getByTestId("vault-passphrase").fill(passphrase);
+  if (await create.isVisible()) {
+    await page.getByTestId("vault-passphrase-again").fill(passphrase);
+  }
+  await page.getByTestId("vault-submit").click();
+  await page.getByTestId("lock-screen").waitFor({ state: "detached", timeout: 60000 });
+}
+
+/** Opens the app, passes the lock screen and waits until its database is ready. */
+export async function openApp(page, url, user = "Dr Test") {
   await page.goto(url);
+  await unlock(page, user);
   await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
 }
 
-/** Names the user entering data (asked once per device) when not yet named. */
-export async function setUser(page, name = "Dr Test") {
+/** Makes `name` the user entering data. On the demo database: the local profile's name. On the
+ * study's (sealed) database the user is who unlocked it: `name` is added to this tablet (their
+ * own passphrase) and the study is locked and unlocked as them; the page stays where it was.
+ * Without `name`, only a user not yet named is named (as "Dr Test"). */
+export async function setUser(page, name) {
   const input = page.getByTestId("user-input");
   if (await input.isVisible()) {
-    await input.fill(name);
+    await input.fill(name ?? "Dr Test");
     await page.getByTestId("user-save").click();
     await page.getByTestId("user-name").waitFor();
+    return;
   }
+  // Without a name: only name the user when nobody is named (the sealed study always has one).
+  const current = page.getByTestId("user-name");
+  if (name === undefined || !(await current.isVisible()) || (await current.textContent()) === name) return;
+  await page.getByTestId("add-user-open").click();
+  await page.getByTestId("add-user-name").fill(name);
+  await page.getByTestId("add-user-passphrase").fill(PASSPHRASE);
+  await page.getByTestId("add-user-passphrase-again").fill(PASSPHRASE);
+  await page.getByTestId("add-user-submit").click();
+  await page.getByTestId("add-user-done").waitFor({ timeout: 60000 });
+  await page.getByTestId("lock").click();
+  await unlock(page, name);
+  await page.getByTestId("user-name").filter({ hasText: name }).waitFor();
 }
 
 /** Registers a patient (subject ID only; the app opens the eligibility form next), then returns

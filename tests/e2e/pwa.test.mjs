@@ -11,6 +11,7 @@ import {
   listedIds,
   openApp,
   startServer,
+  unlock,
   waitForServiceWorker,
 } from "./harness.mjs";
 
@@ -80,6 +81,7 @@ test("a new build is offered as reload-to-update, keeps the data and drops the o
     await page.getByTestId("update-banner").waitFor();
 
     await Promise.all([page.waitForEvent("load"), page.getByTestId("update-banner").getByRole("button").click()]);
+    await unlock(page);
     await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
     assert.equal(await page.getByTestId("build").textContent(), newBuild);
     assert.deepEqual(await listedIds(page), ["HCC-003-0001"]);

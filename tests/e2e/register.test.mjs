@@ -1,7 +1,7 @@
 // Issue 2's vertical slice: register patients, reload, go offline, keep working.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { addPatient, launch, listedIds, openApp, startServer, waitForServiceWorker } from "./harness.mjs";
+import { addPatient, launch, listedIds, openApp, unlock, startServer, waitForServiceWorker } from "./harness.mjs";
 
 let server;
 let browser;
@@ -27,12 +27,14 @@ test("patients persist across reloads and the app works offline", async () => {
 
   await context.setOffline(true);
   await page.reload();
+  await unlock(page);
   await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
   assert.deepEqual(await listedIds(page), ["HCC-001-0001"]);
   assert.match(await page.getByTestId("net").textContent(), /离线|Offline/);
 
   await addPatient(page, "hcc-001-0002");
   await page.reload();
+  await unlock(page);
   await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
   assert.deepEqual(await listedIds(page), ["HCC-001-0001", "HCC-001-0002"]);
 
@@ -40,6 +42,7 @@ test("patients persist across reloads and the app works offline", async () => {
   await page.close();
   const again = await context.newPage();
   await again.goto(server.url);
+  await unlock(again);
   await again.getByTestId("add-patient").and(again.locator(":enabled")).waitFor();
   assert.deepEqual(await listedIds(again), ["HCC-001-0001", "HCC-001-0002"]);
   await context.close();

@@ -2,7 +2,7 @@
 // was, offline too; leaving a form with unsaved changes by the back gesture asks first.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { enrollPatient, field, launch, openApp, startServer, waitForServiceWorker } from "./harness.mjs";
+import { enrollPatient, field, launch, openApp, unlock, startServer, waitForServiceWorker } from "./harness.mjs";
 
 let server;
 let browser;
@@ -41,11 +41,13 @@ test("back, forward, reload and a shared link keep the user's place, offline too
   // Reload, and the same address opened in another tab (a shared link), offline.
   await context.setOffline(true);
   await page.reload();
+  await unlock(page);
   await page.locator('[data-testid="form-page"][data-form="eligibility"]').waitFor();
   assert.equal(path(page), formPath);
   assert.equal(await field(page, "enrollment_date").inputValue(), "2026-11-03");
   const shared = await context.newPage();
   await shared.goto(page.url());
+  await unlock(shared);
   await shared.locator('[data-testid="form-page"][data-form="eligibility"]').waitFor();
   await shared.close();
 
@@ -59,6 +61,7 @@ test("back, forward, reload and a shared link keep the user's place, offline too
     await page.getByTestId(nav).click();
     assert.equal(path(page), address);
     await page.reload();
+    await unlock(page);
     await page.getByTestId(ready).waitFor();
     assert.equal(path(page), address);
   }
@@ -83,6 +86,7 @@ test("back, forward, reload and a shared link keep the user's place, offline too
 
   // An unknown address shows the patient list.
   await page.goto(new URL("/no/such/page", server.url).href);
+  await unlock(page);
   await page.getByTestId("add-patient").waitFor();
   await context.close();
 });

@@ -3,7 +3,7 @@
 // counts in the safety tables, only once complete; dismissed with a reason, it does not come back.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { enrollPatient, field, launch, openApp, saveForm, setUser, startServer } from "./harness.mjs";
+import { enrollPatient, field, launch, openApp, unlock, saveForm, setUser, startServer } from "./harness.mjs";
 
 let server;
 let browser;
@@ -94,6 +94,7 @@ test("platelets 40 x 10^9/L: grade 3 proposed, confirmed, counted in the safety 
   assert.match(page.url(), /\/patients\/HCC-005-0001\/forms\/adverse_event\/[^/?]+$/);
 
   await page.reload();
+  await unlock(page);
   // The reload reopens the page the address names; go to the list from there.
   await page.getByTestId("nav-patients").click();
   await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addPatient, CLI, enrollPatient, field, launch, openApp, saveForm, setUser, startServer } from "./harness.mjs";
+import { addPatient, CLI, enrollPatient, field, launch, openApp, unlock, saveForm, setUser, startServer } from "./harness.mjs";
 
 const PASSPHRASE = "ward round passphrase 2026";
 let server;
@@ -155,6 +155,7 @@ test("two tablets exchange sealed records, edits made offline conflict visibly a
 
   // A reload keeps what was received and what is sent (nothing to send again).
   await a.page.reload();
+  await unlock(a.page);
   await a.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0302" }).waitFor();
   assert.match(await a.page.getByTestId("sync-status").innerText(), /^0 changes not yet sent/);
   // The session (token and data key) lived in memory only: after a reload, sign in again.

@@ -5,7 +5,7 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { addPatient, launch, listedIds, openApp, startServer } from "./harness.mjs";
+import { addPatient, launch, listedIds, openApp, unlock, startServer } from "./harness.mjs";
 
 let server;
 let browser;
@@ -19,16 +19,17 @@ after(async () => {
   await server?.stop();
 });
 
-/** Every stored commit's (device, sequence), read straight from IndexedDB. */
+/** Every stored commit's (device, sequence), read straight from IndexedDB (the clear keys of
+ * the sealed records). */
 function storedChain(page) {
   return page.evaluate(
     () =>
       new Promise((resolve, reject) => {
-        const open = indexedDB.open("ecrf-study");
+        const open = indexedDB.open("ecrf-study-sealed");
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const all = db.transaction("commits").objectStore("commits").getAll();
+          const all = db.transaction("sealed").objectStore("sealed").getAll();
           all.onerror = () => reject(all.error);
           all.onsuccess = () => {
             resolve(all.result.map((c) => `${c.device}#${c.seq}`));
@@ -64,6 +65,7 @@ test("two tabs of one device saving alternately never fork the chain or lose a p
   // After a reload, both tabs still list every patient.
   for (const page of [a, b]) {
     await page.reload();
+    await unlock(page);
     await page.getByTestId("add-patient").and(page.locator(":enabled")).waitFor();
     await page.getByTestId("patient-row").first().waitFor();
     assert.deepEqual((await listedIds(page)).filter((id) => ids.includes(id)).sort(), ids);

@@ -10,7 +10,7 @@
 // (the whole label toggles it), so the box itself may be drawn smaller.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { addPatient, enrollPatient, launch, openApp, startServer } from "./harness.mjs";
+import { addPatient, enrollPatient, launch, openApp, unlock, startServer } from "./harness.mjs";
 
 const SIZES = [
   { width: 1024, height: 768 },
@@ -340,6 +340,7 @@ test("item 5: a confirmed unusual value is saved with its confirmation, not aske
   for (const reload of [false, true]) {
     if (reload) {
       await page.reload();
+      await unlock(page);
       await page.getByTestId("nav-patients").click();
       await page.getByTestId("patient-row").filter({ hasText: "HCC-001-0905" }).click();
     } else {

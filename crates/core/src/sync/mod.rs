@@ -11,6 +11,7 @@ pub mod keys;
 pub mod outbox;
 mod reader;
 mod sealed;
+pub mod vault;
 
 pub use bundle::{Bundle, StudyId};
 pub use error::FormatError;

@@ -5,32 +5,37 @@ use ecrf_core::i18n::Lang;
 use gloo::storage::Storage as _;
 use leptos::prelude::*;
 
-/// Declares [`Msg`] with its English and Chinese text, and [`Msg::ALL`].
+/// Declares a message enum (`Msg`, and one per screen family) with its English and Chinese
+/// text, and its `ALL` list.
 macro_rules! messages {
-    ($($name:ident => ($en:expr, $zh:expr $(,)?)),+ $(,)?) => {
-        /// Every UI string.
+    ($enum:ident; $($name:ident => ($en:expr, $zh:expr $(,)?)),+ $(,)?) => {
+        /// UI strings.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         #[allow(missing_docs)]
-        pub enum Msg {
+        pub enum $enum {
             $($name),+
         }
 
-        impl Msg {
+        impl $enum {
             /// Every message, for tests.
-            pub const ALL: &'static [Msg] = &[$(Msg::$name),+];
+            pub const ALL: &'static [$enum] = &[$($enum::$name),+];
 
             /// The message in `lang`.
             pub fn text(self, lang: Lang) -> &'static str {
                 match (self, lang) {
-                    $((Msg::$name, Lang::En) => $en,
-                      (Msg::$name, Lang::ZhCn) => $zh,)+
+                    $(($enum::$name, Lang::En) => $en,
+                      ($enum::$name, Lang::ZhCn) => $zh,)+
                 }
             }
         }
     };
 }
 
+mod lock;
+pub use lock::LockMsg;
+
 messages! {
+    Msg;
     AppTitle => ("uHCC TACE Study eCRF", "不可切除肝癌 TACE 联合治疗研究 eCRF"),
     AppSubtitle => ("TACE + targeted therapy / immunotherapy, prospective observational study",
                 "TACE 联合靶向/免疫治疗 前瞻性观察性研究"),
@@ -462,6 +467,10 @@ mod tests {
         for &msg in Msg::ALL {
             assert!(!msg.text(Lang::En).is_empty());
             assert!(!msg.text(Lang::ZhCn).is_empty());
+            assert_ne!(msg.text(Lang::En), msg.text(Lang::ZhCn));
+        }
+        for &msg in LockMsg::ALL {
+            assert!(!msg.text(Lang::En).is_empty());
             assert_ne!(msg.text(Lang::En), msg.text(Lang::ZhCn));
         }
     }

@@ -1,0 +1,43 @@
+//! The texts of locking and unlocking the tablet (the lock screen, the user card's lock tools).
+
+use ecrf_core::i18n::Lang;
+
+messages! {
+    LockMsg;
+    CreateTitle => ("Protect this tablet", "保护本设备"),
+    CreateHint => ("The study's records on this tablet are encrypted with a key that only your passphrase opens. Choose a passphrase of at least 8 characters; nobody, not even the data manager, can recover it from this tablet.",
+                   "本设备上的研究记录使用只有您的口令才能打开的密钥加密。请设置至少 8 个字符的口令；任何人（包括数据管理员）都无法从本设备找回口令。"),
+    MigrateHint => ("This tablet holds records saved by an earlier version without encryption: they will be encrypted with this passphrase and the unencrypted copy deleted.",
+                    "本设备保存有旧版本未加密的记录：它们将用此口令加密，未加密的副本将被删除。"),
+    UnlockTitle => ("Unlock the study", "解锁研究数据"),
+    UnlockHint => ("The records on this tablet are encrypted. Enter your name and passphrase; this works offline.",
+                   "本设备上的记录已加密。请输入姓名和口令；离线也可解锁。"),
+    Name => ("Your name (user name)", "您的姓名（用户名）"),
+    Passphrase => ("Passphrase", "口令"),
+    PassphraseAgain => ("Passphrase again", "再次输入口令"),
+    Create => ("Encrypt and start", "加密并开始"),
+    Unlock => ("Unlock", "解锁"),
+    Working => ("Deriving the key: a few seconds…", "正在生成密钥：需要几秒钟……"),
+    Sealed => ("records from the earlier version encrypted; the unencrypted copy was deleted.",
+               "条旧版本记录已加密；未加密副本已删除。"),
+    WrongPassphrase => ("Wrong passphrase.", "口令错误。"),
+    UnknownUser => ("This tablet has no key for this name. Check the spelling, or ask a user of this tablet to add you.",
+                    "本设备没有此姓名的密钥。请检查拼写，或请本设备的用户添加您。"),
+    WaitSeconds => ("Too many wrong passphrases: try again in (seconds)", "口令错误次数过多：请稍候再试（秒）"),
+    TooShort => ("The passphrase must have at least 8 characters.", "口令至少需要 8 个字符。"),
+    Mismatch => ("The two passphrases differ.", "两次输入的口令不一致。"),
+    NoName => ("Enter your name.", "请输入姓名。"),
+    Damaged => ("The key record on this tablet is damaged:", "本设备上的密钥记录已损坏："),
+    NoRandom => ("This browser has no secure random generator (Web Crypto): the records cannot be encrypted here.",
+                 "此浏览器没有安全随机数生成器（Web Crypto）：无法在此加密记录。"),
+    Forgot => ("Forgot the passphrase? Another user of this tablet can unlock it and set a new one for you (\u{201c}Add a user\u{201d} under your name). Without any other user the encrypted records on this tablet cannot be opened: those already sent to the study's server are safe there.",
+               "忘记口令？本设备的其他用户解锁后可为您设置新口令（以您的姓名\u{201c}添加用户\u{201d}）。若没有其他用户，本设备上的加密记录将无法打开；已发送到研究服务器的记录在服务器上是安全的。"),
+    Lock => ("Lock", "锁定"),
+    AutoLock => ("Lock after inactivity (minutes)", "无操作自动锁定（分钟）"),
+    AddUserTitle => ("Add a user to this tablet, or change a passphrase", "为本设备添加用户或更改口令"),
+    AddUserHint => ("The person types their own name and passphrase; they can then unlock this tablet offline.",
+                    "由该用户本人输入姓名和口令；之后即可离线解锁本设备。"),
+    AddUser => ("Add", "添加"),
+    UserAdded => ("can now unlock this tablet.", "现在可以解锁本设备。"),
+    EncryptedNote => ("Records on this tablet are encrypted at rest.", "本设备上的记录已加密存储。"),
+}

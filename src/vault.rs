@@ -1,0 +1,188 @@
+//! Locking the device's copy of the study: the vault (`ecrf_core::sync::vault`) in the sealed
+//! database's `meta` store, created with the first user's passphrase, opened by any user it
+//! holds a key for (offline: nothing leaves the tablet); wrong passphrases counted in `meta` so
+//! that a reload does not reset the wait; the clear database of earlier versions sealed into the
+//! new one on the first unlock and then deleted whole; the inactivity lock.
+
+use ecrf_core::sync::vault::{wait_after_failures_ms, Vault, VaultError, DEVICE_KEY_ID};
+use ecrf_core::sync::DataKey;
+
+use crate::storage::{self, Db, StorageError, CLEAR_STUDY_DB};
+
+/// The vault record's `meta` key.
+const VAULT_KEY: &str = "vault";
+/// Wrong passphrases in a row and when the last was given (ms since the epoch).
+const FAILURES_KEY: &str = "vault.failures";
+/// Minutes of inactivity before the app locks itself.
+pub const AUTO_LOCK_KEY: &str = "vault.auto_lock_minutes";
+/// The inactivity lock's default, minutes.
+pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 15;
+/// The choices offered for the inactivity lock, minutes.
+pub const AUTO_LOCK_CHOICES: [u32; 5] = [1, 5, 15, 30, 60];
+
+/// Why the vault did not open (or was not made).
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnlockError {
+    /// Reading or writing the database failed.
+    Storage(StorageError),
+    /// The tablet holds no key for this user.
+    UnknownUser,
+    /// The passphrase is wrong; the next try must wait this long (ms).
+    WrongPassphrase(u64),
+    /// Too many wrong passphrases: wait this long (ms) before trying again.
+    Wait(u64),
+    /// The stored vault is damaged.
+    Bad(String),
+    /// The passphrase is shorter than 8 characters.
+    TooShort,
+    /// The passphrase and its confirmation differ.
+    Mismatch,
+    /// No name given.
+    NoName,
+}
+
+impl From<StorageError> for UnlockError {
+    fn from(e: StorageError) -> UnlockError {
+        UnlockError::Storage(e)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+struct Failures {
+    count: u32,
+    last_ms: f64,
+}
+
+/// The vault, when this tablet has one.
+pub async fn read(db: &Db) -> Result<Option<Vault>, StorageError> {
+    db.meta::<Vault>(VAULT_KEY).await
+}
+
+fn random<const N: usize>() -> Result<[u8; N], StorageError> {
+    let mut buf = [0u8; N];
+    if crate::sync::secure_random(&mut buf) {
+        Ok(buf)
+    } else {
+        Err(StorageError::NoRandom)
+    }
+}
+
+/// Checks a new passphrase and its confirmation (the sync server's rule: at least 8 characters).
+pub fn check_new(user: &str, passphrase: &str, again: &str) -> Result<(), UnlockError> {
+    if user.trim().is_empty() {
+        return Err(UnlockError::NoName);
+    }
+    if !ecrf_core::sync::api::passphrase_long_enough(passphrase) {
+        return Err(UnlockError::TooShort);
+    }
+    if passphrase != again {
+        return Err(UnlockError::Mismatch);
+    }
+    Ok(())
+}
+
+/// Makes the vault with a new random device key for its first `user`, and unlocks `db`.
+pub async fn create(db: &Db, user: &str, passphrase: &str) -> Result<(), UnlockError> {
+    let key = DataKey::new(DEVICE_KEY_ID, random::<32>()?);
+    let vault = Vault::create(&key, user.trim(), passphrase, random()?, random()?)
+        .map_err(|e| UnlockError::Bad(e.to_string()))?;
+    db.set_meta(VAULT_KEY, &vault).await?;
+    db.unlock(key);
+    Ok(())
+}
+
+/// Opens the vault for `user` and unlocks `db`; a wrong passphrase is counted, and after
+/// [`ecrf_core::sync::vault::FREE_TRIES`] of them each try waits longer.
+pub async fn unlock(db: &Db, user: &str, passphrase: &str) -> Result<(), UnlockError> {
+    let vault = read(db)
+        .await?
+        .ok_or_else(|| UnlockError::Bad("no vault".into()))?;
+    let failures: Failures = db.meta(FAILURES_KEY).await?.unwrap_or_default();
+    let now = js_sys::Date::now();
+    let until = failures.last_ms + wait_after_failures_ms(failures.count) as f64;
+    if failures.count > 0 && now < until {
+        return Err(UnlockError::Wait((until - now).ceil() as u64));
+    }
+    match vault.unlock(user.trim(), passphrase) {
+        Ok(key) => {
+            if failures.count > 0 {
+                db.set_meta(FAILURES_KEY, &Failures::default()).await?;
+            }
+            db.unlock(key);
+            Ok(())
+        }
+        Err(VaultError::WrongPassphrase) | Err(VaultError::UnknownUser(_)) => {
+            let count = failures.count.saturating_add(1);
+            db.set_meta(
+                FAILURES_KEY,
+                &Failures {
+                    count,
+                    last_ms: now,
+                },
+            )
+            .await?;
+            let wait = wait_after_failures_ms(count);
+            // An unknown name is told apart only when no passphrase could be tried.
+            if vault.users.contains_key(user.trim()) {
+                Err(UnlockError::WrongPassphrase(wait))
+            } else {
+                Err(UnlockError::UnknownUser)
+            }
+        }
+        Err(VaultError::Bad(e)) => Err(UnlockError::Bad(e.to_string())),
+    }
+}
+
+/// Adds `user` to the vault of the unlocked `db` (another person who works on this tablet),
+/// or changes their passphrase.
+pub async fn add_user(
+    db: &Db,
+    key: &DataKey,
+    user: &str,
+    passphrase: &str,
+) -> Result<(), UnlockError> {
+    let mut vault = read(db)
+        .await?
+        .ok_or_else(|| UnlockError::Bad("no vault".into()))?;
+    vault
+        .add_user(key, user.trim(), passphrase, random()?, random()?)
+        .map_err(|e| UnlockError::Bad(e.to_string()))?;
+    db.set_meta(VAULT_KEY, &vault).await?;
+    Ok(())
+}
+
+/// Seals the clear database of an earlier version into the unlocked sealed `db`: every commit
+/// and setting copied (each commit sealed; patients registered before the commit log first
+/// become commits, by `before_copy` on the clear database), checked, then the clear database
+/// deleted whole (its deleted records may stay readable in the browser's files until
+/// compaction, so it is never emptied record by record). Returns the commits sealed; `Ok(0)`
+/// when there was nothing to seal. Safe to repeat after an interruption: nothing is deleted
+/// before everything is copied and counted.
+pub async fn seal_clear_database<F>(db: &Db, before_copy: F) -> Result<usize, StorageError>
+where
+    F: AsyncFnOnce(&Db) -> Result<(), StorageError>,
+{
+    let clear = Db::open(CLEAR_STUDY_DB).await?;
+    let empty = clear.commit_count().await? == 0 && clear.patients().await?.is_empty();
+    if empty {
+        clear.close();
+        storage::delete(CLEAR_STUDY_DB).await?;
+        return Ok(0);
+    }
+    before_copy(&clear).await?;
+    let commits = clear.commits().await?;
+    let settings = clear.meta_records().await?;
+    db.put_meta_records(&settings).await?;
+    db.import_commits(&commits).await?;
+    let sealed = db.commits().await?;
+    let want: std::collections::BTreeSet<&str> = commits.iter().map(|c| c.id.as_str()).collect();
+    let have: std::collections::BTreeSet<&str> = sealed.iter().map(|c| c.id.as_str()).collect();
+    if !want.is_subset(&have) {
+        return Err(StorageError::Corrupt(
+            "the sealed copy lacks commits of the clear database; the clear one is kept".into(),
+        ));
+    }
+    clear.close();
+    storage::delete(CLEAR_STUDY_DB).await?;
+    Ok(commits.len())
+}
