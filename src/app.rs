@@ -82,7 +82,12 @@ pub fn App() -> impl IntoView {
             {tab(2, Route::Analyses, Msg::NavAnalyses, "nav-analyses")}
             {tab(3, Route::Safety, Msg::NavSafety, "nav-safety")}
         </nav>
-        <main class="page">{page}</main>
+        <main class="page" data-db=move || match state.db_status.get() {
+            DbStatus::Opening => "opening",
+            DbStatus::Locked => "locked",
+            DbStatus::Ready => "ready",
+            DbStatus::Failed(_) => "failed",
+        }>{page}</main>
         <footer class="footer">{i18n.t(Msg::Build)} " " <span data-testid="build">{build}</span></footer>
     }
 }

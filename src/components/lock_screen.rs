@@ -53,6 +53,10 @@ pub fn LockScreen() -> impl IntoView {
     let again = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<UnlockError>);
+    let earlier = RwSignal::new(false);
+    spawn_local(async move {
+        earlier.set(vault::clear_database_exists().await);
+    });
     spawn_local(async move {
         let Some(db) = locked_db() else { return };
         match vault::read(&db).await {
@@ -134,7 +138,9 @@ pub fn LockScreen() -> impl IntoView {
                 Mode::Create => view! {
                     <h2>{move || LockMsg::CreateTitle.text(i18n.lang.get())}</h2>
                     <p class="hint">{move || LockMsg::CreateHint.text(i18n.lang.get())}</p>
-                    <p class="hint">{move || LockMsg::MigrateHint.text(i18n.lang.get())}</p>
+                    <Show when=move || earlier.get()>
+                        <p class="hint" data-testid="vault-earlier">{move || LockMsg::MigrateHint.text(i18n.lang.get())}</p>
+                    </Show>
                     <form data-testid="vault-create" on:submit=submit>
                         {input("vault-user", LockMsg::Name, "text", user)}
                         {input("vault-passphrase", LockMsg::Passphrase, "password", passphrase)}

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::components::lock_screen::error_text;
 use crate::i18n::{use_i18n, LockMsg, Msg};
-use crate::state::{db, lock, use_app_state};
+use crate::state::{db, lock, use_app_state, DbStatus};
 use crate::vault::{self, UnlockError, AUTO_LOCK_CHOICES, AUTO_LOCK_KEY};
 
 /// The card.
@@ -51,7 +51,9 @@ pub fn VaultCard() -> impl IntoView {
         state.auto_lock_minutes.set(m);
         spawn_local(async move {
             if let Some(db) = db() {
-                let _ = db.set_meta(AUTO_LOCK_KEY, &m).await;
+                if let Err(e) = db.set_meta(AUTO_LOCK_KEY, &m).await {
+                    gloo::console::error!(format!("ecrf: the lock delay was not saved: {e}"));
+                }
             }
         });
     };
@@ -84,9 +86,11 @@ pub fn VaultCard() -> impl IntoView {
             </Show>
             <label class="inline">
                 <span class="hint">{move || t(LockMsg::AutoLock)}</span>
-                <select data-testid="auto-lock" on:change=set_minutes>
+                <select data-testid="auto-lock" on:change=set_minutes
+                    disabled=move || state.db_status.get() != DbStatus::Ready
+                    prop:value=move || state.auto_lock_minutes.get().to_string()>
                     {AUTO_LOCK_CHOICES.into_iter().map(|m| view! {
-                        <option value=m.to_string() selected=move || state.auto_lock_minutes.get() == m>{m}</option>
+                        <option value=m.to_string()>{m}</option>
                     }).collect_view()}
                 </select>
             </label>
@@ -97,7 +101,8 @@ pub fn VaultCard() -> impl IntoView {
                     {field("add-user-name", LockMsg::Name, "text", name)}
                     {field("add-user-passphrase", LockMsg::Passphrase, "password", pass)}
                     {field("add-user-passphrase-again", LockMsg::PassphraseAgain, "password", again)}
-                    <button type="submit" class="primary" data-testid="add-user-submit" disabled=move || busy.get()>
+                    <button type="submit" class="primary" data-testid="add-user-submit"
+                        disabled=move || busy.get() || state.db_status.get() != DbStatus::Ready>
                         {move || t(LockMsg::AddUser)}
                     </button>
                 </form>

@@ -122,7 +122,7 @@ export async function unlock(page, user = "Dr Test", passphrase = PASSPHRASE) {
     await page.getByTestId("vault-passphrase-again").fill(passphrase);
   }
   await page.getByTestId("vault-submit").click();
-  await page.getByTestId("lock-screen").waitFor({ state: "detached", timeout: 60000 });
+  await page.locator('main[data-db="ready"]').waitFor({ timeout: 60000 });
 }
 
 /** Opens the app, passes the lock screen and waits until its database is ready. */

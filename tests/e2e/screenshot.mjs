@@ -11,6 +11,17 @@ const server = await startServer();
 const browser = await launch();
 try {
   {
+    // The first screen of a new tablet: protect it with a passphrase.
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByTestId("lang-zh-CN").click();
+    await page.getByTestId("vault-create").waitFor();
+    await page.getByTestId("vault-user").fill("李医生");
+    await page.screenshot({ path: resolve(out, "lock-zh.png") });
+    await context.close();
+  }
+  {
     // A study tablet signed in to the study's server (the study created with the CLI).
     const secrets = mkdtempSync(join(tmpdir(), "ecrf-shot-"));
     writeFileSync(join(secrets, "pass"), "screenshot passphrase\n", { mode: 0o600 });

@@ -1,0 +1,163 @@
+// Encryption at rest: the study's records on the tablet are sealed under a key only a user's
+// passphrase opens; the lock screen, its refusals and waits, locking now and after inactivity,
+// and an earlier unencrypted database sealed on the first unlock then deleted.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CLI, enrollPatient, launch, listedIds, PASSPHRASE, startServer, unlock } from "./harness.mjs";
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Every IndexedDB database of the origin, every record of every store, as text (bytes are
+ * written as their length only: a sealed record cannot hide text from this search). */
+function everythingStored(page) {
+  return page.evaluate(async () => {
+    const out = {};
+    for (const { name } of await indexedDB.databases()) {
+      const db = await new Promise((ok, fail) => {
+        const open = indexedDB.open(name);
+        open.onsuccess = () => ok(open.result);
+        open.onerror = () => fail(open.error);
+      });
+      for (const store of db.objectStoreNames) {
+        const all = await new Promise((ok) => (db.transaction(store).objectStore(store).getAll().onsuccess = (e) => ok(e.target.result)));
+        out[`${name}/${store}`] = JSON.stringify(all, (_, v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v));
+      }
+      db.close();
+    }
+    return out;
+  });
+}
+
+test("a new tablet is protected with a passphrase and stores nothing of a patient in the clear", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByTestId("lang-en").click();
+  await page.getByTestId("vault-create").waitFor();
+  // Nothing but the lock screen (and the demo) before the tablet is protected; no word of
+  // earlier records on a new tablet.
+  assert.equal(await page.getByTestId("add-patient").count(), 0);
+  assert.equal(await page.getByTestId("vault-earlier").count(), 0);
+  const create = async (pass, again) => {
+    await page.getByTestId("vault-user").fill("Dr Test");
+    await page.getByTestId("vault-passphrase").fill(pass);
+    await page.getByTestId("vault-passphrase-again").fill(again);
+    await page.getByTestId("vault-submit").click();
+  };
+  await create("short", "short");
+  await page.getByTestId("vault-error").filter({ hasText: "at least 8 characters" }).waitFor();
+  await create(PASSPHRASE, `${PASSPHRASE}!`);
+  await page.getByTestId("vault-error").filter({ hasText: "differ" }).waitFor();
+  await create(PASSPHRASE, PASSPHRASE);
+  await page.getByTestId("lock-screen").waitFor({ state: "detached", timeout: 60000 });
+  await page.getByTestId("user-name").filter({ hasText: "Dr Test" }).waitFor();
+  await enrollPatient(page, "HCC-001-0777", "2026-09-29", "2026-09-30");
+  const stored = await everythingStored(page);
+  assert.deepEqual(Object.keys(stored).sort(), ["ecrf-study-sealed/meta", "ecrf-study-sealed/sealed"]);
+  assert.match(stored["ecrf-study-sealed/sealed"], /<\d+ bytes>/);
+  for (const [where, text] of Object.entries(stored)) {
+    for (const secret of ["HCC-001-0777", "0777", "2026-09-30", "eligibility", "enrollment_date"]) {
+      assert.ok(!text.includes(secret), `${secret} is readable in ${where}`);
+    }
+  }
+  await context.close();
+});
+
+test("unlocking: wrong passphrases are refused and then slowed down; lock now and after inactivity", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await page.clock.install();
+  await page.goto(server.url);
+  await unlock(page, "Dr Wu");
+  await enrollPatient(page, "HCC-001-0778", "2026-09-29", "2026-09-30");
+  await page.reload();
+  await page.getByTestId("lang-en").click();
+  await page.getByTestId("vault-unlock").waitFor();
+  assert.equal(await page.getByTestId("vault-user").inputValue(), "Dr Wu");
+  const attempt = async (user, pass) => {
+    await page.getByTestId("vault-user").fill(user);
+    await page.getByTestId("vault-passphrase").fill(pass);
+    await page.getByTestId("vault-submit").click();
+    await page.getByTestId("vault-submit").and(page.locator(":enabled")).waitFor({ timeout: 60000 });
+    return page.getByTestId("vault-error").textContent();
+  };
+  assert.equal(await attempt("Dr Wu", "not the passphrase"), "Wrong passphrase.");
+  assert.match(await attempt("Someone", PASSPHRASE), /no key for this name/);
+  // The third failure in a row: the next try must wait; the wait outlives a reload.
+  assert.match(await attempt("Dr Wu", "still not it"), /try again in \(seconds\): 2$/);
+  await page.reload();
+  assert.match(await attempt("Dr Wu", PASSPHRASE), /try again in \(seconds\): [12]$/);
+  await page.clock.fastForward(3000);
+  await unlock(page, "Dr Wu");
+  await page.getByTestId("nav-patients").click();
+  await page.getByTestId("patient-row").first().waitFor();
+  assert.deepEqual(await listedIds(page), ["HCC-001-0778"]);
+  // Lock now.
+  await page.getByTestId("lock").click();
+  await page.getByTestId("vault-unlock").waitFor();
+  assert.equal(await page.getByTestId("patient-row").count(), 0);
+  await unlock(page, "Dr Wu");
+  // Locks itself after the chosen minutes without a tap; 5 minutes here.
+  await page.getByTestId("auto-lock").selectOption("5");
+  await page.clock.fastForward("04:00");
+  assert.equal(await page.getByTestId("lock-screen").count(), 0);
+  await page.clock.fastForward("01:30");
+  await page.getByTestId("vault-unlock").waitFor();
+  await unlock(page, "Dr Wu");
+  assert.equal(await page.getByTestId("auto-lock").inputValue(), "5");
+  await context.close();
+});
+
+test("records of an earlier unencrypted version are sealed on the first unlock and the clear database deleted", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ecrf-vault-"));
+  const file = join(dir, "old.json");
+  execFileSync(CLI, ["demo", "--patients", "3", "--seed", "5", "--device", "tab-old", "--out", file]);
+  const { commits } = JSON.parse(readFileSync(file, "utf8"));
+  rmSync(dir, { recursive: true, force: true });
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  // The database an earlier version wrote (schema 3, commits in the clear), on the app's origin.
+  await page.goto(new URL("/manifest.webmanifest", server.url).href);
+  await page.evaluate(async (commits) => {
+    const open = indexedDB.open("ecrf-study", 3);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      db.createObjectStore("patients", { keyPath: "subject_id" }).createIndex("by_enrollment", "enrollment_date");
+      db.createObjectStore("meta", { keyPath: "key" });
+      db.createObjectStore("commits", { keyPath: "id" }).createIndex("by_device", "device");
+    };
+    const db = await new Promise((ok) => (open.onsuccess = () => ok(open.result)));
+    await new Promise((ok, fail) => {
+      const tx = db.transaction(["commits", "meta"], "readwrite");
+      for (const c of commits) tx.objectStore("commits").put(c);
+      tx.objectStore("meta").put({ key: "device", value: "tab-old" });
+      tx.oncomplete = ok;
+      tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+  }, commits);
+  await page.goto(server.url);
+  await page.getByTestId("lang-en").click();
+  await page.getByTestId("vault-earlier").filter({ hasText: "records saved by an earlier version" }).waitFor();
+  await unlock(page);
+  await page.getByTestId("sealed-count").filter({ hasText: `${commits.length} records from the earlier version encrypted` }).waitFor();
+  assert.deepEqual(await listedIds(page), ["HCC-001-0001", "HCC-001-0002", "HCC-001-0003"]);
+  const names = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).sort());
+  assert.deepEqual(names, ["ecrf-study-sealed"]);
+  const stored = await everythingStored(page);
+  assert.ok(!stored["ecrf-study-sealed/sealed"].includes("HCC-001-0001"));
+  await context.close();
+});
