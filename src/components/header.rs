@@ -41,8 +41,7 @@ pub fn Header() -> impl IntoView {
                     }}
                 </span>
                 <span class="lang-switch" role="group" aria-label=i18n.t(Msg::Language)>
-                    {lang_button(Lang::ZhCn, "中文")}
-                    {lang_button(Lang::En, "English")}
+                    {crate::i18n::LANGUAGES.into_iter().map(|(lang, name)| lang_button(lang, name)).collect_view()}
                 </span>
             </div>
         </header>

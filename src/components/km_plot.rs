@@ -1,6 +1,6 @@
 //! A Kaplan-Meier plot drawn as SVG: step curves, confidence bands, censor marks, axes in months.
 
-use ecrf_core::analysis::{EndpointAnalysis, LANDMARKS};
+use ecrf_core::analysis::EndpointAnalysis;
 use ecrf_core::survival::KaplanMeier;
 use leptos::prelude::*;
 
@@ -153,7 +153,10 @@ pub fn KmPlot(analysis: std::sync::Arc<EndpointAnalysis>, labels: Vec<String>) -
 
 /// The landmark months, for the numbers-at-risk table's header.
 pub fn landmark_labels() -> Vec<String> {
-    LANDMARKS.iter().map(|m| format!("{m:.0}")).collect()
+    ecrf_core::study::plan::LANDMARK_LABELS
+        .iter()
+        .map(|m| m.to_string())
+        .collect()
 }
 
 /// Step curves given as (months, survival) points (e.g. IPTW-weighted Kaplan-Meier), one colour

@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI.
 
 pub mod derived_panel;
+pub mod export_card;
 pub mod header;
 pub mod km_plot;
 pub mod lesions;

@@ -31,7 +31,12 @@ macro_rules! messages {
     };
 }
 
+/// The UI's languages, each named in itself, in the order the header offers them.
+pub const LANGUAGES: [(Lang, &str); 2] = [(Lang::ZhCn, "中文"), (Lang::En, "English")];
+
+mod export;
 mod lock;
+pub use export::ExportMsg;
 pub use lock::LockMsg;
 
 messages! {
@@ -146,10 +151,6 @@ messages! {
         "Efron ties; adjusted for BCLC C-D, AFP >= 400 ng/mL, macrovascular invasion and ALBI grade 2-3 (complete cases).",
         "Efron 结点处理；校正因素：BCLC C-D 期、AFP ≥ 400 ng/mL、大血管侵犯、ALBI 2-3 级（完整病例）。",
     ),
-    FactorBclc => ("BCLC C-D", "BCLC C-D 期"),
-    FactorAfp => ("AFP >= 400 ng/mL", "AFP ≥ 400 ng/mL"),
-    FactorMvi => ("Macrovascular invasion", "大血管侵犯"),
-    FactorAlbi => ("ALBI grade 2-3", "ALBI 2-3 级"),
     Median => ("Median, months (95% CI)", "中位时间，月（95% CI）"),
     Rate12 => ("12-month rate (95% CI)", "12 个月生存率（95% CI）"),
     NotReached => ("not reached", "未达到"),
@@ -194,10 +195,6 @@ messages! {
     AllStages => ("all BCLC stages", "所有 BCLC 分期"),
     GroupsShown => ("Groups:", "组别："),
     AdjustFor => ("Adjust for:", "校正因素："),
-    FactorEhs => ("Extrahepatic spread", "肝外转移"),
-    FactorChildPughB => ("Child-Pugh B", "Child-Pugh B 级"),
-    FactorUpToSeven => ("Beyond up-to-seven", "超出 up-to-seven 标准"),
-    FactorAge65 => ("Age >= 65 years", "年龄 ≥ 65 岁"),
     MergedInto => ("merged into", "已融合入"),
     SplitHint => ("A lesion that split: type its fragments as 12 + 8. A lesion merged into another: choose \"merged into\".",
                 "病灶分裂：按 12 + 8 的格式输入各部分。病灶融合：选择“已融合入”。"),
@@ -470,6 +467,10 @@ mod tests {
             assert_ne!(msg.text(Lang::En), msg.text(Lang::ZhCn));
         }
         for &msg in LockMsg::ALL {
+            assert!(!msg.text(Lang::En).is_empty());
+            assert_ne!(msg.text(Lang::En), msg.text(Lang::ZhCn));
+        }
+        for &msg in ExportMsg::ALL {
             assert!(!msg.text(Lang::En).is_empty());
             assert_ne!(msg.text(Lang::En), msg.text(Lang::ZhCn));
         }

@@ -31,52 +31,18 @@ fn fmt_ci(
     format!("{} ({} – {})", f(est), f(lo), f(hi))
 }
 
-/// A term's name for the table: a group's label or an adjustment factor's.
+/// A term's name for the table: a group's label or an adjustment factor's (the core's words).
 fn term_label(name: &str, lang: ecrf_core::i18n::Lang) -> String {
-    if let Some(group) = name.strip_prefix("group=") {
-        return group_label(group, lang);
-    }
-    match name {
-        "bclc_c_d" => Msg::FactorBclc,
-        "afp_ge_400" => Msg::FactorAfp,
-        "mvi" => Msg::FactorMvi,
-        "ehs" => Msg::FactorEhs,
-        "child_pugh_b" => Msg::FactorChildPughB,
-        "beyond_up_to_seven" => Msg::FactorUpToSeven,
-        "age_ge_65" => Msg::FactorAge65,
-        _ => Msg::FactorAlbi,
-    }
-    .text(lang)
-    .to_owned()
+    ecrf_core::analysis::texts::term_label(name)
+        .get(lang)
+        .to_owned()
 }
 
-/// Why a model has no answer, in `lang`.
+/// Why a model has no answer, in `lang` (the core's words).
 fn cox_error_text(e: &CoxError, lang: ecrf_core::i18n::Lang) -> String {
-    let zh = matches!(lang, ecrf_core::i18n::Lang::ZhCn);
-    match e {
-        CoxError::Collinear(t) => {
-            let t = term_label(t, lang);
-            if zh {
-                format!("无法估计：{t} 与其他变量共线（或为常数）")
-            } else {
-                format!("no estimate: {t} is collinear with the other terms (or constant)")
-            }
-        }
-        CoxError::MonotoneLikelihood(t) => {
-            let t = term_label(t, lang);
-            if zh {
-                format!("无法估计：{t} 的系数趋于无穷（单调似然）")
-            } else {
-                format!(
-                    "no estimate: the coefficient of {t} runs to infinity (monotone likelihood)"
-                )
-            }
-        }
-        CoxError::NoEvents if zh => "无法估计：没有事件".to_owned(),
-        CoxError::NotConverged(n) if zh => format!("无法估计：{n} 次迭代未收敛"),
-        other if zh => format!("无法估计：{other}"),
-        other => format!("no estimate: {other}"),
-    }
+    ecrf_core::analysis::texts::cox_error_text(e)
+        .get(lang)
+        .to_owned()
 }
 
 /// A term's hazard ratio with its interval and p-value, or why it has none.
@@ -464,6 +430,7 @@ pub fn AnalysisPage() -> impl IntoView {
             {cox_table}
         </section>
         {move || report.get().map(|r| view! { <ResponseSection report=r criterion=criterion /> })}
+        <crate::components::export_card::ExportCard />
     }
 }
 

@@ -174,6 +174,7 @@ pub fn PatientPage(patient: String) -> impl IntoView {
                 <button class="link" data-testid="back" on:click=move |_| { navigate(state, Route::Patients); }>
                     {i18n.t(Msg::BackToList)}
                 </button>
+                <crate::components::export_card::PatientSummaryButton patient=patient.clone() />
             </div>
             <h2><span class="mono" data-testid="patient-title">{patient}</span></h2>
             {facts}

@@ -123,22 +123,17 @@ fn RegisterCard() -> impl IntoView {
             return;
         }
         failure.set(None);
-        let id = match subject.get_untracked().parse::<SubjectId>() {
-            Ok(id) => id.to_string(),
+        let parsed = match subject.get_untracked().parse::<SubjectId>() {
+            Ok(id) => id,
             Err(e) => {
                 finding.set(Some(Finding::error("subject_id", subject_message(&e))));
                 return;
             }
         };
+        let id = parsed.to_string();
         let exists = local::with(|l| l.state.forms().any(|(_, f)| f.patient == id && !f.deleted));
         if exists {
-            finding.set(Some(Finding::error(
-                "subject_id",
-                ecrf_core::i18n::Text::new(
-                    format!("{id} is already registered."),
-                    format!("{id} 已登记。"),
-                ),
-            )));
+            finding.set(Some(ecrf_core::register::already_registered(&parsed)));
             return;
         }
         let user = state.user.get_untracked();

@@ -13,22 +13,9 @@ use crate::i18n::{group_label, use_i18n, Msg};
 use crate::local;
 use crate::state::use_app_state;
 
-/// A summary row's label in `lang` (the core names them in English).
+/// A summary row's label in `lang` (the core's words).
 fn summary_label(label: &str, lang: Lang) -> String {
-    let zh = match label {
-        "Any adverse event" => "任何不良事件",
-        "Any grade >= 3" => "任何 3 级及以上",
-        "Grade >= 3 hematologic" => "3 级及以上血液学毒性",
-        "Grade >= 3 non-hematologic" => "3 级及以上非血液学毒性",
-        "Serious adverse event" => "严重不良事件",
-        "Leading to discontinuation" => "导致停药",
-        "Grade 5 (fatal)" => "5 级（死亡）",
-        other => other,
-    };
-    match lang {
-        Lang::En => label.to_owned(),
-        Lang::ZhCn => zh.to_owned(),
-    }
+    ecrf_core::safety::summary_label(label).get(lang).to_owned()
 }
 
 fn term_label(term: &str, lang: Lang) -> String {

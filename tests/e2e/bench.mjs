@@ -1,12 +1,14 @@
 // Browser benchmark, run by `cargo xtask bench` (not a test; timings are printed, never
 // asserted): the app's start-up rebuild of the state from IndexedDB with the demo study at 120
 // and 2,000 patients (open, read and check every commit, fold: the number the app itself shows
-// in its storage panel), loading the demo file through the app, and validating and saving one
-// labs form through the UI.
+// in its storage panel), loading the demo file through the app, validating and saving one
+// labs form through the UI, and, on the sealed study database (encryption at rest): sealing an
+// earlier clear database of that size on the first unlock, and unlocking (the passphrase's key
+// derivation, then opening every sealed commit and folding) after a reload.
 //
 // Usage: node bench.mjs DEMO-120.json DEMO-2000.json  (files written by `ecrf demo`).
 import { readFileSync } from "node:fs";
-import { launch, openApp, setUser, startServer } from "./harness.mjs";
+import { launch, openApp, PASSPHRASE, setUser, startServer, unlock } from "./harness.mjs";
 
 const files = process.argv.slice(2);
 const server = await startServer();
@@ -93,6 +95,53 @@ try {
       await page.getByTestId("nav-patients").click();
     }
     console.log(`BENCH analyses patients=${demo.patients} best_ms=${Math.min(...analysis)} runs_ms=${analysis.join(",")}`);
+    await context.close();
+  }
+  for (const file of files) {
+    // The sealed study database: the same commits written first as an earlier version's clear
+    // database, sealed by the first unlock; then unlock after a reload, best of 3.
+    const demo = JSON.parse(readFileSync(file, "utf8"));
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    await page.goto(new URL("/manifest.webmanifest", server.url).href);
+    await page.evaluate(async (commits) => {
+      const open = indexedDB.open("ecrf-study", 3);
+      open.onupgradeneeded = () => {
+        const db = open.result;
+        db.createObjectStore("patients", { keyPath: "subject_id" }).createIndex("by_enrollment", "enrollment_date");
+        db.createObjectStore("meta", { keyPath: "key" });
+        db.createObjectStore("commits", { keyPath: "id" }).createIndex("by_device", "device");
+      };
+      const db = await new Promise((ok) => (open.onsuccess = () => ok(open.result)));
+      await new Promise((ok, fail) => {
+        const tx = db.transaction("commits", "readwrite");
+        for (const c of commits) tx.objectStore("commits").put(c);
+        tx.oncomplete = ok;
+        tx.onerror = () => fail(tx.error);
+      });
+      db.close();
+    }, demo.commits);
+    await page.goto(server.url);
+    const t0 = Date.now();
+    await unlock(page, "bench", PASSPHRASE);
+    console.log(`BENCH seal_earlier_database patients=${demo.patients} commits=${demo.commits.length} ms=${Date.now() - t0}`);
+    const unlocks = [];
+    const rebuilds = [];
+    for (let i = 0; i < 3; i++) {
+      await page.reload();
+      await page.getByTestId("vault-unlock").waitFor();
+      await page.getByTestId("vault-user").fill("bench");
+      await page.getByTestId("vault-passphrase").fill(PASSPHRASE);
+      const t = Date.now();
+      await page.getByTestId("vault-submit").click();
+      await page.locator('main[data-db="ready"]').waitFor({ timeout: 600000 });
+      unlocks.push(Date.now() - t);
+      rebuilds.push((await rebuildReading(page)).ms);
+    }
+    console.log(
+      `BENCH unlock_sealed patients=${demo.patients} best_ms=${Math.min(...unlocks)} runs_ms=${unlocks.join(",")} ` +
+        `(of which open+fold best_ms=${Math.min(...rebuilds)}; the rest is PBKDF2 and drawing)`,
+    );
     await context.close();
   }
 } finally {

@@ -66,6 +66,20 @@ try {
     await page.screenshot({ path: resolve(out, "form-zh.png") });
     await context.close();
   }
+  {
+    // The printable study report of the demo study (as `ecrf export --format report` writes
+    // it), its PFS section in print layout.
+    const dir = mkdtempSync(join(tmpdir(), "ecrf-shot-report-"));
+    execFileSync(CLI, ["demo", "--patients", "120", "--seed", "2026", "--out", join(dir, "demo.json")]);
+    execFileSync(CLI, ["export", "--commits", join(dir, "demo.json"), "--format", "report", "--out", dir, "--lang", "zh"]);
+    const context = await browser.newContext({ viewport: { width: 794, height: 1123 } });
+    const page = await context.newPage();
+    await page.goto(`file://${join(dir, "report.html")}`);
+    await page.emulateMedia({ media: "print" });
+    await page.getByTestId("endpoint-pfs_mrecist").screenshot({ path: resolve(out, "report-zh.png") });
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
   for (const [lang, file] of [["zh-CN", "analysis-zh.png"], ["en", "analysis-en.png"]]) {
     const context = await browser.newContext({ viewport: { width: 1024, height: 1366 } });
     const page = await context.newPage();

@@ -9,6 +9,7 @@ mod setup;
 mod shell;
 mod swbuild;
 mod test;
+mod tidy;
 
 use std::path::{Path, PathBuf};
 

@@ -109,7 +109,7 @@ pub fn test() -> anyhow::Result<()> {
     let wasm = "wasm32-unknown-unknown";
     let stages = vec![
         run_stage("fmt", || cmd("cargo", &["fmt", "--all", "--check"]).tee()),
-        run_stage("tidy", tidy),
+        run_stage("tidy", crate::tidy::tidy),
         run_stage("clippy (native)", || {
             cmd(
                 "cargo",
@@ -199,70 +199,6 @@ pub fn test() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Repository rules checked as a test: pins agree, no stray files.
-fn tidy() -> anyhow::Result<(bool, String)> {
-    let mut problems = Vec::new();
-    let wbg = setup::wasm_bindgen_version()?;
-    let app = std::fs::read_to_string(root().join("Cargo.toml"))?;
-    if app.contains("strip = true") {
-        problems.push("Cargo.toml: `strip = true` must not be combined with wasm-opt".to_owned());
-    }
-    let trunk = std::fs::read_to_string(root().join("Trunk.toml"))?;
-    if !trunk.contains(&format!("wasm_bindgen = \"{wbg}\"")) {
-        problems.push(format!("Trunk.toml: wasm_bindgen must be pinned to {wbg}"));
-    }
-    problems.extend(modules_without_purpose(&root())?);
-    let ok = problems.is_empty();
-    Ok((
-        ok,
-        if ok {
-            "tidy: ok".into()
-        } else {
-            problems.join("\n")
-        },
-    ))
-}
-
-/// Every Rust source file under `crates/`, `src/`, `tests/` and `xtask/` of `root` whose first
-/// line is not a `//!` line saying what the module is for (ARCHITECTURE.md's invariant).
-fn modules_without_purpose(root: &std::path::Path) -> anyhow::Result<Vec<String>> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
-        for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if path.is_dir() {
-                if !matches!(name, "target" | "node_modules" | "dist") && !name.starts_with('.') {
-                    walk(&path, out)?;
-                }
-            } else if name.ends_with(".rs") {
-                out.push(path);
-            }
-        }
-        Ok(())
-    }
-    let mut files = Vec::new();
-    for top in ["crates", "src", "tests", "xtask"] {
-        let dir = root.join(top);
-        if dir.is_dir() {
-            walk(&dir, &mut files)?;
-        }
-    }
-    files.sort();
-    let mut problems = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f)?;
-        if !text.starts_with("//!") {
-            let shown = f.strip_prefix(root).unwrap_or(&f).display().to_string();
-            problems.push(format!(
-                "{shown}: the module does not open with a `//!` line saying what it is for"
-            ));
-        }
-    }
-    Ok(problems)
-}
-
-/// Builds the release app, the server and the CLI, then runs the Playwright suite (which starts and stops
-/// the server itself on a free loopback port).
 fn e2e() -> anyhow::Result<(bool, String)> {
     build_app()?;
     cmd(
@@ -284,24 +220,7 @@ fn e2e() -> anyhow::Result<(bool, String)> {
 
 #[cfg(test)]
 mod tests {
-    use super::{counts, modules_without_purpose};
-
-    #[test]
-    fn a_module_without_its_purpose_line_is_named() {
-        let dir = std::env::temp_dir().join(format!("ecrf-tidy-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("src/a")).unwrap();
-        std::fs::write(dir.join("src/lib.rs"), "//! The library.\n").unwrap();
-        std::fs::write(dir.join("src/a/b.rs"), "use std::fmt;\n").unwrap();
-        let found = modules_without_purpose(&dir).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(found.len(), 1);
-        assert!(found[0].starts_with("src/a/b.rs"), "{found:?}");
-        // And the repository itself keeps the rule.
-        assert_eq!(
-            modules_without_purpose(&crate::root()).unwrap(),
-            Vec::<String>::new()
-        );
-    }
+    use super::counts;
 
     #[test]
     fn unittest_closing_lines_are_counted() {

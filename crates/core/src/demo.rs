@@ -76,8 +76,11 @@ impl Rng {
         mean + sd * (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
     }
 
+    /// One of `items`, the same on every platform: the remainder is taken in 64 bits (a `usize`
+    /// is 32 bits in the browser, where truncating first would pick another item).
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.u64() as usize % items.len()]
+        let i = self.u64() % items.len() as u64;
+        &items[usize::try_from(i).unwrap_or(0)]
     }
 }
 

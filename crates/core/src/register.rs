@@ -135,16 +135,21 @@ pub fn check_unique<'a>(
     existing: impl IntoIterator<Item = &'a SubjectId>,
 ) -> Result<(), Finding> {
     if existing.into_iter().any(|id| *id == patient.subject_id) {
-        Err(Finding::error(
-            "subject_id",
-            Text::new(
-                format!("{} is already registered.", patient.subject_id),
-                format!("{} 已登记。", patient.subject_id),
-            ),
-        ))
+        Err(already_registered(&patient.subject_id))
     } else {
         Ok(())
     }
+}
+
+/// The finding of a subject ID registered already.
+pub fn already_registered(id: &SubjectId) -> Finding {
+    Finding::error(
+        "subject_id",
+        Text::new(
+            format!("{id} is already registered."),
+            format!("{id} 已登记。"),
+        ),
+    )
 }
 
 #[cfg(test)]

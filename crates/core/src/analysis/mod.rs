@@ -2,6 +2,7 @@
 //! medians, landmark rates, numbers at risk and the log-rank test, from derived endpoints.
 
 pub mod report;
+pub mod texts;
 
 use serde::{Deserialize, Serialize};
 

@@ -371,6 +371,7 @@ fn iptw<S: Serializer>(contrasts: &[IptwContrast], s: S) -> Result<S::Ok, S::Err
 fn survival<S: Serializer>(a: &Option<EndpointAnalysis>, s: S) -> Result<S::Ok, S::Error> {
     #[derive(Serialize)]
     struct Landmark {
+        days: i64,
         months: f64,
         surv: Option<f64>,
         std_err: Option<f64>,
@@ -406,11 +407,13 @@ fn survival<S: Serializer>(a: &Option<EndpointAnalysis>, s: S) -> Result<S::Ok, 
             median: c.median,
             landmarks: super::LANDMARKS
                 .iter()
+                .zip(plan::LANDMARK_DAYS)
                 .zip(&c.at_risk)
-                .map(|(&months, &n_risk)| {
+                .map(|((&months, days), &n_risk)| {
                     // S(0) = 1 exactly; the rates at the later landmarks come from the curve.
                     let at = c.rates.iter().find(|r| r.time == months);
                     Landmark {
+                        days,
                         months,
                         surv: at.map_or(Some(1.0), |r| r.surv),
                         std_err: at.map_or(Some(0.0), |r| r.std_err),

@@ -129,3 +129,18 @@ fn report_assembles_every_section_and_checks_its_options() {
     .unwrap();
     assert!(c.patients.selected < 60 && c.patients.selected > 0);
 }
+
+#[test]
+fn the_24_month_rate_is_read_at_the_cut_off_day() {
+    // Follow-up ends at the cut-off (day 730 = 23.98 months): a rate at 24.0 months would lie
+    // after every curve's last time and never be shown; the landmark is the cut-off day.
+    let demo = crate::demo::generate(120, 2026);
+    let patients = crate::endpoints::derive(&crate::log::State::from_commits(&demo.commits), 730);
+    let a = by_group(&patients, Which::Os).unwrap();
+    assert!(
+        a.curves.iter().all(|c| c.rates[3].surv.is_some()),
+        "{:?}",
+        a.curves.iter().map(|c| c.rates[3]).collect::<Vec<_>>()
+    );
+    assert_eq!(LANDMARKS[4] * DAYS_PER_MONTH, 730.0);
+}

@@ -20,8 +20,24 @@ pub const REFERENCE_GROUP: &str = "tace_tki";
 /// Days per month (365.25 / 12), as the study reports time.
 pub const DAYS_PER_MONTH: f64 = 30.4375;
 
-/// Landmarks of the survival rates and the numbers at risk, in months.
-pub const LANDMARK_MONTHS: [f64; 5] = [0.0, 6.0, 12.0, 18.0, 24.0];
+/// Landmarks of the survival rates and the numbers at risk, in whole days: enrollment and 6,
+/// 12, 18 and 24 months. The 24-month landmark is the cut-off day itself (24 months of
+/// 30.4375 days are 730.5 days, after the cut-off: the curve, censored at day 730, would have
+/// no value there), and the others are the same whole days (`ecrf survival --at
+/// 183,365,548,730`).
+pub const LANDMARK_DAYS: [i64; 5] = [0, 183, 365, 548, 730];
+
+/// [`LANDMARK_DAYS`] in months (days / [`DAYS_PER_MONTH`]), where the curves are read.
+pub const LANDMARK_MONTHS: [f64; 5] = [
+    0.0,
+    183.0 / DAYS_PER_MONTH,
+    365.0 / DAYS_PER_MONTH,
+    548.0 / DAYS_PER_MONTH,
+    730.0 / DAYS_PER_MONTH,
+];
+
+/// The landmarks' names in months, as tables head them.
+pub const LANDMARK_LABELS: [u32; 5] = [0, 6, 12, 18, 24];
 
 /// Horizon of the restricted mean survival time, in months.
 pub const RMST_TAU_MONTHS: f64 = 24.0;

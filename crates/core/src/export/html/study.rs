@@ -12,11 +12,12 @@ use super::markup::{over, para, table, table_html, text_el, Html};
 use super::svg::{bars, km_plot};
 use super::texts::T;
 use crate::analysis::report::{report, ReportOptions, StudyReport};
-use crate::analysis::{factor_label, Which, LANDMARKS};
+use crate::analysis::{factor_label, Which};
 use crate::i18n::Lang;
 use crate::log::State;
 use crate::record::{records, Record};
 use crate::safety::{summary_label, tables, Row, SafetyTables};
+use crate::study::plan::LANDMARK_LABELS;
 use crate::study::plan::{self, group_label};
 
 /// The most frequent terms listed in each table of terms.
@@ -209,7 +210,7 @@ fn endpoint(r: &StudyReport, lang: Lang) -> Html {
             ));
             out.push(para("note", T::KmNote.get(lang)));
             let mut head = vec![T::AtRisk.get(lang).to_owned()];
-            head.extend(LANDMARKS.iter().map(|m| format!("{m:.0}")));
+            head.extend(LANDMARK_LABELS.iter().map(|m| m.to_string()));
             let rows: Vec<Vec<String>> = a
                 .curves
                 .iter()
@@ -242,9 +243,9 @@ fn endpoint(r: &StudyReport, lang: Lang) -> Html {
             out.push(table("km-table", &head, &rows));
             let mut head = vec![T::Rate.get(lang).to_owned()];
             head.extend(
-                LANDMARKS[1..]
+                LANDMARK_LABELS[1..]
                     .iter()
-                    .map(|m| format!("{m:.0} {}", T::MonthsShort.get(lang))),
+                    .map(|m| format!("{m} {}", T::MonthsShort.get(lang))),
             );
             let rows: Vec<Vec<String>> = a
                 .curves
