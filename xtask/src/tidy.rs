@@ -1,6 +1,6 @@
 //! Repository rules checked as a test (the "tidy" stage of `cargo xtask test`, in the manner of
 //! rust-analyzer's `xtask/src/tidy.rs`): pins agree, every module says what it is for, views hold
-//! no Chinese text (every UI string is in `src/i18n/`).
+//! no Chinese text (every UI string is in `src/i18n/`), the core does no I/O.
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,7 @@ pub fn tidy() -> anyhow::Result<(bool, String)> {
     }
     problems.extend(modules_without_purpose(&root())?);
     problems.extend(views_with_chinese_text(&root())?);
+    problems.extend(core_io(&root())?);
     let ok = problems.is_empty();
     Ok((
         ok,
@@ -99,9 +100,108 @@ fn views_with_chinese_text(root: &Path) -> anyhow::Result<Vec<String>> {
     Ok(problems)
 }
 
+/// What the core may depend on: pure crates (serialisation, hashing and ciphers with keys and
+/// nonces passed in, statistics, dates without the clock, compression, text formats). A new
+/// dependency of the core is added here on purpose, after checking it does no I/O.
+const CORE_DEPENDENCIES: [&str; 14] = [
+    "serde",
+    "serde_json",
+    "sha2",
+    "thiserror",
+    "statrs",
+    "time",
+    "aes-gcm",
+    "pbkdf2",
+    "hkdf",
+    "miniz_oxide",
+    "hex",
+    "csv",
+    "quick-xml",
+    "html-escape",
+];
+
+/// What the core's code (tests aside) may not name: files, network, processes, environment,
+/// the clock and randomness come in as arguments.
+const CORE_FORBIDDEN: [&str; 10] = [
+    "std::fs",
+    "std::net",
+    "std::process",
+    "std::env",
+    "SystemTime",
+    "Instant::now",
+    "now_utc",
+    "now_local",
+    "getrandom",
+    "rand::",
+];
+
+/// The core's dependencies outside [`CORE_DEPENDENCIES`] and its code naming a
+/// [`CORE_FORBIDDEN`] item (test modules, `tests.rs` and `tests/`, may use temporary files).
+fn core_io(root: &Path) -> anyhow::Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let manifest = std::fs::read_to_string(root.join("crates/core/Cargo.toml"))?;
+    let mut section = "";
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            section = line;
+        } else if section == "[dependencies]" && !line.is_empty() && !line.starts_with('#') {
+            let name = line.split(['.', '=', ' ']).next().unwrap_or("");
+            if !CORE_DEPENDENCIES.contains(&name) {
+                problems.push(format!(
+                    "crates/core/Cargo.toml: the core depends on {name}, which is not on the list of pure crates (xtask/src/tidy.rs)"
+                ));
+            }
+        }
+    }
+    for f in rust_files(root, &["crates/core/src"])? {
+        let shown = f.strip_prefix(root).unwrap_or(&f).display().to_string();
+        if shown.ends_with("/tests.rs") || shown.contains("/tests/") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f)?;
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if let Some(bad) = CORE_FORBIDDEN.iter().find(|b| code.contains(*b)) {
+                problems.push(format!(
+                    "{shown}:{}: the core names {bad}: pass it in instead",
+                    n + 1
+                ));
+            }
+        }
+    }
+    Ok(problems)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{modules_without_purpose, views_with_chinese_text};
+    use super::{core_io, modules_without_purpose, views_with_chinese_text};
+
+    #[test]
+    fn the_core_does_no_io() {
+        let dir = std::env::temp_dir().join(format!("ecrf-tidy-core-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("crates/core/src/a")).unwrap();
+        std::fs::write(
+            dir.join("crates/core/Cargo.toml"),
+            "[package]\nname = \"x\"\n\n[dependencies]\nserde.workspace = true\nureq = \"3\"\n\n[dev-dependencies]\nproptest = \"1\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("crates/core/src/a/b.rs"),
+            "//! B.\n// std::fs in a comment is fine\nfn f() { let _ = std::fs::read(\"x\"); }\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("crates/core/src/a/tests.rs"),
+            "//! Tests.\nfn t() { let _ = std::env::temp_dir(); }\n",
+        )
+        .unwrap();
+        let found = core_io(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].contains("depends on ureq"), "{found:?}");
+        assert!(found[1].starts_with("crates/core/src/a/b.rs:3: the core names std::fs"));
+        assert_eq!(core_io(&crate::root()).unwrap(), Vec::<String>::new());
+    }
 
     #[test]
     fn a_module_without_its_purpose_line_is_named() {
