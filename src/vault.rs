@@ -7,7 +7,7 @@
 use ecrf_core::sync::vault::{wait_after_failures_ms, Vault, VaultError, DEVICE_KEY_ID};
 use ecrf_core::sync::DataKey;
 
-use crate::storage::{self, Db, StorageError, CLEAR_STUDY_DB};
+use crate::storage::{self, schema, Db, StorageError, CLEAR_STUDY_DB};
 
 /// The vault record's `meta` key.
 const VAULT_KEY: &str = "vault";
@@ -39,6 +39,10 @@ pub enum UnlockError {
     Mismatch,
     /// No name given.
     NoName,
+    /// Another tab or window protected the tablet meanwhile: unlock with that passphrase.
+    AlreadyProtected,
+    /// Sealed records are stored but no vault opens them: a new key would not either.
+    KeyMissing,
 }
 
 impl From<StorageError> for UnlockError {
@@ -81,12 +85,25 @@ pub fn check_new(user: &str, passphrase: &str, again: &str) -> Result<(), Unlock
     Ok(())
 }
 
-/// Makes the vault with a new random device key for its first `user`, and unlocks `db`.
+/// Makes the vault with a new random device key for its first `user`, and unlocks `db`. Never
+/// replaces a vault (another tab may have made one since this screen opened: the record is
+/// added, which fails if it exists) and never makes a key beside sealed records (they would
+/// stay sealed under a key nobody holds).
 pub async fn create(db: &Db, user: &str, passphrase: &str) -> Result<(), UnlockError> {
+    if read(db).await?.is_some() {
+        return Err(UnlockError::AlreadyProtected);
+    }
+    if db.commit_count().await? > 0 {
+        return Err(UnlockError::KeyMissing);
+    }
     let key = DataKey::new(DEVICE_KEY_ID, random::<32>()?);
     let vault = Vault::create(&key, user.trim(), passphrase, random()?, random()?)
         .map_err(|e| UnlockError::Bad(e.to_string()))?;
-    db.set_meta(VAULT_KEY, &vault).await?;
+    match db.add_meta(VAULT_KEY, &vault).await {
+        Ok(()) => {}
+        Err(StorageError::Duplicate) => return Err(UnlockError::AlreadyProtected),
+        Err(e) => return Err(e.into()),
+    }
     db.unlock(key);
     Ok(())
 }
@@ -99,9 +116,11 @@ pub async fn unlock(db: &Db, user: &str, passphrase: &str) -> Result<(), UnlockE
         .ok_or_else(|| UnlockError::Bad("no vault".into()))?;
     let failures: Failures = db.meta(FAILURES_KEY).await?.unwrap_or_default();
     let now = js_sys::Date::now();
-    let until = failures.last_ms + wait_after_failures_ms(failures.count) as f64;
-    if failures.count > 0 && now < until {
-        return Err(UnlockError::Wait((until - now).ceil() as u64));
+    // Never longer than the wait itself: a clock set back must not lock anyone out.
+    let wait = wait_after_failures_ms(failures.count) as f64;
+    let remaining = (failures.last_ms + wait - now).min(wait);
+    if failures.count > 0 && remaining > 0.0 {
+        return Err(UnlockError::Wait(remaining.ceil() as u64));
     }
     match vault.unlock(user.trim(), passphrase) {
         Ok(key) => {
@@ -191,7 +210,16 @@ pub async fn seal_clear_database<F>(db: &Db, before_copy: F) -> Result<usize, St
 where
     F: AsyncFnOnce(&Db) -> Result<(), StorageError>,
 {
-    let clear = Db::open(CLEAR_STUDY_DB).await?;
+    // Opened at a new version: the upgrade waits for every tab of an earlier version to close
+    // the database, so none writes to it during the copy; if one does not, say so.
+    let clear = {
+        use futures::future::{select, Either};
+        let open = Box::pin(Db::open_at(CLEAR_STUDY_DB, schema::CLEAR_SEALING));
+        match select(open, Box::pin(crate::device::sleep(8_000))).await {
+            Either::Left((db, _)) => db?,
+            Either::Right(_) => return Err(StorageError::Blocked),
+        }
+    };
     let empty = clear.commit_count().await? == 0 && clear.patients().await?.is_empty();
     if empty {
         clear.close();

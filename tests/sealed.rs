@@ -85,6 +85,11 @@ async fn commits_are_sealed_at_rest_and_open_only_with_the_device_key() {
     let back = db.commits().await.unwrap();
     assert_eq!(State::from_commits(&back), State::from_commits(&log));
     assert_eq!(db.device_commits("tab-7").await.unwrap().len(), 2);
+    // Sealed records without a vault: no new key is made beside them.
+    assert_eq!(
+        vault::create(&db, "Dr Zhou", "long enough").await,
+        Err(UnlockError::KeyMissing)
+    );
     db.close();
     storage::delete(name).await.unwrap();
 }
@@ -105,6 +110,12 @@ async fn the_vault_opens_for_its_users_and_slows_down_wrong_passphrases() {
     );
     vault::create(&db, "Dr Zhou", "long enough").await.unwrap();
     let device_key = db.device_key().unwrap();
+    // A second "protect this tablet" (another tab's screen, opened before) never replaces it.
+    assert_eq!(
+        vault::create(&db, "Dr Other", "another key").await,
+        Err(UnlockError::AlreadyProtected)
+    );
+    assert_eq!(db.device_key(), Some(device_key.clone()));
     vault::add_user(&db, &device_key, "Nurse Li", "another one")
         .await
         .unwrap();
@@ -134,6 +145,18 @@ async fn the_vault_opens_for_its_users_and_slows_down_wrong_passphrases() {
     ecrf_app::device::sleep(2100).await;
     vault::unlock(&db, "Nurse Li", "another one").await.unwrap();
     assert_eq!(db.device_key(), Some(device_key));
+    // A clock set back after failures (the last one seemingly far in the future) makes no one
+    // wait longer than the wait itself.
+    db.set_meta(
+        "vault.failures",
+        &json!({"count": 4, "last_ms": js_sys::Date::now() + 1e10}),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        vault::unlock(&db, "Nurse Li", "another one").await,
+        Err(UnlockError::Wait(ms)) if ms <= 4000
+    ));
     db.close();
     storage::delete(name).await.unwrap();
 }

@@ -26,12 +26,16 @@ pub fn error_text(e: &UnlockError, lang: ecrf_core::i18n::Lang) -> String {
     let t = |m: LockMsg| m.text(lang).to_owned();
     match e {
         UnlockError::WrongPassphrase(0) => t(LockMsg::WrongPassphrase),
-        UnlockError::WrongPassphrase(ms) | UnlockError::Wait(ms) => format!(
+        UnlockError::WrongPassphrase(ms) => format!(
             "{} {}: {}",
             t(LockMsg::WrongPassphrase),
             t(LockMsg::WaitSeconds),
             ms.div_ceil(1000)
         ),
+        // The passphrase was not tried.
+        UnlockError::Wait(ms) => format!("{}: {}", t(LockMsg::WaitSeconds), ms.div_ceil(1000)),
+        UnlockError::AlreadyProtected => t(LockMsg::AlreadyProtected),
+        UnlockError::KeyMissing => t(LockMsg::KeyMissing),
         UnlockError::UnknownUser => t(LockMsg::UnknownUser),
         UnlockError::TooShort => t(LockMsg::TooShort),
         UnlockError::Mismatch => t(LockMsg::Mismatch),
@@ -57,20 +61,24 @@ pub fn LockScreen() -> impl IntoView {
     spawn_local(async move {
         earlier.set(vault::clear_database_exists().await);
     });
-    spawn_local(async move {
-        let Some(db) = locked_db() else { return };
-        match vault::read(&db).await {
-            Ok(Some(v)) => {
-                let names: Vec<String> = v.users.keys().cloned().collect();
-                if names.len() == 1 {
-                    user.set(names[0].clone());
+    // What the screen asks for: read again when another tab protected the tablet meanwhile.
+    let read_vault = move || {
+        spawn_local(async move {
+            let Some(db) = locked_db() else { return };
+            match vault::read(&db).await {
+                Ok(Some(v)) => {
+                    let names: Vec<String> = v.users.keys().cloned().collect();
+                    if names.len() == 1 {
+                        user.set(names[0].clone());
+                    }
+                    mode.set(Mode::Unlock(names));
                 }
-                mode.set(Mode::Unlock(names));
+                Ok(None) => mode.set(Mode::Create),
+                Err(e) => error.set(Some(UnlockError::Storage(e))),
             }
-            Ok(None) => mode.set(Mode::Create),
-            Err(e) => error.set(Some(UnlockError::Storage(e))),
-        }
-    });
+        });
+    };
+    read_vault();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -111,26 +119,28 @@ pub fn LockScreen() -> impl IntoView {
                     .await;
                 }
                 Err(e) => {
+                    if e == UnlockError::AlreadyProtected {
+                        read_vault();
+                    }
                     error.set(Some(e));
                     busy.set(false);
                 }
             }
         });
     };
-    let input = move |id: &'static str,
-                      label: LockMsg,
-                      kind: &'static str,
-                      value: RwSignal<String>| {
-        view! {
-            <label class="field">
-                <span class="label">{move || label.text(i18n.lang.get())}</span>
-                <input type=kind data-testid=id
-                    autocomplete=if kind == "password" { "current-password" } else { "username" }
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev)) />
-            </label>
-        }
-    };
+    let input =
+        move |id: &'static str, label: LockMsg, kind: &'static str, value: RwSignal<String>| {
+            view! {
+                <label class="field">
+                    <span class="label">{move || label.text(i18n.lang.get())}</span>
+                    // The browser is not offered the passphrase to keep.
+                    <input type=kind data-testid=id
+                        autocomplete=if kind == "password" { "off" } else { "username" }
+                        prop:value=move || value.get()
+                        on:input=move |ev| value.set(event_target_value(&ev)) />
+                </label>
+            }
+        };
     view! {
         <section class="card lock" data-testid="lock-screen">
             {move || match mode.get() {

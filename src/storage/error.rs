@@ -49,6 +49,9 @@ impl StorageError {
             StorageError::Blocked => Msg::ErrBlocked,
             StorageError::Unavailable => Msg::ErrUnavailable,
             StorageError::TooNew => Msg::ErrTooNew,
+            StorageError::Sealed(_) => Msg::ErrSealed,
+            StorageError::Locked => Msg::ErrLocked,
+            StorageError::NoRandom => Msg::ErrNoRandom,
             _ => Msg::ErrOther,
         }
     }

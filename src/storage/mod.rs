@@ -66,7 +66,7 @@ impl Db {
             .build()
             .await
             .map_err(StorageError::from)?;
-        let sealing = (version >= schema::SEALED_VERSION).then(|| RefCell::new(None));
+        let sealing = (version == schema::SEALED_VERSION).then(|| RefCell::new(None));
         Ok(Db { rexie, sealing })
     }
 
@@ -291,6 +291,23 @@ impl Db {
         };
         let entry: MetaEntry<String, T> = from_js(value)?;
         Ok(Some(entry.value))
+    }
+
+    /// Sets a device setting that must not exist yet: `Duplicate` when it does (one
+    /// transaction, so two tabs cannot both set it).
+    pub async fn add_meta<T: serde::Serialize>(
+        &self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), StorageError> {
+        let tx = self
+            .rexie
+            .transaction(&[schema::META], TransactionMode::ReadWrite)?;
+        let store = tx.store(schema::META)?;
+        let entry = MetaEntry { key, value };
+        store.add(&to_js(&entry)?, None).await?;
+        tx.done().await?;
+        Ok(())
     }
 
     /// Sets a device setting.

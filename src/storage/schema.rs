@@ -12,6 +12,10 @@
 //!    device's non-identifying settings. No `patients` store: nothing identifying in the clear.
 //!    A version 3 database is copied into it, sealed, on the first unlock and then deleted whole
 //!    (`crate::vault`).
+//! 5. The clear database of an earlier version, reopened by this version only to be sealed:
+//!    the same stores as 3. The upgrade cannot complete while a tab of an earlier version holds
+//!    the database open, so none of them can write to it during the copy (and none can open it
+//!    afterwards: its version is older).
 
 use rexie::{Index, ObjectStore, RexieBuilder};
 
@@ -35,6 +39,9 @@ pub const CLEAR: u32 = 3;
 /// The schema version of the sealed study database.
 pub const SEALED_VERSION: u32 = 4;
 
+/// The version the clear database of an earlier version is reopened at to be sealed.
+pub const CLEAR_SEALING: u32 = 5;
+
 /// A builder for `name` at schema `version`.
 pub fn builder(name: &str, version: u32) -> Result<RexieBuilder, StorageError> {
     let builder = Rexie::builder(name).version(version);
@@ -47,7 +54,7 @@ pub fn builder(name: &str, version: u32) -> Result<RexieBuilder, StorageError> {
                     .add_index(Index::new("by_enrollment", "enrollment_date")),
             )
             .add_object_store(ObjectStore::new(META).key_path("key")),
-        3 => builder
+        3 | CLEAR_SEALING => builder
             .add_object_store(
                 ObjectStore::new(PATIENTS)
                     .key_path("subject_id")

@@ -51,5 +51,15 @@ pub fn open(value: &JsValue, key: &DataKey) -> Result<Commit, StorageError> {
             commit.id
         )));
     }
+    // The clear keys the record is found by (the `by_device` index) must be the commit's.
+    let device = get("device")
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    let seq = get("seq").and_then(|v| v.as_f64()).unwrap_or(-1.0);
+    if device != commit.body.device || seq != commit.body.seq as f64 {
+        return Err(StorageError::Sealed(format!(
+            "{id}: the record is filed under another device or sequence"
+        )));
+    }
     Ok(commit)
 }

@@ -99,7 +99,7 @@ test("unlocking: wrong passphrases are refused and then slowed down; lock now an
   // The third failure in a row: the next try must wait; the wait outlives a reload.
   assert.match(await attempt("Dr Wu", "still not it"), /try again in \(seconds\): 2$/);
   await page.reload();
-  assert.match(await attempt("Dr Wu", PASSPHRASE), /try again in \(seconds\): [12]$/);
+  assert.match(await attempt("Dr Wu", PASSPHRASE), /^Too many wrong passphrases: try again in \(seconds\): [12]$/);
   await page.clock.fastForward(3000);
   await unlock(page, "Dr Wu");
   await page.getByTestId("nav-patients").click();

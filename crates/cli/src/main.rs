@@ -60,7 +60,7 @@ enum Command {
         #[arg(long)]
         commits: PathBuf,
         /// Administrative cut-off, days after enrollment.
-        #[arg(long, default_value_t = 730)]
+        #[arg(long, default_value_t = 730, allow_negative_numbers = true)]
         cutoff_days: i64,
     },
     /// The study report of one endpoint, as the analysis page shows it (Kaplan-Meier by group,
@@ -129,7 +129,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(&err),
+    };
     let result = match cli.command {
         Command::SubjectId { ids } => commands::subject_id::run(&ids),
         Command::Derive { input } => commands::derive::run(&input),
@@ -180,6 +183,39 @@ fn main() -> ExitCode {
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }
+}
+
+/// A command line that does not parse is bad input (exit 2) told on one line, as every bad
+/// input is: clap's first line (`unexpected argument '--x' found`, `the following required
+/// arguments were not provided: --out <OUT>`), with the usage it names. `--help` and `--version`
+/// print as clap prints them.
+fn usage_error(err: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        err.exit();
+    }
+    let text = err.render().to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("invalid arguments");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // The following line names the missing arguments when clap lists them.
+    let detail = lines
+        .next()
+        .filter(|l| l.starts_with("--") || l.starts_with('<'))
+        .map(|l| format!(" {l}"))
+        .unwrap_or_default();
+    let usage = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .map(|u| format!(" (usage: {u})"))
+        .unwrap_or_default();
+    eprintln!("ecrf: {}", one_line(&format!("{first}{detail}{usage}")));
+    ExitCode::from(2)
 }
 
 /// Reasons are printed on one line, whatever the underlying error's formatting.

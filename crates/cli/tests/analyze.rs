@@ -189,6 +189,12 @@ fn analyze_refuses_unknown_names_before_reading() {
         (vec!["--factors", "mvi,mvi"], "named twice"),
         (vec!["--factors", "mvi,"], "an empty name"),
         (vec!["--bclc", "E"], "unknown BCLC stage \"E\""),
+        (vec!["--bclc", "B,B"], "BCLC stage \"B\" is named twice"),
+        (
+            vec!["--groups", "tace_tki,tace_tki"],
+            "group \"tace_tki\" is named twice",
+        ),
+        (vec!["--cutoff-days", "-5"], "positive number of days"),
         (vec!["--groups", "tace"], "unknown group \"tace\""),
         (vec!["--cutoff-days", "0"], "positive number of days"),
     ] {

@@ -96,6 +96,15 @@ fn export_refuses_bad_options_and_inputs() {
         ]),
         "unknown format \"xml\"",
     );
+    // A command line that does not parse: one line too, naming what is missing.
+    assert_bad_input(
+        &ecrf(&["export", "--commits", "x.json", "--out", &tmp]),
+        "--format <FORMAT>",
+    );
+    assert_bad_input(
+        &ecrf(&["export", "--bogus"]),
+        "unexpected argument '--bogus'",
+    );
     assert_bad_input(
         &ecrf(&[
             "export",

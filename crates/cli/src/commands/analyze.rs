@@ -30,7 +30,7 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     groups: Option<String>,
     /// Administrative cut-off, days after enrollment.
-    #[arg(long, default_value_t = ecrf_core::study::plan::CUTOFF_DAYS)]
+    #[arg(long, default_value_t = ecrf_core::study::plan::CUTOFF_DAYS, allow_negative_numbers = true)]
     cutoff_days: i64,
     /// Indent the JSON.
     #[arg(long)]

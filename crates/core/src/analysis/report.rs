@@ -63,6 +63,12 @@ pub enum OptionsError {
     /// A stage that is not a BCLC stage.
     #[error("unknown BCLC stage {0:?} (known: {known})", known = plan::BCLC_STAGES.join(", "))]
     UnknownStage(String),
+    /// A stage named twice.
+    #[error("BCLC stage {0:?} is named twice")]
+    RepeatedStage(String),
+    /// A group named twice.
+    #[error("group {0:?} is named twice")]
+    RepeatedGroup(String),
     /// A group that is not a treatment group.
     #[error("unknown group {0:?} (known: {known})", known = plan::GROUPS.join(", "))]
     UnknownGroup(String),
@@ -85,19 +91,21 @@ impl ReportOptions {
                 return Err(OptionsError::RepeatedFactor(f.clone()));
             }
         }
-        if let Some(s) = self
-            .bclc
-            .iter()
-            .find(|s| !plan::BCLC_STAGES.contains(&s.as_str()))
-        {
-            return Err(OptionsError::UnknownStage(s.clone()));
+        for (i, s) in self.bclc.iter().enumerate() {
+            if !plan::BCLC_STAGES.contains(&s.as_str()) {
+                return Err(OptionsError::UnknownStage(s.clone()));
+            }
+            if self.bclc[..i].contains(s) {
+                return Err(OptionsError::RepeatedStage(s.clone()));
+            }
         }
-        if let Some(g) = self
-            .groups
-            .iter()
-            .find(|g| !plan::GROUPS.contains(&g.as_str()))
-        {
-            return Err(OptionsError::UnknownGroup(g.clone()));
+        for (i, g) in self.groups.iter().enumerate() {
+            if !plan::GROUPS.contains(&g.as_str()) {
+                return Err(OptionsError::UnknownGroup(g.clone()));
+            }
+            if self.groups[..i].contains(g) {
+                return Err(OptionsError::RepeatedGroup(g.clone()));
+            }
         }
         if self.cutoff_days <= 0 {
             return Err(OptionsError::Cutoff(self.cutoff_days));

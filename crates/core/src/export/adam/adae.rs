@@ -49,7 +49,7 @@ pub(super) fn build(subjects: &[Subject]) -> Dataset {
                 "AESCRIT",
                 "Seriousness Criteria (codes, ';'-separated)",
                 Kind::Char,
-                "the code list sae_criterion of the study definition",
+                "list:sae_criterion",
             ),
             var(
                 "AERELTAC",

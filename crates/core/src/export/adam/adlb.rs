@@ -73,7 +73,11 @@ pub(super) fn build(subjects: &[Subject]) -> Dataset {
                 let common = |term: &str, grade: String, test: &str| {
                     vec![
                         field.to_uppercase(),
-                        format!("{label} ({unit})"),
+                        if unit.is_empty() {
+                            label.to_owned()
+                        } else {
+                            format!("{label} ({unit})")
+                        },
                         test.to_owned(),
                         date(l.date),
                         l.date

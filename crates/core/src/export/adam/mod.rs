@@ -53,7 +53,8 @@ pub struct Variable {
     pub label: &'static str,
     /// Its type.
     pub kind: Kind,
-    /// Its codes and what they mean (`0 = event; 1 = ...`), or "" when free.
+    /// Its codes and what they mean (`0 = event; 1 = ...`), `list:<id>` for a code list of the
+    /// study definition (written out in full in the dictionary), or "" when free.
     pub codes: &'static str,
 }
 
@@ -115,11 +116,11 @@ impl Dataset {
     }
 
     /// The data set as CSV (RFC 4180: a header row of variable names, then the rows; fields
-    /// quoted when they hold a comma, a quote or a line break; `\n` line ends; UTF-8 without a
+    /// quoted when they hold a comma, a quote or a line break; CRLF line ends; UTF-8 without a
     /// byte-order mark).
     pub fn to_csv(&self) -> String {
         let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
+            .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
         let header: Vec<&str> = self.variables.iter().map(|v| v.name).collect();
         // Writing into memory cannot fail.
@@ -186,6 +187,23 @@ pub fn datasets(state: &State, cutoff_days: i64) -> Vec<Dataset> {
     sets
 }
 
+/// A variable's codes as the dictionary writes them: a study code list in full (`code = label;
+/// ...`), else as given.
+fn codes(codes: &str) -> String {
+    match codes
+        .strip_prefix("list:")
+        .and_then(|id| crate::study::study().code_list(id))
+    {
+        Some(list) => list
+            .codes
+            .iter()
+            .map(|c| format!("{} = {}", c.code, c.label.en))
+            .collect::<Vec<_>>()
+            .join("; "),
+        None => codes.to_owned(),
+    }
+}
+
 /// The data dictionary: one row per variable of each data set (`DATASET`, `VARIABLE`, `LABEL`,
 /// `TYPE`, `CODES`), the data set's own label on a row with an empty `VARIABLE`.
 pub fn define(sets: &[Dataset]) -> Dataset {
@@ -204,7 +222,7 @@ pub fn define(sets: &[Dataset]) -> Dataset {
                 v.name.to_owned(),
                 v.label.to_owned(),
                 v.kind.name().to_owned(),
-                v.codes.to_owned(),
+                codes(v.codes),
             ]);
         }
     }

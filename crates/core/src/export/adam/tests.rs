@@ -55,6 +55,12 @@ fn every_data_set_is_rectangular_and_keyed() {
     // The dictionary has a row per variable of every data set.
     let define = set(&sets, "define");
     let listed = define.rows.iter().filter(|r| !r[1].is_empty()).count();
+    // A code list of the study definition is written out.
+    let aescrit = define.rows.iter().find(|r| r[1] == "AESCRIT").unwrap();
+    assert!(
+        aescrit[4].starts_with("death = Results in death; "),
+        "{aescrit:?}"
+    );
     let variables: usize = sets[..5].iter().map(|d| d.variables.len()).sum();
     assert_eq!(listed, variables);
 }
@@ -168,7 +174,7 @@ fn csv_quotes_what_it_must_and_reads_back_equal() {
         ],
     };
     let text = d.to_csv();
-    assert!(text.starts_with("A,B\n\"a, b\",\"say \"\"hi\"\"\"\n"));
+    assert!(text.starts_with("A,B\r\n\"a, b\",\"say \"\"hi\"\"\"\r\n"));
     let mut r = csv::Reader::from_reader(text.as_bytes());
     let back: Vec<Vec<String>> = r
         .records()
