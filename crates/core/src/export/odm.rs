@@ -52,8 +52,8 @@
 //!   wrote a field (every save of the app does), since the state keeps no user for a bare
 //!   creation.
 //! - **Deleted form instances**: the instance's `FormData` with its whole history, then a
-//!   `FormData` with `TransactionType="Remove"` (no children, no `AuditRecord`: the state keeps
-//!   that an instance was deleted, not by whom or when).
+//!   `FormData` with `TransactionType="Remove"` whose one child is the `AuditRecord` of the
+//!   (first) deletion: user, device, time, reason, commit.
 //! - **AdminData**: a `User` `USR.<user>` (`LoginName` = the user) per user, a `Location`
 //!   `LOC.<device>` per device seen, whose `MetaDataVersionRef` is effective from the date of the
 //!   device's first write.

@@ -19,7 +19,7 @@ mod state;
 
 pub use commit::{canonical, Commit, CommitBody, CommitId, DeviceLog, Op};
 pub use hlc::Hlc;
-pub use state::{Confirmation, Conflict, FieldWrite, FormState, State};
+pub use state::{Confirmation, Conflict, Deletion, FieldWrite, FormState, State};
 
 #[cfg(test)]
 mod tests;

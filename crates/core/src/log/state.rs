@@ -64,6 +64,21 @@ impl Register {
     }
 }
 
+/// A deletion of a form instance, with who, when, where and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deletion {
+    /// The commit that made it.
+    pub commit: CommitId,
+    /// Its time.
+    pub hlc: Hlc,
+    /// Who.
+    pub user: String,
+    /// Which device.
+    pub device: String,
+    /// Why.
+    pub reason: Option<String>,
+}
+
 /// A form instance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormState {
@@ -96,6 +111,7 @@ pub struct State {
     seen: BTreeSet<CommitId>,
     created: BTreeMap<String, FormState>,
     deleted: BTreeSet<String>,
+    deletions: BTreeMap<String, BTreeMap<CommitId, Deletion>>,
     fields: BTreeMap<(String, String), Register>,
     confirmations: BTreeMap<(String, String), BTreeMap<CommitId, Confirmation>>,
 }
@@ -141,6 +157,16 @@ impl State {
                 }
                 Op::DeleteForm { instance } => {
                     self.deleted.insert(instance.clone());
+                    self.deletions.entry(instance.clone()).or_default().insert(
+                        c.id.clone(),
+                        Deletion {
+                            commit: c.id.clone(),
+                            hlc: b.hlc.clone(),
+                            user: b.user.clone(),
+                            device: b.device.clone(),
+                            reason: b.reason.clone(),
+                        },
+                    );
                 }
                 Op::SetField {
                     instance,
@@ -236,6 +262,18 @@ impl State {
             f.deleted = self.deleted.contains(instance);
             f
         })
+    }
+
+    /// Every deletion of `instance`, oldest first by (time, commit id): usually one; two
+    /// devices may both delete it.
+    pub fn deletions(&self, instance: &str) -> Vec<&Deletion> {
+        let mut out: Vec<&Deletion> = self
+            .deletions
+            .get(instance)
+            .map(|d| d.values().collect())
+            .unwrap_or_default();
+        out.sort_by(|a, b| (&a.hlc, &a.commit).cmp(&(&b.hlc, &b.commit)));
+        out
     }
 
     /// The patient an instance belongs to (no copy of the instance: cheap enough for every

@@ -10,7 +10,7 @@ use super::{
     METADATA_VERSION_OID, STUDY_EVENT_OID, STUDY_OID,
 };
 use crate::export::value::coded;
-use crate::log::{Confirmation, FieldWrite, FormState, State};
+use crate::log::{Confirmation, Deletion, FieldWrite, FormState, State};
 use crate::study::{study, Field, Form};
 
 /// One form instance to write, with every write of every field its form defines.
@@ -23,6 +23,8 @@ pub(super) struct Instance<'a> {
     fields: Vec<(&'static Field, Vec<&'a FieldWrite>, Vec<&'a Confirmation>)>,
     /// Who created it, when a write of the creating commit says.
     creator: Option<(&'a str, &'a str)>,
+    /// Who deleted it (the first deletion), when it is deleted.
+    deletion: Option<&'a Deletion>,
 }
 
 /// Every patient's form instances (forms the study defines), by subject ID; per patient in the
@@ -48,12 +50,14 @@ pub(super) fn subjects(state: &State) -> BTreeMap<&str, Vec<Instance<'_>>> {
             .find(|w| w.commit == f.created)
             .map(|w| (w.user.as_str(), w.device.as_str()));
         let patient = state.patient_of(id).unwrap_or_default();
+        let deletion = state.deletions(id).into_iter().next();
         out.entry(patient).or_default().push(Instance {
             id,
             form,
             state: f,
             fields,
             creator,
+            deletion,
         });
     }
     let order = |form: &str| s.forms.iter().position(|f| f.id == form);
@@ -105,6 +109,11 @@ pub(super) fn admin_data(
             let first = devices.entry(device).or_insert(ms);
             *first = (*first).min(ms);
         }
+    }
+    for d in subjects.values().flatten().filter_map(|i| i.deletion) {
+        users.insert(&d.user);
+        let first = devices.entry(&d.device).or_insert(d.hlc.wall_ms);
+        *first = (*first).min(d.hlc.wall_ms);
     }
     x.open("AdminData", &[("StudyOID", STUDY_OID)])?;
     for user in &users {
@@ -218,10 +227,27 @@ fn form_data(x: &mut Xml, i: &Instance<'_>) -> io::Result<()> {
     }
     x.close("FormData")?;
     if i.state.deleted {
-        x.empty(
-            "FormData",
-            &[keys[0], keys[1], ("TransactionType", "Remove")],
-        )?;
+        match i.deletion {
+            Some(d) => {
+                x.open(
+                    "FormData",
+                    &[keys[0], keys[1], ("TransactionType", "Remove")],
+                )?;
+                audit_record(
+                    x,
+                    &d.user,
+                    &d.device,
+                    d.hlc.wall_ms,
+                    d.reason.as_deref(),
+                    &d.commit,
+                )?;
+                x.close("FormData")?;
+            }
+            None => x.empty(
+                "FormData",
+                &[keys[0], keys[1], ("TransactionType", "Remove")],
+            )?,
+        }
     }
     Ok(())
 }

@@ -190,9 +190,22 @@ fn the_hand_made_log_as_odm_keeps_edits_clears_deletions_and_conflicts() {
     assert_eq!(state.value("i-cli", "dbp"), None);
     // The confirmation of an unusual value.
     assert_eq!(of("i-cli", "I.clinical.weight_kg")[0].annotations, 1);
-    // A deleted form: its history, then its removal.
+    // A deleted form: its history, then its removal, with who, where, when and why.
     assert!(c.removed.contains("i-lab"));
     assert_eq!(tx(&of("i-lab", "I.labs.afp")), ["Insert"]);
+    let xml = odm(&state, &options());
+    let removal = xml
+        .split("<FormData ")
+        .find(|f| f.contains("FormRepeatKey=\"i-lab\" TransactionType=\"Remove\""))
+        .expect("the removal");
+    let deletion = state.deletions("i-lab")[0];
+    assert!(removal.contains("<AuditRecord>"), "{removal}");
+    assert!(
+        removal.contains("<ReasonForChange>wrong patient</ReasonForChange>"),
+        "{removal}"
+    );
+    assert!(removal.contains(&format!("<SourceID>{}</SourceID>", deletion.commit)));
+    assert!(removal.contains("<UserRef") && removal.contains("<LocationRef"));
     // Awkward text, multi-selects, yes/no and tables.
     assert_eq!(
         of("i-tace", "I.tace.complications")[0].value.as_deref(),

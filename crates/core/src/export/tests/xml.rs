@@ -155,7 +155,9 @@ pub(super) fn clinical(root: &El) -> Clinical {
         for form in subject.one("StudyEventData").all("FormData") {
             let instance = form.attr("FormRepeatKey").unwrap().to_owned();
             if form.attr("TransactionType") == Some("Remove") {
-                assert!(form.children.is_empty());
+                // A removal carries its own audit record, and nothing else.
+                assert!(form.children.iter().all(|c| c.name == "AuditRecord"));
+                assert!(form.children.len() <= 1);
                 out.values.retain(|(i, _), _| *i != instance);
                 out.removed.insert(instance);
                 continue;
