@@ -71,12 +71,14 @@ try {
     // it), its PFS section in print layout.
     const dir = mkdtempSync(join(tmpdir(), "ecrf-shot-report-"));
     execFileSync(CLI, ["demo", "--patients", "120", "--seed", "2026", "--out", join(dir, "demo.json")]);
-    execFileSync(CLI, ["export", "--commits", join(dir, "demo.json"), "--format", "report", "--out", dir, "--lang", "zh"]);
     const context = await browser.newContext({ viewport: { width: 794, height: 1123 } });
     const page = await context.newPage();
-    await page.goto(`file://${join(dir, "report.html")}`);
-    await page.emulateMedia({ media: "print" });
-    await page.getByTestId("endpoint-pfs_mrecist").screenshot({ path: resolve(out, "report-zh.png") });
+    for (const lang of ["zh", "en"]) {
+      execFileSync(CLI, ["export", "--commits", join(dir, "demo.json"), "--format", "report", "--out", join(dir, lang), "--lang", lang]);
+      await page.goto(`file://${join(dir, lang, "report.html")}`);
+      await page.emulateMedia({ media: "print" });
+      await page.getByTestId("endpoint-pfs_mrecist").screenshot({ path: resolve(out, `report-${lang}.png`) });
+    }
     await context.close();
     rmSync(dir, { recursive: true, force: true });
   }
