@@ -317,17 +317,22 @@ async fn ready(db: Rc<Db>, state: AppState) {
         state.db_status.set(DbStatus::Failed(err));
         return;
     }
-    // Another tab of this device saved: read its commits and redraw.
-    crate::writer::follow(&db.name(), move || {
-        spawn_local(async move {
-            let Some(db) = self::db() else { return };
-            if let Ok(n) = local::catch_up(&db).await {
-                if n > 0 {
-                    state.revision.update(|r| *r += 1);
+    // Another tab of this device saved: read its commits and redraw. Another tab locked the
+    // study: lock this one too.
+    crate::writer::follow(
+        &db.name(),
+        move || {
+            spawn_local(async move {
+                let Some(db) = self::db() else { return };
+                if let Ok(n) = local::catch_up(&db).await {
+                    if n > 0 {
+                        state.revision.update(|r| *r += 1);
+                    }
                 }
-            }
-        });
-    });
+            });
+        },
+        move || lock(state, true),
+    );
     if db.is_sealed() {
         if let Ok(Some(m)) = db.meta::<u32>(crate::vault::AUTO_LOCK_KEY).await {
             state.auto_lock_minutes.set(m);
@@ -360,12 +365,15 @@ pub async fn finish_unlock(state: AppState, user: &str, sealing: impl Fn(usize))
 
 /// Locks the study: the page reloads, which drops every key and every record from memory, and
 /// opens on the lock screen. A form with unsaved changes asks first, unless `forced` (the
-/// inactivity lock, which discards the draft).
+/// inactivity lock, and another tab's lock, which discard the draft). The user's own lock
+/// tells the other tabs, which lock too.
 pub fn lock(state: AppState, forced: bool) {
     if forced {
         state.dirty.set(false);
     } else if !leave_form(state) {
         return;
+    } else if let Some(db) = db() {
+        crate::writer::announce_lock(&db.name());
     }
     if let Some(w) = web_sys::window() {
         let _ = w.location().reload();

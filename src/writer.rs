@@ -99,13 +99,31 @@ pub fn announce(database: &str) {
     }
 }
 
-/// Calls `on_commits` whenever another tab of `database` announces new commits. The channel
-/// lives as long as the page.
-pub fn follow(database: &str, on_commits: impl Fn() + 'static) {
+/// Tells the other tabs of `database` that the user locked the study (every tab locks).
+pub fn announce_lock(database: &str) {
+    if let Some(c) = channel(database) {
+        let _ = c.post_message(&JsValue::from_str(LOCK));
+        c.close();
+    }
+}
+
+/// The message that locks every tab.
+const LOCK: &str = "lock";
+
+/// Calls `on_commits` whenever another tab of `database` announces new commits, and `on_lock`
+/// when one locks the study. The channel lives as long as the page.
+pub fn follow(database: &str, on_commits: impl Fn() + 'static, on_lock: impl Fn() + 'static) {
     let Some(c) = channel(database) else {
         return;
     };
-    let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| on_commits());
+    let handler =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            if ev.data().as_string().as_deref() == Some(LOCK) {
+                on_lock();
+            } else {
+                on_commits();
+            }
+        });
     c.set_onmessage(Some(handler.as_ref().unchecked_ref()));
     handler.forget();
     // Kept alive by the handler's registration for the page's lifetime.

@@ -161,3 +161,19 @@ test("records of an earlier unencrypted version are sealed on the first unlock a
   assert.ok(!stored["ecrf-study-sealed/sealed"].includes("HCC-001-0001"));
   await context.close();
 });
+
+test("locking in one window locks every window of the app on the tablet", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const a = await context.newPage();
+  await a.goto(server.url);
+  await unlock(a, "Dr Lin");
+  const b = await context.newPage();
+  await b.goto(server.url);
+  await unlock(b, "Dr Lin");
+  await b.getByTestId("user-name").filter({ hasText: "Dr Lin" }).waitFor();
+  await a.getByTestId("lock").click();
+  await a.getByTestId("vault-unlock").waitFor();
+  await b.getByTestId("vault-unlock").waitFor();
+  assert.equal(await b.getByTestId("patient-row").count(), 0);
+  await context.close();
+});
