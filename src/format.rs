@@ -123,3 +123,23 @@ pub fn time_ms(ms: u64) -> String {
         d.get_minutes()
     )
 }
+
+/// An estimate with its interval, `est (lo – hi)`, to `digits` decimals; `not_reached` where a
+/// value is missing.
+pub fn estimate_ci(
+    est: Option<f64>,
+    lo: Option<f64>,
+    hi: Option<f64>,
+    not_reached: &str,
+    digits: usize,
+) -> String {
+    let f = |v: Option<f64>| v.map_or_else(|| not_reached.to_owned(), |v| format!("{v:.digits$}"));
+    format!("{} ({} – {})", f(est), f(lo), f(hi))
+}
+
+/// A term's name for the table: a group's label or an adjustment factor's (the core's words).
+pub fn model_term(name: &str, lang: ecrf_core::i18n::Lang) -> String {
+    ecrf_core::analysis::texts::term_label(name)
+        .get(lang)
+        .to_owned()
+}

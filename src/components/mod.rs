@@ -2,11 +2,13 @@
 
 pub mod derived_panel;
 pub mod export_card;
+pub mod forest;
 pub mod header;
 pub mod km_plot;
 pub mod lesions;
 pub mod lock_screen;
 pub mod response_plots;
+pub mod response_section;
 pub mod storage_status;
 pub mod sync_panel;
 pub mod update_banner;

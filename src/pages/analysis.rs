@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use ecrf_core::analysis::report::{self, Models, ReportOptions, ResponseReport, StudyReport};
+use ecrf_core::analysis::report::{self, ReportOptions, StudyReport};
 use ecrf_core::analysis::{by_group, iptw_curves, Which, ADJUSTMENTS, FACTORS};
 use ecrf_core::endpoints::PatientEndpoints;
 use ecrf_core::study::plan;
@@ -13,30 +13,15 @@ use ecrf_core::survival::cox::{CoxError, CoxFit, Term};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::forest::Forest;
 use crate::components::km_plot::{landmark_labels, KmPlot, StepPlot, COLOURS};
-use crate::components::response_plots::{ExportSvg, Spider, Waterfall};
+use crate::components::response_plots::ExportSvg;
+use crate::components::response_section::ResponseSection;
 use crate::device;
+use crate::format::{estimate_ci as fmt_ci, model_term as term_label};
 use crate::i18n::{group_label, use_i18n, Msg};
 use crate::state::use_app_state;
 use ecrf_core::response::Criteria;
-
-fn fmt_ci(
-    est: Option<f64>,
-    lo: Option<f64>,
-    hi: Option<f64>,
-    not_reached: &str,
-    digits: usize,
-) -> String {
-    let f = |v: Option<f64>| v.map_or_else(|| not_reached.to_owned(), |v| format!("{v:.digits$}"));
-    format!("{} ({} – {})", f(est), f(lo), f(hi))
-}
-
-/// A term's name for the table: a group's label or an adjustment factor's (the core's words).
-fn term_label(name: &str, lang: ecrf_core::i18n::Lang) -> String {
-    ecrf_core::analysis::texts::term_label(name)
-        .get(lang)
-        .to_owned()
-}
 
 /// Why a model has no answer, in `lang` (the core's words).
 fn cox_error_text(e: &CoxError, lang: ecrf_core::i18n::Lang) -> String {
@@ -431,184 +416,5 @@ pub fn AnalysisPage() -> impl IntoView {
         </section>
         {move || report.get().map(|r| view! { <ResponseSection report=r criterion=criterion /> })}
         <crate::components::export_card::ExportCard />
-    }
-}
-
-fn rate_cell(p: &ecrf_core::stats::binomial::Proportion) -> String {
-    match (p.estimate, p.lower, p.upper) {
-        (Some(e), Some(lo), Some(hi)) => format!(
-            "{}/{} ({:.1}%) [{:.1}–{:.1}]",
-            p.x,
-            p.n,
-            e * 100.0,
-            lo * 100.0,
-            hi * 100.0
-        ),
-        _ => format!("{}/{}", p.x, p.n),
-    }
-}
-
-/// Tumour response: ORR and DCR by group, the waterfall and the spider plot, by criterion.
-#[component]
-fn ResponseSection(report: Arc<StudyReport>, criterion: RwSignal<Criteria>) -> impl IntoView {
-    let i18n = use_i18n();
-    let report = StoredValue::new(report);
-    let pick = move || -> Arc<ResponseReport> {
-        let c = criterion.get();
-        report.with_value(|r| {
-            Arc::new(
-                r.response
-                    .iter()
-                    .find(|x| x.summary.criteria == c)
-                    .cloned()
-                    .expect("the report has both criteria"),
-            )
-        })
-    };
-    let button = move |c: Criteria| {
-        view! {
-            <button class="seg" class:active=move || criterion.get() == c
-                data-testid=format!("criterion-{}", c.name()) on:click=move |_| criterion.set(c)>
-                {c.label()}
-            </button>
-        }
-    };
-    let table = move || {
-        let lang = i18n.lang.get();
-        let s = pick();
-        let rows = s
-            .summary
-            .rates
-            .iter()
-            .zip(&s.duration_of_response)
-            .map(|(r, dor)| {
-                let name = if r.group == "overall" {
-                    Msg::Overall.text(lang).to_owned()
-                } else {
-                    group_label(&r.group, lang)
-                };
-                // Duration of response: Kaplan-Meier median over the group's confirmed responders.
-                let dor = dor.map_or_else(
-                    || "–".to_owned(),
-                    |d| {
-                        let m = d.median;
-                        format!(
-                            "{} · n = {}",
-                            fmt_ci(m.estimate, m.lower, m.upper, Msg::NotReached.text(lang), 1),
-                            d.n
-                        )
-                    },
-                );
-                view! {
-                    <tr data-testid="rate-row">
-                        <td>{name}</td>
-                        <td>{rate_cell(&r.orr)}</td>
-                        <td>{rate_cell(&r.dcr)}</td>
-                        <td data-testid="dor">{dor}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <table class="data" data-testid="response-rates">
-                <thead><tr>
-                    <th>{Msg::Group.text(lang)}</th>
-                    <th>{Msg::Orr.text(lang)}</th>
-                    <th>{Msg::Dcr.text(lang)}</th>
-                    <th>{Msg::Dor.text(lang)}</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
-    };
-    let plots = move || {
-        let s = Arc::new(pick().summary.clone());
-        let name = s.criteria.name();
-        view! {
-            <h3>{move || Msg::WaterfallTitle.text(i18n.lang.get())}</h3>
-            <Waterfall summary=s.clone() id="waterfall-svg" />
-            <ExportSvg id="waterfall-svg" name=format!("waterfall-{name}") />
-            <h3>{move || Msg::SpiderTitle.text(i18n.lang.get())}</h3>
-            <Spider summary=s id="spider-svg" />
-            <ExportSvg id="spider-svg" name=format!("spider-{name}") />
-        }
-    };
-    view! {
-        <section class="card wide" data-testid="response-section">
-            <h2>{i18n.t(Msg::ResponseAnalysisTitle)}</h2>
-            <div class="toolbar">
-                <span class="segmented">{button(Criteria::Mrecist)}{button(Criteria::Recist11)}</span>
-            </div>
-            {table}
-            <p class="hint">{i18n.t(Msg::RatesNote)}</p>
-            {plots}
-        </section>
-    }
-}
-
-/// A forest plot of the hazard ratios (log scale): crude and adjusted, each term with its 95% CI.
-#[component]
-fn Forest(models: Arc<Models>, lang: ecrf_core::i18n::Lang) -> impl IntoView {
-    const W: f64 = 880.0;
-    const LEFT: f64 = 300.0;
-    const RIGHT: f64 = 24.0;
-    const ROW: f64 = 26.0;
-    let mut rows: Vec<(String, &'static str, f64, f64, f64)> = Vec::new();
-    let fits = std::iter::once((&models.crude, "crude"))
-        .chain(models.univariable.iter().map(|(_, u)| (u, "crude")))
-        .chain(std::iter::once((&models.adjusted, "adjusted")));
-    for (fit, kind) in fits {
-        if let Ok(f) = fit {
-            for t in f.terms.iter().filter(|t| t.not_estimable.is_none()) {
-                rows.push((
-                    term_label(&t.name, lang),
-                    kind,
-                    t.hr,
-                    t.hr_lower,
-                    t.hr_upper,
-                ));
-            }
-        }
-    }
-    let (lo, hi) = rows.iter().fold((0.25_f64, 4.0_f64), |(lo, hi), r| {
-        (lo.min(r.3.max(0.01)), hi.max(r.4.min(100.0)))
-    });
-    let (llo, lhi) = (lo.ln(), hi.ln());
-    let x = move |hr: f64| LEFT + (hr.clamp(lo, hi).ln() - llo) / (lhi - llo) * (W - LEFT - RIGHT);
-    let h = 40.0 + rows.len() as f64 * ROW;
-    let ticks = [0.25, 0.5, 1.0, 2.0, 4.0]
-        .into_iter()
-        .filter(|t| *t >= lo && *t <= hi)
-        .map(|t| {
-            let xx = x(t);
-            view! {
-                <line class=if t == 1.0 { "ref" } else { "grid" } x1=xx x2=xx y1=10.0 y2=h - 24.0 />
-                <text class="tick" x=xx y=h - 8.0 text-anchor="middle">{format!("{t}")}</text>
-            }
-        })
-        .collect_view();
-    let marks = rows
-        .iter()
-        .enumerate()
-        .map(|(i, (name, kind, hr, l, u))| {
-            let y = 22.0 + i as f64 * ROW;
-            let colour = if *kind == "crude" { "#5b7c99" } else { "#0b5394" };
-            let label = format!(
-                "{name} ({})",
-                if *kind == "crude" { Msg::CrudeShort } else { Msg::AdjustedShort }.text(lang)
-            );
-            view! {
-                <text class="tick" x=LEFT - 8.0 y=y + 4.0 text-anchor="end">{label}</text>
-                <line x1=x(*l) x2=x(*u) y1=y y2=y stroke=colour stroke-width="2" />
-                <rect data-testid="forest-mark" x=x(*hr) - 5.0 y=y - 5.0 width="10" height="10" fill=colour />
-            }
-        })
-        .collect_view();
-    view! {
-        <svg id="forest-svg" class="km response-plot" data-testid="forest" viewBox=format!("0 0 {W} {h}")
-            xmlns="http://www.w3.org/2000/svg" role="img">
-            {ticks}
-            {marks}
-        </svg>
     }
 }
