@@ -2,39 +2,15 @@
 //! units, yes/no, lesion tables and agent tables as labelled text (never raw JSON), times of the
 //! audit trail in the device's local time.
 
+pub use ecrf_core::analysis::format::{estimate_ci, term_name as model_term};
 use ecrf_core::i18n::Lang;
 use ecrf_core::response::model::FormLesions;
 use ecrf_core::response::{Criteria, Timepoint};
-use ecrf_core::study::{study, Field, FieldKind, Label};
+pub use ecrf_core::study::display::{code_label, label, number};
+use ecrf_core::study::{Field, FieldKind};
 use serde_json::Value;
 
 use crate::i18n::Msg;
-
-/// A label in `lang`.
-pub fn label(l: Label, lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => l.en,
-        Lang::ZhCn => l.zh,
-    }
-}
-
-/// A number as typed: no trailing `.0`.
-pub fn number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{n:.0}")
-    } else {
-        format!("{n}")
-    }
-}
-
-/// The label of `code` in code list `list`, or the code itself.
-pub fn code_label(list: &str, code: &str, lang: Lang) -> String {
-    study()
-        .code_list(list)
-        .and_then(|l| l.codes.iter().find(|c| c.code == code))
-        .map(|c| label(c.label, lang).to_owned())
-        .unwrap_or_else(|| code.to_owned())
-}
 
 /// A field's value as the user reads it.
 pub fn value(field: &Field, v: &Value, lang: Lang) -> String {
@@ -122,24 +98,4 @@ pub fn time_ms(ms: u64) -> String {
         d.get_hours(),
         d.get_minutes()
     )
-}
-
-/// An estimate with its interval, `est (lo – hi)`, to `digits` decimals; `not_reached` where a
-/// value is missing.
-pub fn estimate_ci(
-    est: Option<f64>,
-    lo: Option<f64>,
-    hi: Option<f64>,
-    not_reached: &str,
-    digits: usize,
-) -> String {
-    let f = |v: Option<f64>| v.map_or_else(|| not_reached.to_owned(), |v| format!("{v:.digits$}"));
-    format!("{} ({} – {})", f(est), f(lo), f(hi))
-}
-
-/// A term's name for the table: a group's label or an adjustment factor's (the core's words).
-pub fn model_term(name: &str, lang: ecrf_core::i18n::Lang) -> String {
-    ecrf_core::analysis::texts::term_label(name)
-        .get(lang)
-        .to_owned()
 }

@@ -326,18 +326,8 @@ messages! {
     Points => ("points", "分"),
     Within => ("within", "符合"),
     Beyond => ("beyond", "超出"),
-    StatusScreening => ("Screening", "筛选中"),
-    StatusEnrolled => ("Enrolled, awaiting treatment", "已入组，待治疗"),
-    NotYetTreated => ("Not yet treated", "尚未治疗"),
     NotYetTreatedLeftOut => ("not yet treated (no systemic therapy started): in no group's curve.",
                 "例尚未治疗（未开始系统治疗）：不纳入任何组别曲线。"),
-    StatusOnTreatment => ("On treatment", "治疗中"),
-    StatusFollowUp => ("In follow-up", "随访中"),
-    StatusProgressed => ("Progressed", "已进展"),
-    StatusDead => ("Dead", "死亡"),
-    StatusCompleted => ("Completed", "完成研究"),
-    StatusWithdrawn => ("Withdrawn", "撤回知情同意"),
-    StatusLost => ("Lost to follow-up", "失访"),
     VisitDone => ("done", "已完成"),
     VisitDue => ("due", "待随访"),
     VisitOverdue => ("overdue", "已超期"),
@@ -389,25 +379,9 @@ pub fn problems(n: usize, lang: Lang) -> String {
 /// A treatment group's name (codes from `ecrf_core::endpoints::treatment_group`, and
 /// `not_yet_treated` for an enrolled patient in no group yet).
 pub fn group_label(code: &str, lang: Lang) -> String {
-    let (en, zh) = match code {
-        "tace_tki" => ("TACE + TKI", "TACE + TKI"),
-        "tace_pd1" => ("TACE + anti-PD-(L)1", "TACE + 抗 PD-(L)1"),
-        "tace_tki_pd1" => ("TACE + TKI + anti-PD-(L)1", "TACE + TKI + 抗 PD-(L)1"),
-        "tace_vegf_pd1" => (
-            "TACE + anti-VEGF + anti-PD-(L)1",
-            "TACE + 抗 VEGF + 抗 PD-(L)1",
-        ),
-        "tace_other" => ("TACE + other", "TACE + 其他"),
-        ecrf_core::endpoints::NOT_YET_TREATED => (
-            Msg::NotYetTreated.text(Lang::En),
-            Msg::NotYetTreated.text(Lang::ZhCn),
-        ),
-        other => (other, other),
-    };
-    match lang {
-        Lang::En => en.to_owned(),
-        Lang::ZhCn => zh.to_owned(),
-    }
+    ecrf_core::study::plan::group_label(code)
+        .get(lang)
+        .to_owned()
 }
 
 /// The UI language, shared through context.

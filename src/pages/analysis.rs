@@ -9,7 +9,7 @@ use ecrf_core::analysis::report::{self, ReportOptions, StudyReport};
 use ecrf_core::analysis::{by_group, iptw_curves, Which, ADJUSTMENTS, FACTORS};
 use ecrf_core::endpoints::PatientEndpoints;
 use ecrf_core::study::plan;
-use ecrf_core::survival::cox::{CoxError, CoxFit, Term};
+use ecrf_core::survival::cox::{CoxError, CoxFit};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -21,38 +21,8 @@ use crate::device;
 use crate::format::{estimate_ci as fmt_ci, model_term as term_label};
 use crate::i18n::{group_label, use_i18n, Msg};
 use crate::state::use_app_state;
+use ecrf_core::analysis::format::{hr_cell, hr_text};
 use ecrf_core::response::Criteria;
-
-/// Why a model has no answer, in `lang` (the core's words).
-fn cox_error_text(e: &CoxError, lang: ecrf_core::i18n::Lang) -> String {
-    ecrf_core::analysis::texts::cox_error_text(e)
-        .get(lang)
-        .to_owned()
-}
-
-/// A term's hazard ratio with its interval and p-value, or why it has none.
-fn hr_text(t: &Term, lang: ecrf_core::i18n::Lang) -> String {
-    if let Some(why) = t.not_estimable {
-        return why.message().get(lang).to_owned();
-    }
-    let p = if t.p_value < 1e-4 {
-        "< 0.0001".to_owned()
-    } else {
-        format!("{:.4}", t.p_value)
-    };
-    format!("{:.2} ({:.2} – {:.2}), {p}", t.hr, t.hr_lower, t.hr_upper)
-}
-
-fn hr_cell(fit: &Result<CoxFit, CoxError>, name: &str, lang: ecrf_core::i18n::Lang) -> String {
-    match fit {
-        Ok(f) => f
-            .terms
-            .iter()
-            .find(|t| t.name == name)
-            .map_or_else(String::new, |t| hr_text(t, lang)),
-        Err(e) => cox_error_text(e, lang),
-    }
-}
 
 /// The page.
 #[component]

@@ -17,20 +17,9 @@ use crate::local::{self, SaveError};
 use crate::pages::demo::DemoCard;
 use crate::state::{db, navigate, refresh_storage, set_user, use_app_state, DbStatus, Route};
 
-/// A status in `lang`.
-pub fn status_label(s: Status, lang: Lang) -> &'static str {
-    match s {
-        Status::Screening => Msg::StatusScreening,
-        Status::Enrolled => Msg::StatusEnrolled,
-        Status::OnTreatment => Msg::StatusOnTreatment,
-        Status::InFollowUp => Msg::StatusFollowUp,
-        Status::Progressed => Msg::StatusProgressed,
-        Status::Dead => Msg::StatusDead,
-        Status::Completed => Msg::StatusCompleted,
-        Status::Withdrawn => Msg::StatusWithdrawn,
-        Status::Lost => Msg::StatusLost,
-    }
-    .text(lang)
+/// A status in `lang` (the core's words).
+pub fn status_label(s: Status, lang: Lang) -> String {
+    s.label().get(lang).to_owned()
 }
 
 /// A visit state in `lang`.

@@ -300,14 +300,7 @@ impl Db {
         key: &str,
         value: &T,
     ) -> Result<(), StorageError> {
-        let tx = self
-            .rexie
-            .transaction(&[schema::META], TransactionMode::ReadWrite)?;
-        let store = tx.store(schema::META)?;
-        let entry = MetaEntry { key, value };
-        store.add(&to_js(&entry)?, None).await?;
-        tx.done().await?;
-        Ok(())
+        self.write_meta(key, value, true).await
     }
 
     /// Sets a device setting.
@@ -316,12 +309,26 @@ impl Db {
         key: &str,
         value: &T,
     ) -> Result<(), StorageError> {
+        self.write_meta(key, value, false).await
+    }
+
+    /// Writes a `meta` record in its own transaction: added (refused if present) or put.
+    async fn write_meta<T: serde::Serialize>(
+        &self,
+        key: &str,
+        value: &T,
+        add: bool,
+    ) -> Result<(), StorageError> {
         let tx = self
             .rexie
             .transaction(&[schema::META], TransactionMode::ReadWrite)?;
         let store = tx.store(schema::META)?;
-        let entry = MetaEntry { key, value };
-        store.put(&to_js(&entry)?, None).await?;
+        let entry = to_js(&MetaEntry { key, value })?;
+        if add {
+            store.add(&entry, None).await?;
+        } else {
+            store.put(&entry, None).await?;
+        }
         tx.done().await?;
         Ok(())
     }

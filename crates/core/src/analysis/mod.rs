@@ -1,6 +1,7 @@
 //! The analysis pages' computation: one endpoint's Kaplan-Meier curves by treatment group, with
 //! medians, landmark rates, numbers at risk and the log-rank test, from derived endpoints.
 
+pub mod format;
 pub mod report;
 pub mod texts;
 

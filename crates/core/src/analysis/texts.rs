@@ -38,13 +38,13 @@ pub fn cox_error_text(e: &CoxError) -> Text {
             )
         }
         CoxError::NoEvents => Text::new("no estimate: there are no events", "无法估计：没有事件"),
+        CoxError::NoTerms => Text::new(
+            "no estimate: the model has no terms",
+            "无法估计：模型没有变量",
+        ),
         CoxError::NotConverged(n) => Text::new(
             format!("no estimate: did not converge in {n} iterations"),
             format!("无法估计：{n} 次迭代未收敛"),
-        ),
-        other => Text::new(
-            format!("no estimate: {other}"),
-            format!("无法估计：{other}"),
         ),
     }
 }

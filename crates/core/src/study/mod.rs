@@ -2,6 +2,7 @@
 //! validation of a form's values against it.
 
 mod codelists;
+pub mod display;
 mod forms;
 pub mod model;
 pub mod plan;
