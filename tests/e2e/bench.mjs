@@ -105,6 +105,7 @@ try {
     const demo = JSON.parse(readFileSync(file, "utf8"));
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     const page = await context.newPage();
+    page.on("console", (m) => m.text().startsWith("ecrf:") && console.log(`  ${m.text()}`));
     await page.goto(new URL("/manifest.webmanifest", server.url).href);
     // In slices: one message of 80,000 commits is more than the page takes.
     for (let i = 0; i < demo.commits.length; i += 5000) {

@@ -1,7 +1,8 @@
 // Shared pieces of the end-to-end tests: start the real ecrf-server on a free loopback port over
 // a build of the app, launch Debian's Chromium through playwright-core, and stop both after.
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { get as httpsGet } from "node:https";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -31,37 +32,86 @@ export function copyDist() {
   return dir;
 }
 
-/** Starts ecrf-server on 127.0.0.1 with a fresh data folder; resolves once it listens. */
-export async function startServer(staticDir = DIST) {
+/**
+ * Starts ecrf-server on 127.0.0.1 with a fresh data folder; resolves once it listens.
+ *
+ * With `tls: true` the server speaks HTTPS only, with a certificate from a test certificate
+ * authority that `ecrf-server tls init` makes in the data folder (`server.caCert`: its PEM file;
+ * `launch({ trust: server.caCert })` gives a Chromium that trusts it, the CLI takes it as
+ * `--ca-cert`). `server.restart()` stops the process (SIGKILL: as a power cut would) and starts
+ * it again on the same address and data folder.
+ */
+export async function startServer(staticDir = DIST, { tls = false } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "ecrf-data-"));
-  const proc = spawn(
-    SERVER,
-    ["--addr", "127.0.0.1:0", "--print-addr", "--data-dir", dataDir, "--static-dir", staticDir],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } },
-  );
-  let stderr = "";
-  proc.stderr.on("data", (d) => (stderr += d));
-  const addr = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${stderr}`)), 20000);
-    let out = "";
-    proc.stdout.on("data", (d) => {
-      out += d;
-      const line = out.split("\n")[0];
-      if (out.includes("\n")) {
+  const tlsArgs = [];
+  let caCert;
+  if (tls) {
+    execFileSync(SERVER, ["tls", "init", "--data-dir", dataDir, "--host", "127.0.0.1", "--host", "localhost"], {
+      stdio: "ignore",
+    });
+    const dir = join(dataDir, "tls");
+    caCert = join(dir, "ca.pem");
+    tlsArgs.push("--tls-cert", join(dir, "server.pem"), "--tls-key", join(dir, "server-key.pem"));
+  }
+  let proc;
+  let exited;
+  const spawnAt = async (addr) => {
+    proc = spawn(
+      SERVER,
+      ["--addr", addr, "--print-addr", "--data-dir", dataDir, "--static-dir", staticDir, ...tlsArgs],
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: "warn" } },
+    );
+    const child = proc;
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    exited = new Promise((ok) => child.on("exit", ok));
+    return new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`server did not start: ${stderr}`)), 20000);
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+        const line = out.split("\n")[0];
+        if (out.includes("\n")) {
+          clearTimeout(timer);
+          ok(line.trim());
+        }
+      });
+      child.on("exit", (code) => fail(new Error(`server exited (${code}): ${stderr}`)));
+      child.on("error", (err) => {
         clearTimeout(timer);
-        ok(line.trim());
-      }
+        fail(new Error(`cannot start ${SERVER}: ${err.message}`));
+      });
     });
-    proc.on("exit", (code) => fail(new Error(`server exited (${code}): ${stderr}`)));
-    proc.on("error", (err) => {
-      clearTimeout(timer);
-      fail(new Error(`cannot start ${SERVER}: ${err.message}`));
-    });
-  });
-  const exited = new Promise((ok) => proc.on("exit", ok));
+  };
+  const addr = await spawnAt("127.0.0.1:0");
   return {
-    url: `http://${addr}`,
+    url: `${tls ? "https" : "http"}://${addr}`,
     dataDir,
+    caCert,
+    /** GETs `path` of the server and parses the JSON answer (trusting the test authority). */
+    async getJson(path) {
+      const url = new URL(path, `${tls ? "https" : "http"}://${addr}`);
+      if (!tls) return (await fetch(url)).json();
+      return new Promise((ok, fail) => {
+        httpsGet(url, { ca: readFileSync(caCert) }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => {
+            try {
+              ok(JSON.parse(body));
+            } catch (e) {
+              fail(e);
+            }
+          });
+        }).on("error", fail);
+      });
+    },
+    /** Kills the process at once and starts it again on the same address and data folder. */
+    async restart() {
+      proc.kill("SIGKILL");
+      await exited;
+      await spawnAt(addr);
+    },
     async stop() {
       proc.kill("SIGTERM");
       await exited;
@@ -70,9 +120,32 @@ export async function startServer(staticDir = DIST) {
   };
 }
 
-/** Launches headless Chromium. */
-export function launch() {
-  return chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+/**
+ * Launches headless Chromium. With `trust` (a CA certificate's PEM file), Chromium trusts that
+ * authority, as a tablet does once the study's authority is installed: the certificate is added
+ * with NSS's `certutil` to a private NSS database in a temporary home folder.
+ */
+export async function launch({ trust } = {}) {
+  if (!trust) {
+    return chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  }
+  const home = mkdtempSync(join(tmpdir(), "ecrf-home-"));
+  const nssdb = `sql:${join(home, ".pki", "nssdb")}`;
+  mkdirSync(join(home, ".pki", "nssdb"), { recursive: true });
+  execFileSync("certutil", ["-N", "-d", nssdb, "--empty-password"]);
+  execFileSync("certutil", ["-A", "-d", nssdb, "-n", "ecrf test authority", "-t", "C,,", "-i", trust]);
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+    env: { ...process.env, HOME: home },
+  });
+  const close = browser.close.bind(browser);
+  browser.close = async () => {
+    await close();
+    rmSync(home, { recursive: true, force: true });
+  };
+  return browser;
 }
 
 /** Launches Chromium with a real (non-incognito) profile, as installability needs; returns the

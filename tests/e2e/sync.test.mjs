@@ -1,5 +1,8 @@
 // Issue 12: two tablets (two browser profiles) exchange their records through the study's
 // server, sealed with the study's key; the server's files hold no patient value in the clear.
+// The server speaks HTTPS with a certificate of a test authority that the browser trusts (as a
+// tablet does once the study's authority is installed), and the command line is given with
+// `--ca-cert`; a server stopped in the middle of an upload loses and duplicates nothing.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -14,13 +17,14 @@ let browser;
 let secrets;
 
 before(async () => {
-  server = await startServer();
-  browser = await launch();
+  server = await startServer(undefined, { tls: true });
+  assert.match(server.url, /^https:/);
+  browser = await launch({ trust: server.caCert });
   secrets = mkdtempSync(join(tmpdir(), "ecrf-secrets-"));
   const pass = join(secrets, "dm.pass");
   writeFileSync(pass, `${PASSPHRASE}\n`, { mode: 0o600 });
   execFileSync(CLI, [
-    "study", "init", "--server", server.url,
+    "study", "init", "--server", server.url, "--ca-cert", server.caCert,
     "--setup-token-file", join(server.dataDir, "setup-token"),
     "--user", "dm.li", "--passphrase-file", pass,
   ]);
@@ -36,7 +40,7 @@ function addUser(name, role, temporary) {
   const temp = join(secrets, `${name}.temp`);
   writeFileSync(temp, `${temporary}\n`, { mode: 0o600 });
   execFileSync(CLI, [
-    "user", "add", "--server", server.url, "--user", "dm.li",
+    "user", "add", "--server", server.url, "--ca-cert", server.caCert, "--user", "dm.li",
     "--passphrase-file", join(secrets, "dm.pass"),
     "--name", name, "--role", role, "--temp-passphrase-file", temp,
   ]);
@@ -118,6 +122,9 @@ function serverFilesContain(text) {
 test("two tablets exchange sealed records, edits made offline conflict visibly and alike on both; a wrong passphrase is refused; the server holds nothing readable", async () => {
   const a = await tablet("Dr A");
   const b = await tablet("Dr B");
+  // Served over HTTPS by a trusted authority: a secure context, so the offline app installs.
+  assert.equal(await a.page.evaluate(() => window.isSecureContext), true);
+  await a.page.waitForFunction(async () => Boolean(await navigator.serviceWorker.getRegistration()));
 
   // A enrolls a patient before signing in: it is only on A.
   await enrollPatient(a.page, "HCC-001-0301", "2026-11-02", "2026-11-03");
@@ -130,7 +137,7 @@ test("two tablets exchange sealed records, edits made offline conflict visibly a
   await a.page.getByTestId("sync-passphrase").fill("not the passphrase");
   await a.page.getByTestId("sync-sign-in").click();
   await a.page.getByTestId("sync-error").filter({ hasText: "wrong user name or passphrase" }).waitFor({ timeout: 60000 });
-  const health = await (await fetch(`${server.url}/api/health`)).json();
+  const health = await server.getJson("/api/health");
   assert.equal(health.store.commits, 0, "nothing was sent with a wrong passphrase");
 
   await signIn(a.page);
@@ -245,4 +252,83 @@ test("a monitor's tablet receives the study and says that it sends nothing", asy
   await page.getByTestId("sync-read-only").filter({ hasText: "only receives" }).waitFor({ timeout: 60000 });
   await page.getByTestId("patient-row").filter({ hasText: "HCC-001-0302" }).waitFor({ timeout: 60000 });
   await m.context.close();
+});
+
+/** The number of commits the server holds. */
+const storedOnServer = async () => (await server.getJson("/api/health")).store.commits;
+
+/** How many changes the tablet's status says are not yet sent. */
+async function unsent(page) {
+  await page.getByTestId("nav-patients").click();
+  const m = (await page.getByTestId("sync-status").innerText()).match(/^(\d+) changes? not yet sent/);
+  assert.ok(m, "the status counts what is not yet sent");
+  return Number(m[1]);
+}
+
+/**
+ * Brings the tablet back online, which starts an exchange by itself, and stops the server once
+ * it has answered the upload but before the tablet reads the answer (the server stored the
+ * bundle; the tablet does not know it): the upload's response is held in the browser (the
+ * DevTools Fetch domain), the server killed and started again, then `then(cdp, requestId)`
+ * decides what the tablet sees.
+ */
+async function stopServerMidUpload(t, then) {
+  const cdp = await t.context.newCDPSession(t.page);
+  await cdp.send("Fetch.enable", { patterns: [{ urlPattern: "*/api/bundles", requestStage: "Response" }] });
+  const paused = new Promise((ok) => cdp.once("Fetch.requestPaused", ok));
+  await t.context.setOffline(false);
+  const event = await paused;
+  assert.equal(event.responseStatusCode, 200, "the server stored the bundle");
+  await server.restart();
+  await then(cdp, event.requestId);
+}
+
+test("a server stopped in the middle of an upload, a dropped connection and a tab closed mid-exchange lose and duplicate nothing", async () => {
+  const t = await tablet("Dr C");
+  await signIn(t.page);
+  const start = await storedOnServer();
+
+  // Registered offline, then the connection drops as the server answers the upload.
+  await t.context.setOffline(true);
+  await addPatient(t.page, "HCC-001-0311");
+  await addPatient(t.page, "HCC-001-0312");
+  const first = await unsent(t.page);
+  assert.ok(first >= 2);
+  await stopServerMidUpload(t, async (cdp, requestId) => {
+    await cdp.send("Fetch.failRequest", { requestId, errorReason: "ConnectionReset" });
+    await cdp.detach();
+  });
+  // The upload's answer was lost (an error is shown), but the same exchange's download found
+  // the tablet's own commits on the restarted server: nothing is left to send, nothing twice.
+  await t.page.getByTestId("sync-error").waitFor({ timeout: 60000 });
+  assert.equal(await storedOnServer(), start + first, "the restarted server kept the bundle");
+  assert.equal(await unsent(t.page), 0);
+  await exchangeNow(t.page);
+  assert.equal(await storedOnServer(), start + first);
+
+  // The tab is closed before the answer arrives; a new tab, which does not know that the server
+  // holds them, sends them again: the server acknowledges the repeats and stores nothing twice.
+  await t.context.setOffline(true);
+  await addPatient(t.page, "HCC-001-0313");
+  const second = await unsent(t.page);
+  await stopServerMidUpload(t, async () => {
+    await t.page.close();
+  });
+  const page = await t.context.newPage();
+  await page.goto(server.url);
+  await unlock(page, "Dr C");
+  await page.getByTestId("lang-en").click();
+  assert.equal(await unsent(page), second);
+  await signIn(page);
+  assert.equal(await unsent(page), 0);
+  assert.equal(await storedOnServer(), start + first + second, "every commit exactly once");
+
+  // Another tablet receives each patient once.
+  const d = await tablet("Dr D");
+  await signIn(d.page);
+  for (const id of ["HCC-001-0311", "HCC-001-0312", "HCC-001-0313"]) {
+    assert.equal(await d.page.getByTestId("patient-row").filter({ hasText: id }).count(), 1, id);
+  }
+  await t.context.close();
+  await d.context.close();
 });

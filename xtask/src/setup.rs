@@ -109,19 +109,32 @@ fn is_newer_or_equal(a: &Path, b: &Path) -> bool {
     matches!((time(a), time(b)), (Some(a), Some(b)) if a >= b)
 }
 
-/// Debian's Chromium and ChromeDriver, for browser and end-to-end tests.
+/// Debian's Chromium and ChromeDriver, for browser and end-to-end tests, and NSS's `certutil`
+/// (the end-to-end sync tests make Chromium trust a test certificate authority with it).
 fn chromium() -> anyhow::Result<()> {
-    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
-        println!("setup: chromium and chromedriver present");
+    if Path::new("/usr/bin/chromium").exists()
+        && Path::new("/usr/bin/chromedriver").exists()
+        && Path::new("/usr/bin/certutil").exists()
+    {
+        println!("setup: chromium, chromedriver and certutil present");
         return Ok(());
     }
-    println!("setup: installing chromium and chromium-driver with apt-get");
+    println!("setup: installing chromium, chromium-driver and libnss3-tools with apt-get");
     cmd("apt-get", &["update", "-qq"]).run()?;
     cmd(
         "apt-get",
-        &["install", "-y", "-qq", "chromium", "chromium-driver"],
+        &[
+            "install",
+            "-y",
+            "-qq",
+            "chromium",
+            "chromium-driver",
+            "libnss3-tools",
+        ],
     )
     .env("DEBIAN_FRONTEND", "noninteractive")
     .run()
-    .context("apt-get install failed (run as root, or install chromium and chromium-driver)")
+    .context(
+        "apt-get install failed (run as root, or install chromium, chromium-driver and libnss3-tools)",
+    )
 }
