@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::admin_card::AdminCard;
 use crate::components::header::Header;
 use crate::components::lock_screen::LockScreen;
 use crate::components::storage_status::StorageStatus;
@@ -95,7 +96,9 @@ pub fn App() -> impl IntoView {
 /// The page of a route, once the study is loaded.
 fn route_page(route: Route) -> AnyView {
     match route {
-        Route::Patients => view! { <PatientsPage /> <SyncPanel /> <StorageStatus /> }.into_any(),
+        Route::Patients => {
+            view! { <PatientsPage /> <SyncPanel /> <AdminCard /> <StorageStatus /> }.into_any()
+        }
         Route::Patient(p) => view! { <PatientPage patient=p /> }.into_any(),
         Route::Form {
             patient,

@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI.
 
+pub mod admin_card;
 pub mod derived_panel;
 pub mod export_card;
 pub mod forest;

@@ -34,8 +34,10 @@ macro_rules! messages {
 /// The UI's languages, each named in itself, in the order the header offers them.
 pub const LANGUAGES: [(Lang, &str); 2] = [(Lang::ZhCn, "中文"), (Lang::En, "English")];
 
+mod admin;
 mod export;
 mod lock;
+pub use admin::{role_name, AdminMsg};
 pub use export::ExportMsg;
 pub use lock::LockMsg;
 
@@ -450,6 +452,10 @@ mod tests {
             assert_ne!(msg.text(Lang::En), msg.text(Lang::ZhCn));
         }
         for &msg in ExportMsg::ALL {
+            assert!(!msg.text(Lang::En).is_empty());
+            assert_ne!(msg.text(Lang::En), msg.text(Lang::ZhCn));
+        }
+        for &msg in AdminMsg::ALL {
             assert!(!msg.text(Lang::En).is_empty());
             assert_ne!(msg.text(Lang::En), msg.text(Lang::ZhCn));
         }

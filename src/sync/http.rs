@@ -130,6 +130,17 @@ pub async fn post_json_only<B: Serialize>(
         .map(|_| ())
 }
 
+/// `PUT /api/{path}` with a JSON body, any answer body ignored (204 answers).
+pub async fn put_json_only<B: Serialize>(
+    path: &str,
+    token: Option<&str>,
+    body: &B,
+) -> Result<(), SyncError> {
+    send(authorised(Request::put(&url(path)), token).json(body))
+        .await
+        .map(|_| ())
+}
+
 /// `POST /api/{path}` with no body (logout), any answer body ignored.
 pub async fn post_empty(path: &str, token: Option<&str>) -> Result<(), SyncError> {
     send(authorised(Request::post(&url(path)), token).build())

@@ -2,6 +2,7 @@
 //! the study data key and receiving everyone else's (`docs/sync-protocol.md`). The status every
 //! screen shows lives here. The demo database never syncs.
 
+pub mod admin;
 pub mod http;
 pub mod run;
 pub mod session;
@@ -27,6 +28,8 @@ pub struct SyncStatus {
     pub user: Option<String>,
     /// The user's role only reads (a monitor): this tablet's changes are not sent.
     pub read_only: bool,
+    /// The user is the study's data manager (manages users and devices).
+    pub admin: bool,
     /// Signing in (the key derivation takes seconds).
     pub signing_in: bool,
     /// Signed in with a temporary passphrase, which must be changed before anything else.
@@ -81,6 +84,7 @@ pub fn sign_in(ctx: SyncContext, state: crate::state::AppState, user: String, pa
                     st.signing_in = false;
                     st.user = Some(s.user.clone());
                     st.read_only = !s.role.can_write();
+                    st.admin = s.role.is_admin();
                 });
                 sync_now(ctx, state);
                 start_auto(ctx, state);
@@ -111,6 +115,7 @@ pub fn change_temporary(ctx: SyncContext, state: crate::state::AppState, new: St
                     st.must_change = false;
                     st.user = Some(s.user.clone());
                     st.read_only = !s.role.can_write();
+                    st.admin = s.role.is_admin();
                 });
                 sync_now(ctx, state);
                 start_auto(ctx, state);
@@ -129,6 +134,7 @@ pub fn sign_out(ctx: SyncContext) {
         session::sign_out().await;
         ctx.status.update(|s| {
             s.user = None;
+            s.admin = false;
             s.must_change = false;
             s.error = None;
         });
@@ -246,6 +252,7 @@ pub fn sync_now(ctx: SyncContext, state: crate::state::AppState) {
                     if e.code() == Some("unauthenticated") {
                         session::forget();
                         s.user = None;
+                        s.admin = false;
                     }
                     s.error = Some(e);
                 }

@@ -123,7 +123,7 @@ thread_local! {
 /// wrapped anew under it on this tablet (new salt and nonce), and the server gets only the new
 /// server-auth key and the wrapped key. Then the session is open.
 pub async fn change_temporary(new: &str) -> Result<Session, SyncError> {
-    use ecrf_core::sync::api::ChangePassphrase;
+    use ecrf_core::sync::api::{ChangePassphrase, NewKey};
     let Some((session, current_auth)) = TEMPORARY.with(|t| t.borrow().clone()) else {
         return Err(SyncError::Local(
             "no sign-in waits for a new passphrase".into(),
@@ -136,25 +136,15 @@ pub async fn change_temporary(new: &str) -> Result<Session, SyncError> {
         ));
     }
     crate::device::sleep(30).await;
-    let wrapped = WrappedKey::wrap(
-        &session.key,
-        &session.user,
-        new,
-        salt,
-        ecrf_core::sync::keys::MIN_ITERATIONS,
-        nonce,
-    )
-    .map_err(|e| SyncError::Local(e.to_string()))?;
-    let keys = wrapped
-        .user_keys(new)
+    let record = NewKey::wrap(&session.key, &session.user, new, salt, nonce)
         .map_err(|e| SyncError::Local(e.to_string()))?;
     super::http::post_json_only(
         "passphrase",
         Some(&session.token),
         &ChangePassphrase {
             current_auth,
-            auth: hex::encode(keys.auth),
-            wrapped_key: wrapped,
+            auth: record.auth,
+            wrapped_key: record.wrapped_key,
         },
     )
     .await?;

@@ -41,6 +41,15 @@ try {
     await page.getByTestId("sync-sign-in").click();
     await page.getByTestId("sync-status").filter({ hasText: /^0 项修改尚未发送 · 上次交换/ }).waitFor({ timeout: 60000 });
     await page.getByTestId("sync").screenshot({ path: resolve(out, "sync-zh.png") });
+    // The data manager's card, with a coordinator added.
+    await page.getByTestId("lang-en").click();
+    const card = page.getByTestId("admin-card");
+    await card.getByTestId("admin-new-name").fill("coord.wang");
+    await card.getByTestId("admin-new-passphrase").fill("temporary passphrase");
+    await card.getByTestId("admin-new-passphrase-again").fill("temporary passphrase");
+    await card.getByTestId("admin-add").click();
+    await card.getByTestId("admin-done").waitFor({ timeout: 60000 });
+    await card.screenshot({ path: resolve(out, "admin-en.png") });
     await context.close();
   }
   {

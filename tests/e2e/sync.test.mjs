@@ -332,3 +332,111 @@ test("a server stopped in the middle of an upload, a dropped connection and a ta
   await t.context.close();
   await d.context.close();
 });
+
+/** Signs in as `user` and waits for the answer: `sync-new-passphrase` (a temporary
+ * passphrase), the signed-in name, or an error. */
+async function signInAs(page, user, passphrase) {
+  await page.getByTestId("nav-patients").click();
+  await page.getByTestId("sync-user").fill(user);
+  await page.getByTestId("sync-passphrase").fill(passphrase);
+  await page.getByTestId("sync-sign-in").click();
+  await page
+    .getByTestId("sync-new-passphrase")
+    .or(page.getByTestId("sync-user-name"))
+    .or(page.getByTestId("sync-error"))
+    .waitFor({ timeout: 60000 });
+}
+
+/** Chooses one's own passphrase after a sign-in with a temporary one. */
+async function chooseOwn(page, passphrase) {
+  await page.getByTestId("sync-new-passphrase").fill(passphrase);
+  await page.getByTestId("sync-new-passphrase-again").fill(passphrase);
+  await page.getByTestId("sync-change-passphrase").click();
+  await page.getByTestId("sync-user-name").waitFor({ timeout: 60000 });
+}
+
+test("the data manager adds a user, resets a forgotten passphrase, and revokes a lost tablet and an account from the app", async () => {
+  const dm = await tablet("Dr E");
+  await signIn(dm.page);
+  const card = dm.page.getByTestId("admin-card");
+  const userRow = (name) => card.getByTestId("admin-user").filter({ has: dm.page.locator(`td:text-is("${name}")`) });
+  await userRow("dm.li").waitFor();
+  assert.match(await userRow("dm.li").innerText(), /data manager\s+active/);
+  assert.equal(await userRow("dm.li").getByTestId("admin-revoke-user").count(), 0, "not one's own account");
+
+  // Refused on the tablet before anything is sent: a name with a space, a short passphrase.
+  await card.getByTestId("admin-new-name").fill("inv chen");
+  await card.getByTestId("admin-new-passphrase").fill("chen temporary 1");
+  await card.getByTestId("admin-new-passphrase-again").fill("chen temporary 1");
+  await card.getByTestId("admin-add").click();
+  await card.getByTestId("admin-error").filter({ hasText: "no spaces" }).waitFor();
+  await card.getByTestId("admin-new-name").fill("inv.chen");
+  await card.getByTestId("admin-new-role").selectOption("investigator");
+  await card.getByTestId("admin-new-passphrase").fill("short");
+  await card.getByTestId("admin-new-passphrase-again").fill("short");
+  await card.getByTestId("admin-add").click();
+  await card.getByTestId("admin-error").filter({ hasText: "at least 8 characters" }).waitFor();
+  assert.equal(await userRow("inv.chen").count(), 0);
+  await card.getByTestId("admin-new-passphrase").fill("chen temporary 1");
+  await card.getByTestId("admin-new-passphrase-again").fill("chen temporary 1");
+  await card.getByTestId("admin-add").click();
+  await card.getByTestId("admin-done").filter({ hasText: "Added inv.chen" }).waitFor({ timeout: 60000 });
+  assert.match(await userRow("inv.chen").innerText(), /investigator\s+temporary passphrase/);
+  // The same name again: the server's refusal, in words.
+  await card.getByTestId("admin-new-name").fill("inv.chen");
+  await card.getByTestId("admin-new-passphrase").fill("chen temporary 2");
+  await card.getByTestId("admin-new-passphrase-again").fill("chen temporary 2");
+  await card.getByTestId("admin-add").click();
+  await card.getByTestId("admin-error").waitFor({ timeout: 60000 });
+
+  // Chen signs in on a tablet with the temporary passphrase and chooses their own.
+  const c = await tablet("Dr Chen");
+  await signInAs(c.page, "inv.chen", "chen temporary 1");
+  await chooseOwn(c.page, "chen's own passphrase");
+  await card.getByTestId("admin-refresh").click();
+  await userRow("inv.chen").filter({ hasText: "active" }).waitFor();
+  assert.equal(await c.page.getByTestId("admin-card").count(), 0, "only the data manager sees the card");
+
+  // Chen forgot it: the data manager gives a new temporary passphrase; the old one is refused.
+  await userRow("inv.chen").getByTestId("admin-reset").click();
+  await card.getByTestId("admin-reset-passphrase").fill("chen reset 2026");
+  await card.getByTestId("admin-reset-passphrase-again").fill("chen reset 2026");
+  await card.getByTestId("admin-reset-submit").click();
+  await card.getByTestId("admin-done").filter({ hasText: "New temporary passphrase set for inv.chen" }).waitFor({ timeout: 60000 });
+  await userRow("inv.chen").filter({ hasText: "temporary passphrase" }).waitFor();
+  await c.page.getByTestId("sync-sign-out").click();
+  await signInAs(c.page, "inv.chen", "chen's own passphrase");
+  await c.page.getByTestId("sync-error").filter({ hasText: "wrong user name or passphrase" }).waitFor();
+  await signInAs(c.page, "inv.chen", "chen reset 2026");
+  await chooseOwn(c.page, "chen's second passphrase");
+
+  // Chen's tablet is lost: revoked (after a confirmation), its next exchange is refused.
+  await card.getByTestId("admin-refresh").click();
+  const device = card.getByTestId("admin-device").filter({ hasText: "inv.chen" });
+  await device.waitFor();
+  await device.getByTestId("admin-revoke-device").click();
+  await device.getByTestId("admin-confirm").filter({ hasText: "lost or stolen" }).waitFor();
+  await device.getByTestId("admin-confirm-revoke").click();
+  await card.getByTestId("admin-done").filter({ hasText: "Revoked" }).waitFor({ timeout: 60000 });
+  await device.getByTestId("admin-device-status").filter({ hasText: "revoked" }).waitFor();
+  // Its session ended at once: the next exchange is refused and asks for a sign-in, which is
+  // refused for this tablet even with a valid passphrase.
+  await c.page.getByTestId("sync-now").click();
+  await c.page.getByTestId("sync-user").waitFor({ timeout: 60000 });
+  await signInAs(c.page, "inv.chen", "chen's second passphrase");
+  await c.page.getByTestId("sync-error").filter({ hasText: "revoked" }).waitFor();
+
+  // The account is revoked: no sign-in anywhere.
+  await userRow("inv.chen").getByTestId("admin-revoke-user").click();
+  await userRow("inv.chen").getByTestId("admin-confirm-revoke").click();
+  await userRow("inv.chen").getByTestId("admin-user-status").filter({ hasText: "revoked" }).waitFor({ timeout: 60000 });
+  const other = await tablet("Dr Chen");
+  await signInAs(other.page, "inv.chen", "chen's second passphrase");
+  await other.page.getByTestId("sync-error").filter({ hasText: "revoked" }).waitFor();
+
+  // The card speaks Chinese too.
+  await dm.page.getByTestId("lang-zh-CN").click();
+  await card.getByRole("heading", { name: "研究用户与设备" }).waitFor();
+  assert.match(await userRow("inv.chen").innerText(), /研究者\s+已停用/);
+  for (const t of [dm, c, other]) await t.context.close();
+});

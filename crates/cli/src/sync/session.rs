@@ -10,9 +10,6 @@ use super::client::Client;
 use super::random_bytes;
 use crate::input::bad_input;
 
-/// The PBKDF2 iterations of the records the CLI makes (the protocol's minimum).
-pub const ITERATIONS: u32 = MIN_ITERATIONS;
-
 /// Refuses (exit status 2) a user or device name the server would refuse.
 pub fn check_name(option: &str, name: &str) -> anyhow::Result<()> {
     if !api::valid_name(name) {
@@ -33,19 +30,13 @@ pub fn device_id(user: &str) -> String {
 /// The data key wrapped for `user` under `passphrase` (a new random salt and nonce, 600,000
 /// iterations) with the server-auth key derived from the same record.
 pub fn new_key(key: &DataKey, user: &str, passphrase: &str) -> anyhow::Result<NewKey> {
-    let wrapped = WrappedKey::wrap(
+    Ok(NewKey::wrap(
         key,
         user,
         passphrase,
         random_bytes::<16>()?,
-        ITERATIONS,
         random_bytes::<12>()?,
-    )?;
-    let auth = hex::encode(wrapped.user_keys(passphrase)?.auth);
-    Ok(NewKey {
-        auth,
-        wrapped_key: wrapped,
-    })
+    )?)
 }
 
 /// A logged-in user: the client carrying the bearer token and the server's session.

@@ -181,6 +181,33 @@ pub struct NewKey {
     pub wrapped_key: WrappedKey,
 }
 
+impl NewKey {
+    /// The data `key` wrapped for `user` under `passphrase` (a new random `salt` and `nonce`
+    /// from the caller, [`super::keys::MIN_ITERATIONS`] iterations) and the server-auth key
+    /// derived from that same record: what a new passphrase (temporary, reset or chosen) sends.
+    ///
+    /// # Errors
+    /// [`super::FormatError`] if the key does not wrap.
+    pub fn wrap(
+        key: &super::DataKey,
+        user: &str,
+        passphrase: &str,
+        salt: [u8; 16],
+        nonce: [u8; 12],
+    ) -> Result<NewKey, super::FormatError> {
+        let wrapped_key = WrappedKey::wrap(
+            key,
+            user,
+            passphrase,
+            salt,
+            super::keys::MIN_ITERATIONS,
+            nonce,
+        )?;
+        let auth = hex::encode(wrapped_key.user_keys(passphrase)?.auth);
+        Ok(NewKey { auth, wrapped_key })
+    }
+}
+
 /// `POST /api/passphrase`: a user's own change, proving the current passphrase (a stolen token
 /// alone cannot take over the account).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -277,6 +304,27 @@ pub struct UploadResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_key_record_opens_with_its_passphrase_and_proves_it_to_the_server() {
+        let key = crate::sync::DataKey::new(1, [7; 32]);
+        let record = NewKey::wrap(&key, "coord.wang", "temporary 2026", [1; 16], [2; 12]).unwrap();
+        let opened = record
+            .wrapped_key
+            .unwrap_key("coord.wang", "temporary 2026")
+            .unwrap();
+        assert_eq!(opened.bytes(), key.bytes());
+        let proof = record.wrapped_key.user_keys("temporary 2026").unwrap().auth;
+        assert_eq!(record.auth, hex::encode(proof));
+        assert!(record
+            .wrapped_key
+            .unwrap_key("coord.wang", "another one")
+            .is_err());
+        assert!(record
+            .wrapped_key
+            .unwrap_key("someone.else", "temporary 2026")
+            .is_err());
+    }
 
     #[test]
     fn names_roles_and_passphrases() {
