@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::admin_card::AdminCard;
+use crate::components::bundle_card::BundleCard;
 use crate::components::header::Header;
 use crate::components::lock_screen::LockScreen;
 use crate::components::storage_status::StorageStatus;
@@ -97,7 +98,8 @@ pub fn App() -> impl IntoView {
 fn route_page(route: Route) -> AnyView {
     match route {
         Route::Patients => {
-            view! { <PatientsPage /> <SyncPanel /> <AdminCard /> <StorageStatus /> }.into_any()
+            view! { <PatientsPage /> <SyncPanel /> <AdminCard /> <BundleCard /> <StorageStatus /> }
+                .into_any()
         }
         Route::Patient(p) => view! { <PatientPage patient=p /> }.into_any(),
         Route::Form {

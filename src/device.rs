@@ -1,10 +1,28 @@
 //! What the browser tells about the device: persistent storage, usage and quota, connectivity,
-//! today's date (the core takes it as an argument).
+//! today's date (the core takes it as an argument); and files handed to the user (downloads).
 
 use js_sys::Reflect;
 use time::Date;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(inline_js = r#"
+export function download_bytes(name, mime, bytes) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+"#)]
+extern "C" {
+    /// Hands `bytes` to the user as a downloaded file `name` of type `mime`.
+    pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]);
+}
 
 /// Storage facts shown to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

@@ -8,26 +8,9 @@ use ecrf_core::export::{adam, flat, html, odm};
 use ecrf_core::i18n::Lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::prelude::*;
 
 use crate::i18n::{use_i18n, ExportMsg};
 use crate::state::use_app_state;
-
-#[wasm_bindgen(inline_js = r#"
-export function download_bytes(name, mime, bytes) {
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
-}
-"#)]
-extern "C" {
-    fn download_bytes(name: &str, mime: &str, bytes: &[u8]);
-}
 
 /// One export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +117,7 @@ async fn run(kind: Kind, lang: Lang, bom: bool, progress: RwSignal<Option<Progre
     };
     match result {
         Ok((name, mime, bytes)) => {
-            download_bytes(&name, mime, &bytes);
+            crate::device::download_bytes(&name, mime, &bytes);
             progress.set(Some(Progress::Done(name, bytes.len())));
         }
         Err(e) => progress.set(Some(Progress::Failed(e))),
@@ -219,7 +202,7 @@ pub fn PatientSummaryButton(patient: String) -> impl IntoView {
             let record = ecrf_core::record::record(&l.state, &patient);
             html::patient_summary(&record, lang, today)
         });
-        download_bytes(
+        crate::device::download_bytes(
             &format!("{}.html", patient_file_name(&patient)),
             "text/html",
             page.as_bytes(),

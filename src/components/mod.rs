@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI.
 
 pub mod admin_card;
+pub mod bundle_card;
 pub mod derived_panel;
 pub mod export_card;
 pub mod forest;

@@ -35,9 +35,11 @@ macro_rules! messages {
 pub const LANGUAGES: [(Lang, &str); 2] = [(Lang::ZhCn, "中文"), (Lang::En, "English")];
 
 mod admin;
+mod carry;
 mod export;
 mod lock;
 pub use admin::{role_name, AdminMsg};
+pub use carry::CarryMsg;
 pub use export::ExportMsg;
 pub use lock::LockMsg;
 
@@ -452,6 +454,10 @@ mod tests {
             assert_ne!(msg.text(Lang::En), msg.text(Lang::ZhCn));
         }
         for &msg in ExportMsg::ALL {
+            assert!(!msg.text(Lang::En).is_empty());
+            assert_ne!(msg.text(Lang::En), msg.text(Lang::ZhCn));
+        }
+        for &msg in CarryMsg::ALL {
             assert!(!msg.text(Lang::En).is_empty());
             assert_ne!(msg.text(Lang::En), msg.text(Lang::ZhCn));
         }

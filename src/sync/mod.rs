@@ -3,6 +3,7 @@
 //! screen shows lives here. The demo database never syncs.
 
 pub mod admin;
+pub mod carry;
 pub mod http;
 pub mod run;
 pub mod session;

@@ -95,6 +95,9 @@ pub async fn sign_in(user: &str, passphrase: &str, device: &str) -> Result<SignI
         study: study_id(&answer.study_id)?,
         key,
     };
+    if !answer.must_change_passphrase {
+        remember_key(&session, &wrapped).await;
+    }
     if answer.must_change_passphrase {
         // Nothing but the change is allowed until it is made (the server holds to that too).
         TEMPORARY.with(|t| *t.borrow_mut() = Some((session, hex::encode(keys.auth))));
@@ -102,6 +105,20 @@ pub async fn sign_in(user: &str, passphrase: &str, device: &str) -> Result<SignI
     }
     SESSION.with(|s| *s.borrow_mut() = Some(session.clone()));
     Ok(SignIn::Done(session))
+}
+
+/// Keeps the record that opened the study key on this tablet, so that the key opens without
+/// network too (`super::carry`); a failure only costs that.
+async fn remember_key(session: &Session, wrapped: &WrappedKey) {
+    let Some(db) = crate::state::db() else {
+        return;
+    };
+    let kept = super::carry::cache_key(&db, &session.user, &session.study, session.role, wrapped);
+    if let Err(e) = kept.await {
+        gloo::console::warn!(format!(
+            "ecrf: the study key record was not kept for use without network: {e:?}"
+        ));
+    }
 }
 
 /// How a sign-in ended.
@@ -144,10 +161,11 @@ pub async fn change_temporary(new: &str) -> Result<Session, SyncError> {
         &ChangePassphrase {
             current_auth,
             auth: record.auth,
-            wrapped_key: record.wrapped_key,
+            wrapped_key: record.wrapped_key.clone(),
         },
     )
     .await?;
+    remember_key(&session, &record.wrapped_key).await;
     TEMPORARY.with(|t| *t.borrow_mut() = None);
     SESSION.with(|s| *s.borrow_mut() = Some(session.clone()));
     Ok(session)

@@ -440,3 +440,71 @@ test("the data manager adds a user, resets a forgotten passphrase, and revokes a
   assert.match(await userRow("inv.chen").innerText(), /研究者\s+已停用/);
   for (const t of [dm, c, other]) await t.context.close();
 });
+
+test("a site with no network carries its records on a USB stick: a bundle file sealed with the study key, imported on another tablet, sent on exactly once", async () => {
+  const files = mkdtempSync(join(tmpdir(), "ecrf-usb-"));
+  // The tablet of a site with no network signed in once (with network) and keeps the key record.
+  const f = await tablet("Dr F");
+  await signIn(f.page);
+  await f.context.setOffline(true);
+  await f.page.reload();
+  await unlock(f.page, "Dr F");
+  await addPatient(f.page, "HCC-001-0401");
+  await f.page.getByTestId("nav-patients").click();
+  const fCard = f.page.getByTestId("carry-card");
+  // Without network: the study key opens from the kept record, with the passphrase.
+  await fCard.getByTestId("carry-user").fill("dm.li");
+  await fCard.getByTestId("carry-passphrase").fill("not the passphrase");
+  await fCard.getByTestId("carry-open").click();
+  await fCard.getByTestId("carry-error").filter({ hasText: "Wrong passphrase" }).waitFor({ timeout: 60000 });
+  await fCard.getByTestId("carry-user").fill("nobody.here");
+  await fCard.getByTestId("carry-passphrase").fill(PASSPHRASE);
+  await fCard.getByTestId("carry-open").click();
+  await fCard.getByTestId("carry-error").filter({ hasText: "keeps no key for this study user" }).waitFor();
+  await fCard.getByTestId("carry-user").fill("dm.li");
+  await fCard.getByTestId("carry-passphrase").fill(PASSPHRASE);
+  await fCard.getByTestId("carry-open").click();
+  await fCard.getByTestId("carry-key").waitFor({ timeout: 60000 });
+  const waiting = await unsent(f.page);
+  assert.ok(waiting >= 1);
+  const [download] = await Promise.all([f.page.waitForEvent("download"), fCard.getByTestId("carry-save").click()]);
+  assert.match(download.suggestedFilename(), /^ecrf-tab-[0-9a-f]+-\d{8}-\d{4}\.ecsb$/);
+  const file = join(files, download.suggestedFilename());
+  await download.saveAs(file);
+  await fCard.getByTestId("carry-done").filter({ hasText: `${waiting} records saved in` }).waitFor();
+  const bytes = readFileSync(file);
+  assert.equal(bytes.subarray(0, 4).toString("latin1"), "ECSB");
+  assert.equal(bytes.includes(Buffer.from("HCC-001-0401")), false, "the file holds nothing readable");
+
+  // A tablet with network imports it: refused whole when altered, cut off or of another study.
+  const g = await tablet("Dr G");
+  await signIn(g.page);
+  const gCard = g.page.getByTestId("carry-card");
+  const start = await storedOnServer();
+  const variants = {
+    altered: Buffer.from(bytes).fill(bytes[bytes.length - 1] ^ 1, bytes.length - 1),
+    cut: bytes.subarray(0, bytes.length - 7),
+    study: Buffer.concat([bytes.subarray(0, 6), Buffer.alloc(16, 7), bytes.subarray(22)]),
+  };
+  for (const [name, content] of Object.entries(variants)) {
+    const path = join(files, `${name}.ecsb`);
+    writeFileSync(path, content);
+    await gCard.getByTestId("carry-import").setInputFiles(path);
+    await gCard.getByTestId("carry-error").filter({ hasText: name === "study" ? "another study" : "not a readable bundle" }).waitFor();
+    assert.equal(await g.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0401" }).count(), 0, name);
+  }
+  await gCard.getByTestId("carry-import").setInputFiles(file);
+  await gCard.getByTestId("carry-done").filter({ hasText: `${waiting} records in the file, new on this tablet: ${waiting}` }).waitFor();
+  await g.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0401" }).waitFor();
+  await gCard.getByTestId("carry-import").setInputFiles(file);
+  await gCard.getByTestId("carry-done").filter({ hasText: "new on this tablet: 0" }).waitFor();
+  // Sent on at G's next exchange (relayed: authored by F's device), exactly once.
+  await exchangeNow(g.page);
+  assert.equal(await storedOnServer(), start + waiting);
+  // When F's site gets network, its own exchange stores nothing twice.
+  await f.context.setOffline(false);
+  await signIn(f.page);
+  assert.equal(await storedOnServer(), start + waiting);
+  for (const t of [f, g]) await t.context.close();
+  rmSync(files, { recursive: true, force: true });
+});
