@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod components;
+pub mod crypto;
 pub mod device;
 pub mod format;
 pub mod i18n;

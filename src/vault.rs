@@ -122,7 +122,15 @@ pub async fn unlock(db: &Db, user: &str, passphrase: &str) -> Result<(), UnlockE
     if failures.count > 0 && remaining > 0.0 {
         return Err(UnlockError::Wait(remaining.ceil() as u64));
     }
-    match vault.unlock(user.trim(), passphrase) {
+    let user_name = user.trim();
+    let opened = match vault.record(user_name) {
+        Ok(record) => match crate::crypto::record_keys(record, passphrase).await {
+            Ok(keys) => vault.unlock_with(user_name, &keys),
+            Err(e) => Err(VaultError::Bad(e)),
+        },
+        Err(e) => Err(e),
+    };
+    match opened {
         Ok(key) => {
             if failures.count > 0 {
                 db.set_meta(FAILURES_KEY, &Failures::default()).await?;

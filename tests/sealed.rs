@@ -1,6 +1,7 @@
 //! Browser tests of the sealed study database (schema 4): commits stored sealed under the device
 //! key and readable only with it, nothing of a patient in the clear, the vault's passphrases,
-//! and the clear database of an earlier version sealed into it and deleted whole.
+//! the clear database of an earlier version sealed into it and deleted whole, and Web Crypto's
+//! key derivation equal to the core's.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -38,6 +39,24 @@ fn log() -> Vec<ecrf_core::log::Commit> {
         }],
     );
     vec![first, second]
+}
+
+#[wasm_bindgen_test]
+async fn web_crypto_derives_the_same_keys_as_the_core() {
+    use ecrf_core::sync::keys::{derive_user_keys, UserKeys};
+    let salt = [9u8; 16];
+    for (passphrase, iterations) in [("correct horse battery", 600_000), ("病房口令 ünï", 1_000)]
+    {
+        let master = ecrf_app::crypto::web_crypto_pbkdf2(passphrase, &salt, iterations)
+            .await
+            .expect("this browser has Web Crypto");
+        let core = derive_user_keys(passphrase, &salt, iterations);
+        assert_eq!(UserKeys::from_master(&master), core);
+        assert_eq!(
+            ecrf_app::crypto::user_keys(passphrase, &salt, iterations).await,
+            core
+        );
+    }
 }
 
 fn key(byte: u8) -> DataKey {

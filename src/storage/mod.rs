@@ -112,17 +112,16 @@ impl Db {
         }
     }
 
-    /// A stored commit read back, checked against its id (and opened when sealed).
+    /// A stored commit read back, checked against its id (and opened when sealed: opening
+    /// checks the id, so the hash is not computed twice).
     fn decode(&self, value: &JsValue, key: Option<&DataKey>) -> Result<Commit, StorageError> {
-        let commit = match key {
-            Some(key) => sealed::open(value, key)?,
-            None => {
-                let text = js_sys::JSON::stringify(value)
-                    .map_err(|_| StorageError::Corrupt("a commit is not JSON".into()))?;
-                serde_json::from_str::<Commit>(&String::from(text))
-                    .map_err(|e| StorageError::Corrupt(e.to_string()))?
-            }
-        };
+        if let Some(key) = key {
+            return sealed::open(value, key);
+        }
+        let text = js_sys::JSON::stringify(value)
+            .map_err(|_| StorageError::Corrupt("a commit is not JSON".into()))?;
+        let commit = serde_json::from_str::<Commit>(&String::from(text))
+            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
         if commit.is_intact() {
             Ok(commit)
         } else {

@@ -114,9 +114,12 @@ pub async fn open_offline(db: &Db, user: &str, passphrase: &str) -> Result<Study
         .map_err(|_| CarryError::Bad("the cached study id is not 16 bytes of hex".into()))?;
     // Let the page draw "working" before the key derivation holds the thread.
     crate::device::sleep(30).await;
+    let keys = crate::crypto::record_keys(&cached.wrapped, passphrase)
+        .await
+        .map_err(|e| CarryError::Bad(e.to_string()))?;
     let key = cached
         .wrapped
-        .unwrap_key(user.trim(), passphrase)
+        .unwrap_with(user.trim(), &keys.kek)
         .map_err(|e| match e {
             FormatError::WrongPassphrase => CarryError::WrongPassphrase,
             other => CarryError::Bad(other.to_string()),

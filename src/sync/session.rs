@@ -5,7 +5,6 @@
 use std::cell::RefCell;
 
 use ecrf_core::sync::api::{LoginParams, LoginRequest, Role, Session as Answer};
-use ecrf_core::sync::keys::derive_user_keys;
 use ecrf_core::sync::{DataKey, StudyId, WrappedKey};
 
 use super::http::{get_json, post_empty, post_json, SyncError};
@@ -73,7 +72,7 @@ pub async fn sign_in(user: &str, passphrase: &str, device: &str) -> Result<SignI
     }
     // Let the page draw "signing in" before the derivation holds the thread.
     crate::device::sleep(30).await;
-    let keys = derive_user_keys(passphrase, &salt, params.iterations);
+    let keys = crate::crypto::user_keys(passphrase, &salt, params.iterations).await;
     let answer: Answer = post_json(
         "login",
         None,

@@ -64,13 +64,23 @@ impl std::fmt::Debug for UserKeys {
 pub fn derive_user_keys(passphrase: &str, salt: &[u8; 16], iterations: u32) -> UserKeys {
     let mut master = [0u8; 32];
     pbkdf2::pbkdf2_hmac::<Sha256>(passphrase.as_bytes(), salt, iterations, &mut master);
-    let hk = Hkdf::<Sha256>::new(None, &master);
-    let mut kek = [0u8; 32];
-    let mut auth = [0u8; 32];
-    // 32 bytes are far below HKDF-SHA256's limit of 8,160: expansion cannot fail.
-    let _ = hk.expand(INFO_KEK, &mut kek);
-    let _ = hk.expand(INFO_AUTH, &mut auth);
-    UserKeys { kek, auth }
+    UserKeys::from_master(&master)
+}
+
+impl UserKeys {
+    /// The two keys from `master`, the 32-byte PBKDF2-HMAC-SHA256 output of the passphrase
+    /// (UTF-8) with the record's salt and iterations, computed elsewhere (the browser's Web
+    /// Crypto `deriveBits` computes the same, several times faster than this crate in
+    /// WebAssembly): HKDF-SHA256 with the `info` strings of [`derive_user_keys`].
+    pub fn from_master(master: &[u8; 32]) -> UserKeys {
+        let hk = Hkdf::<Sha256>::new(None, master);
+        let mut kek = [0u8; 32];
+        let mut auth = [0u8; 32];
+        // 32 bytes are far below HKDF-SHA256's limit of 8,160: expansion cannot fail.
+        let _ = hk.expand(INFO_KEK, &mut kek);
+        let _ = hk.expand(INFO_AUTH, &mut auth);
+        UserKeys { kek, auth }
+    }
 }
 
 /// A user's wrapped data key, as stored on the server and cached on the device.
@@ -118,6 +128,27 @@ impl WrappedKey {
             ));
         }
         let keys = derive_user_keys(passphrase, &salt, iterations);
+        WrappedKey::wrap_with(key, user, &keys, salt, iterations, nonce)
+    }
+
+    /// Wraps `key` for `user` under `keys`, which the passphrase gave with this `salt` and
+    /// `iterations` (derived elsewhere, e.g. by Web Crypto: [`UserKeys::from_master`]).
+    ///
+    /// # Errors
+    /// Iterations outside 600,000 to 10,000,000.
+    pub fn wrap_with(
+        key: &DataKey,
+        user: &str,
+        keys: &UserKeys,
+        salt: [u8; 16],
+        iterations: u32,
+        nonce: [u8; 12],
+    ) -> Result<WrappedKey, FormatError> {
+        if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
+            return Err(FormatError::BadKeyRecord(
+                "iterations outside 600,000 to 10,000,000",
+            ));
+        }
         let wrapped = Aes256Gcm::new((&keys.kek).into())
             .encrypt(
                 Nonce::from_slice(&nonce),

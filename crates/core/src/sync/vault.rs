@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::keys::{DataKey, WrappedKey, MIN_ITERATIONS};
+use super::keys::{DataKey, UserKeys, WrappedKey, MIN_ITERATIONS};
 use super::FormatError;
 
 /// The key id of every commit sealed at rest (the device key is never sent anywhere, so its id
@@ -89,16 +89,36 @@ impl Vault {
     /// # Errors
     /// An unknown user, a wrong passphrase, or a damaged record.
     pub fn unlock(&self, user: &str, passphrase: &str) -> Result<DataKey, VaultError> {
+        let keys = self
+            .record(user)?
+            .user_keys(passphrase)
+            .map_err(VaultError::Bad)?;
+        self.unlock_with(user, &keys)
+    }
+
+    /// `user`'s wrapped-key record (its salt and iterations give the derivation).
+    ///
+    /// # Errors
+    /// Not a version 1 vault, or an unknown user.
+    pub fn record(&self, user: &str) -> Result<&WrappedKey, VaultError> {
         if self.format != "ecrf-vault" || self.version != 1 {
             return Err(VaultError::Bad(FormatError::BadKeyRecord(
                 "not a version 1 vault",
             )));
         }
-        let record = self
-            .users
+        self.users
             .get(user)
-            .ok_or_else(|| VaultError::UnknownUser(user.to_owned()))?;
-        let key = record.unwrap_key(user, passphrase).map_err(|e| match e {
+            .ok_or_else(|| VaultError::UnknownUser(user.to_owned()))
+    }
+
+    /// The device key, for `user` with the keys their passphrase gives for their record
+    /// (derived elsewhere, e.g. by Web Crypto: [`UserKeys::from_master`]).
+    ///
+    /// # Errors
+    /// As [`Vault::unlock`].
+    pub fn unlock_with(&self, user: &str, keys: &UserKeys) -> Result<DataKey, VaultError> {
+        let record = self.record(user)?;
+        let key = record.unwrap_with(user, &keys.kek).map_err(|e| match e {
             FormatError::WrongPassphrase => VaultError::WrongPassphrase,
             other => VaultError::Bad(other),
         })?;
@@ -157,6 +177,28 @@ mod tests {
         assert_eq!(serde_json::from_str::<Vault>(&text).unwrap(), v);
         let extra = text.replacen('{', "{\"x\":1,", 1);
         assert!(serde_json::from_str::<Vault>(&extra).is_err());
+    }
+
+    #[test]
+    fn keys_derived_elsewhere_from_the_pbkdf2_output_unlock_and_wrap_alike() {
+        use sha2::Sha256;
+        let v = Vault::create(&key(), "li.wei", "correct horse", [1; 16], [2; 12]).unwrap();
+        let record = v.record("li.wei").unwrap();
+        // What Web Crypto's deriveBits gives: PBKDF2-HMAC-SHA256 of the UTF-8 passphrase.
+        let mut master = [0u8; 32];
+        pbkdf2::pbkdf2_hmac::<Sha256>(b"correct horse", &[1; 16], record.iterations, &mut master);
+        let keys = UserKeys::from_master(&master);
+        assert_eq!(keys, record.user_keys("correct horse").unwrap());
+        assert_eq!(v.unlock_with("li.wei", &keys).unwrap(), key());
+        let other = UserKeys::from_master(&[0; 32]);
+        assert_eq!(
+            v.unlock_with("li.wei", &other),
+            Err(VaultError::WrongPassphrase)
+        );
+        let again =
+            WrappedKey::wrap_with(&key(), "li.wei", &keys, [1; 16], MIN_ITERATIONS, [2; 12]);
+        assert_eq!(&again.unwrap(), record);
+        assert!(WrappedKey::wrap_with(&key(), "li.wei", &keys, [1; 16], 1_000, [2; 12]).is_err());
     }
 
     #[test]
