@@ -170,6 +170,14 @@ async fn device_id(db: &Db) -> Result<String, StorageError> {
 /// commit-based (schema v1-v2 `patients` store) into eligibility forms, once.
 async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
     let device = device_id(db).await?;
+    if db.is_sealed() {
+        // What the service worker sent while the app was closed (Background Sync).
+        if let Err(e) = crate::sync::background::take_acks(db).await {
+            gloo::console::warn!(format!(
+                "ecrf: background sync acknowledgements not read: {e:?}"
+            ));
+        }
+    }
     let started = device::now_ms();
     let commits = db.commits().await?;
     let read = device::now_ms();

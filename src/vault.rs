@@ -178,33 +178,9 @@ pub async fn add_user(
     Ok(())
 }
 
-/// Whether the clear database of an earlier version exists (`indexedDB.databases()`; where the
-/// browser lacks it, assumed present: the unlock then finds out).
+/// Whether the clear database of an earlier version exists (see [`storage::exists`]).
 pub async fn clear_database_exists() -> bool {
-    use wasm_bindgen::JsCast;
-    let Some(factory) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) else {
-        return false;
-    };
-    let Ok(databases) = js_sys::Reflect::get(&factory, &"databases".into()) else {
-        return true;
-    };
-    let Some(databases) = databases.dyn_ref::<js_sys::Function>() else {
-        return true;
-    };
-    let Ok(promise) = databases.call0(&factory) else {
-        return true;
-    };
-    let Ok(list) = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await
-    else {
-        return true;
-    };
-    js_sys::Array::from(&list).iter().any(|d| {
-        js_sys::Reflect::get(&d, &"name".into())
-            .ok()
-            .and_then(|n| n.as_string())
-            .as_deref()
-            == Some(CLEAR_STUDY_DB)
-    })
+    storage::exists(CLEAR_STUDY_DB).await
 }
 
 /// Seals the clear database of an earlier version into the unlocked sealed `db`: every commit

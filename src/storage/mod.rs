@@ -380,3 +380,32 @@ pub async fn delete(name: &str) -> Result<(), StorageError> {
         .await
         .map_err(StorageError::from)
 }
+
+/// Whether the database `name` exists (`indexedDB.databases()`; where the browser lacks it,
+/// assumed present: opening it then finds out).
+pub async fn exists(name: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(factory) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) else {
+        return false;
+    };
+    let Ok(databases) = js_sys::Reflect::get(&factory, &"databases".into()) else {
+        return true;
+    };
+    let Some(databases) = databases.dyn_ref::<js_sys::Function>() else {
+        return true;
+    };
+    let Ok(promise) = databases.call0(&factory) else {
+        return true;
+    };
+    let Ok(list) = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(promise)).await
+    else {
+        return true;
+    };
+    js_sys::Array::from(&list).iter().any(|d| {
+        js_sys::Reflect::get(&d, &"name".into())
+            .ok()
+            .and_then(|n| n.as_string())
+            .as_deref()
+            == Some(name)
+    })
+}

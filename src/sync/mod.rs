@@ -3,6 +3,7 @@
 //! screen shows lives here. The demo database never syncs.
 
 pub mod admin;
+pub mod background;
 pub mod carry;
 pub mod http;
 pub mod run;
@@ -133,6 +134,8 @@ pub fn change_temporary(ctx: SyncContext, state: crate::state::AppState, new: St
 pub fn sign_out(ctx: SyncContext) {
     spawn_local(async move {
         session::sign_out().await;
+        // The token ended with the session: nothing may be sent with it later.
+        let _ = background::clear().await;
         ctx.status.update(|s| {
             s.user = None;
             s.admin = false;
@@ -147,6 +150,7 @@ thread_local! {
     static FAILURES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     static PENDING_AFTER_SAVE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     static LAST_UNSENT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static PENDING_HANDOFF: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// How long until the next scheduled exchange: a minute, or after failures 5 s doubling per
@@ -184,7 +188,22 @@ fn send_after_saves(ctx: SyncContext, state: crate::state::AppState) {
         // is still waiting after a failure: the timer's backoff handles those).
         let unsent = crate::local::with(|l| l.unsent);
         let grew = unsent > LAST_UNSENT.with(|l| l.replace(unsent));
-        if !grew || session::current().is_none() || !online() {
+        if !grew || session::current().is_none() {
+            return;
+        }
+        if !online() {
+            // Offline: hand them to the service worker, which sends them when the network
+            // returns even if this tab is closed by then (a few seconds after the last save).
+            let generation = PENDING_HANDOFF.with(|g| {
+                g.set(g.get() + 1);
+                g.get()
+            });
+            gloo::timers::callback::Timeout::new(3_000, move || {
+                if PENDING_HANDOFF.with(std::cell::Cell::get) == generation {
+                    spawn_local(hand_off());
+                }
+            })
+            .forget();
             return;
         }
         let generation = PENDING_AFTER_SAVE.with(|g| {
@@ -221,6 +240,18 @@ pub fn start_auto(ctx: SyncContext, state: crate::state::AppState) {
     schedule(ctx, state);
 }
 
+/// Hands the unsent commits to the service worker (Background Sync), when signed in.
+async fn hand_off() {
+    let (Some(session), Some(db)) = (session::current(), crate::state::db()) else {
+        return;
+    };
+    match background::hand_off(&db, &session).await {
+        Ok(true) => gloo::console::log!("ecrf: unsent changes handed to the service worker"),
+        Ok(false) => {}
+        Err(e) => gloo::console::warn!(format!("ecrf: background hand-off failed: {e:?}")),
+    }
+}
+
 /// Syncs now, if signed in and not already syncing.
 pub fn sync_now(ctx: SyncContext, state: crate::state::AppState) {
     let (Some(session), Some(db)) = (session::current(), crate::state::db()) else {
@@ -249,6 +280,9 @@ pub fn sync_now(ctx: SyncContext, state: crate::state::AppState) {
                 }
                 Err(e) => {
                     FAILURES.with(|f| f.set(f.get().saturating_add(1)));
+                    if e == SyncError::Network {
+                        spawn_local(hand_off());
+                    }
                     // The server ended the session (expired, revoked): show the sign-in form.
                     if e.code() == Some("unauthenticated") {
                         session::forget();

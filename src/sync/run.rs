@@ -20,8 +20,8 @@ const CURSOR_KEY: &str = "sync.cursor";
 /// The study this device's tips and cursor belong to (hex), set at its first exchange.
 const STUDY_KEY: &str = "sync.study";
 /// At most this many commits, and this many bytes, per upload.
-const BUNDLE_COMMITS: usize = 2_000;
-const BUNDLE_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const BUNDLE_COMMITS: usize = 2_000;
+pub(crate) const BUNDLE_BYTES: usize = 4 * 1024 * 1024;
 
 /// What one sync did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -172,6 +172,12 @@ pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError>
         Some(_) => {}
         None => db.set_meta(STUDY_KEY, &study).await.map_err(local)?,
     }
+    // What the service worker sent while this tab was closed (Background Sync) moves the tips.
+    if let Err(e) = super::background::take_acks(db).await {
+        gloo::console::warn!(format!(
+            "ecrf: background sync acknowledgements not read: {e:?}"
+        ));
+    }
     let mut tips: ServerTips = db.meta(TIPS_KEY).await.map_err(local)?.unwrap_or_default();
     // One read of the store per exchange, and none when this tablet has nothing to send (the
     // usual timer round on a large study: reading 2,000 patients' log takes seconds); what is
@@ -188,6 +194,10 @@ pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError>
     } else {
         Ok(0)
     };
+    if sent.is_ok() {
+        // Everything this tablet held was sent: a hand-off waiting for the network is moot.
+        let _ = super::background::clear().await;
+    }
     let received = receive(db, session, &mut tips, &mut held).await;
     let pending = outbox(&held, &tips);
     crate::local::set_unsynced(&pending);

@@ -120,20 +120,26 @@ export async function startServer(staticDir = DIST, { tls = false } = {}) {
   };
 }
 
-/**
- * Launches headless Chromium. With `trust` (a CA certificate's PEM file), Chromium trusts that
- * authority, as a tablet does once the study's authority is installed: the certificate is added
- * with NSS's `certutil` to a private NSS database in a temporary home folder.
- */
-export async function launch({ trust } = {}) {
-  if (!trust) {
-    return chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
-  }
+/** A home folder whose NSS database trusts the CA certificate `trust` (a PEM file), made with
+ * NSS's `certutil`: Chromium on Linux reads its trusted authorities from there. */
+function trustingHome(trust) {
   const home = mkdtempSync(join(tmpdir(), "ecrf-home-"));
   const nssdb = `sql:${join(home, ".pki", "nssdb")}`;
   mkdirSync(join(home, ".pki", "nssdb"), { recursive: true });
   execFileSync("certutil", ["-N", "-d", nssdb, "--empty-password"]);
   execFileSync("certutil", ["-A", "-d", nssdb, "-n", "ecrf test authority", "-t", "C,,", "-i", trust]);
+  return home;
+}
+
+/**
+ * Launches headless Chromium. With `trust` (a CA certificate's PEM file), Chromium trusts that
+ * authority, as a tablet does once the study's authority is installed.
+ */
+export async function launch({ trust } = {}) {
+  if (!trust) {
+    return chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  }
+  const home = trustingHome(trust);
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
@@ -148,20 +154,24 @@ export async function launch({ trust } = {}) {
   return browser;
 }
 
-/** Launches Chromium with a real (non-incognito) profile, as installability needs; returns the
- * context and a function that closes it and removes the profile. */
-export async function launchProfile() {
+/** Launches Chromium with a real (non-incognito) profile, as installability and Background
+ * Sync need (`trust` as for `launch`); returns the context and a function that closes it and
+ * removes the profile. */
+export async function launchProfile({ trust } = {}) {
   const profile = mkdtempSync(join(tmpdir(), "ecrf-profile-"));
+  const home = trust ? trustingHome(trust) : undefined;
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",
     headless: true,
     args: CHROMIUM_ARGS,
+    ...(home ? { env: { ...process.env, HOME: home } } : {}),
   });
   return {
     context,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+      if (home) rmSync(home, { recursive: true, force: true });
     },
   };
 }

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addPatient, CLI, enrollPatient, field, launch, openApp, unlock, saveForm, setUser, startServer } from "./harness.mjs";
+import { addPatient, CLI, enrollPatient, field, launch, launchProfile, openApp, unlock, saveForm, setUser, startServer, waitForServiceWorker } from "./harness.mjs";
 
 const PASSPHRASE = "ward round passphrase 2026";
 let server;
@@ -507,4 +507,108 @@ test("a site with no network carries its records on a USB stick: a bundle file s
   assert.equal(await storedOnServer(), start + waiting);
   for (const t of [f, g]) await t.context.close();
   rmSync(files, { recursive: true, force: true });
+});
+
+/** Whether the Background Sync hand-off holds unsent changes (never creating its database). */
+const handedOff = (page) =>
+  page.evaluate(
+    async () =>
+      (await indexedDB.databases()).some((d) => d.name === "ecrf-background") &&
+      new Promise((ok) => {
+        const open = indexedDB.open("ecrf-background");
+        open.onerror = () => ok(false);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("handoff")) {
+            db.close();
+            return ok(false);
+          }
+          const get = db.transaction("handoff").objectStore("handoff").get("pending");
+          get.onsuccess = () => {
+            db.close();
+            ok(Boolean(get.result));
+          };
+        };
+      }),
+  );
+
+test("changes saved offline are sent by the service worker when the network returns, after the tab was closed (Background Sync)", async () => {
+  // A real profile: Background Sync is off in incognito contexts.
+  const profile = await launchProfile({ trust: server.caCert });
+  const context = profile.context;
+  try {
+    let page = context.pages()[0] ?? (await context.newPage());
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await openApp(page, server.url, "Dr H");
+    await page.getByTestId("lang-en").click();
+    await waitForServiceWorker(page);
+    await signIn(page);
+    const start = await storedOnServer();
+
+    await context.setOffline(true);
+    await addPatient(page, "HCC-001-0501");
+    const waiting = await unsent(page);
+    assert.ok(waiting >= 1);
+    await (async () => {
+      for (let i = 0; i < 60 && !(await handedOff(page)); i++) await page.waitForTimeout(500);
+    })();
+    assert.equal(await handedOff(page), true, "handed to the service worker a few seconds after the save");
+    const tags = await page.evaluate(async () => (await navigator.serviceWorker.ready).sync.getTags());
+    assert.deepEqual(tags, ["ecrf-outbox"]);
+    // The hand-off holds sealed bundles only.
+    const handoff = await page.evaluate(
+      () =>
+        new Promise((ok) => {
+          const open = indexedDB.open("ecrf-background");
+          open.onsuccess = () => {
+            const get = open.result.transaction("handoff").objectStore("handoff").get("pending");
+            get.onsuccess = () => {
+              const bytes = get.result.bundles.flatMap((b) => Array.from(b));
+              open.result.close();
+              ok({ bytes, keys: Object.keys(get.result).sort() });
+            };
+          };
+        }),
+    );
+    assert.deepEqual(handoff.keys, ["bundles", "created", "key", "study", "token"]);
+    const bytes = Buffer.from(handoff.bytes);
+    assert.equal(bytes.subarray(0, 4).toString("latin1"), "ECSB");
+    assert.equal(bytes.includes(Buffer.from("HCC-001-0501")), false);
+
+    // The tab is closed; the network returns; the browser fires the sync event (dispatched here
+    // through DevTools, as Chromium does on reconnection).
+    const other = await context.newPage();
+    await other.goto(new URL("/manifest.webmanifest", server.url).href).catch(() => {});
+    await page.close();
+    await context.setOffline(false);
+    const cdp = await context.newCDPSession(other);
+    const registered = new Promise((ok) =>
+      cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
+        const r = registrations.find((x) => x.scopeURL.startsWith(server.url) && !x.isDeleted);
+        if (r) ok(r.registrationId);
+      }),
+    );
+    await cdp.send("ServiceWorker.enable");
+    const registrationId = await registered;
+    await cdp.send("ServiceWorker.dispatchSyncEvent", {
+      origin: new URL(server.url).origin,
+      registrationId,
+      tag: "ecrf-outbox",
+      lastChance: false,
+    });
+    for (let i = 0; i < 60 && (await storedOnServer()) < start + waiting; i++) await other.waitForTimeout(500);
+    assert.equal(await storedOnServer(), start + waiting, "the service worker sent them, once");
+
+    // The app's next start takes the acknowledgements: nothing left to send, before any sign-in.
+    page = other;
+    await page.goto(server.url);
+    await unlock(page, "Dr H");
+    await page.getByTestId("lang-en").click();
+    assert.equal(await unsent(page), 0);
+    assert.equal(await handedOff(page), false);
+    await signIn(page);
+    assert.equal(await storedOnServer(), start + waiting);
+  } finally {
+    await profile.close();
+  }
 });
