@@ -116,7 +116,15 @@ fn AdminTables() -> impl IntoView {
     let reload = move || {
         spawn_local(async move {
             match admin::users().await {
-                Ok(u) => users.set(Some(u)),
+                Ok(u) => {
+                    // A revoked user's key record kept on this tablet no longer opens anything.
+                    if let Some(db) = crate::state::db() {
+                        for r in u.iter().filter(|r| r.revoked) {
+                            let _ = crate::sync::carry::forget_key(&db, &r.user).await;
+                        }
+                    }
+                    users.set(Some(u));
+                }
                 Err(e) => outcome.set(Some(Outcome::Failed(e))),
             }
             match admin::devices().await {
@@ -299,9 +307,9 @@ fn AdminTables() -> impl IntoView {
                 let tail = if m == AdminMsg::AddedUser { format!(": {}", AdminMsg::AddedHint.text(lang)) } else { String::new() };
                 view! { <p class="save ok" role="status" data-testid="admin-done">{format!("{} {name}{tail}", m.text(lang))}</p> }.into_any()
             }
-            Outcome::Failed(e) => view! { <p class="error" data-testid="admin-error">{failure(&e, lang)}</p> }.into_any(),
-            Outcome::Refused(m) => view! { <p class="error" data-testid="admin-error">{m.text(lang)}</p> }.into_any(),
-            Outcome::BadName => view! { <p class="error" data-testid="admin-error">{AdminMsg::BadName.text(lang)}</p> }.into_any(),
+            Outcome::Failed(e) => view! { <p class="error" role="alert" data-testid="admin-error">{failure(&e, lang)}</p> }.into_any(),
+            Outcome::Refused(m) => view! { <p class="error" role="alert" data-testid="admin-error">{m.text(lang)}</p> }.into_any(),
+            Outcome::BadName => view! { <p class="error" role="alert" data-testid="admin-error">{AdminMsg::BadName.text(lang)}</p> }.into_any(),
         })
     };
 

@@ -2,6 +2,7 @@
 //! without network (from the record kept at an earlier sign-in), save a bundle file of what
 //! the server does not have yet, import one made on another tablet. Hidden for the demo study.
 
+use ecrf_core::i18n::Lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -15,21 +16,32 @@ use crate::sync::use_sync;
 enum Outcome {
     Working(CarryMsg),
     Saved(usize, String),
-    Imported(carry::Imported),
-    Failed(CarryError),
+    /// What was imported, and whether this account sends (a monitor's does not).
+    Imported(carry::Imported, bool),
+    /// A failure, and whether it was of an import (a file that does not read).
+    Failed(CarryError, bool),
 }
 
-fn error_msg(e: &CarryError) -> Result<CarryMsg, String> {
-    match e {
-        CarryError::NoKey => Ok(CarryMsg::NeedKey),
-        CarryError::UnknownUser => Ok(CarryMsg::UnknownUser),
-        CarryError::WrongPassphrase => Ok(CarryMsg::WrongPassphrase),
-        CarryError::WrongStudy => Ok(CarryMsg::WrongStudy),
-        CarryError::NothingToCarry => Ok(CarryMsg::NothingToCarry),
-        CarryError::Bad(detail) => Err(detail.clone()),
-        CarryError::Storage(e) => Err(format!("{e:?}")),
-        CarryError::NoRandom => Err("no secure random numbers".into()),
-    }
+/// A failure in words: a message of its own, or the detail after "Not done:" (after "not a
+/// readable bundle" for an import).
+fn error_text(e: &CarryError, importing: bool, lang: Lang) -> String {
+    let msg = match e {
+        CarryError::NoKey => CarryMsg::NeedKey,
+        CarryError::UnknownUser => CarryMsg::UnknownUser,
+        CarryError::WrongPassphrase => CarryMsg::WrongPassphrase,
+        CarryError::WrongStudy => CarryMsg::WrongStudy,
+        CarryError::TabletOfOtherStudy => CarryMsg::TabletOfOtherStudy,
+        CarryError::NothingToCarry => CarryMsg::NothingToCarry,
+        CarryError::Bad(detail) if importing => {
+            return format!("{} ({detail})", CarryMsg::Bad.text(lang));
+        }
+        CarryError::Bad(detail) => return format!("{} {detail}", CarryMsg::Failed.text(lang)),
+        CarryError::Storage(e) => return format!("{} {e:?}", CarryMsg::Failed.text(lang)),
+        CarryError::NoRandom => {
+            return format!("{} no secure random numbers", CarryMsg::Failed.text(lang))
+        }
+    };
+    msg.text(lang).to_owned()
 }
 
 /// `ecrf-tab-3f2a-20261206-1342.ecsb`: the device and the UTC minute the file was made.
@@ -96,7 +108,7 @@ pub fn BundleCard() -> impl IntoView {
                     outcome.set(None);
                     opened.update(|n| *n += 1);
                 }
-                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+                Err(e) => outcome.set(Some(Outcome::Failed(e, false))),
             }
         });
     };
@@ -111,7 +123,7 @@ pub fn BundleCard() -> impl IntoView {
                     crate::device::download_bytes(&name, "application/octet-stream", &bytes);
                     outcome.set(Some(Outcome::Saved(count, name)));
                 }
-                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+                Err(e) => outcome.set(Some(Outcome::Failed(e, false))),
             }
         });
     };
@@ -123,10 +135,11 @@ pub fn BundleCard() -> impl IntoView {
             };
             match carry::import(&db, &bytes).await {
                 Ok(done) => {
-                    outcome.set(Some(Outcome::Imported(done)));
+                    let sends = carry::study_key().is_some_and(|k| k.role.can_write());
+                    outcome.set(Some(Outcome::Imported(done, sends)));
                     state.revision.update(|r| *r += 1);
                 }
-                Err(e) => outcome.set(Some(Outcome::Failed(e))),
+                Err(e) => outcome.set(Some(Outcome::Failed(e, true))),
             }
         });
     };
@@ -138,18 +151,17 @@ pub fn BundleCard() -> impl IntoView {
             Outcome::Saved(n, name) => view! {
                 <p class="save ok" role="status" data-testid="carry-done">{format!("{n} {} {name}", CarryMsg::Saved.text(lang))}</p>
             }.into_any(),
-            Outcome::Imported(done) => view! {
-                <p class="save ok" role="status" data-testid="carry-done">
-                    {format!("{} {} {}. {}", done.carried, CarryMsg::Imported.text(lang), done.new, CarryMsg::ImportedHint.text(lang))}
-                </p>
-            }.into_any(),
-            Outcome::Failed(e) => {
-                let text = match error_msg(&e) {
-                    Ok(m) => m.text(lang).to_owned(),
-                    Err(detail) => format!("{} {} ({detail})", CarryMsg::Failed.text(lang), CarryMsg::Bad.text(lang)),
-                };
-                view! { <p class="error" data-testid="carry-error">{text}</p> }.into_any()
+            Outcome::Imported(done, sends) => {
+                let hint = if sends { CarryMsg::ImportedHint } else { CarryMsg::ImportedReadOnly };
+                view! {
+                    <p class="save ok" role="status" data-testid="carry-done">
+                        {format!("{} {} {}. {}", done.carried, CarryMsg::Imported.text(lang), done.new, hint.text(lang))}
+                    </p>
+                }.into_any()
             }
+            Outcome::Failed(e, importing) => view! {
+                <p class="error" role="alert" data-testid="carry-error">{error_text(&e, importing, lang)}</p>
+            }.into_any(),
         })
     };
 

@@ -26,6 +26,8 @@ messages! {
     WrongPassphrase => ("Wrong passphrase.", "口令错误。"),
     UnknownUser => ("This tablet keeps no key for this study user: check the name, or sign in once with network.", "本设备没有此研究用户的密钥：请检查用户名，或先联网登录一次。"),
     WrongStudy => ("This file belongs to another study: nothing was imported.", "此文件属于其他研究：未导入任何内容。"),
+    TabletOfOtherStudy => ("This tablet's records belong to another study than this key's: nothing was done.", "本设备的记录属于与此密钥不同的研究：未做任何操作。"),
+    ImportedReadOnly => ("A monitor's account sends nothing: they stay on this tablet.", "监查员账号不发送数据：它们仅保存在本设备。"),
     Bad => ("This file is not a readable bundle (cut off, altered or sealed with another key): nothing was imported.", "此文件不是可读取的数据包（不完整、被修改或使用其他密钥加密）：未导入任何内容。"),
     Failed => ("Not done:", "未完成："),
 }

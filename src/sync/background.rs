@@ -8,14 +8,15 @@
 //! (the server acknowledges repeats), and a hand-off the service worker never sends changes
 //! nothing.
 //!
-//! The hand-off lives in its own database, `ecrf-background` (store `handoff`, keyed by
+//! Not for a data manager (their token also opens the admin API) nor a monitor (who sends
+//! nothing). The hand-off lives in its own database, `ecrf-background` (store `handoff`, keyed by
 //! `key`): `pending` = `{key, token, bundles: [bytes], study, created}` and `acks` = `{key, acks:
 //! [[device, seq, commit id]]}`. It holds no key that opens a record: the bundles are sealed,
 //! and the token (random, stored hashed on the server, expiring, ended by a sign-out, a revoked
 //! user or device) only lets the holder upload sealed commits and download sealed ones.
 
 use ecrf_core::sync::batches::split_batches;
-use ecrf_core::sync::outbox::{on_server, ServerTips};
+use ecrf_core::sync::outbox::{on_server, outbox, ServerTips};
 use ecrf_core::sync::{Bundle, Compression, SealedCommit};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use rexie::{ObjectStore, Rexie, TransactionMode};
@@ -65,19 +66,26 @@ fn local(e: impl std::fmt::Display) -> StorageError {
 /// study key, and registers the one-off sync. Returns whether the browser has Background Sync
 /// (false: the app's own exchanges send them, as always).
 pub async fn hand_off(db: &Db, session: &Session) -> Result<bool, StorageError> {
+    // A data manager's token also opens the admin API, and a monitor sends nothing: neither is
+    // left at rest.
+    if session.role.is_admin() || !session.role.can_write() {
+        return Ok(false);
+    }
     let Some(device) = crate::local::with(|l| l.log.as_ref().map(|g| g.device.clone())) else {
         return Ok(false);
     };
+    if super::run::check_study(db, &session.study).await.is_err() {
+        return Ok(false);
+    }
     let tips: ServerTips = db.meta(super::run::TIPS_KEY).await?.unwrap_or_default();
-    let tip = tips.get(&device).copied().unwrap_or(0);
-    let mut own = db.device_commits(&device).await?;
-    own.retain(|c| c.body.seq > tip);
-    own.sort_by_key(|c| c.body.seq);
-    if own.is_empty() {
+    let own = db.device_commits(&device).await?;
+    // The outbox's rule: above the tip, in chain order, never a commit off the kept chain.
+    let pending = outbox(&own, &tips);
+    if pending.is_empty() {
         clear().await?;
         return Ok(false);
     }
-    let sealed = own
+    let sealed = pending
         .iter()
         .map(|c| {
             let mut nonce = [0u8; 12];
@@ -141,11 +149,17 @@ pub async fn take_acks(db: &Db) -> Result<usize, StorageError> {
         return Ok(0);
     }
     let rexie = open().await?;
-    let tx = rexie.transaction(&[STORE], TransactionMode::ReadOnly)?;
-    let value = tx.store(STORE)?.get(JsValue::from_str("acks")).await?;
+    // Read and deleted in one transaction, so that acknowledgements the service worker adds
+    // meanwhile are kept for the next time.
+    let tx = rexie.transaction(&[STORE], TransactionMode::ReadWrite)?;
+    let store = tx.store(STORE)?;
+    let value = store.get(JsValue::from_str("acks")).await?;
+    if value.is_some() {
+        store.delete(JsValue::from_str("acks")).await?;
+    }
     tx.done().await?;
+    rexie.close();
     let Some(value) = value else {
-        rexie.close();
         return Ok(0);
     };
     let acks = Reflect::get(&value, &JsValue::from_str("acks"))
@@ -163,10 +177,7 @@ pub async fn take_acks(db: &Db) -> Result<usize, StorageError> {
             }
         }
     }
+    // Lost if this fails: the commits are then only sent again (the server acknowledges).
     db.set_meta(super::run::TIPS_KEY, &tips).await?;
-    let tx = rexie.transaction(&[STORE], TransactionMode::ReadWrite)?;
-    tx.store(STORE)?.delete(JsValue::from_str("acks")).await?;
-    tx.done().await?;
-    rexie.close();
     Ok(taken)
 }

@@ -64,6 +64,8 @@ pub enum CarryError {
     WrongStudy,
     /// The file is not a bundle, is cut off or altered (the format's reason).
     Bad(String),
+    /// This tablet's records belong to another study than the key's.
+    TabletOfOtherStudy,
     /// Nothing is waiting to be sent.
     NothingToCarry,
     /// The database failed.
@@ -96,6 +98,16 @@ pub async fn cache_key(
         },
     );
     db.set_meta(KEY_CACHE, &cache).await
+}
+
+/// Forgets the key record kept for `user` (the server refused their passphrase or revoked
+/// them: a record that opens the study key offline must not outlive that).
+pub async fn forget_key(db: &Db, user: &str) -> Result<(), StorageError> {
+    let mut cache: BTreeMap<String, CachedKey> = db.meta(KEY_CACHE).await?.unwrap_or_default();
+    if cache.remove(user).is_some() {
+        db.set_meta(KEY_CACHE, &cache).await?;
+    }
+    Ok(())
 }
 
 /// The study user names whose key record this tablet keeps.
@@ -150,6 +162,9 @@ pub fn study_key() -> Option<StudyKey> {
 /// (the outbox, in chain order): its bytes and how many commits it carries.
 pub async fn export(db: &Db) -> Result<(Vec<u8>, usize), CarryError> {
     let key = study_key().ok_or(CarryError::NoKey)?;
+    super::run::check_study(db, &key.study)
+        .await
+        .map_err(|_| CarryError::TabletOfOtherStudy)?;
     let tips: ServerTips = db.meta(super::run::TIPS_KEY).await?.unwrap_or_default();
     let commits = db.commits().await?;
     let pending = outbox(&commits, &tips);
@@ -195,6 +210,9 @@ pub async fn import(db: &Db, bytes: &[u8]) -> Result<Imported, CarryError> {
         Err(FormatError::WrongStudy) => return Err(CarryError::WrongStudy),
         Err(e) => return Err(CarryError::Bad(e.to_string())),
     };
+    super::run::check_study(db, &key.study)
+        .await
+        .map_err(|_| CarryError::TabletOfOtherStudy)?;
     let commits = bundle
         .commits
         .iter()

@@ -60,6 +60,7 @@ pub fn provide_sync() -> SyncContext {
     };
     provide_context(ctx);
     send_after_saves(ctx, crate::state::use_app_state());
+    hand_off_when_hidden();
     ctx
 }
 
@@ -95,10 +96,19 @@ pub fn sign_in(ctx: SyncContext, state: crate::state::AppState, user: String, pa
                 s.signing_in = false;
                 s.must_change = true;
             }),
-            Err(e) => ctx.status.update(|s| {
-                s.signing_in = false;
-                s.error = Some(e);
-            }),
+            Err(e) => {
+                // A passphrase the server no longer takes, or a revoked user: the key record kept
+                // for use without network goes too.
+                if matches!(e.code(), Some("bad_credentials" | "user_revoked")) {
+                    if let Some(db) = crate::state::db() {
+                        let _ = carry::forget_key(&db, user.trim()).await;
+                    }
+                }
+                ctx.status.update(|s| {
+                    s.signing_in = false;
+                    s.error = Some(e);
+                });
+            }
         }
     });
 }
@@ -198,7 +208,7 @@ fn send_after_saves(ctx: SyncContext, state: crate::state::AppState) {
                 g.set(g.get() + 1);
                 g.get()
             });
-            gloo::timers::callback::Timeout::new(3_000, move || {
+            gloo::timers::callback::Timeout::new(1_000, move || {
                 if PENDING_HANDOFF.with(std::cell::Cell::get) == generation {
                     spawn_local(hand_off());
                 }
@@ -238,6 +248,26 @@ pub fn start_auto(ctx: SyncContext, state: crate::state::AppState) {
         }
     }
     schedule(ctx, state);
+}
+
+/// When the app is hidden (switched away from, or about to be closed) while offline with
+/// unsent changes, hands them over at once rather than after the save's delay.
+fn hand_off_when_hidden() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let hidden = doc.clone();
+    gloo::events::EventListener::new(&doc, "visibilitychange", move |_| {
+        let unsent = crate::local::with(|l| l.unsent) > 0;
+        if hidden.visibility_state() == web_sys::VisibilityState::Hidden
+            && unsent
+            && !online()
+            && session::current().is_some()
+        {
+            spawn_local(hand_off());
+        }
+    })
+    .forget();
 }
 
 /// Hands the unsent commits to the service worker (Background Sync), when signed in.

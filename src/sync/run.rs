@@ -58,13 +58,44 @@ async fn send_once(
         .collect::<Result<Vec<_>, _>>()?;
     let sizes: Vec<usize> = sealed.iter().map(|s| s.to_bytes().len()).collect();
     let mut sent = 0;
-    for range in split_batches(&sizes, BUNDLE_COMMITS, BUNDLE_BYTES) {
+    // One author device's commits per bundle (the outbox is in (device, sequence) order): a
+    // device the server refuses (revoked, say, for commits imported from a bundle file) stops
+    // only its own commits; the others are still sent, and the first refusal is returned.
+    let mut refused: Option<SyncError> = None;
+    let mut stopped: Option<&str> = None;
+    let mut start = 0;
+    let mut ranges = Vec::new();
+    while start < pending.len() {
+        let device = &pending[start].body.device;
+        let end = start
+            + pending[start..]
+                .iter()
+                .take_while(|c| &c.body.device == device)
+                .count();
+        for r in split_batches(&sizes[start..end], BUNDLE_COMMITS, BUNDLE_BYTES) {
+            ranges.push(r.start + start..r.end + start);
+        }
+        start = end;
+    }
+    for range in ranges {
+        let device = pending[range.start].body.device.as_str();
+        if stopped == Some(device) {
+            continue;
+        }
         let bundle = Bundle {
             study: session.study,
             commits: sealed[range].to_vec(),
         };
         let bytes = bundle.to_bytes().map_err(local)?;
-        let result: UploadResult = post_bundle(&session.token, &bytes).await?;
+        let result: UploadResult = match post_bundle(&session.token, &bytes).await {
+            Ok(r) => r,
+            Err(e @ SyncError::Refused { .. }) => {
+                stopped = Some(device);
+                refused.get_or_insert(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         // Only acknowledgements of commits this bundle carried move a tip.
         let carried: std::collections::BTreeSet<(String, u64, String)> = bundle
             .commits
@@ -88,7 +119,10 @@ async fn send_once(
         }
         db.set_meta(TIPS_KEY, tips).await.map_err(local)?;
     }
-    Ok(sent)
+    match refused {
+        Some(e) => Err(e),
+        None => Ok(sent),
+    }
 }
 
 /// Sends the outbox. When the server holds less of a device's chain than the tips say (a
@@ -157,21 +191,26 @@ async fn receive(
     }
 }
 
+/// Checks that this tablet's records belong to `study` (the study of the key about to seal or
+/// open them), recording it at the first use: records of one study are never sealed, sent or
+/// imported as another's (a server at the same address set up anew, say).
+pub async fn check_study(db: &Db, study: &ecrf_core::sync::StudyId) -> Result<(), SyncError> {
+    let study = hex::encode(study);
+    match db.meta::<String>(STUDY_KEY).await.map_err(local)? {
+        Some(s) if s != study => Err(SyncError::Local(format!(
+            "this tablet's records belong to study {s}, not to study {study} (this server's or \
+             this file's): nothing was exchanged"
+        ))),
+        Some(_) => Ok(()),
+        None => db.set_meta(STUDY_KEY, &study).await.map_err(local),
+    }
+}
+
 /// Sends what the server lacks, then receives what this device lacks. Receiving happens even
 /// when sending was refused (one stuck commit must not cut the tablet off from the others'
 /// records); the first failure is returned after both.
 pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError> {
-    let study = hex::encode(session.study);
-    match db.meta::<String>(STUDY_KEY).await.map_err(local)? {
-        Some(s) if s != study => {
-            return Err(SyncError::Local(format!(
-                "this tablet's records belong to study {s}, not to this server's study {study}: \
-                 nothing was exchanged"
-            )))
-        }
-        Some(_) => {}
-        None => db.set_meta(STUDY_KEY, &study).await.map_err(local)?,
-    }
+    check_study(db, &session.study).await?;
     // What the service worker sent while this tab was closed (Background Sync) moves the tips.
     if let Err(e) = super::background::take_acks(db).await {
         gloo::console::warn!(format!(
@@ -194,12 +233,13 @@ pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError>
     } else {
         Ok(0)
     };
-    if sent.is_ok() {
-        // Everything this tablet held was sent: a hand-off waiting for the network is moot.
-        let _ = super::background::clear().await;
-    }
     let received = receive(db, session, &mut tips, &mut held).await;
     let pending = outbox(&held, &tips);
+    if sent.is_ok() && !nothing_to_send && pending.is_empty() {
+        // Everything this tablet holds is on the server: a hand-off waiting for the network
+        // would only repeat it.
+        let _ = super::background::clear().await;
+    }
     crate::local::set_unsynced(&pending);
     crate::local::set_tips(&tips);
     // The other tabs count again what is not yet sent.

@@ -505,6 +505,32 @@ test("a site with no network carries its records on a USB stick: a bundle file s
   await f.context.setOffline(false);
   await signIn(f.page);
   assert.equal(await storedOnServer(), start + waiting);
+
+  // F's tablet is then lost and revoked, but a file it made offline before reaches G: G's own
+  // changes still go (one author device per bundle), F's are refused with the reason shown.
+  await f.context.setOffline(true);
+  await addPatient(f.page, "HCC-001-0403");
+  await f.page.getByTestId("nav-patients").click();
+  const [second] = await Promise.all([f.page.waitForEvent("download"), fCard.getByTestId("carry-save").click()]);
+  const secondFile = join(files, `second-${second.suggestedFilename()}`);
+  await second.saveAs(secondFile);
+  const fDevice = second.suggestedFilename().match(/^ecrf-(tab-[0-9a-f]+)-/)[1];
+  execFileSync(CLI, [
+    "device", "revoke", "--server", server.url, "--ca-cert", server.caCert, "--user", "dm.li",
+    "--passphrase-file", join(secrets, "dm.pass"), "--device", fDevice,
+  ]);
+  const afterFirst = await storedOnServer();
+  await g.context.setOffline(true);
+  await addPatient(g.page, "HCC-001-0404");
+  const gOwn = await unsent(g.page);
+  await g.page.getByTestId("nav-patients").click();
+  await gCard.getByTestId("carry-import").setInputFiles(secondFile);
+  await gCard.getByTestId("carry-done").waitFor();
+  await g.context.setOffline(false);
+  await g.page.getByTestId("sync-now").click();
+  await g.page.getByTestId("sync-error").filter({ hasText: `${fDevice}` }).filter({ hasText: "device_revoked" }).waitFor({ timeout: 60000 });
+  for (let i = 0; i < 20 && (await storedOnServer()) < afterFirst + gOwn; i++) await g.page.waitForTimeout(500);
+  assert.equal(await storedOnServer(), afterFirst + gOwn, "G's own changes were sent, F's refused");
   for (const t of [f, g]) await t.context.close();
   rmSync(files, { recursive: true, force: true });
 });
@@ -542,7 +568,13 @@ test("changes saved offline are sent by the service worker when the network retu
     await openApp(page, server.url, "Dr H");
     await page.getByTestId("lang-en").click();
     await waitForServiceWorker(page);
-    await signIn(page);
+    // A coordinator (a data manager's token, which also opens the admin API, is never left at
+    // rest, and a monitor sends nothing).
+    addUser("coord.bg", "coordinator", "coordinator temporary");
+    const before = await exchanges(page);
+    await signInAs(page, "coord.bg", "coordinator temporary");
+    await chooseOwn(page, "coordinator's own phrase");
+    await exchanged(page, before);
     const start = await storedOnServer();
 
     await context.setOffline(true);
@@ -606,7 +638,9 @@ test("changes saved offline are sent by the service worker when the network retu
     await page.getByTestId("lang-en").click();
     assert.equal(await unsent(page), 0);
     assert.equal(await handedOff(page), false);
-    await signIn(page);
+    const again = await exchanges(page);
+    await signInAs(page, "coord.bg", "coordinator's own phrase");
+    await exchanged(page, again);
     assert.equal(await storedOnServer(), start + waiting);
   } finally {
     await profile.close();
