@@ -7,7 +7,6 @@ pub mod export_card;
 pub mod forest;
 pub mod header;
 pub mod km_plot;
-pub mod lesions;
 pub mod lock_screen;
 pub mod response_plots;
 pub mod response_section;

@@ -16,9 +16,9 @@ use time::Date;
 
 use ecrf_core::i18n::Lang;
 
+use super::context::{set_value, Ctx};
 use crate::format::number;
 use crate::i18n::{use_i18n, Msg};
-use crate::pages::form::{set_value, Ctx};
 
 fn parse_mm(text: &str) -> Option<f64> {
     text.trim()
