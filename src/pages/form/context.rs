@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ecrf_core::log::canonical;
 use ecrf_core::record::{Record, Values};
 use ecrf_core::register::Finding;
 use ecrf_core::study::Form;
@@ -25,18 +24,6 @@ pub(super) struct Ctx {
     pub(crate) confirmed: RwSignal<BTreeSet<String>>,
     pub(crate) instance: RwSignal<Option<String>>,
     pub(crate) history: RwSignal<Option<&'static str>>,
-}
-
-/// What a soft-range confirmation is for: the field and its value as it will be stored.
-pub(super) fn confirm_key(field: &str, v: Option<&Value>) -> String {
-    let value = v
-        .map(|v| {
-            let mut v = v.clone();
-            canonical(&mut v);
-            v.to_string()
-        })
-        .unwrap_or_default();
-    format!("{field}={value}")
 }
 
 pub(super) fn set_value(ctx: Ctx, field: &str, v: Option<Value>) {

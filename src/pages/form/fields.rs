@@ -8,13 +8,14 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::agents::agent_table;
-use super::context::{confirm_key, raw_number, set_value, Ctx};
+use super::context::{raw_number, set_value, Ctx};
 use super::history::{HistoryButton, HistoryList};
 use super::lesions::lesion_editor;
 use super::term_search::term_widget;
 use crate::device;
 use crate::format::label;
 use crate::i18n::{use_i18n, Msg};
+use ecrf_core::record::save::confirm_key;
 
 /// Whether a field is a lab's lower or upper limit of normal (shown beside the lab value).
 pub(super) fn is_limit(id: &str) -> bool {

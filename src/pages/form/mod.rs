@@ -19,15 +19,13 @@ mod term_search;
 use std::collections::{BTreeMap, BTreeSet};
 
 use ecrf_core::log::Op;
+use ecrf_core::record::save::{prepare_save, SaveRefusal, SaveRequest};
 use ecrf_core::record::{
-    confirm_ops, create_ops, edit_ops_since, instance_values, needs_reason, proposal_confirmed_ops,
-    proposal_draft, record, visible_values, Record, Values,
+    instance_values, needs_reason, proposal_draft, record, visible_values, Record, Values,
 };
-use ecrf_core::register::Severity;
 use ecrf_core::study::study;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
 
 use crate::components::derived_panel::DerivedPanel;
 use crate::device;
@@ -35,7 +33,8 @@ use crate::format::{self, label};
 use crate::i18n::{use_i18n, Msg};
 use crate::local::{self, SaveError};
 use crate::state::{db, navigate, refresh_storage, use_app_state, Route};
-use context::{confirm_key, Ctx};
+use context::Ctx;
+use ecrf_core::record::save::confirm_key;
 use fields::{field_view, is_limit};
 use history::HistoryList;
 use lesions::ResponsePanel;
@@ -160,77 +159,53 @@ pub fn FormPage(
         }
         ctx.attempted.set(true);
         let values = visible_values(form, &draft.get_untracked());
-        let found = findings.get_untracked();
-        let confirmed = ctx.confirmed.get_untracked();
-        // Every field with an error or an unusual value not yet confirmed, and a missing reason:
-        // all counted at once, the first shown (the form may be far longer than the screen).
-        let fields: BTreeSet<&str> = found
-            .iter()
-            .filter(|f| {
-                f.severity == Severity::Error
-                    || !confirmed.contains(&confirm_key(&f.field, values.get(&f.field)))
-            })
-            .map(|f| f.field.as_str())
-            .collect();
-        let why = reason.get_untracked().trim().to_owned();
-        // Only what the user changed since opening the form is written (another tab's or
-        // device's change meanwhile is never reverted); a reason explains such a change, so
-        // saving an unchanged form, or only confirming a value, needs none.
-        let existing = instance.get_untracked();
-        let edits = existing
-            .as_ref()
-            .map(|i| {
-                local::with(|l| {
-                    edit_ops_since(&l.state, i, form, &baseline.get_untracked(), &values)
-                })
-            })
-            .unwrap_or_default();
-        let reason_missing = reason_needed.get_untracked() && why.is_empty() && !edits.is_empty();
-        let problems = fields.len() + usize::from(reason_missing);
-        if problems > 0 {
-            status.set(Status::Problems(problems));
-            show_first_problem();
-            return;
-        }
         let user = state.user.get_untracked();
-        if user.is_empty() {
-            status.set(Status::NeedUser);
-            return;
-        }
-        // The unusual values the user confirmed: recorded with the save, so that reopening the
-        // form does not ask again and the audit trail shows who confirmed what.
-        let to_confirm: Vec<(&str, &Value)> = found
-            .iter()
-            .filter(|f| f.severity != Severity::Error)
-            .filter_map(|f| values.get_key_value(f.field.as_str()))
-            .map(|(k, v)| (k.as_str(), v))
-            .collect();
-        let (mut ops, created) = match &existing {
-            Some(_) => (edits, None),
-            None => {
-                let Some(id) = local::next_instance_id() else {
+        let existing = instance.get_untracked();
+        let created = match &existing {
+            Some(_) => None,
+            None => match local::next_instance_id() {
+                Some(id) => Some(id),
+                None => {
                     status.set(Status::Failed(SaveError::NotReady));
                     return;
-                };
-                (create_ops(&id, form, &patient, &values), Some(id))
-            }
+                }
+            },
         };
-        if let Some(i) = existing.as_ref().or(created.as_ref()) {
-            ops.extend(local::with(|l| confirm_ops(&l.state, i, &to_confirm)));
-        }
-        // The proposal this event was drafted from is decided with the event, in one commit.
-        if let (Some(id), Some(key)) = (created.as_ref(), proposal_key.get_value()) {
-            ops.extend(proposal_confirmed_ops(
-                &format!("{id}-r"),
-                &patient,
-                &key,
-                id,
-            ));
-        }
-        if ops.is_empty() {
-            status.set(Status::NoChanges);
-            return;
-        }
+        let why = reason.get_untracked().trim().to_owned();
+        let (found, confirmed) = (findings.get_untracked(), ctx.confirmed.get_untracked());
+        let opened = baseline.get_untracked();
+        let proposal = proposal_key.get_value();
+        let request = SaveRequest {
+            form,
+            patient: &patient,
+            existing: existing.as_deref(),
+            new_instance: created.as_deref().unwrap_or_default(),
+            opened: &opened,
+            values: &values,
+            findings: &found,
+            confirmed: &confirmed,
+            reason: &why,
+            proposal: proposal.as_deref(),
+        };
+        let prepared = local::with(|l| prepare_save(&l.state, &request));
+        let ops = match prepared {
+            Err(refusal @ SaveRefusal::Problems { .. }) => {
+                // All counted at once, the first shown (the form may be far longer than the
+                // screen).
+                status.set(Status::Problems(refusal.count()));
+                show_first_problem();
+                return;
+            }
+            _ if user.is_empty() => {
+                status.set(Status::NeedUser);
+                return;
+            }
+            Err(SaveRefusal::NoChanges) => {
+                status.set(Status::NoChanges);
+                return;
+            }
+            Ok(ops) => ops,
+        };
         let Some(db) = db() else {
             status.set(Status::Failed(SaveError::NotReady));
             return;

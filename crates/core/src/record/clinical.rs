@@ -1,0 +1,153 @@
+//! What the record gives clinically: the tumor response series and both criteria's responses,
+//! the reading disagreements, the agents received, the endpoints and progression queries, the
+//! adverse events proposed from lab values, and the baseline lab values.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+use time::Date;
+
+use crate::ctcae::proposals::{from_labs, Proposal};
+use crate::endpoints::{baseline_input, ProgressionDates, ProgressionQuery};
+use crate::response::model::Series;
+use crate::response::{evaluate, BaselineError, Criteria, Evaluation};
+
+use super::Record;
+
+impl Record {
+    /// The patient's tumour assessments as a response series: the latest baseline lesion
+    /// table (targets chosen) and every follow-up table dated after it; `None` until the
+    /// patient is enrolled and has a baseline table.
+    pub fn response_series(&self) -> Option<Series> {
+        let tables = self.of("tumor_assessment").filter_map(|i| {
+            let date = i.date?;
+            let lesions = serde_json::from_value(i.values.get("lesions")?.clone()).ok()?;
+            Some((date, lesions))
+        });
+        crate::response::model::series_from_tables(self.enrolled()?, tables)
+    }
+
+    /// Both criteria's evaluation of [`Record::response_series`] (mRECIST first).
+    pub fn responses(&self) -> Option<Vec<(Criteria, Result<Evaluation, BaselineError>)>> {
+        let series = self.response_series()?;
+        Some(
+            [Criteria::Mrecist, Criteria::Recist11]
+                .into_iter()
+                .map(|c| (c, evaluate(&series, c)))
+                .collect(),
+        )
+    }
+
+    /// The data query of a tumour assessment: where the investigator's reading differs from
+    /// the overall response the criteria give for that date, the differences (criterion,
+    /// reading, computed).
+    pub fn reading_disagreements(&self, instance: &str) -> Vec<(Criteria, String, String)> {
+        let Some(i) = self.instances.iter().find(|i| i.id == instance) else {
+            return Vec::new();
+        };
+        let (Some(date), Some(responses)) = (i.date, self.responses()) else {
+            return Vec::new();
+        };
+        responses
+            .into_iter()
+            .filter_map(|(c, eval)| {
+                let field = match c {
+                    Criteria::Mrecist => "investigator_mrecist",
+                    Criteria::Recist11 => "investigator_recist11",
+                };
+                let reading = i.values.get(field)?.as_str()?.to_owned();
+                let computed = eval
+                    .ok()?
+                    .timepoints
+                    .into_iter()
+                    .find(|t| t.date == date)?
+                    .overall
+                    .code()
+                    .to_owned();
+                (reading != computed).then_some((c, reading, computed))
+            })
+            .collect()
+    }
+
+    /// The systemic agents the patient received (started on or before `by`, when given), in
+    /// the order first started.
+    pub fn agents_received(&self, by: Option<Date>) -> Vec<String> {
+        let mut started: Vec<(Date, String)> = self
+            .of("systemic")
+            .filter_map(|s| {
+                let d = s.date?;
+                let agent = s.values.get("agent")?.as_str()?.to_owned();
+                by.is_none_or(|b| d <= b).then_some((d, agent))
+            })
+            .collect();
+        started.sort();
+        let mut out: Vec<String> = Vec::new();
+        for (_, a) in started {
+            if !out.contains(&a) {
+                out.push(a);
+            }
+        }
+        out
+    }
+
+    /// PFS (both criteria), OS and TTP with the dates and the rule behind each (see
+    /// [`crate::endpoints`]), with the administrative cut-off `cutoff_days` after enrollment;
+    /// `None` before enrollment.
+    pub fn endpoints(&self, cutoff_days: i64) -> Option<crate::endpoints::PatientEndpoints> {
+        crate::endpoints::derive_patient(self.subject.clone(), &self.forms(), cutoff_days)
+    }
+
+    /// [`Record::endpoints`] once there is something to show: `None` before enrollment and
+    /// until there is follow-up after it (or an event), rather than "0.0 months, censored".
+    pub fn endpoints_to_show(
+        &self,
+        cutoff_days: i64,
+    ) -> Option<crate::endpoints::PatientEndpoints> {
+        self.endpoints(cutoff_days).filter(|e| e.has_follow_up())
+    }
+
+    /// The data queries where the Progression form and the imaging series disagree (see
+    /// [`ProgressionDates::queries`]); empty before enrollment.
+    pub fn progression_queries(&self) -> Vec<ProgressionQuery> {
+        self.enrolled()
+            .map(|e| ProgressionDates::of(&self.forms(), e).queries())
+            .unwrap_or_default()
+    }
+
+    /// Adverse events proposed from labs after enrollment (values reaching CTCAE grade >= 1,
+    /// graded against the patient's baseline labs where the rule depends on it) that no decision
+    /// (confirmed or dismissed, an `ae_review` instance) answers yet. Labs at or before
+    /// enrollment are the baseline: abnormal values there are medical history, not AEs.
+    pub fn ae_proposals(&self) -> Vec<(String, Proposal)> {
+        let Some(enrolled) = self.enrolled() else {
+            return Vec::new();
+        };
+        let decided: BTreeSet<&str> = self
+            .of("ae_review")
+            .filter_map(|r| r.values.get("key").and_then(Value::as_str))
+            .collect();
+        let baseline = self.baseline_lab_values(enrolled);
+        self.of("labs")
+            .filter(|l| l.date.is_some_and(|d| d > enrolled))
+            .flat_map(|l| {
+                from_labs(&l.id, &l.values, &baseline)
+                    .into_iter()
+                    .map(|p| (l.id.clone(), p))
+            })
+            .filter(|(_, p)| !decided.contains(p.key.as_str()))
+            .collect()
+    }
+
+    /// The numeric values of the baseline labs (the last labs form on or before `enrolled`), by
+    /// field; empty without one.
+    pub fn baseline_lab_values(&self, enrolled: Date) -> BTreeMap<String, f64> {
+        let forms = self.forms();
+        let (_, labs) = baseline_input(&forms, enrolled);
+        labs.map(|l| {
+            l.iter()
+                .filter_map(|(k, v)| v.as_f64().map(|n| (k.clone(), n)))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+}

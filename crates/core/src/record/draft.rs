@@ -1,0 +1,165 @@
+//! The validation of a form being entered, in the context of the rest of the patient's record:
+//! the form's own rules, the data query on a tumor assessment's reading, the adverse event's
+//! agents, both criteria's baseline rules, and the checks across forms.
+
+use serde_json::Value;
+use time::Date;
+
+use crate::endpoints::date_of;
+use crate::register::Finding;
+use crate::response::model::{Baseline, FormLesions, Parameters, Series};
+use crate::response::Criteria;
+use crate::study::validate::{cross_form, validate};
+use crate::study::{study, Form};
+
+use super::{Record, Values};
+
+impl Record {
+    /// Every finding for `values` entered in `instance` of `form`: the form's own rules and
+    /// the checks across the patient's forms that the change touches.
+    pub fn validate_draft(
+        &self,
+        form: &Form,
+        instance: &str,
+        values: &Values,
+        today: Date,
+    ) -> Vec<Finding> {
+        let draft = self.with_draft(instance, form.id, values);
+        let mut findings = validate(study(), form, values, &draft.context(today));
+        if form.id == "tumor_assessment"
+            && values
+                .get("query_answer")
+                .is_none_or(|a| a.as_str().is_none_or(|a| a.trim().is_empty()))
+        {
+            for (c, reading, computed) in draft.reading_disagreements(instance) {
+                findings.push(Finding::error(
+                    "query_answer",
+                    crate::i18n::Text::new(
+                        format!(
+                            "Data query: the investigator's {} reading ({reading}) differs from the computed response ({computed}). Correct the reading or the measurements, or answer here.",
+                            c.label()
+                        ),
+                        format!(
+                            "数据质疑：研究者 {} 评估（{reading}）与计算结果（{computed}）不一致。请更正评估或测量值，或在此答复。",
+                            c.label()
+                        ),
+                    ),
+                ));
+            }
+        }
+        if form.id == "adverse_event" {
+            findings.extend(self.agent_findings(values));
+        }
+        if form.id == "tumor_assessment" {
+            findings.extend(baseline_findings(values));
+        }
+        if matches!(form.id, "survival" | "end_of_study") {
+            findings.extend(
+                cross_form(&draft.forms())
+                    .into_iter()
+                    .filter(|f| form.field(&f.field).is_some()),
+            );
+        }
+        findings
+    }
+
+    /// An adverse event must give, for every agent received by its onset, the relation and the
+    /// action taken.
+    fn agent_findings(&self, values: &Values) -> Vec<Finding> {
+        let onset = date_of(values, "onset_date");
+        let rows = values.get("agents").and_then(Value::as_array);
+        let complete = |agent: &str| {
+            rows.into_iter().flatten().any(|r| {
+                r.get("agent").and_then(Value::as_str) == Some(agent)
+                    && r.get("relation").and_then(Value::as_str).is_some()
+                    && r.get("action").and_then(Value::as_str).is_some()
+            })
+        };
+        let missing: Vec<String> = self
+            .agents_received(onset)
+            .into_iter()
+            .filter(|a| !complete(a))
+            .collect();
+        if missing.is_empty() {
+            return Vec::new();
+        }
+        let names = |zh: bool| {
+            missing
+                .iter()
+                .map(|a| {
+                    study()
+                        .code_list("systemic_agent")
+                        .and_then(|l| l.codes.iter().find(|c| c.code == a))
+                        .map(|c| if zh { c.label.zh } else { c.label.en })
+                        .unwrap_or(a.as_str())
+                        .to_owned()
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        vec![Finding::error(
+            "agents",
+            crate::i18n::Text::new(
+                format!(
+                    "Give the relation and the action taken for: {}.",
+                    names(false)
+                ),
+                format!("请填写以下药物的相关性及采取的措施：{}。", names(true)),
+            ),
+        )]
+    }
+}
+
+/// The baseline rules of both criteria, enforced as the targets are chosen: a baseline that
+/// RECIST 1.1 refuses (too many targets, too many in one organ, below the measurable size, a
+/// diameter missing) is an error; one only mRECIST refuses (a target without arterial
+/// enhancement or viable diameter) is a warning to confirm, since RECIST 1.1 still reads it.
+fn baseline_findings(values: &Values) -> Vec<Finding> {
+    let Some(Ok(FormLesions::Baseline(b))) = values
+        .get("lesions")
+        .map(|v| serde_json::from_value::<FormLesions>(v.clone()))
+    else {
+        return Vec::new();
+    };
+    let Some(date) = date_of(values, "date") else {
+        return Vec::new();
+    };
+    let series = Series {
+        enrollment_date: date,
+        parameters: Parameters::default(),
+        baseline: Baseline {
+            date,
+            targets: b.targets,
+            non_targets: b.non_targets,
+        },
+        assessments: Vec::new(),
+    };
+    let check = |c: Criteria| crate::response::evaluate(&series, c).err();
+    if let Some(e) = check(Criteria::Recist11) {
+        let m = e.message();
+        return vec![Finding::error(
+            "lesions",
+            crate::i18n::Text::new(
+                format!("Baseline not valid for RECIST 1.1: {}.", m.en),
+                format!("基线不符合 RECIST 1.1：{}。", m.zh),
+            ),
+        )];
+    }
+    check(Criteria::Mrecist)
+        .map(|e| {
+            let m = e.message();
+            Finding {
+                field: "lesions".into(),
+                severity: crate::register::Severity::Warning,
+                message: crate::i18n::Text::new(
+                    format!(
+                        "Baseline not valid for mRECIST: {}; confirm to keep it for RECIST 1.1 only.",
+                        m.en
+                    ),
+                    format!("基线不符合 mRECIST：{}；确认后仅用于 RECIST 1.1。", m.zh),
+                ),
+            }
+        })
+        .into_iter()
+        .collect()
+}

@@ -1,0 +1,116 @@
+//! What the patient list shows of one patient: status, enrollment, treatment group, the next
+//! visit and the missed ones.
+
+use serde_json::Value;
+use time::Date;
+
+use crate::endpoints::{date_of, group_of, ProgressionDates};
+use crate::response::Criteria;
+use crate::schedule::{self, Status, StatusFacts, Visit, VisitState};
+
+use super::Record;
+
+/// What the patient list shows of one patient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Subject ID.
+    pub subject: String,
+    /// Status in the study.
+    pub status: Status,
+    /// Enrollment date.
+    pub enrolled: Option<Date>,
+    /// Treatment group code, once enrolled with a systemic therapy started (the derivation of
+    /// [`crate::endpoints`]); `None`: not yet treated.
+    pub group: Option<&'static str>,
+    /// The next contact: the first due or overdue one, else the next upcoming one.
+    pub next_visit: Option<Visit>,
+    /// Contacts whose window closed without one.
+    pub missed: usize,
+}
+
+impl Summary {
+    /// The group as the screens name it: the treatment group, `not_yet_treated` for an enrolled
+    /// patient who has not started systemic therapy, nothing before enrollment.
+    pub fn group_code(&self) -> Option<&'static str> {
+        self.enrolled
+            .map(|_| crate::endpoints::group_code(self.group))
+    }
+}
+
+impl Record {
+    /// Status, group and next visit on `today`.
+    pub fn summary(&self, today: Date) -> Summary {
+        let enrolled = self.enrolled();
+        let end = self.of("end_of_study").next();
+        let end_reason = end
+            .and_then(|e| e.values.get("reason"))
+            .and_then(Value::as_str);
+        let dead = self
+            .of("survival")
+            .any(|s| s.values.get("status").and_then(Value::as_str) == Some("dead"));
+        let forms = self.forms();
+        let dates = enrolled.map(|e| ProgressionDates::of(&forms, e));
+        let progression = dates.as_ref().and_then(ProgressionDates::earliest);
+        let on_therapy = self
+            .of("systemic")
+            .any(|s| s.values.contains_key("start_date") && !s.values.contains_key("stop_date"));
+        let treated = self.of("tace").next().is_some()
+            || self
+                .of("systemic")
+                .any(|s| s.values.contains_key("start_date"));
+        let status = schedule::status(StatusFacts {
+            enrolled: enrolled.is_some(),
+            dead,
+            end_reason,
+            progressed: progression.is_some(),
+            on_therapy,
+            treated,
+        });
+        let until = dates
+            .as_ref()
+            .and_then(|d| d.first(Criteria::Mrecist))
+            .map_or(Date::MAX, |p| p.0);
+        let group = enrolled.and_then(|e| group_of(&forms, e, until));
+        let (next_visit, missed) = match enrolled {
+            Some(e)
+                if !matches!(
+                    status,
+                    Status::Dead | Status::Completed | Status::Withdrawn | Status::Lost
+                ) =>
+            {
+                let contacts: Vec<Date> = self
+                    .instances
+                    .iter()
+                    .filter(|i| {
+                        matches!(
+                            i.form.as_str(),
+                            "clinical" | "tumor_assessment" | "labs" | "survival"
+                        )
+                    })
+                    .filter_map(|i| i.date)
+                    .collect();
+                let ended = end.and_then(|e| date_of(&e.values, "date"));
+                let visits = schedule::schedule(e, progression, ended, &contacts, today);
+                let missed = visits
+                    .iter()
+                    .filter(|v| v.state == VisitState::Missed)
+                    .count();
+                let next = visits
+                    .iter()
+                    .find(|v| matches!(v.state, VisitState::Due | VisitState::Overdue))
+                    .or_else(|| visits.iter().find(|v| v.state == VisitState::Upcoming))
+                    .copied();
+                (next, missed)
+            }
+            _ => (None, 0),
+        };
+        Summary {
+            subject: self.subject.clone(),
+            status,
+            enrolled,
+            group,
+            next_visit,
+            missed,
+        }
+    }
+}
