@@ -11,6 +11,7 @@ pub mod idle;
 pub mod local;
 pub mod pages;
 pub mod pwa;
+pub mod save;
 pub mod state;
 pub mod storage;
 pub mod sync;

@@ -6,12 +6,12 @@ use ecrf_core::log::Conflict;
 use ecrf_core::record::resolve_op;
 use ecrf_core::study::study;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::format::{self, label};
 use crate::i18n::{use_i18n, Msg};
-use crate::local::{self, SaveError};
-use crate::state::{db, use_app_state};
+use crate::local;
+use crate::save::{use_save, SaveFailure};
+use crate::state::use_app_state;
 
 /// The number of conflicts, for the navigation badge.
 pub fn conflict_count() -> usize {
@@ -23,7 +23,7 @@ pub fn conflict_count() -> usize {
 pub fn ConflictsPage() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app_state();
-    let failure = RwSignal::new(None::<SaveError>);
+    let failure = RwSignal::new(None::<SaveFailure>);
     let conflicts = Memo::new(move |_| {
         state.revision.track();
         local::with(|l| {
@@ -37,32 +37,23 @@ pub fn ConflictsPage() -> impl IntoView {
                 .collect::<Vec<(Conflict, (String, String))>>()
         })
     });
+    let saver = use_save();
     let keep = move |c: Conflict, index: usize| {
-        let user = state.user.get_untracked();
-        let Some(db) = db() else { return };
-        if user.is_empty() {
-            return;
-        }
         let value = c.writes[index].value.clone();
         let op = local::with(|l| resolve_op(&l.state, &c.instance, &c.field, value));
         let reason = Msg::ConflictResolved
             .text(i18n.lang.get_untracked())
             .to_owned();
-        spawn_local(async move {
-            match local::save(&db, &user, Some(reason), vec![op]).await {
-                Ok(_) => {
-                    failure.set(None);
-                    state.revision.update(|r| *r += 1);
-                }
-                Err(e) => failure.set(Some(e)),
-            }
-        });
+        saver.run(Some(reason), vec![op], move |r| failure.set(r.err()));
     };
     view! {
         <section class="card wide" data-testid="conflicts">
             <h2>{i18n.t(Msg::ConflictsTitle)}</h2>
             <p class="hint">{i18n.t(Msg::ConflictsHint)}</p>
-            {move || failure.get().map(|_| view! { <p class="error">{i18n.t(Msg::ErrNotSaved)}</p> })}
+            {move || failure.get().map(|f| {
+                let msg = if f == SaveFailure::NeedUser { Msg::NeedUser } else { Msg::ErrNotSaved };
+                view! { <p class="error" role="alert">{i18n.t(msg)}</p> }
+            })}
             <Show when=move || !conflicts.with(Vec::is_empty)
                 fallback=move || view! { <p class="empty" data-testid="no-conflicts">{i18n.t(Msg::NoConflicts)}</p> }>
                 {move || {

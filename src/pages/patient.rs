@@ -10,7 +10,6 @@ use ecrf_core::record::{dismiss_proposal_ops, record, Instance, Record};
 use ecrf_core::response::{BaselineError, Criteria, Evaluation, Timepoint};
 use ecrf_core::study::{study, FieldKind};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::derived_panel::DerivedPanel;
 use crate::device;
@@ -18,7 +17,8 @@ use crate::format::{self, label};
 use crate::i18n::{group_label, use_i18n, Msg};
 use crate::local;
 use crate::pages::patients::{status_label, visit_label};
-use crate::state::{db, navigate, use_app_state, Route};
+use crate::save::{use_save, SaveFailure};
+use crate::state::{navigate, use_app_state, Route};
 
 /// What a timeline row says about an instance: its first two filled fields (not dates, not
 /// limits of normal), then its lesion table summarised with each criterion's response on the
@@ -203,6 +203,7 @@ fn Proposals(record: Memo<Record>) -> impl IntoView {
     let dismissing = RwSignal::new(None::<String>);
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Msg>);
+    let saver = use_save();
     let act = move |proposal: Proposal, dismiss: bool| {
         let patient = record.with_untracked(|r| r.subject.clone());
         if !dismiss {
@@ -219,30 +220,23 @@ fn Proposals(record: Memo<Record>) -> impl IntoView {
             );
             return;
         }
-        let user = state.user.get_untracked();
-        if user.is_empty() {
-            error.set(Some(Msg::NeedUser));
-            return;
-        }
         let why = reason.get_untracked().trim().to_owned();
         if why.is_empty() {
             error.set(Some(Msg::NeedReason));
             return;
         }
-        let (Some(db), Some(id)) = (db(), local::next_instance_id()) else {
+        let Some(id) = local::next_instance_id() else {
             return;
         };
         let ops = dismiss_proposal_ops(&format!("{id}-r"), &patient, &proposal, &why);
-        spawn_local(async move {
-            match local::save(&db, &user, Some(why), ops).await {
-                Ok(_) => {
-                    error.set(None);
-                    dismissing.set(None);
-                    reason.set(String::new());
-                    state.revision.update(|r| *r += 1);
-                }
-                Err(_) => error.set(Some(Msg::ErrNotSaved)),
+        saver.run(Some(why), ops, move |r| match r {
+            Ok(_) => {
+                error.set(None);
+                dismissing.set(None);
+                reason.set(String::new());
             }
+            Err(SaveFailure::NeedUser) => error.set(Some(Msg::NeedUser)),
+            Err(SaveFailure::Save(_)) => error.set(Some(Msg::ErrNotSaved)),
         });
     };
     view! {

@@ -9,13 +9,13 @@ use ecrf_core::schedule::{Status, VisitState};
 use ecrf_core::study::study;
 use ecrf_core::subject::SubjectId;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::device;
 use crate::i18n::{group_label, use_i18n, Msg};
 use crate::local::{self, SaveError};
 use crate::pages::demo::DemoCard;
-use crate::state::{db, navigate, refresh_storage, set_user, use_app_state, DbStatus, Route};
+use crate::save::{use_save, SaveFailure};
+use crate::state::{navigate, set_user, use_app_state, DbStatus, Route};
 
 /// A status in `lang` (the core's words).
 pub fn status_label(s: Status, lang: Lang) -> String {
@@ -105,7 +105,8 @@ fn RegisterCard() -> impl IntoView {
     let subject = RwSignal::new(String::new());
     let finding = RwSignal::new(None::<Finding>);
     let failure = RwSignal::new(None::<SaveError>);
-    let saving = RwSignal::new(false);
+    let saver = use_save();
+    let saving = saver.pending;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if saving.get_untracked() {
@@ -125,45 +126,33 @@ fn RegisterCard() -> impl IntoView {
             finding.set(Some(ecrf_core::register::already_registered(&parsed)));
             return;
         }
-        let user = state.user.get_untracked();
-        if user.is_empty() {
-            finding.set(Some(Finding::error(
+        finding.set(None);
+        let (Some(instance), Some(form)) = (local::next_instance_id(), study().form("eligibility"))
+        else {
+            return;
+        };
+        let ops = create_ops(&instance, form, &id, &Values::new());
+        saver.run(None, ops, move |r| match r {
+            Ok(_) => {
+                subject.set(String::new());
+                navigate(
+                    state,
+                    Route::Form {
+                        patient: id,
+                        form: "eligibility",
+                        instance: Some(instance),
+                        proposal: None,
+                    },
+                );
+            }
+            Err(SaveFailure::NeedUser) => finding.set(Some(Finding::error(
                 "subject_id",
                 ecrf_core::i18n::Text::new(
                     Msg::NeedUser.text(Lang::En),
                     Msg::NeedUser.text(Lang::ZhCn),
                 ),
-            )));
-            return;
-        }
-        finding.set(None);
-        let (Some(db), Some(instance), Some(form)) =
-            (db(), local::next_instance_id(), study().form("eligibility"))
-        else {
-            return;
-        };
-        let ops = create_ops(&instance, form, &id, &Values::new());
-        saving.set(true);
-        spawn_local(async move {
-            let result = local::save(&db, &user, None, ops).await;
-            saving.set(false);
-            match result {
-                Ok(_) => {
-                    subject.set(String::new());
-                    state.revision.update(|r| *r += 1);
-                    refresh_storage(state);
-                    navigate(
-                        state,
-                        Route::Form {
-                            patient: id,
-                            form: "eligibility",
-                            instance: Some(instance),
-                            proposal: None,
-                        },
-                    );
-                }
-                Err(e) => failure.set(Some(e)),
-            }
+            ))),
+            Err(SaveFailure::Save(e)) => failure.set(Some(e)),
         });
     };
     let ready = move || state.db_status.get() == DbStatus::Ready;

@@ -25,14 +25,14 @@ use ecrf_core::record::{
 };
 use ecrf_core::study::study;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::components::derived_panel::DerivedPanel;
 use crate::device;
 use crate::format::{self, label};
 use crate::i18n::{use_i18n, Msg};
 use crate::local::{self, SaveError};
-use crate::state::{db, navigate, refresh_storage, use_app_state, Route};
+use crate::save::{use_save, SaveFailure};
+use crate::state::{navigate, use_app_state, Route};
 use context::Ctx;
 use ecrf_core::record::save::confirm_key;
 use fields::{field_view, is_limit};
@@ -60,6 +60,15 @@ enum Status {
     NeedReason,
     NeedUser,
     Failed(SaveError),
+}
+
+impl From<SaveFailure> for Status {
+    fn from(f: SaveFailure) -> Status {
+        match f {
+            SaveFailure::NeedUser => Status::NeedUser,
+            SaveFailure::Save(e) => Status::Failed(e),
+        }
+    }
 }
 
 /// The confirmations already saved for the values of a saved instance, as `confirm_key`s.
@@ -153,6 +162,7 @@ pub fn FormPage(
             .is_some_and(|i| local::with(|l| needs_reason(&l.state, &i)))
     });
 
+    let saver = use_save();
     let save = move || {
         if status.get_untracked() == Status::Saving {
             return;
@@ -206,37 +216,29 @@ pub fn FormPage(
             }
             Ok(ops) => ops,
         };
-        let Some(db) = db() else {
-            status.set(Status::Failed(SaveError::NotReady));
-            return;
-        };
         status.set(Status::Saving);
         let reason_given = (!why.is_empty()).then_some(why);
         let patient_for_url = patient.clone();
-        spawn_local(async move {
-            match local::save(&db, &user, reason_given, ops).await {
-                Ok(_) => {
-                    if let Some(id) = created {
-                        // The address now names the saved instance (a reload reopens it).
-                        crate::url::replace(&Route::Form {
-                            patient: patient_for_url.clone(),
-                            form: form.id,
-                            instance: Some(id.clone()),
-                            proposal: None,
-                        });
-                        proposal_key.set_value(None);
-                        instance.set(Some(id));
-                    }
-                    baseline.set(values);
-                    reason.set(String::new());
-                    ctx.attempted.set(false);
-                    status.set(Status::Saved);
-                    state.revision.update(|r| *r += 1);
-                    refresh_storage(state);
+        saver.run(reason_given, ops, move |result| match result {
+            Ok(_) => {
+                if let Some(id) = created {
+                    // The address now names the saved instance (a reload reopens it).
+                    crate::url::replace(&Route::Form {
+                        patient: patient_for_url.clone(),
+                        form: form.id,
+                        instance: Some(id.clone()),
+                        proposal: None,
+                    });
+                    proposal_key.set_value(None);
+                    instance.set(Some(id));
                 }
-                // Nothing is cleared: the draft stays on screen to save again.
-                Err(e) => status.set(Status::Failed(e)),
+                baseline.set(values);
+                reason.set(String::new());
+                ctx.attempted.set(false);
+                status.set(Status::Saved);
             }
+            // Nothing is cleared: the draft stays on screen to save again.
+            Err(e) => status.set(e.into()),
         });
     };
 
@@ -246,30 +248,22 @@ pub fn FormPage(
     let delete_patient = rec.get_untracked().subject;
     let delete = move || {
         let why = delete_reason.get_untracked().trim().to_owned();
-        let (Some(id), Some(db)) = (instance.get_untracked(), db()) else {
+        let Some(id) = instance.get_untracked() else {
             return;
         };
         if why.is_empty() {
             status.set(Status::NeedReason);
             return;
         }
-        let user = state.user.get_untracked();
-        if user.is_empty() {
-            status.set(Status::NeedUser);
-            return;
-        }
         let patient = delete_patient.clone();
         status.set(Status::Saving);
-        spawn_local(async move {
-            let ops = vec![Op::DeleteForm { instance: id }];
-            match local::save(&db, &user, Some(why), ops).await {
-                Ok(_) => {
-                    state.dirty.set(false);
-                    state.revision.update(|r| *r += 1);
-                    navigate(state, Route::Patient(patient));
-                }
-                Err(e) => status.set(Status::Failed(e)),
+        let ops = vec![Op::DeleteForm { instance: id }];
+        saver.run(Some(why), ops, move |result| match result {
+            Ok(_) => {
+                state.dirty.set(false);
+                navigate(state, Route::Patient(patient));
             }
+            Err(e) => status.set(e.into()),
         });
     };
     let can_delete = move || form.repeatable && instance.get().is_some();
