@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use ecrf_core::response::summary::ResponseSummary;
+use ecrf_core::analysis::response::ResponseSummary;
 use ecrf_core::response::Response;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;

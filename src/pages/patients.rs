@@ -2,9 +2,10 @@
 //! eligibility form is opened next), and the patient list with status, treatment group, next
 //! visit due or overdue, and whether the patient has changes not yet synced.
 
+use ecrf_core::finding::Finding;
 use ecrf_core::i18n::Lang;
 use ecrf_core::record::{create_ops, records, Values};
-use ecrf_core::register::{subject_message, Finding};
+use ecrf_core::register::subject_message;
 use ecrf_core::schedule::{Status, VisitState};
 use ecrf_core::study::study;
 use ecrf_core::subject::SubjectId;

@@ -934,7 +934,7 @@ mod tests {
             };
             let errors: Vec<_> = validate::validate(s, s.form(form).unwrap(), &values, &ctx)
                 .into_iter()
-                .filter(|f| f.severity == crate::register::Severity::Error)
+                .filter(|f| f.severity == crate::finding::Severity::Error)
                 .collect();
             assert!(errors.is_empty(), "{form} of {patient}: {errors:?}");
         }

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod derived;
 pub mod endpoints;
 pub mod export;
+pub mod finding;
 pub mod i18n;
 pub mod log;
 pub mod record;

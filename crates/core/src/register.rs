@@ -4,41 +4,10 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::dates::{self, DateError};
+use crate::dates;
+use crate::finding::{date_message, Finding};
 use crate::i18n::Text;
 use crate::subject::{SubjectId, SubjectIdError};
-
-/// How serious a validation finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// The value is refused; nothing is saved until it is corrected.
-    Error,
-    /// The value is unusual; saving needs an explicit confirmation.
-    Warning,
-}
-
-/// One problem with one field, in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Finding {
-    /// The field's id.
-    pub field: String,
-    /// Whether the value is refused or only needs confirmation.
-    pub severity: Severity,
-    /// What is wrong, for the user.
-    pub message: Text,
-}
-
-impl Finding {
-    /// An error finding on `field`.
-    pub fn error(field: &str, message: Text) -> Finding {
-        Finding {
-            field: field.to_owned(),
-            severity: Severity::Error,
-            message,
-        }
-    }
-}
 
 /// What a coordinator typed to register a patient, before validation.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,30 +48,6 @@ pub fn subject_message(err: &SubjectIdError) -> Text {
             "Site code and sequence number start at 001 and 0001.",
             "中心编号和顺序号分别从 001 和 0001 开始。",
         ),
-    }
-}
-
-/// The user-facing message for a date rule, naming what the date is.
-pub fn date_message(err: DateError) -> Text {
-    match err {
-        DateError::Format => Text::new(
-            "Enter a date as YYYY-MM-DD.",
-            "请按 YYYY-MM-DD 格式输入日期。",
-        ),
-        DateError::Future => Text::new("The date may not lie in the future.", "日期不能晚于今天。"),
-        DateError::BeforeBirth => Text::new(
-            "The date may not precede the date of birth.",
-            "日期不能早于出生日期。",
-        ),
-        DateError::BeforeEnrollment => Text::new(
-            "The date may not precede enrollment.",
-            "日期不能早于入组日期。",
-        ),
-        DateError::BeforeScreening => Text::new(
-            "The date may not precede screening (informed consent, or 28 days before enrollment, whichever is earlier).",
-            "日期不能早于筛选期（知情同意日或入组前 28 天，以较早者为准）。",
-        ),
-        _ => Text::new("The dates are out of order.", "日期先后顺序有误。"),
     }
 }
 
@@ -155,6 +100,7 @@ pub fn already_registered(id: &SubjectId) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Severity;
     use time::macros::date;
 
     const TODAY: Date = date!(2026 - 11 - 23);

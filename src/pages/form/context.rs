@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use ecrf_core::finding::Finding;
 use ecrf_core::record::{Record, Values};
-use ecrf_core::register::Finding;
 use ecrf_core::study::Form;
 use leptos::prelude::*;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! One field of the form page: its widget (by the field's kind), unit, message, soft-range
 //! confirmation and history button.
 
-use ecrf_core::register::Severity;
+use ecrf_core::finding::Severity;
 use ecrf_core::study::validate::is_visible;
 use ecrf_core::study::{study, Field, FieldKind};
 use leptos::prelude::*;

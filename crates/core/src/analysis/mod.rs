@@ -3,6 +3,7 @@
 
 pub mod format;
 pub mod report;
+pub mod response;
 pub mod texts;
 
 use serde::{Deserialize, Serialize};

@@ -12,9 +12,9 @@ use super::{
     by_group, cox_by_group, cox_factor, filter, iptw_by_group, EndpointAnalysis, IptwContrast,
     Which, ADJUSTMENTS, FACTORS,
 };
+use crate::analysis::response::{summarize_records, ResponseSummary};
 use crate::endpoints::PatientEndpoints;
 use crate::record::Record;
-use crate::response::summary::{summarize_records, ResponseSummary};
 use crate::response::Criteria;
 use crate::study::plan;
 use crate::survival::cox::{CoxError, CoxFit};

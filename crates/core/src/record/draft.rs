@@ -6,7 +6,7 @@ use serde_json::Value;
 use time::Date;
 
 use crate::endpoints::date_of;
-use crate::register::Finding;
+use crate::finding::Finding;
 use crate::response::model::{Baseline, FormLesions, Parameters, Series};
 use crate::response::Criteria;
 use crate::study::validate::{cross_form, validate};
@@ -150,7 +150,7 @@ fn baseline_findings(values: &Values) -> Vec<Finding> {
             let m = e.message();
             Finding {
                 field: "lesions".into(),
-                severity: crate::register::Severity::Warning,
+                severity: crate::finding::Severity::Warning,
                 message: crate::i18n::Text::new(
                     format!(
                         "Baseline not valid for mRECIST: {}; confirm to keep it for RECIST 1.1 only.",

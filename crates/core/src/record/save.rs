@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use super::ops::{confirm_ops, create_ops, edit_ops_since, needs_reason, proposal_confirmed_ops};
 use super::Values;
+use crate::finding::{Finding, Severity};
 use crate::log::{canonical, Op, State};
-use crate::register::{Finding, Severity};
 use crate::study::Form;
 
 /// What a soft-range confirmation is for: the field and its value as it will be stored

@@ -4,8 +4,8 @@ use serde_json::json;
 use time::macros::date;
 
 use super::*;
+use crate::finding::Severity;
 use crate::log::{Commit, DeviceLog, Op};
-use crate::register::Severity;
 use crate::schedule::{Status, VisitState};
 
 const TODAY: Date = date!(2025 - 03 - 01);

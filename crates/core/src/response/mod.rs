@@ -9,7 +9,6 @@ mod baseline;
 mod best;
 mod describe;
 pub mod model;
-pub mod summary;
 mod timepoint;
 
 use serde::{Deserialize, Serialize};

@@ -8,7 +8,7 @@ use time::macros::date;
 use super::model::FieldKind;
 use super::validate::{validate, Context};
 use super::*;
-use crate::register::Severity;
+use crate::finding::Severity;
 
 #[test]
 fn every_form_of_study_md_is_defined() {

@@ -12,8 +12,8 @@ use time::Date;
 
 use super::model::{Field, FieldKind, Form, Study, Timing};
 use crate::dates;
+use crate::finding::{date_message, Finding, Severity};
 use crate::i18n::Text;
-use crate::register::{date_message, Finding, Severity};
 
 /// What validation needs to know beyond the form: today and the patient's key dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

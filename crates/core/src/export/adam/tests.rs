@@ -125,7 +125,7 @@ fn adsl_adrs_adae_adlb_follow_the_records() {
         (crate::response::Criteria::Mrecist, "MRECIST"),
         (crate::response::Criteria::Recist11, "RECIST 1.1"),
     ] {
-        let summary = crate::response::summary::summarize(&state, criteria, 0.05);
+        let summary = crate::analysis::response::summarize(&state, criteria, 0.05);
         let bor: Vec<_> = adrs
             .iter()
             .filter(|r| r["PARCAT1"] == category && r["PARAMCD"] == "BOR")

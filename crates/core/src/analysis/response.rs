@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{evaluate, Criteria, Response};
 use crate::endpoints::{derive, PatientEndpoints};
 use crate::log::State;
 use crate::record::{records, Record};
+use crate::response::{evaluate, Criteria, Response};
 use crate::stats::binomial::{clopper_pearson, Proportion};
 
 /// One patient's response.
