@@ -50,6 +50,9 @@ try {
     await card.getByTestId("admin-add").click();
     await card.getByTestId("admin-done").waitFor({ timeout: 60000 });
     await card.screenshot({ path: resolve(out, "admin-en.png") });
+    // Records on a USB stick (the study key open from the session).
+    await page.getByTestId("carry-key").waitFor();
+    await page.getByTestId("carry-card").screenshot({ path: resolve(out, "carry-en.png") });
     await context.close();
   }
   {
