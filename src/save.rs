@@ -1,6 +1,6 @@
 //! One save for every screen that saves (`use_save`, in the shape of leptos-use's hooks: the
-//! action and its reactive state). It checks that someone is signed in to the tablet and that
-//! the study is loaded, makes the commit through [`crate::local::save`] (written to IndexedDB
+//! action and its reactive state). It checks that someone is named as the user entering data
+//! and that the study's database is open, makes the commit through [`crate::local::save`] (written to IndexedDB
 //! before it is applied), then bumps the revision every view re-reads and refreshes the storage
 //! figures. A failure changes nothing and is handed back, so the screen keeps what was typed.
 

@@ -100,8 +100,30 @@ pub async fn cache_key(
     db.set_meta(KEY_CACHE, &cache).await
 }
 
-/// Forgets the key record kept for `user` (the server refused their passphrase or revoked
-/// them: a record that opens the study key offline must not outlive that).
+/// Forgets the key record kept for `user` when `passphrase` opens it: the server refused a
+/// passphrase this tablet's record still takes (the data manager reset it), so the record must
+/// not open the study key offline any longer. A mistyped passphrase, which opens nothing, keeps
+/// it.
+pub async fn forget_key_opened_by(
+    db: &Db,
+    user: &str,
+    passphrase: &str,
+) -> Result<(), StorageError> {
+    let cache: BTreeMap<String, CachedKey> = db.meta(KEY_CACHE).await?.unwrap_or_default();
+    let Some(cached) = cache.get(user) else {
+        return Ok(());
+    };
+    let Ok(keys) = crate::crypto::record_keys(&cached.wrapped, passphrase).await else {
+        return Ok(());
+    };
+    if cached.wrapped.unwrap_with(user, &keys.kek).is_ok() {
+        forget_key(db, user).await?;
+    }
+    Ok(())
+}
+
+/// Forgets the key record kept for `user` (revoked: a record that opens the study key offline
+/// must not outlive that).
 pub async fn forget_key(db: &Db, user: &str) -> Result<(), StorageError> {
     let mut cache: BTreeMap<String, CachedKey> = db.meta(KEY_CACHE).await?.unwrap_or_default();
     if cache.remove(user).is_some() {

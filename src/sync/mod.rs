@@ -97,12 +97,16 @@ pub fn sign_in(ctx: SyncContext, state: crate::state::AppState, user: String, pa
                 s.must_change = true;
             }),
             Err(e) => {
-                // A passphrase the server no longer takes, or a revoked user: the key record kept
-                // for use without network goes too.
-                if matches!(e.code(), Some("bad_credentials" | "user_revoked")) {
-                    if let Some(db) = crate::state::db() {
-                        let _ = carry::forget_key(&db, user.trim()).await;
-                    }
+                // A revoked user, or a passphrase the server no longer takes but the key record
+                // kept for use without network still does: that record goes too.
+                if let Some(db) = crate::state::db() {
+                    let _ = match e.code() {
+                        Some("user_revoked") => carry::forget_key(&db, user.trim()).await,
+                        Some("bad_credentials") => {
+                            carry::forget_key_opened_by(&db, user.trim(), &passphrase).await
+                        }
+                        _ => Ok(()),
+                    };
                 }
                 ctx.status.update(|s| {
                     s.signing_in = false;

@@ -45,12 +45,15 @@ fn nonce() -> Result<[u8; 12], SyncError> {
         .ok_or_else(|| SyncError::Local("this browser gives no secure random numbers".into()))
 }
 
+/// One pass over the outbox: how many commits the server newly stored, and the refusals that
+/// named an author device (each stops that device's commits only). Any other failure (the
+/// network, a refusal of the session or of the upload as a whole) ends the pass.
 async fn send_once(
     db: &Db,
     session: &Session,
     commits: &[Commit],
     tips: &mut ServerTips,
-) -> Result<usize, SyncError> {
+) -> Result<(usize, Vec<SyncError>), SyncError> {
     let pending = outbox(commits, tips);
     let sealed = pending
         .iter()
@@ -60,8 +63,8 @@ async fn send_once(
     let mut sent = 0;
     // One author device's commits per bundle (the outbox is in (device, sequence) order): a
     // device the server refuses (revoked, say, for commits imported from a bundle file) stops
-    // only its own commits; the others are still sent, and the first refusal is returned.
-    let mut refused: Option<SyncError> = None;
+    // only its own commits; the others are still sent.
+    let mut refused: Vec<SyncError> = Vec::new();
     let mut stopped: Option<&str> = None;
     let mut start = 0;
     let mut ranges = Vec::new();
@@ -89,9 +92,9 @@ async fn send_once(
         let bytes = bundle.to_bytes().map_err(local)?;
         let result: UploadResult = match post_bundle(&session.token, &bytes).await {
             Ok(r) => r,
-            Err(e @ SyncError::Refused { .. }) => {
+            Err(e @ SyncError::Refused { .. }) if refusal_device(&e) == Some(device) => {
                 stopped = Some(device);
-                refused.get_or_insert(e);
+                refused.push(e);
                 continue;
             }
             Err(e) => return Err(e),
@@ -119,33 +122,52 @@ async fn send_once(
         }
         db.set_meta(TIPS_KEY, tips).await.map_err(local)?;
     }
-    match refused {
-        Some(e) => Err(e),
-        None => Ok(sent),
+    Ok((sent, refused))
+}
+
+/// The author device a refusal names, if any.
+fn refusal_device(e: &SyncError) -> Option<&str> {
+    match e {
+        SyncError::Refused { device, .. } => device.as_deref(),
+        _ => None,
     }
 }
 
 /// Sends the outbox. When the server holds less of a device's chain than the tips say (a
-/// server restored from a backup), it names the sequence it expects: the tip moves back to it
-/// and the outbox is sent once more from there.
+/// server restored from a backup), it names the sequence it expects: every such device's tip
+/// moves back to it and the outbox is sent once more from there. Returns how many commits the
+/// server newly stored, or the first refusal left.
 async fn send(
     db: &Db,
     session: &Session,
     commits: &[Commit],
     tips: &mut ServerTips,
 ) -> Result<usize, SyncError> {
-    match send_once(db, session, commits, tips).await {
-        Err(SyncError::Refused {
+    let (mut sent, mut refused) = send_once(db, session, commits, tips).await?;
+    let mut moved = false;
+    for e in &refused {
+        if let SyncError::Refused {
             code,
             device: Some(device),
             expected: Some(expected),
             ..
-        }) if code == "sequence_gap" && tips.get(&device).is_some_and(|&t| t >= expected) => {
-            tips.insert(device, expected.saturating_sub(1));
-            db.set_meta(TIPS_KEY, tips).await.map_err(local)?;
-            send_once(db, session, commits, tips).await
+        } = e
+        {
+            if code == "sequence_gap" && tips.get(device).is_some_and(|t| t >= expected) {
+                tips.insert(device.clone(), expected.saturating_sub(1));
+                moved = true;
+            }
         }
-        other => other,
+    }
+    if moved {
+        db.set_meta(TIPS_KEY, tips).await.map_err(local)?;
+        let (again, still) = send_once(db, session, commits, tips).await?;
+        sent += again;
+        refused = still;
+    }
+    match refused.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(sent),
     }
 }
 

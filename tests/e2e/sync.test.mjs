@@ -446,6 +446,10 @@ test("a site with no network carries its records on a USB stick: a bundle file s
   // The tablet of a site with no network signed in once (with network) and keeps the key record.
   const f = await tablet("Dr F");
   await signIn(f.page);
+  // A mistyped passphrase at a later sign-in keeps that record.
+  await f.page.getByTestId("sync-sign-out").click();
+  await signInAs(f.page, "dm.li", "a mistyped passphrase");
+  await f.page.getByTestId("sync-error").filter({ hasText: "wrong user name or passphrase" }).waitFor();
   await f.context.setOffline(true);
   await f.page.reload();
   await unlock(f.page, "Dr F");

@@ -183,7 +183,7 @@ const LONG_FILES: &[(&str, usize)] = &[
     ("crates/cli/src/sync/client.rs", 501),
     ("crates/server/src/store/tests/shared.rs", 503),
     ("crates/core/src/survival/cox/mod.rs", 564),
-    ("crates/core/src/record/tests.rs", 572),
+    ("crates/core/src/record/tests.rs", 571),
     ("crates/core/src/response/tests.rs", 673),
     ("crates/core/src/study/forms.rs", 675),
     ("crates/core/src/ctcae/lab/tests.rs", 691),

@@ -1,12 +1,11 @@
 //! Tests of the patient record: the read model, draft validation, edits, confirmations, proposals.
 
-use serde_json::json;
-use time::macros::date;
-
 use super::*;
 use crate::finding::Severity;
 use crate::log::{Commit, DeviceLog, Op};
 use crate::schedule::{Status, VisitState};
+use serde_json::json;
+use time::macros::date;
 
 const TODAY: Date = date!(2025 - 03 - 01);
 
