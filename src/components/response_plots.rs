@@ -1,4 +1,4 @@
-//! Tumour response plots as SVG: the waterfall of each patient's best percentage change of the
+//! Tumor response plots as SVG: the waterfall of each patient's best percentage change of the
 //! target sum (coloured by best confirmed response) and the spider plot of the change over time;
 //! both exportable as SVG files.
 

@@ -1,4 +1,4 @@
-//! Tumour response on the analyses page: ORR and DCR by group with exact intervals and the median
+//! Tumor response on the analyses page: ORR and DCR by group with exact intervals and the median
 //! duration of response, the waterfall and the spider plot, by criterion (mRECIST or RECIST 1.1),
 //! all from the core's study report.
 
@@ -26,7 +26,7 @@ fn rate_cell(p: &ecrf_core::stats::binomial::Proportion) -> String {
     }
 }
 
-/// Tumour response: ORR and DCR by group, the waterfall and the spider plot, by criterion.
+/// Tumor response: ORR and DCR by group, the waterfall and the spider plot, by criterion.
 #[component]
 pub fn ResponseSection(report: Arc<StudyReport>, criterion: RwSignal<Criteria>) -> impl IntoView {
     let i18n = use_i18n();

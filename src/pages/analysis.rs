@@ -1,7 +1,7 @@
 //! The analysis page: renders the core's study report (`ecrf_core::analysis::report`, the same
 //! document `ecrf analyze` prints) of the open database: Kaplan-Meier curves by treatment group
 //! with medians, landmark rates, numbers at risk, RMST and the log-rank test; Cox models and IPTW
-//! contrasts; tumour response by group. The report is computed on the device, in steps.
+//! contrasts; tumor response by group. The report is computed on the device, in steps.
 
 use std::sync::Arc;
 

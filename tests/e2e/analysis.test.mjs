@@ -75,7 +75,7 @@ test("PFS and OS curves by treatment group are computed on the device and labell
   await page.getByTestId("factor-ehs").uncheck();
   await page.getByTestId("compute").click();
   await page.getByTestId("analysed-count").filter({ hasText: "120 enrolled" }).waitFor();
-  // Tumour response of the demo study: ORR/DCR by group, waterfall and spider plots.
+  // Tumor response of the demo study: ORR/DCR by group, waterfall and spider plots.
   const rates = await page.getByTestId("rate-row").allTextContents();
   assert.ok(rates.length >= 5, rates.join("\n"));
   assert.match(rates.at(-1), /^Overall\d+\/120 \(\d+\.\d%\) \[\d+\.\d–\d+\.\d\]\d+\/120/);

@@ -85,7 +85,7 @@ try {
       `BENCH save_labs_form patients=${demo.patients} best_ms=${Math.min(...times).toFixed(1)} ` +
         `runs_ms=${times.map((t) => t.toFixed(1)).join(",")}`,
     );
-    // The analyses on the whole study (KM, log-rank, Cox crude/adjusted, IPTW, tumour
+    // The analyses on the whole study (KM, log-rank, Cox crude/adjusted, IPTW, tumor
     // response), as the page reports its own computing time; best of 3.
     const analysis = [];
     for (let i = 0; i < 3; i++) {

@@ -1,4 +1,4 @@
-// Issue 4: a baseline and two follow-up tumour assessments entered in the app; both criteria's
+// Issue 4: a baseline and two follow-up tumor assessments entered in the app; both criteria's
 // responses computed live; the investigator's differing reading raises a data query.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -72,7 +72,7 @@ test("baseline and two follow-ups: mRECIST and RECIST 1.1 live, a differing read
   await saveForm(page);
   await page.getByTestId("back").click();
 
-  // Week 12: no viable tumour left and the thrombus gone: mRECIST CR; RECIST 18 vs 70 mm, PR.
+  // Week 12: no viable tumor left and the thrombus gone: mRECIST CR; RECIST 18 vs 70 mm, PR.
   await newAssessment(page, "2025-03-28");
   // T1 split in two (6 + 4 = 10 mm); new ascites with negative cytology is not progression.
   await page.getByTestId("measure-T1-diameter").fill("6 + 4");

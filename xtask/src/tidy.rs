@@ -1,7 +1,8 @@
 //! Repository rules checked as a test (the "tidy" stage of `cargo xtask test`, in the manner of
 //! rust-analyzer's `xtask/src/tidy.rs`): pins agree, every module says what it is for, views hold
 //! no Chinese text (every UI string is in `src/i18n/`), the core does no I/O, no source file
-//! grows past 500 lines (the files that already had are listed, each with its ceiling).
+//! grows past 500 lines (the files that already had are listed, each with its ceiling), and
+//! "tumor" has one spelling, the criteria's own (RECIST 1.1, mRECIST).
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,7 @@ pub fn tidy() -> anyhow::Result<(bool, String)> {
     problems.extend(views_with_chinese_text(&root())?);
     problems.extend(core_io(&root())?);
     problems.extend(long_files(&root(), LONG_FILES)?);
+    problems.extend(other_spellings_of_tumor(&root())?);
     let ok = problems.is_empty();
     Ok((
         ok,
@@ -221,9 +223,84 @@ fn long_files(root: &Path, listed: &[(&str, usize)]) -> anyhow::Result<Vec<Strin
     Ok(problems)
 }
 
+/// Lines of the sources (`.rs`, `.mjs`, `.py`) and docs (`.md`) under `crates/`, `src/`,
+/// `tests/`, `xtask/` and `docs/` of `root`, and of its `README.md` and `ARCHITECTURE.md`, that
+/// spell "tumor" the British way (RECIST 1.1 and mRECIST write "tumor").
+fn other_spellings_of_tumor(root: &Path) -> anyhow::Result<Vec<String>> {
+    // Spelled in two pieces, so that this file does not name itself.
+    let other = format!("{}{}", "tumo", "ur");
+    let mut files = Vec::new();
+    for top in ["crates", "src", "tests", "xtask", "docs"] {
+        let dir = root.join(top);
+        if dir.is_dir() {
+            walk_text_files(&dir, &mut files)?;
+        }
+    }
+    files.extend(["README.md", "ARCHITECTURE.md"].map(|f| root.join(f)));
+    files.sort();
+    let mut problems = Vec::new();
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        for (n, line) in text.lines().enumerate() {
+            if line.to_lowercase().contains(&other) {
+                let shown = f.strip_prefix(root).unwrap_or(&f).display().to_string();
+                problems.push(format!(
+                    "{shown}:{}: write \"tumor\" (RECIST's spelling)",
+                    n + 1
+                ));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// Every `.rs`, `.mjs`, `.py` and `.md` file under `dir` (not in build or package folders).
+fn walk_text_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() {
+            if !matches!(name, "target" | "node_modules" | "dist") && !name.starts_with('.') {
+                walk_text_files(&path, out)?;
+            }
+        } else if [".rs", ".mjs", ".py", ".md"]
+            .iter()
+            .any(|e| name.ends_with(e))
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{core_io, long_files, modules_without_purpose, views_with_chinese_text};
+    use super::{
+        core_io, long_files, modules_without_purpose, other_spellings_of_tumor,
+        views_with_chinese_text,
+    };
+
+    #[test]
+    fn tumor_has_one_spelling() {
+        let dir = std::env::temp_dir().join(format!("ecrf-tidy-tumor-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("docs")).unwrap();
+        let other = format!("{}{}", "Tumo", "urs");
+        std::fs::write(
+            dir.join("docs/a.md"),
+            format!("# Tumor response\n{other} measured\n"),
+        )
+        .unwrap();
+        let found = other_spellings_of_tumor(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("docs/a.md:2:"), "{found:?}");
+        assert_eq!(
+            other_spellings_of_tumor(&crate::root()).unwrap(),
+            Vec::<String>::new()
+        );
+    }
 
     #[test]
     fn a_file_over_500_lines_is_named_unless_listed_below_its_ceiling() {

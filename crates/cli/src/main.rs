@@ -79,7 +79,7 @@ enum Command {
         #[arg(long, default_value_t = 0.05)]
         alpha: f64,
     },
-    /// Tumour response of one patient's series by RECIST 1.1 or mRECIST; prints JSON.
+    /// Tumor response of one patient's series by RECIST 1.1 or mRECIST; prints JSON.
     Response {
         /// `recist11` or `mrecist`.
         #[arg(long)]

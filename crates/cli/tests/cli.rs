@@ -362,7 +362,7 @@ fn response_example_by_both_criteria() {
     assert_eq!(tp[1]["target"], "CR");
     assert_eq!(
         tp[1]["overall"], "PR",
-        "the tumour thrombus is still present"
+        "the tumor thrombus is still present"
     );
     assert_eq!(tp[2]["overall"], "PD");
     assert_eq!(

@@ -209,13 +209,13 @@ const AES: &[(&str, i64, f64)] = &[
     ("Proteinuria", 3, 0.12),
 ];
 
-/// One demo patient's tumour burden: one or two enhancing liver targets (a portal vein thrombus
-/// as non-target when there is one), and how deep the viable tumour responds before progression.
+/// One demo patient's tumor burden: one or two enhancing liver targets (a portal vein thrombus
+/// as non-target when there is one), and how deep the viable tumor responds before progression.
 struct DemoLesions {
     /// (longest diameter, viable diameter) of each target at baseline, mm.
     targets: Vec<(f64, f64)>,
     pvtt: bool,
-    /// Fraction of viable tumour gone at the deepest response (>= 1: none left).
+    /// Fraction of viable tumor gone at the deepest response (>= 1: none left).
     depth: f64,
 }
 
@@ -254,7 +254,7 @@ impl DemoLesions {
     }
 
     /// The measurements at `day`: the response deepens over 12 weeks; at and after the
-    /// progression scan the viable tumour has regrown by 40% over its nadir (the deepest
+    /// progression scan the viable tumor has regrown by 40% over its nadir (the deepest
     /// response at the scans before it, or the baseline), so the imaging computes the PD that
     /// the Progression form records.
     fn follow_up(&self, day: f64, progression_day: f64) -> Value {
@@ -277,7 +277,7 @@ impl DemoLesions {
             } else {
                 (v * (1.0 - gone).max(0.1) * regrow).round()
             };
-            // Necrotic tumour keeps much of its size: the longest diameter shrinks far less.
+            // Necrotic tumor keeps much of its size: the longest diameter shrinks far less.
             let diameter = (d * (1.0 - 0.45 * gone.max(0.0)) * regrow).round();
             targets.insert(
                 format!("T{}", k + 1),

@@ -1,4 +1,4 @@
-//! The tumour assessment's lesion table, and both criteria's responses computed live by the core.
+//! The tumor assessment's lesion table, and both criteria's responses computed live by the core.
 //!
 //! At baseline the user chooses the target lesions (diameter and viable diameter, arterial
 //! enhancement, nodal or not) and the non-targets; the core's baseline rules are shown as you

@@ -1,6 +1,6 @@
 //! One study report: everything the analysis page shows for one endpoint (Kaplan-Meier by group
 //! with medians, landmark rates, numbers at risk and RMST; the log-rank test; Cox models crude,
-//! univariable and adjusted; IPTW contrasts with their balance; tumour response by group for
+//! univariable and adjusted; IPTW contrasts with their balance; tumor response by group for
 //! both criteria), assembled from the patients' records by one function, so that the tablet and
 //! `ecrf analyze` give the same numbers for the same data.
 
@@ -194,7 +194,7 @@ pub struct ResponseDuration {
     pub median: Quantile,
 }
 
-/// Tumour response by one criterion, with each group's duration of response.
+/// Tumor response by one criterion, with each group's duration of response.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResponseReport {
     /// Best responses, rates and changes.
@@ -205,7 +205,7 @@ pub struct ResponseReport {
     pub duration_of_response: Vec<Option<ResponseDuration>>,
 }
 
-/// Tumour response by `criteria` of every enrolled patient (the filters apply to the survival
+/// Tumor response by `criteria` of every enrolled patient (the filters apply to the survival
 /// analyses only, as on the page).
 pub fn response(
     records: &BTreeMap<String, Record>,
@@ -266,7 +266,7 @@ pub struct StudyReport {
     pub survival: Option<EndpointAnalysis>,
     /// Cox models and IPTW contrasts.
     pub models: Models,
-    /// Tumour response, by mRECIST then RECIST 1.1.
+    /// Tumor response, by mRECIST then RECIST 1.1.
     pub response: Vec<ResponseReport>,
 }
 

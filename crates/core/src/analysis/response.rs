@@ -68,7 +68,7 @@ pub struct ResponseSummary {
     pub rates: Vec<Rates>,
 }
 
-/// Summarises every enrolled patient's tumour response by `criteria`.
+/// Summarises every enrolled patient's tumor response by `criteria`.
 pub fn summarize(state: &State, criteria: Criteria, alpha: f64) -> ResponseSummary {
     summarize_records(&records(state), &derive(state, i64::MAX), criteria, alpha)
 }
@@ -205,7 +205,7 @@ mod tests {
         let sum: u64 = m.rates[..m.rates.len() - 1].iter().map(|g| g.orr.x).sum();
         assert_eq!(sum, mo.orr.x);
         assert!(mo.orr.x <= mo.dcr.x);
-        // Viable tumour responds more than its size: mRECIST finds more responders.
+        // Viable tumor responds more than its size: mRECIST finds more responders.
         assert!(mo.orr.x > ro.orr.x, "{} vs {}", mo.orr.x, ro.orr.x);
         assert!(mo.orr.x > 0 && mo.orr.x < 120);
         // Every confirmed responder has a duration of response, and only they do.

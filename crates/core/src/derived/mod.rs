@@ -31,9 +31,9 @@ pub struct DeriveInput {
     pub encephalopathy: Option<Encephalopathy>,
     /// ECOG performance status, 0-4.
     pub ecog: Option<u8>,
-    /// Number of intrahepatic tumours.
+    /// Number of intrahepatic tumors.
     pub tumor_count: Option<u32>,
-    /// Largest tumour diameter, mm.
+    /// Largest tumor diameter, mm.
     pub largest_tumor_mm: Option<f64>,
     /// Macrovascular invasion present.
     pub macrovascular_invasion: Option<bool>,
@@ -100,10 +100,10 @@ pub const RANGES: &[(&str, f64, f64)] = &[
     ("platelets", 0.0, 2000.0),
 ];
 
-/// Up-to-seven: largest tumour (cm) + number of tumours; "within" when <= 7.
+/// Up-to-seven: largest tumor (cm) + number of tumors; "within" when <= 7.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct UpToSeven {
-    /// Largest tumour in cm plus the tumour count.
+    /// Largest tumor in cm plus the tumor count.
     pub value: f64,
     /// Whether the value is at most 7.
     pub within: bool,
@@ -314,7 +314,7 @@ impl DeriveInput {
     }
 }
 
-/// Up-to-seven from the tumour count and the largest diameter in mm.
+/// Up-to-seven from the tumor count and the largest diameter in mm.
 pub fn up_to_seven(tumor_count: u32, largest_tumor_mm: f64) -> UpToSeven {
     let value = largest_tumor_mm / 10.0 + f64::from(tumor_count);
     UpToSeven {

@@ -9,11 +9,11 @@ use crate::i18n::Text;
 /// What both staging systems read.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StagingInput {
-    /// Number of intrahepatic tumours (at least 1).
+    /// Number of intrahepatic tumors (at least 1).
     pub tumor_count: u32,
-    /// Largest tumour diameter, mm.
+    /// Largest tumor diameter, mm.
     pub largest_tumor_mm: f64,
-    /// Macrovascular invasion (portal vein tumour thrombus, hepatic vein or IVC).
+    /// Macrovascular invasion (portal vein tumor thrombus, hepatic vein or IVC).
     pub macrovascular_invasion: bool,
     /// Extrahepatic spread.
     pub extrahepatic_spread: bool,
@@ -44,7 +44,7 @@ fn stage(stage: &str, en: &str, zh: &str) -> Stage {
 /// 1. Child-Pugh C (end-stage liver function) or ECOG 3-4: D.
 /// 2. Macrovascular invasion or extrahepatic spread: C.
 /// 3. ECOG 1-2 (cancer-related symptoms): C.
-/// 4. ECOG 0: single tumour <= 2 cm: 0; single tumour > 2 cm or 2-3 nodules each <= 3 cm: A;
+/// 4. ECOG 0: single tumor <= 2 cm: 0; single tumor > 2 cm or 2-3 nodules each <= 3 cm: A;
 ///    otherwise (multinodular): B.
 pub fn bclc(i: &StagingInput) -> Stage {
     if i.child_pugh == ChildPughClass::C {
@@ -73,12 +73,12 @@ pub fn bclc(i: &StagingInput) -> Stage {
     match i.tumor_count {
         1 if i.largest_tumor_mm <= 20.0 => stage(
             "0",
-            "single tumour <= 2 cm, ECOG 0",
+            "single tumor <= 2 cm, ECOG 0",
             "单个肿瘤 ≤ 2 cm，ECOG 0 分",
         ),
         1 => stage(
             "A",
-            "single tumour > 2 cm, ECOG 0",
+            "single tumor > 2 cm, ECOG 0",
             "单个肿瘤 > 2 cm，ECOG 0 分",
         ),
         2 | 3 if i.largest_tumor_mm <= 30.0 => stage(
@@ -103,8 +103,8 @@ pub fn bclc(i: &StagingInput) -> Stage {
 ///
 /// 1. Child-Pugh C or ECOG 3-4: IV.
 /// 2. Extrahepatic spread: IIIb. 3. Macrovascular invasion: IIIa.
-/// 4. Single tumour <= 5 cm: Ia; single > 5 cm, or 2-3 tumours with the largest <= 3 cm: Ib;
-///    2-3 tumours with the largest > 3 cm: IIa; 4 or more: IIb.
+/// 4. Single tumor <= 5 cm: Ia; single > 5 cm, or 2-3 tumors with the largest <= 3 cm: Ib;
+///    2-3 tumors with the largest > 3 cm: IIa; 4 or more: IIb.
 pub fn cnlc(i: &StagingInput) -> Stage {
     if i.child_pugh == ChildPughClass::C {
         return stage("IV", "Child-Pugh C", "Child-Pugh C 级");
@@ -123,19 +123,19 @@ pub fn cnlc(i: &StagingInput) -> Stage {
         );
     }
     match i.tumor_count {
-        1 if i.largest_tumor_mm <= 50.0 => stage("Ia", "single tumour <= 5 cm", "单个肿瘤 ≤ 5 cm"),
-        1 => stage("Ib", "single tumour > 5 cm", "单个肿瘤 > 5 cm"),
+        1 if i.largest_tumor_mm <= 50.0 => stage("Ia", "single tumor <= 5 cm", "单个肿瘤 ≤ 5 cm"),
+        1 => stage("Ib", "single tumor > 5 cm", "单个肿瘤 > 5 cm"),
         2 | 3 if i.largest_tumor_mm <= 30.0 => stage(
             "Ib",
-            "2-3 tumours, largest <= 3 cm",
+            "2-3 tumors, largest <= 3 cm",
             "2-3 个肿瘤，最大 ≤ 3 cm",
         ),
         2 | 3 => stage(
             "IIa",
-            "2-3 tumours, largest > 3 cm",
+            "2-3 tumors, largest > 3 cm",
             "2-3 个肿瘤，最大 > 3 cm",
         ),
-        _ => stage("IIb", "4 or more tumours", "≥ 4 个肿瘤"),
+        _ => stage("IIb", "4 or more tumors", "≥ 4 个肿瘤"),
     }
 }
 
@@ -160,7 +160,7 @@ mod tests {
     }
 
     #[test]
-    fn single_tumour_boundaries_2_and_5_cm() {
+    fn single_tumor_boundaries_2_and_5_cm() {
         check(input(1, 20.0), "0", "Ia");
         check(input(1, 21.0), "A", "Ia");
         check(input(1, 50.0), "A", "Ia");

@@ -15,7 +15,7 @@ use crate::response::{evaluate, BaselineError, Criteria, Evaluation};
 use super::Record;
 
 impl Record {
-    /// The patient's tumour assessments as a response series: the latest baseline lesion
+    /// The patient's tumor assessments as a response series: the latest baseline lesion
     /// table (targets chosen) and every follow-up table dated after it; `None` until the
     /// patient is enrolled and has a baseline table.
     pub fn response_series(&self) -> Option<Series> {
@@ -38,7 +38,7 @@ impl Record {
         )
     }
 
-    /// The data query of a tumour assessment: where the investigator's reading differs from
+    /// The data query of a tumor assessment: where the investigator's reading differs from
     /// the overall response the criteria give for that date, the differences (criterion,
     /// reading, computed).
     pub fn reading_disagreements(&self, instance: &str) -> Vec<(Criteria, String, String)> {

@@ -106,7 +106,7 @@ fn a_record_holds_the_patients_forms_in_creation_order() {
 fn derived_values_at_baseline_match_the_worked_example() {
     // The inputs of the `ecrf derive` example: Child-Pugh A5; ALBI = 0.66 log10(30) - 0.085 x 36
     // = -2.085 (grade 2: above -2.60); up-to-seven 4.5 + 2 = 6.5 within; BMI 65 / 1.7^2 = 22.49;
-    // NLR 3.1 / 1.2 = 2.583; PLR 150 / 1.2 = 125; BCLC B (2 tumours, ECOG 0, Child-Pugh A).
+    // NLR 3.1 / 1.2 = 2.583; PLR 150 / 1.2 = 125; BCLC B (2 tumors, ECOG 0, Child-Pugh A).
     let (input, d, age) = enrolled_patient().record().derived(TODAY);
     assert_eq!(input.tumor_count, Some(2));
     let cp = d.child_pugh.expect("Child-Pugh");

@@ -1,4 +1,4 @@
-//! Tumour response by RECIST 1.1 (Eisenhauer et al., Eur J Cancer 2009;45:228-247) and mRECIST
+//! Tumor response by RECIST 1.1 (Eisenhauer et al., Eur J Cancer 2009;45:228-247) and mRECIST
 //! for HCC (Lencioni & Llovet, Semin Liver Dis 2010;30:52-60): baseline rules, per-timepoint
 //! target / non-target / new-lesion / overall response, best overall response (unconfirmed and
 //! confirmed), progression date, and the study-level rates with exact confidence intervals.

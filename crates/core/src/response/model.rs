@@ -356,7 +356,7 @@ pub struct Assessment {
     pub effusion: Option<Effusion>,
 }
 
-/// One patient's tumour assessments.
+/// One patient's tumor assessments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Series {
@@ -373,7 +373,7 @@ pub struct Series {
     pub assessments: Vec<Assessment>,
 }
 
-/// A tumour assessment form's lesion table, as stored in its `lesions` field: at baseline the
+/// A tumor assessment form's lesion table, as stored in its `lesions` field: at baseline the
 /// lesions chosen (targets with their diameters, non-targets); at follow-up the measurements of
 /// the baseline lesions by id, the non-targets' status, new lesions and effusion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -67,7 +67,7 @@ pub fn code_lists() -> Vec<CodeList> {
             "vascular_invasion",
             &[
                 ("none", "None", "无"),
-                ("pvtt", "Portal vein tumour thrombus", "门静脉癌栓"),
+                ("pvtt", "Portal vein tumor thrombus", "门静脉癌栓"),
                 ("hepatic_vein", "Hepatic vein / IVC", "肝静脉/下腔静脉"),
             ],
         ),

@@ -349,7 +349,7 @@ pub fn forms() -> Vec<Form> {
             vec![
                 choice(
                     "tumor_number",
-                    l("Number of intrahepatic tumours", "肝内肿瘤数目"),
+                    l("Number of intrahepatic tumors", "肝内肿瘤数目"),
                     "tumor_number",
                 )
                 .req(),
@@ -519,7 +519,7 @@ pub fn forms() -> Vec<Form> {
         ),
         form(
             "tumor_assessment",
-            "Tumour assessment",
+            "Tumor assessment",
             "肿瘤评估",
             true,
             FollowUp,

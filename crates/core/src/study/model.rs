@@ -54,7 +54,7 @@ pub enum FieldKind {
     Text,
     /// Yes or no.
     YesNo,
-    /// The lesion table of a tumour assessment (the shape of `response::model::FormLesions`).
+    /// The lesion table of a tumor assessment (the shape of `response::model::FormLesions`).
     Lesions,
     /// Per systemic agent: the relation of an adverse event to it and the action taken with it,
     /// `[{"agent": code, "relation": code, "action": code}]` (code lists `systemic_agent`,

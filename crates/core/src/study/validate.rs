@@ -164,7 +164,7 @@ pub fn validate(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut dates_seen: BTreeMap<&str, Date> = BTreeMap::new();
-    // A baseline tumour assessment (its lesion table says so) is imaging before enrollment.
+    // A baseline tumor assessment (its lesion table says so) is imaging before enrollment.
     let baseline_imaging = values
         .get("lesions")
         .and_then(|l| l.get("timepoint"))

@@ -1,4 +1,4 @@
-//! ADRS: tumour response by mRECIST and by RECIST 1.1, as the core's criteria evaluate each
+//! ADRS: tumor response by mRECIST and by RECIST 1.1, as the core's criteria evaluate each
 //! enrolled subject's imaging series: the overall response at every timepoint, then the best
 //! overall response confirmed (CR/PR confirmed >= 4 weeks later) and unconfirmed.
 

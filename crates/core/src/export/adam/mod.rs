@@ -1,5 +1,5 @@
 //! Analysis data sets in the spirit of CDISC ADaM (ADaMIG v1.3 naming): ADSL (one row per
-//! subject), ADTTE (time to event), ADRS (tumour response), ADAE (adverse events), ADLB (labs with
+//! subject), ADTTE (time to event), ADRS (tumor response), ADAE (adverse events), ADLB (labs with
 //! their CTCAE grades), and `define` (the data dictionary). Every data set carries `STUDYID`,
 //! `USUBJID` and `TRT01P` (the treatment group, coded as `ecrf endpoints` codes it); dates are ISO
 //! 8601 (`YYYY-MM-DD`), times in days. The numbers are the app's: every value comes from the

@@ -1,5 +1,5 @@
 //! One patient's summary: identification (subject ID only), baseline with the derived liver
-//! function and staging, treatments, tumour response by both criteria at each timepoint,
+//! function and staging, treatments, tumor response by both criteria at each timepoint,
 //! adverse events and endpoints, all read through [`crate::record::Record`].
 
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! The study report: enrollment over time, patients by group, each endpoint's Kaplan-Meier
 //! curves with medians, landmark rates, numbers at risk, the log-rank test and the Cox models,
-//! tumour response by group for both criteria, and the safety tables. Every number is the
+//! tumor response by group for both criteria, and the safety tables. Every number is the
 //! core's ([`crate::analysis::report`], [`crate::safety::tables`]), formatted here.
 
 use std::collections::BTreeMap;

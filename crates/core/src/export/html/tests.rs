@@ -164,7 +164,7 @@ fn each_language_is_whole() {
         "Generated on",
         "Median, months",
         "Log-rank test",
-        "Tumour response",
+        "Tumor response",
         "anti-PD",
         "Unadjusted HR",
         "Months",
