@@ -171,16 +171,9 @@ pub fn FormPage(
         let values = visible_values(form, &draft.get_untracked());
         let user = state.user.get_untracked();
         let existing = instance.get_untracked();
-        let created = match &existing {
-            Some(_) => None,
-            None => match local::next_instance_id() {
-                Some(id) => Some(id),
-                None => {
-                    status.set(Status::Failed(SaveError::NotReady));
-                    return;
-                }
-            },
-        };
+        // A new instance's id (none while the log is not loaded: then the gate still speaks
+        // first, and a save it allows is refused as not ready).
+        let created = existing.is_none().then(local::next_instance_id).flatten();
         let why = reason.get_untracked().trim().to_owned();
         let (found, confirmed) = (findings.get_untracked(), ctx.confirmed.get_untracked());
         let opened = baseline.get_untracked();
@@ -212,6 +205,10 @@ pub fn FormPage(
             }
             Err(SaveRefusal::NoChanges) => {
                 status.set(Status::NoChanges);
+                return;
+            }
+            Ok(_) if existing.is_none() && created.is_none() => {
+                status.set(Status::Failed(SaveError::NotReady));
                 return;
             }
             Ok(ops) => ops,

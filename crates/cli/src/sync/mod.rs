@@ -4,6 +4,7 @@
 
 pub mod args;
 pub mod client;
+pub mod refusal;
 pub mod secrets;
 pub mod session;
 
