@@ -185,7 +185,6 @@ const LONG_FILES: &[(&str, usize)] = &[
     ("crates/server/src/store/tests/shared.rs", 503),
     ("crates/core/src/record/tests.rs", 571),
     ("crates/core/src/response/tests.rs", 673),
-    ("crates/core/src/study/forms.rs", 675),
     ("crates/core/src/ctcae/lab/tests.rs", 691),
     ("crates/cli/tests/sync.rs", 750),
     ("crates/cli/tests/cli.rs", 808),
