@@ -107,19 +107,6 @@ impl PatientEndpoints {
     }
 }
 
-/// The classes of systemic agents, as STUDY.md groups them.
-fn agent_class(agent: &str) -> &'static str {
-    match agent {
-        "lenvatinib" | "sorafenib" | "donafenib" | "apatinib" | "regorafenib" | "cabozantinib" => {
-            "tki"
-        }
-        "bevacizumab" => "vegf",
-        "camrelizumab" | "sintilimab" | "tislelizumab" | "toripalimab" | "atezolizumab"
-        | "durvalumab" | "pembrolizumab" | "nivolumab" | "serplulimab" | "penpulimab" => "pd1",
-        _ => "other",
-    }
-}
-
 /// The treatment group from the agent classes: `tace_tki`, `tace_pd1`, `tace_tki_pd1`,
 /// `tace_vegf_pd1`, `tace_other`.
 pub fn treatment_group(classes: &[&str]) -> &'static str {
@@ -151,7 +138,11 @@ pub(crate) fn group_of(forms: &Forms, enrolled: Date, until: Date) -> Option<&'s
         .into_iter()
         .flatten()
         .filter(|v| date_of(v, "start_date").is_some_and(|d| d >= enrolled && d <= until))
-        .filter_map(|v| v.get("agent").and_then(Value::as_str).map(agent_class))
+        .filter_map(|v| {
+            v.get("agent")
+                .and_then(Value::as_str)
+                .map(crate::study::plan::agent_class)
+        })
         .collect();
     (!classes.is_empty()).then(|| treatment_group(&classes))
 }

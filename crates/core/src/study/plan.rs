@@ -14,6 +14,41 @@ pub const GROUPS: [&str; 5] = [
     "tace_other",
 ];
 
+/// The class of every code of the `systemic_agent` code list, as STUDY.md "Groups" combines
+/// them into treatment groups: `tki`, `vegf` (anti-VEGF), `pd1` (anti-PD-1 or anti-PD-L1), and
+/// `other` (anti-CTLA-4, and "other"). A test holds that every code of the list is named here,
+/// so an agent added to the list cannot fall into `other` unnoticed.
+pub const AGENT_CLASSES: [(&str, &str); 20] = [
+    ("lenvatinib", "tki"),
+    ("sorafenib", "tki"),
+    ("donafenib", "tki"),
+    ("apatinib", "tki"),
+    ("regorafenib", "tki"),
+    ("cabozantinib", "tki"),
+    ("bevacizumab", "vegf"),
+    ("camrelizumab", "pd1"),
+    ("sintilimab", "pd1"),
+    ("tislelizumab", "pd1"),
+    ("toripalimab", "pd1"),
+    ("atezolizumab", "pd1"),
+    ("durvalumab", "pd1"),
+    ("pembrolizumab", "pd1"),
+    ("nivolumab", "pd1"),
+    ("serplulimab", "pd1"),
+    ("penpulimab", "pd1"),
+    ("tremelimumab", "other"),
+    ("ipilimumab", "other"),
+    ("other", "other"),
+];
+
+/// The class of a systemic agent code ([`AGENT_CLASSES`]); `other` for a code not listed.
+pub fn agent_class(agent: &str) -> &'static str {
+    AGENT_CLASSES
+        .iter()
+        .find(|(a, _)| *a == agent)
+        .map_or("other", |&(_, c)| c)
+}
+
 /// The reference arm of the hazard ratios and IPTW contrasts: TACE + TKI.
 pub const REFERENCE_GROUP: &str = "tace_tki";
 

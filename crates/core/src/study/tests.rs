@@ -11,6 +11,29 @@ use super::*;
 use crate::finding::Severity;
 
 #[test]
+fn every_systemic_agent_has_its_class_in_the_analysis_plan() {
+    let codes: BTreeSet<&str> = study()
+        .code_list("systemic_agent")
+        .expect("the agents' code list")
+        .codes
+        .iter()
+        .map(|c| c.code)
+        .collect();
+    let classed: BTreeSet<&str> = plan::AGENT_CLASSES.iter().map(|(a, _)| *a).collect();
+    assert_eq!(
+        codes, classed,
+        "every agent code, and only those, has a class"
+    );
+    assert_eq!(plan::agent_class("lenvatinib"), "tki");
+    assert_eq!(plan::agent_class("bevacizumab"), "vegf");
+    assert_eq!(plan::agent_class("atezolizumab"), "pd1");
+    assert_eq!(plan::agent_class("ipilimumab"), "other");
+    assert_eq!(plan::agent_class("not-a-code"), "other");
+    let classes: BTreeSet<&str> = plan::AGENT_CLASSES.iter().map(|(_, c)| *c).collect();
+    assert_eq!(classes, BTreeSet::from(["other", "pd1", "tki", "vegf"]));
+}
+
+#[test]
 fn every_form_of_study_md_is_defined() {
     let ids: Vec<&str> = study()
         .forms
