@@ -4,7 +4,7 @@
 //! keys stay in the core (`ecrf_core::sync::keys`). Where Web Crypto is missing (a page that is
 //! not a secure context), the core's own PBKDF2 computes the same bytes.
 
-use ecrf_core::sync::keys::{derive_user_keys, UserKeys, MAX_ITERATIONS, MIN_ITERATIONS};
+use ecrf_core::sync::keys::{derive_user_keys, UserKeys};
 use ecrf_core::sync::{FormatError, WrappedKey};
 use wasm_bindgen::prelude::*;
 
@@ -51,13 +51,9 @@ pub async fn user_keys(passphrase: &str, salt: &[u8; 16], iterations: u32) -> Us
     }
 }
 
-/// The keys `passphrase` gives for a wrapped-key `record` (its salt and iterations, checked).
+/// The keys `passphrase` gives for a wrapped-key `record` (the record checked first).
 pub async fn record_keys(record: &WrappedKey, passphrase: &str) -> Result<UserKeys, FormatError> {
-    if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&record.iterations) {
-        return Err(FormatError::BadKeyRecord(
-            "iterations outside 600,000 to 10,000,000",
-        ));
-    }
+    record.check()?;
     let salt = record.salt_bytes()?;
     Ok(user_keys(passphrase, &salt, record.iterations).await)
 }

@@ -7,9 +7,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-#[wasm_bindgen(inline_js = r#"
-export function download_bytes(name, mime, bytes) {
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+#[wasm_bindgen(inline_js = r##"
+function save_blob(blob, name) {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
   a.download = name;
@@ -18,10 +18,42 @@ export function download_bytes(name, mime, bytes) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
-"#)]
+export function download_bytes(name, mime, bytes) {
+  save_blob(new Blob([bytes], { type: mime }), name);
+}
+export function download_svg(id, name) {
+  const svg = document.getElementById(id);
+  if (!svg) return;
+  const text = '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(svg);
+  save_blob(new Blob([text], { type: "image/svg+xml" }), name);
+}
+export function download_png(id, name) {
+  const svg = document.getElementById(id);
+  if (!svg) return;
+  const box = svg.viewBox.baseVal;
+  const scale = 2;
+  const text = new XMLSerializer().serializeToString(svg);
+  const img = new Image();
+  img.onload = () => {
+    const canvas = document.createElement("canvas");
+    canvas.width = box.width * scale;
+    canvas.height = box.height * scale;
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    canvas.toBlob((blob) => save_blob(blob, name), "image/png");
+  };
+  img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
+}
+"##)]
 extern "C" {
     /// Hands `bytes` to the user as a downloaded file `name` of type `mime`.
     pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]);
+    /// Downloads the SVG element `id` as the SVG file `name`.
+    pub fn download_svg(id: &str, name: &str);
+    /// Downloads the SVG element `id` drawn at twice its size on white as the PNG file `name`.
+    pub fn download_png(id: &str, name: &str);
 }
 
 /// Storage facts shown to the user.

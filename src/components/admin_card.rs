@@ -9,6 +9,7 @@ use ecrf_core::sync::api::{valid_name, DeviceInfo, Role, UserInfo};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::inputs::labelled_input;
 use crate::i18n::{role_name, use_i18n, AdminMsg, Msg};
 use crate::sync::{admin, use_sync, SyncError};
 
@@ -55,21 +56,19 @@ fn minute(rfc3339: &str) -> String {
     }
 }
 
-/// A masked passphrase input bound to `value`.
+/// A masked input for a new (temporary) passphrase, bound to `value`.
 fn passphrase_input(
     label: AdminMsg,
     testid: &'static str,
     value: RwSignal<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    view! {
-        <label class="field">
-            <span class="label">{move || label.text(i18n.lang.get())}</span>
-            <input type="password" autocomplete="new-password" data-testid=testid
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev)) />
-        </label>
-    }
+    labelled_input(
+        move || label.text(i18n.lang.get()),
+        testid,
+        "new-password",
+        value,
+    )
 }
 
 /// Checks a temporary passphrase and its confirmation.
@@ -328,12 +327,7 @@ fn AdminTables() -> impl IntoView {
             </table>
             <h3>{move || t(AdminMsg::AddTitle)}</h3>
             <form class="sync-sign-in" on:submit=move |ev| { ev.prevent_default(); add(); }>
-                <label class="field">
-                    <span class="label">{move || t(AdminMsg::Name)}</span>
-                    <input type="text" autocomplete="off" data-testid="admin-new-name"
-                        prop:value=move || new_name.get()
-                        on:input=move |ev| new_name.set(event_target_value(&ev)) />
-                </label>
+                {labelled_input(move || t(AdminMsg::Name), "admin-new-name", "off", new_name)}
                 <label class="field">
                     <span class="label">{move || t(AdminMsg::Role)}</span>
                     <select data-testid="admin-new-role"

@@ -6,6 +6,7 @@ use ecrf_core::i18n::Lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::inputs::labelled_input;
 use crate::i18n::{use_i18n, CarryMsg};
 use crate::state::use_app_state;
 use crate::sync::carry::{self, CarryError};
@@ -196,18 +197,8 @@ pub fn BundleCard() -> impl IntoView {
                     None => view! {
                         <p class="hint">{move || t(CarryMsg::NeedKey)}</p>
                         <form class="sync-sign-in" on:submit=move |ev| { ev.prevent_default(); open(); }>
-                            <label class="field">
-                                <span class="label">{move || t(CarryMsg::User)}</span>
-                                <input type="text" autocomplete="username" data-testid="carry-user"
-                                    prop:value=move || user.get()
-                                    on:input=move |ev| user.set(event_target_value(&ev)) />
-                            </label>
-                            <label class="field">
-                                <span class="label">{move || t(CarryMsg::Passphrase)}</span>
-                                <input type="password" autocomplete="current-password" data-testid="carry-passphrase"
-                                    prop:value=move || passphrase.get()
-                                    on:input=move |ev| passphrase.set(event_target_value(&ev)) />
-                            </label>
+                            {labelled_input(move || t(CarryMsg::User), "carry-user", "username", user)}
+                            {labelled_input(move || t(CarryMsg::Passphrase), "carry-passphrase", "current-password", passphrase)}
                             <button type="submit" class="primary" data-testid="carry-open" disabled=busy>
                                 {move || t(CarryMsg::Open)}
                             </button>

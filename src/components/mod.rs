@@ -6,6 +6,7 @@ pub mod derived_panel;
 pub mod export_card;
 pub mod forest;
 pub mod header;
+pub mod inputs;
 pub mod km_plot;
 pub mod lock_screen;
 pub mod response_plots;

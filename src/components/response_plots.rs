@@ -7,57 +7,9 @@ use std::sync::Arc;
 use ecrf_core::analysis::response::ResponseSummary;
 use ecrf_core::response::Response;
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
 
+use crate::device::{download_png, download_svg};
 use crate::i18n::{use_i18n, Msg};
-
-#[wasm_bindgen(inline_js = r##"
-export function download_svg(id, name) {
-  const svg = document.getElementById(id);
-  if (!svg) return;
-  const text = '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(svg);
-  const url = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-}
-export function download_png(id, name) {
-  const svg = document.getElementById(id);
-  if (!svg) return;
-  const box = svg.viewBox.baseVal;
-  const scale = 2;
-  const text = new XMLSerializer().serializeToString(svg);
-  const img = new Image();
-  img.onload = () => {
-    const canvas = document.createElement("canvas");
-    canvas.width = box.width * scale;
-    canvas.height = box.height * scale;
-    const ctx = canvas.getContext("2d");
-    ctx.fillStyle = "#ffffff";
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-    canvas.toBlob((blob) => {
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement("a");
-      a.href = url;
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
-    }, "image/png");
-  };
-  img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
-}
-"##)]
-extern "C" {
-    fn download_svg(id: &str, name: &str);
-    fn download_png(id: &str, name: &str);
-}
 
 const W: f64 = 880.0;
 const H: f64 = 360.0;

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::inputs::labelled_input;
 use crate::i18n::{use_i18n, Msg};
 use crate::state::use_app_state;
 use crate::sync::{self, use_sync, SyncError};
@@ -64,27 +65,14 @@ fn e_detail(e: &SyncError) -> String {
     }
 }
 
-/// A labelled input bound to `value`; a passphrase field (by its `autocomplete`) is masked.
+/// A labelled input bound to `value` (masked for a passphrase, by its `autocomplete`).
 fn text_input(
     label: Msg,
     testid: &'static str,
     autocomplete: &'static str,
     value: RwSignal<String>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
-    let kind = if autocomplete.ends_with("password") {
-        "password"
-    } else {
-        "text"
-    };
-    view! {
-        <label class="field">
-            <span class="label">{i18n.t(label)}</span>
-            <input type=kind data-testid=testid autocomplete=autocomplete
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev)) />
-        </label>
-    }
+    labelled_input(use_i18n().t(label), testid, autocomplete, value)
 }
 
 /// The panel.

@@ -2,7 +2,8 @@
 //! list users and devices, add a user with a temporary passphrase, give a user who forgot their
 //! passphrase a new temporary one (the study data key wrapped anew on this tablet: the server
 //! never sees a passphrase or the key), revoke a user or a lost tablet. The server checks the
-//! role on every request; these only send them with the session's token.
+//! role on every request; these only send them with the session's token. The wrapped-key
+//! record of a new passphrase is made here for one's own first change too.
 
 use ecrf_core::sync::api::{DeviceInfo, NewKey, NewUser, Role, UserInfo};
 
@@ -18,8 +19,13 @@ fn segment(name: &str) -> String {
     String::from(js_sys::encode_uri_component(name))
 }
 
-/// A new wrapped-key record of the session's data key for `user` under `passphrase`.
-async fn new_key(session: &Session, user: &str, passphrase: &str) -> Result<NewKey, SyncError> {
+/// A new wrapped-key record of the session's data key for `user` under `passphrase` (a new
+/// random salt and nonce; the server gets the record and the server-auth key only).
+pub(super) async fn new_key(
+    session: &Session,
+    user: &str,
+    passphrase: &str,
+) -> Result<NewKey, SyncError> {
     let (mut salt, mut nonce) = ([0u8; 16], [0u8; 12]);
     if !super::secure_random(&mut salt) || !super::secure_random(&mut nonce) {
         return Err(SyncError::Local(

@@ -17,7 +17,7 @@
 
 use ecrf_core::sync::batches::split_batches;
 use ecrf_core::sync::outbox::{on_server, outbox, ServerTips};
-use ecrf_core::sync::{Bundle, Compression, SealedCommit};
+use ecrf_core::sync::Bundle;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use wasm_bindgen::prelude::*;
@@ -85,16 +85,10 @@ pub async fn hand_off(db: &Db, session: &Session) -> Result<bool, StorageError> 
         clear().await?;
         return Ok(false);
     }
-    let sealed = pending
-        .iter()
-        .map(|c| {
-            let mut nonce = [0u8; 12];
-            if !super::secure_random(&mut nonce) {
-                return Err(StorageError::NoRandom);
-            }
-            SealedCommit::seal(c, &session.key, nonce, Compression::Deflate).map_err(local)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let sealed = super::seal_all(&pending, &session.key).map_err(|e| match e {
+        super::SealError::NoRandom => StorageError::NoRandom,
+        super::SealError::Format(m) => local(m),
+    })?;
     let sizes: Vec<usize> = sealed.iter().map(|s| s.to_bytes().len()).collect();
     let bundles = Array::new();
     for range in split_batches(&sizes, super::run::BUNDLE_COMMITS, super::run::BUNDLE_BYTES) {

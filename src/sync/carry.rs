@@ -16,9 +16,7 @@ use std::collections::BTreeMap;
 use ecrf_core::log::Commit;
 use ecrf_core::sync::api::Role;
 use ecrf_core::sync::outbox::{outbox, ServerTips};
-use ecrf_core::sync::{
-    Bundle, Compression, DataKey, FormatError, SealedCommit, StudyId, WrappedKey,
-};
+use ecrf_core::sync::{Bundle, DataKey, FormatError, StudyId, WrappedKey};
 
 use crate::storage::{Db, StorageError};
 
@@ -193,17 +191,10 @@ pub async fn export(db: &Db) -> Result<(Vec<u8>, usize), CarryError> {
     if pending.is_empty() {
         return Err(CarryError::NothingToCarry);
     }
-    let sealed = pending
-        .iter()
-        .map(|c| {
-            let mut nonce = [0u8; 12];
-            if !super::secure_random(&mut nonce) {
-                return Err(CarryError::NoRandom);
-            }
-            SealedCommit::seal(c, &key.key, nonce, Compression::Deflate)
-                .map_err(|e| CarryError::Bad(e.to_string()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let sealed = super::seal_all(&pending, &key.key).map_err(|e| match e {
+        super::SealError::NoRandom => CarryError::NoRandom,
+        super::SealError::Format(m) => CarryError::Bad(m),
+    })?;
     let count = sealed.len();
     let bytes = Bundle {
         study: key.study,

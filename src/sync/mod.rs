@@ -23,6 +23,35 @@ pub fn secure_random(buf: &mut [u8]) -> bool {
         .is_some_and(|c| c.get_random_values_with_u8_array(buf).is_ok())
 }
 
+/// Why commits could not be sealed for the study's server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SealError {
+    /// The browser gives no secure random numbers (a nonce is never made from a weaker source).
+    NoRandom,
+    /// The format refused a commit (its reason).
+    Format(String),
+}
+
+/// Seals `commits` under the study data `key`, each with a fresh random nonce, deflated: what
+/// an upload, a Background Sync hand-off and a bundle file carry (`docs/sync-protocol.md`).
+pub fn seal_all(
+    commits: &[&ecrf_core::log::Commit],
+    key: &ecrf_core::sync::DataKey,
+) -> Result<Vec<ecrf_core::sync::SealedCommit>, SealError> {
+    use ecrf_core::sync::{Compression, SealedCommit};
+    commits
+        .iter()
+        .map(|c| {
+            let mut nonce = [0u8; 12];
+            if !secure_random(&mut nonce) {
+                return Err(SealError::NoRandom);
+            }
+            SealedCommit::seal(c, key, nonce, Compression::Deflate)
+                .map_err(|e| SealError::Format(e.to_string()))
+        })
+        .collect()
+}
+
 /// Where sync stands, for every screen.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncStatus {

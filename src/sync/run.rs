@@ -8,7 +8,7 @@ use ecrf_core::log::Commit;
 use ecrf_core::sync::api::UploadResult;
 use ecrf_core::sync::batches::split_batches;
 use ecrf_core::sync::outbox::{on_server, outbox, ServerTips};
-use ecrf_core::sync::{Bundle, Compression, SealedCommit};
+use ecrf_core::sync::Bundle;
 
 use super::http::{get_page, post_bundle, SyncError};
 use super::session::Session;
@@ -38,13 +38,6 @@ fn local(e: impl std::fmt::Display) -> SyncError {
     SyncError::Local(e.to_string())
 }
 
-fn nonce() -> Result<[u8; 12], SyncError> {
-    let mut n = [0u8; 12];
-    super::secure_random(&mut n)
-        .then_some(n)
-        .ok_or_else(|| SyncError::Local("this browser gives no secure random numbers".into()))
-}
-
 /// One pass over the outbox: how many commits the server newly stored, and the refusals that
 /// named an author device (each stops that device's commits only). Any other failure (the
 /// network, a refusal of the session or of the upload as a whole) ends the pass.
@@ -55,10 +48,12 @@ async fn send_once(
     tips: &mut ServerTips,
 ) -> Result<(usize, Vec<SyncError>), SyncError> {
     let pending = outbox(commits, tips);
-    let sealed = pending
-        .iter()
-        .map(|c| SealedCommit::seal(c, &session.key, nonce()?, Compression::Deflate).map_err(local))
-        .collect::<Result<Vec<_>, _>>()?;
+    let sealed = super::seal_all(&pending, &session.key).map_err(|e| match e {
+        super::SealError::NoRandom => {
+            SyncError::Local("this browser gives no secure random numbers".into())
+        }
+        super::SealError::Format(m) => SyncError::Local(m),
+    })?;
     let sizes: Vec<usize> = sealed.iter().map(|s| s.to_bytes().len()).collect();
     let mut sent = 0;
     // One author device's commits per bundle (the outbox is in (device, sequence) order): a

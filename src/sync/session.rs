@@ -63,9 +63,7 @@ pub async fn sign_in(user: &str, passphrase: &str, device: &str) -> Result<SignI
     let mut salt = [0u8; 16];
     hex::decode_to_slice(&params.salt, &mut salt)
         .map_err(|_| SyncError::Local("the server's salt is not 16 bytes of hex".into()))?;
-    if !(ecrf_core::sync::keys::MIN_ITERATIONS..=ecrf_core::sync::keys::MAX_ITERATIONS)
-        .contains(&params.iterations)
-    {
+    if ecrf_core::sync::keys::check_iterations(params.iterations).is_err() {
         return Err(SyncError::Local(
             "the server asks for an unsafe key derivation".into(),
         ));
@@ -139,21 +137,13 @@ thread_local! {
 /// wrapped anew under it on this tablet (new salt and nonce), and the server gets only the new
 /// server-auth key and the wrapped key. Then the session is open.
 pub async fn change_temporary(new: &str) -> Result<Session, SyncError> {
-    use ecrf_core::sync::api::{ChangePassphrase, NewKey};
+    use ecrf_core::sync::api::ChangePassphrase;
     let Some((session, current_auth)) = TEMPORARY.with(|t| t.borrow().clone()) else {
         return Err(SyncError::Local(
             "no sign-in waits for a new passphrase".into(),
         ));
     };
-    let (mut salt, mut nonce) = ([0u8; 16], [0u8; 12]);
-    if !super::secure_random(&mut salt) || !super::secure_random(&mut nonce) {
-        return Err(SyncError::Local(
-            "this browser gives no secure random numbers".into(),
-        ));
-    }
-    crate::device::sleep(30).await;
-    let record = NewKey::wrap(&session.key, &session.user, new, salt, nonce)
-        .map_err(|e| SyncError::Local(e.to_string()))?;
+    let record = super::admin::new_key(&session, &session.user, new).await?;
     super::http::post_json_only(
         "passphrase",
         Some(&session.token),

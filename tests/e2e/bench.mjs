@@ -8,7 +8,7 @@
 //
 // Usage: node bench.mjs DEMO-120.json DEMO-2000.json  (files written by `ecrf demo`).
 import { readFileSync } from "node:fs";
-import { launch, openApp, PASSPHRASE, setUser, startServer, unlock } from "./harness.mjs";
+import { launch, openApp, PASSPHRASE, setUser, startServer, unlock, writeClearDatabase } from "./harness.mjs";
 
 const files = process.argv.slice(2);
 const server = await startServer();
@@ -109,23 +109,7 @@ try {
     await page.goto(new URL("/manifest.webmanifest", server.url).href);
     // In slices: one message of 80,000 commits is more than the page takes.
     for (let i = 0; i < demo.commits.length; i += 5000) {
-      await page.evaluate(async (commits) => {
-        const open = indexedDB.open("ecrf-study", 3);
-        open.onupgradeneeded = () => {
-          const db = open.result;
-          db.createObjectStore("patients", { keyPath: "subject_id" }).createIndex("by_enrollment", "enrollment_date");
-          db.createObjectStore("meta", { keyPath: "key" });
-          db.createObjectStore("commits", { keyPath: "id" }).createIndex("by_device", "device");
-        };
-        const db = await new Promise((ok) => (open.onsuccess = () => ok(open.result)));
-        await new Promise((ok, fail) => {
-          const tx = db.transaction("commits", "readwrite");
-          for (const c of commits) tx.objectStore("commits").put(c);
-          tx.oncomplete = ok;
-          tx.onerror = () => fail(tx.error);
-        });
-        db.close();
-      }, demo.commits.slice(i, i + 5000));
+      await writeClearDatabase(page, demo.commits.slice(i, i + 5000));
     }
     await page.goto(server.url);
     const t0 = Date.now();

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addPatient, field, launch, openApp, unlock, setUser, startServer, waitForServiceWorker } from "./harness.mjs";
+import { addPatient, field, launch, openApp, unlock, setUser, startServer, waitForServiceWorker, writeClearDatabase } from "./harness.mjs";
 
 let server;
 let browser;
@@ -296,23 +296,7 @@ test("a write from another tablet that conflicts is listed and resolved; a form 
     ops: [{ op: "set_field", instance, field: "bili", value: 31, supersedes: [] }],
   };
   const id = createHash("sha256").update(JSON.stringify(body)).digest("hex");
-  await page.evaluate(async (commit) => {
-    const open = indexedDB.open("ecrf-study", 3);
-    open.onupgradeneeded = () => {
-      const db = open.result;
-      db.createObjectStore("patients", { keyPath: "subject_id" }).createIndex("by_enrollment", "enrollment_date");
-      db.createObjectStore("meta", { keyPath: "key" });
-      db.createObjectStore("commits", { keyPath: "id" }).createIndex("by_device", "device");
-    };
-    const db = await new Promise((ok) => (open.onsuccess = () => ok(open.result)));
-    await new Promise((ok, fail) => {
-      const tx = db.transaction("commits", "readwrite");
-      tx.objectStore("commits").put(commit);
-      tx.oncomplete = ok;
-      tx.onerror = () => fail(tx.error);
-    });
-    db.close();
-  }, { id, ...body });
+  await writeClearDatabase(page, [{ id, ...body }]);
   await page.reload();
   await unlock(page);
   await page.getByTestId("conflict-count").filter({ hasText: "1" }).waitFor();

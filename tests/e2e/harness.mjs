@@ -285,3 +285,30 @@ export async function saveForm(page, expected = "Saved on this device") {
   await page.getByTestId("save-form").click();
   await page.getByTestId("form-status").filter({ hasText: expected }).waitFor();
 }
+
+/** Writes `commits` (and `meta` records) into the study database as an earlier version kept it:
+ * `ecrf-study`, schema 3, commits in the clear (the app seals it into its sealed database on the
+ * next unlock). The page must be on the app's origin. */
+export async function writeClearDatabase(page, commits, meta = []) {
+  await page.evaluate(
+    async ({ commits, meta }) => {
+      const open = indexedDB.open("ecrf-study", 3);
+      open.onupgradeneeded = () => {
+        const db = open.result;
+        db.createObjectStore("patients", { keyPath: "subject_id" }).createIndex("by_enrollment", "enrollment_date");
+        db.createObjectStore("meta", { keyPath: "key" });
+        db.createObjectStore("commits", { keyPath: "id" }).createIndex("by_device", "device");
+      };
+      const db = await new Promise((ok) => (open.onsuccess = () => ok(open.result)));
+      await new Promise((ok, fail) => {
+        const tx = db.transaction(["commits", "meta"], "readwrite");
+        for (const c of commits) tx.objectStore("commits").put(c);
+        for (const m of meta) tx.objectStore("meta").put(m);
+        tx.oncomplete = ok;
+        tx.onerror = () => fail(tx.error);
+      });
+      db.close();
+    },
+    { commits, meta },
+  );
+}

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLI, enrollPatient, launch, listedIds, PASSPHRASE, startServer, unlock } from "./harness.mjs";
+import { CLI, enrollPatient, launch, listedIds, PASSPHRASE, startServer, unlock, writeClearDatabase } from "./harness.mjs";
 
 let server;
 let browser;
@@ -131,24 +131,7 @@ test("records of an earlier unencrypted version are sealed on the first unlock a
   const page = await context.newPage();
   // The database an earlier version wrote (schema 3, commits in the clear), on the app's origin.
   await page.goto(new URL("/manifest.webmanifest", server.url).href);
-  await page.evaluate(async (commits) => {
-    const open = indexedDB.open("ecrf-study", 3);
-    open.onupgradeneeded = () => {
-      const db = open.result;
-      db.createObjectStore("patients", { keyPath: "subject_id" }).createIndex("by_enrollment", "enrollment_date");
-      db.createObjectStore("meta", { keyPath: "key" });
-      db.createObjectStore("commits", { keyPath: "id" }).createIndex("by_device", "device");
-    };
-    const db = await new Promise((ok) => (open.onsuccess = () => ok(open.result)));
-    await new Promise((ok, fail) => {
-      const tx = db.transaction(["commits", "meta"], "readwrite");
-      for (const c of commits) tx.objectStore("commits").put(c);
-      tx.objectStore("meta").put({ key: "device", value: "tab-old" });
-      tx.oncomplete = ok;
-      tx.onerror = () => fail(tx.error);
-    });
-    db.close();
-  }, commits);
+  await writeClearDatabase(page, commits, [{ key: "device", value: "tab-old" }]);
   await page.goto(server.url);
   await page.getByTestId("lang-en").click();
   await page.getByTestId("vault-earlier").filter({ hasText: "records saved by an earlier version" }).waitFor();

@@ -59,6 +59,21 @@ impl std::fmt::Debug for UserKeys {
     }
 }
 
+/// Refuses an iteration count outside [`MIN_ITERATIONS`]..=[`MAX_ITERATIONS`] (too weak, or a
+/// tablet busy for minutes).
+///
+/// # Errors
+/// `BadKeyRecord`.
+pub fn check_iterations(iterations: u32) -> Result<(), FormatError> {
+    if (MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
+        Ok(())
+    } else {
+        Err(FormatError::BadKeyRecord(
+            "iterations outside 600,000 to 10,000,000",
+        ))
+    }
+}
+
 /// `master = PBKDF2-HMAC-SHA256(passphrase, salt, iterations)`, then the two keys by HKDF with
 /// distinct `info` strings. Slow by design: about `iterations` HMAC computations.
 pub fn derive_user_keys(passphrase: &str, salt: &[u8; 16], iterations: u32) -> UserKeys {
@@ -122,11 +137,7 @@ impl WrappedKey {
         iterations: u32,
         nonce: [u8; 12],
     ) -> Result<WrappedKey, FormatError> {
-        if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
-            return Err(FormatError::BadKeyRecord(
-                "iterations outside 600,000 to 10,000,000",
-            ));
-        }
+        check_iterations(iterations)?;
         let keys = derive_user_keys(passphrase, &salt, iterations);
         WrappedKey::wrap_with(key, user, &keys, salt, iterations, nonce)
     }
@@ -144,11 +155,7 @@ impl WrappedKey {
         iterations: u32,
         nonce: [u8; 12],
     ) -> Result<WrappedKey, FormatError> {
-        if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
-            return Err(FormatError::BadKeyRecord(
-                "iterations outside 600,000 to 10,000,000",
-            ));
-        }
+        check_iterations(iterations)?;
         let wrapped = Aes256Gcm::new((&keys.kek).into())
             .encrypt(
                 Nonce::from_slice(&nonce),
@@ -221,18 +228,19 @@ impl WrappedKey {
         Ok(DataKey::new(self.key_id, key))
     }
 
-    fn check(&self) -> Result<(), FormatError> {
+    /// Checks the record's format, version, derivation, iterations and salt (before any slow
+    /// derivation is spent on it).
+    ///
+    /// # Errors
+    /// `BadKeyRecord` naming what is wrong.
+    pub fn check(&self) -> Result<(), FormatError> {
         if self.format != "ecrf-wrapped-key" || self.version != 1 {
             return Err(FormatError::BadKeyRecord("not a version 1 wrapped key"));
         }
         if self.kdf != "pbkdf2-sha256" {
             return Err(FormatError::BadKeyRecord("unknown key derivation"));
         }
-        if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&self.iterations) {
-            return Err(FormatError::BadKeyRecord(
-                "iterations outside 600,000 to 10,000,000",
-            ));
-        }
+        check_iterations(self.iterations)?;
         self.salt_bytes().map(|_| ())
     }
 }
