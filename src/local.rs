@@ -30,6 +30,8 @@ pub struct Local {
     own: u64,
     /// What the study's server holds, as this tab last counted it.
     tips: ecrf_core::sync::outbox::ServerTips,
+    /// The study's users as the server last listed them (`None` before any exchange).
+    study_users: Option<Vec<String>>,
     saving: bool,
 }
 
@@ -80,6 +82,7 @@ pub fn rebuild(device: &str, commits: &[Commit]) -> Local {
         commits: state.commit_count(),
         state,
         unsynced,
+        study_users: None,
         saving: false,
     }
 }
@@ -272,6 +275,24 @@ pub fn apply_received(commits: &[Commit]) -> usize {
 /// How far ahead of this device's clock a received commit's time may be and still be observed.
 const MAX_CLOCK_AHEAD_MS: u64 = 5 * 60 * 1000;
 
+/// Records the study's users (as the server lists them), against whom commit authors are
+/// checked.
+pub fn set_study_users(users: Vec<String>) {
+    LOCAL.with(|l| l.borrow_mut().study_users = Some(users));
+}
+
+/// The authors of commits held here who are not users of the study, with their commit counts
+/// (`ecrf_core::sync::authors`); empty until the study's users are known.
+pub fn unknown_authors() -> BTreeMap<String, usize> {
+    with(|l| match &l.study_users {
+        Some(users) => ecrf_core::sync::authors::unknown_authors(
+            l.state.authors(),
+            users.iter().map(String::as_str),
+        ),
+        None => BTreeMap::new(),
+    })
+}
+
 /// Records the server tips this tab's counts were made with.
 pub fn set_tips(tips: &ecrf_core::sync::outbox::ServerTips) {
     LOCAL.with(|l| l.borrow_mut().tips = tips.clone());
@@ -306,6 +327,6 @@ pub async fn repair_forks(db: &Db, commits: &[Commit]) -> Result<usize, SaveErro
         return Ok(0);
     }
     let (ops, reason) = (repair_ops(&off), repair_reason(&off));
-    save(db, "system", Some(reason), ops).await?;
+    save(db, ecrf_core::sync::authors::SYSTEM, Some(reason), ops).await?;
     Ok(off.len())
 }

@@ -189,6 +189,9 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
         .unwrap_or_default();
     local::set_unsynced(&ecrf_core::sync::outbox::outbox(&commits, &tips));
     local::set_tips(&tips);
+    if let Some(users) = db.meta(crate::sync::run::USERS_KEY).await? {
+        local::set_study_users(users);
+    }
     // A chain forked by two tabs before saves were serialised: nothing is dropped; one commit
     // re-applies the branch the device does not continue.
     match local::repair_forks(db, &commits).await {
@@ -233,7 +236,7 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
         );
         let ops = create_ops(&instance, form, &subject, &values);
         let reason = Some("Registered before the CRFs were commit-based".to_owned());
-        local::save(db, "system", reason, ops)
+        local::save(db, ecrf_core::sync::authors::SYSTEM, reason, ops)
             .await
             .map_err(|e| match e {
                 local::SaveError::Storage(e) => e,

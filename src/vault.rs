@@ -4,6 +4,7 @@
 //! that a reload does not reset the wait; the clear database of earlier versions sealed into the
 //! new one on the first unlock and then deleted whole; the inactivity lock.
 
+use ecrf_core::sync::keys::MIN_ITERATIONS;
 use ecrf_core::sync::vault::{wait_after_failures_ms, Vault, VaultError, DEVICE_KEY_ID};
 use ecrf_core::sync::DataKey;
 
@@ -160,8 +161,9 @@ pub async fn unlock(db: &Db, user: &str, passphrase: &str) -> Result<(), UnlockE
     }
 }
 
-/// Adds `user` to the vault of the unlocked `db` (another person who works on this tablet),
-/// or changes their passphrase.
+/// Adds `user` to the vault of the unlocked `db` (another person who works on this tablet, or
+/// a study account that signed in on it), or changes their passphrase. The derivation is Web
+/// Crypto's where the browser has it ([`crate::crypto::user_keys`]).
 pub async fn add_user(
     db: &Db,
     key: &DataKey,
@@ -171,8 +173,10 @@ pub async fn add_user(
     let mut vault = read(db)
         .await?
         .ok_or_else(|| UnlockError::Bad("no vault".into()))?;
+    let salt: [u8; 16] = random()?;
+    let keys = crate::crypto::user_keys(passphrase, &salt, MIN_ITERATIONS).await;
     vault
-        .add_user(key, user.trim(), passphrase, random()?, random()?)
+        .add_user_with(key, user.trim(), &keys, salt, random()?)
         .map_err(|e| UnlockError::Bad(e.to_string()))?;
     db.set_meta(VAULT_KEY, &vault).await?;
     Ok(())

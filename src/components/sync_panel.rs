@@ -187,6 +187,25 @@ pub fn SyncPanel() -> impl IntoView {
                 <p data-testid="sync-status" role="status"
                     data-exchanges=move || status.with(|s| s.exchanges.to_string())>{line}</p>
                 {move || {
+                    // Re-read after every exchange and every change of the local study.
+                    status.with(|s| s.exchanges);
+                    state.revision.track();
+                    let unknown = crate::local::unknown_authors();
+                    (!unknown.is_empty()).then(|| {
+                        let names = unknown
+                            .iter()
+                            .map(|(name, n)| format!("{name}: {n}"))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        view! {
+                            <div class="warn" data-testid="unknown-authors">
+                                <p>{i18n.t(Msg::SyncUnknownAuthors)} " " <span data-testid="unknown-author-names">{names}</span></p>
+                                <p class="hint">{i18n.t(Msg::SyncUnknownAuthorsHint)}</p>
+                            </div>
+                        }
+                    })
+                }}
+                {move || {
                     let lang = i18n.lang.get();
                     status.with(|s| s.error.as_ref().map(|e| error_text(e, lang)))
                         .map(|t| view! { <p class="error" data-testid="sync-error">{t}</p> })

@@ -91,6 +91,8 @@ messages! {
     SyncPassShort => ("The passphrase needs at least 8 characters.", "口令至少需要 8 个字符。"),
     SyncPassMismatch => ("The two passphrases differ.", "两次输入的口令不一致。"),
     SyncReadOnly => ("A monitor's account only receives: changes made on this tablet are not sent.", "监查员账号只接收数据：本设备上的修改不会发送。"),
+    SyncUnknownAuthors => ("Changes made under names that are not users of the study (name: changes):", "作者不是本研究用户的更改（姓名：更改数）："),
+    SyncUnknownAuthorsHint => ("The study's users are the accounts that sign in to its server: sign in on the tablet before saving, and ask the data manager about these names. The changes are kept.", "研究用户即登录研究服务器的账号：请先在本设备登录再保存，并就这些姓名咨询数据管理员。这些更改仍会保留。"),
     SyncErrSignInAgain => ("the session has ended: sign in again.", "会话已结束：请重新登录。"),
     WhereDataIs => ("Changes not yet sent are saved on this device only: until they reach the study's server (sign in below), this tablet holds the only copy. Never clear the browser's data.",
                     "尚未发送的修改仅保存在本设备：在发送到研究服务器之前（请在下方登录），本设备保存的是唯一副本。切勿清除浏览器数据。"),

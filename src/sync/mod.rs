@@ -120,6 +120,7 @@ pub fn sign_in(ctx: SyncContext, state: crate::state::AppState, user: String, pa
                 });
                 sync_now(ctx, state);
                 start_auto(ctx, state);
+                adopt_account(state, &s.user, &passphrase).await;
             }
             Ok(session::SignIn::MustChangePassphrase) => ctx.status.update(|s| {
                 s.signing_in = false;
@@ -146,6 +147,22 @@ pub fn sign_in(ctx: SyncContext, state: crate::state::AppState, user: String, pa
     });
 }
 
+/// After a sign-in: the study account is who this tablet's saves name from now on (one identity
+/// in the audit trail, on every tablet and on the server: the authors that other tablets check
+/// against the study's users), and it unlocks this tablet with the same passphrase (the vault
+/// gets a key record for it, replacing an older one). A vault that cannot be written leaves
+/// the tablet unlockable as before: a warning only.
+async fn adopt_account(state: crate::state::AppState, user: &str, passphrase: &str) {
+    state.user.set(user.to_owned());
+    let Some(db) = crate::state::db() else { return };
+    let Some(key) = db.device_key() else { return };
+    if let Err(e) = crate::vault::add_user(&db, &key, user, passphrase).await {
+        gloo::console::warn!(format!(
+            "ecrf: this tablet does not unlock for {user} yet: {e:?}"
+        ));
+    }
+}
+
 /// Replaces a temporary passphrase (at the first sign-in), then syncs at once.
 pub fn change_temporary(ctx: SyncContext, state: crate::state::AppState, new: String) {
     ctx.status.update(|s| {
@@ -164,6 +181,7 @@ pub fn change_temporary(ctx: SyncContext, state: crate::state::AppState, new: St
                 });
                 sync_now(ctx, state);
                 start_auto(ctx, state);
+                adopt_account(state, &s.user, &new).await;
             }
             Err(e) => ctx.status.update(|s| {
                 s.signing_in = false;

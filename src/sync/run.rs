@@ -14,6 +14,9 @@ use super::http::{get_page, post_bundle, SyncError};
 use super::session::Session;
 use crate::storage::Db;
 
+/// The `meta` key of the study's users as the server last listed them (names), kept so that
+/// the check of commit authors holds offline too.
+pub const USERS_KEY: &str = "sync.study_users";
 /// The `meta` key of the server tips ([`ServerTips`]).
 pub const TIPS_KEY: &str = "sync.server_tips";
 const CURSOR_KEY: &str = "sync.cursor";
@@ -223,6 +226,25 @@ pub async fn check_study(db: &Db, study: &ecrf_core::sync::StudyId) -> Result<()
     }
 }
 
+/// Lists the study's users, against whom the authors of what this tablet holds are checked
+/// (`docs/sync-protocol.md`, "Authors"), and keeps the list. A failure keeps the last list: the
+/// exchange itself went through.
+async fn study_users(db: &Db, session: &Session) {
+    let users: Vec<ecrf_core::sync::api::UserInfo> =
+        match super::http::get_json("users", Some(&session.token)).await {
+            Ok(u) => u,
+            Err(e) => {
+                gloo::console::warn!(format!("ecrf: the study's users were not listed: {e:?}"));
+                return;
+            }
+        };
+    let names: Vec<String> = users.into_iter().map(|u| u.user).collect();
+    if let Err(e) = db.set_meta(USERS_KEY, &names).await {
+        gloo::console::warn!(format!("ecrf: the study's users were not kept: {e}"));
+    }
+    crate::local::set_study_users(names);
+}
+
 /// Sends what the server lacks, then receives what this device lacks. Receiving happens even
 /// when sending was refused (one stuck commit must not cut the tablet off from the others'
 /// records); the first failure is returned after both.
@@ -251,6 +273,9 @@ pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError>
         Ok(0)
     };
     let received = receive(db, session, &mut tips, &mut held).await;
+    if received.is_ok() {
+        study_users(db, session).await;
+    }
     let pending = outbox(&held, &tips);
     if sent.is_ok() && !nothing_to_send && pending.is_empty() {
         // Everything this tablet holds is on the server: a hand-off waiting for the network

@@ -147,6 +147,13 @@ test("two tablets exchange sealed records, edits made offline conflict visibly a
 
   // B receives A's patient, with its forms.
   await signIn(b.page);
+  // Each commit's author (inside the sealed body) is checked against the study's users: what
+  // A saved under a name that is no study account is flagged on both tablets, and kept. From
+  // its sign-in on, A saves as its study account.
+  for (const t of [a, b]) {
+    assert.match(await t.page.getByTestId("unknown-author-names").innerText(), /^Dr A: [1-9]\d*$/);
+  }
+  assert.equal(await a.page.getByTestId("user-name").innerText(), "dm.li");
   await b.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0301" }).click();
   await b.page.getByTestId("patient-page").waitFor();
   assert.equal(await b.page.getByTestId("patient-status").innerText(), await (async () => {
@@ -160,9 +167,11 @@ test("two tablets exchange sealed records, edits made offline conflict visibly a
   await exchangeNow(a.page);
   await a.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0302" }).waitFor();
 
-  // A reload keeps what was received and what is sent (nothing to send again).
+  // A reload keeps what was received and what is sent (nothing to send again). The study
+  // account unlocks the tablet with its own passphrase (one identity, one passphrase).
   await a.page.reload();
-  await unlock(a.page);
+  await unlock(a.page, "dm.li", PASSPHRASE);
+  await a.page.getByTestId("user-name").filter({ hasText: "dm.li" }).waitFor();
   await a.page.getByTestId("patient-row").filter({ hasText: "HCC-001-0302" }).waitFor();
   assert.match(await a.page.getByTestId("sync-status").innerText(), /^0 changes not yet sent/);
   // The session (token and data key) lived in memory only: after a reload, sign in again.
@@ -191,6 +200,9 @@ test("two tablets exchange sealed records, edits made offline conflict visibly a
     shown.push(await (await consent(t)).inputValue());
   }
   assert.equal(shown[0], shown[1], "both tablets show the same winner");
+  // Every later change was made as the study account: still only A's first name is flagged.
+  await a.page.getByTestId("nav-patients").click();
+  assert.match(await a.page.getByTestId("unknown-author-names").innerText(), /^Dr A: [1-9]\d*$/);
   assert.ok(["2026-11-01", "2026-10-31"].includes(shown[0]));
 
   // The server's files (database, WAL) hold no subject ID and no date typed into a form.

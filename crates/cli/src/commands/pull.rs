@@ -2,7 +2,7 @@
 //! of the study, opens and checks them, and writes `DIR/commits.json` for `ecrf endpoints`,
 //! `ecrf safety` and the other analyses.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -73,15 +73,10 @@ fn fetch_all(session: &Session, key: &DataKey, study: &StudyId) -> anyhow::Resul
 
 /// The authors of `commits` that are not users of the study, with their commit counts.
 fn unknown_authors(commits: &[Commit], users: &[UserInfo]) -> BTreeMap<String, usize> {
-    let known: BTreeSet<&str> = users.iter().map(|u| u.user.as_str()).collect();
-    let mut unknown = BTreeMap::new();
-    for c in commits
-        .iter()
-        .filter(|c| !known.contains(c.body.user.as_str()))
-    {
-        *unknown.entry(c.body.user.clone()).or_insert(0) += 1;
-    }
-    unknown
+    ecrf_core::sync::authors::unknown_authors(
+        commits.iter().map(|c| (c.body.user.as_str(), 1)),
+        users.iter().map(|u| u.user.as_str()),
+    )
 }
 
 /// Writes `dir/commits.json` through a temporary file in `dir`, renamed into place. The study

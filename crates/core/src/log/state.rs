@@ -114,6 +114,7 @@ pub struct State {
     deletions: BTreeMap<String, BTreeMap<CommitId, Deletion>>,
     fields: BTreeMap<(String, String), Register>,
     confirmations: BTreeMap<(String, String), BTreeMap<CommitId, Confirmation>>,
+    authors: BTreeMap<String, usize>,
 }
 
 impl State {
@@ -132,6 +133,12 @@ impl State {
             return false;
         }
         let b = &c.body;
+        match self.authors.get_mut(&b.user) {
+            Some(n) => *n += 1,
+            None => {
+                self.authors.insert(b.user.clone(), 1);
+            }
+        }
         for op in &b.ops {
             match op {
                 Op::CreateForm {
@@ -239,6 +246,13 @@ impl State {
     /// Number of distinct commits applied.
     pub fn commit_count(&self) -> usize {
         self.seen.len()
+    }
+
+    /// The author of every commit applied (the user inside its body) and how many commits each
+    /// made, by name: what a client checks against the study's users
+    /// ([`crate::sync::authors::unknown_authors`]).
+    pub fn authors(&self) -> impl Iterator<Item = (&str, usize)> + '_ {
+        self.authors.iter().map(|(user, n)| (user.as_str(), *n))
     }
 
     /// Whether a commit has been applied.

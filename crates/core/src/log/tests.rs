@@ -271,6 +271,8 @@ proptest! {
         prop_assert_eq!(&merged, &in_order);
         // Nothing is dropped: every commit is in the state and in some field's history.
         prop_assert_eq!(in_order.commit_count(), commits.len());
+        // Each commit counted once under its author, duplicates or not.
+        prop_assert_eq!(merged.authors().map(|(_, n)| n).sum::<usize>(), commits.len());
         for c in &commits {
             prop_assert!(in_order.contains(&c.id));
             for op in &c.body.ops {

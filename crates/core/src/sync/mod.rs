@@ -4,6 +4,7 @@
 //! the data key wrapped per user). Pure: keys, salts and nonces are arguments.
 
 pub mod api;
+pub mod authors;
 pub mod batches;
 mod bundle;
 mod error;

@@ -84,6 +84,25 @@ impl Vault {
         Ok(())
     }
 
+    /// Wraps `key` for `user` with the keys their passphrase gives with `salt` at
+    /// [`MIN_ITERATIONS`] (derived elsewhere, e.g. by Web Crypto: [`UserKeys::from_master`]),
+    /// replacing their record: [`Vault::add_user`] without the derivation.
+    ///
+    /// # Errors
+    /// A key record that cannot be made (never with valid arguments).
+    pub fn add_user_with(
+        &mut self,
+        key: &DataKey,
+        user: &str,
+        keys: &UserKeys,
+        salt: [u8; 16],
+        nonce: [u8; 12],
+    ) -> Result<(), FormatError> {
+        let record = WrappedKey::wrap_with(key, user, keys, salt, MIN_ITERATIONS, nonce)?;
+        self.users.insert(user.to_owned(), record);
+        Ok(())
+    }
+
     /// The device key, for `user` with `passphrase`. Slow by design (the PBKDF2 derivation).
     ///
     /// # Errors
@@ -199,6 +218,12 @@ mod tests {
             WrappedKey::wrap_with(&key(), "li.wei", &keys, [1; 16], MIN_ITERATIONS, [2; 12]);
         assert_eq!(&again.unwrap(), record);
         assert!(WrappedKey::wrap_with(&key(), "li.wei", &keys, [1; 16], 1_000, [2; 12]).is_err());
+        // Adding a user with keys derived elsewhere makes the record the derivation here makes.
+        let mut w = v.clone();
+        w.users.clear();
+        w.add_user_with(&key(), "li.wei", &keys, [1; 16], [2; 12])
+            .unwrap();
+        assert_eq!(w, v);
     }
 
     #[test]
