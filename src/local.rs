@@ -65,26 +65,37 @@ fn patients_of(state: &State, commit: &Commit) -> Vec<String> {
     out
 }
 
-/// Rebuilds the local study from `commits` for `device`.
-pub fn rebuild(device: &str, commits: &[Commit]) -> Local {
+/// Rebuilds the local study from `commits` for `device`, with what the study's server holds
+/// as `tips` (what is not on it is counted per patient: the outbox only, not every commit).
+pub fn rebuild(
+    device: &str,
+    commits: &[Commit],
+    tips: &ecrf_core::sync::outbox::ServerTips,
+) -> Local {
     let state = State::from_commits(commits);
-    let mut unsynced: BTreeMap<String, usize> = BTreeMap::new();
-    for c in commits {
-        for p in patients_of(&state, c) {
-            *unsynced.entry(p).or_default() += 1;
-        }
-    }
+    let pending = ecrf_core::sync::outbox::outbox(commits, tips);
     Local {
-        tips: Default::default(),
-        unsent: commits.len(),
+        tips: tips.clone(),
+        unsent: pending.len(),
+        unsynced: count_unsynced(&state, &pending),
         log: Some(DeviceLog::resume(device, commits)),
         own: commits.iter().filter(|c| c.body.device == device).count() as u64,
         commits: state.commit_count(),
         state,
-        unsynced,
         study_users: None,
         saving: false,
     }
+}
+
+/// The commits of `pending` touching each patient.
+fn count_unsynced(state: &State, pending: &[&Commit]) -> BTreeMap<String, usize> {
+    let mut unsynced: BTreeMap<String, usize> = BTreeMap::new();
+    for c in pending {
+        for p in patients_of(state, c) {
+            *unsynced.entry(p).or_default() += 1;
+        }
+    }
+    unsynced
 }
 
 /// Replaces the local study (after loading).
@@ -302,13 +313,7 @@ pub fn set_tips(tips: &ecrf_core::sync::outbox::ServerTips) {
 pub fn set_unsynced(pending: &[&Commit]) {
     LOCAL.with(|l| {
         let mut l = l.borrow_mut();
-        let mut unsynced: BTreeMap<String, usize> = BTreeMap::new();
-        for c in pending {
-            for p in patients_of(&l.state, c) {
-                *unsynced.entry(p).or_default() += 1;
-            }
-        }
-        l.unsynced = unsynced;
+        l.unsynced = count_unsynced(&l.state, pending);
         l.unsent = pending.len();
     })
 }

@@ -181,14 +181,12 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
     let started = device::now_ms();
     let commits = db.commits().await?;
     let read = device::now_ms();
-    local::install(local::rebuild(&device, &commits));
     // What the study's server does not hold yet, by the tips the last sync recorded.
     let tips: ecrf_core::sync::outbox::ServerTips = db
         .meta(crate::sync::run::TIPS_KEY)
         .await?
         .unwrap_or_default();
-    local::set_unsynced(&ecrf_core::sync::outbox::outbox(&commits, &tips));
-    local::set_tips(&tips);
+    local::install(local::rebuild(&device, &commits, &tips));
     if let Some(users) = db.meta(crate::sync::run::USERS_KEY).await? {
         local::set_study_users(users);
     }

@@ -26,7 +26,7 @@ async fn a_save_is_durable_and_the_state_is_rebuilt_from_indexeddb() {
     let name = "test-local";
     storage::delete(name).await.unwrap();
     let db = Db::open(name).await.unwrap();
-    local::install(local::rebuild("tab-a", &[]));
+    local::install(local::rebuild("tab-a", &[], &Default::default()));
     let labs = study().form("labs").unwrap();
     let id = local::next_instance_id().unwrap();
     // The device's id and 64 random bits: unique across the tabs of one device.
@@ -57,7 +57,7 @@ async fn a_save_is_durable_and_the_state_is_rebuilt_from_indexeddb() {
     let stored = db.commits().await.unwrap();
     assert_eq!(stored.len(), 2);
     assert_eq!(chain::verify(&stored), Ok(()));
-    let rebuilt = local::rebuild("tab-a", &stored);
+    let rebuilt = local::rebuild("tab-a", &stored, &Default::default());
     assert_eq!(rebuilt.state, in_memory);
     let r = record(&rebuilt.state, "HCC-001-0001");
     assert_eq!(r.instances[0].values.get("bili"), Some(&json!(34)));
@@ -120,7 +120,7 @@ async fn a_forked_chain_is_kept_and_repaired_by_one_commit() {
         db.put_commit(c).await.unwrap();
     }
     let stored = db.commits().await.unwrap();
-    local::install(local::rebuild("tab-f", &stored));
+    local::install(local::rebuild("tab-f", &stored, &Default::default()));
     // Nothing is dropped: the fold holds both branches.
     assert_eq!(local::with(|l| l.state.commit_count()), 4);
     assert_eq!(local::repair_forks(&db, &stored).await, Ok(1));
@@ -139,7 +139,7 @@ async fn a_forked_chain_is_kept_and_repaired_by_one_commit() {
     );
     assert!(fork::unrepaired(&stored, "tab-f").is_empty());
     // Once repaired, not again (after a reload too).
-    local::install(local::rebuild("tab-f", &stored));
+    local::install(local::rebuild("tab-f", &stored, &Default::default()));
     assert_eq!(local::repair_forks(&db, &stored).await, Ok(0));
     db.close();
     storage::delete(name).await.unwrap();

@@ -112,11 +112,16 @@ impl Db {
         }
     }
 
-    /// A stored commit read back, checked against its id (and opened when sealed: opening
-    /// checks the id, so the hash is not computed twice).
-    fn decode(&self, value: &JsValue, key: Option<&DataKey>) -> Result<Commit, StorageError> {
+    /// A stored commit read back: opened when sealed (the tag proves it is the commit this
+    /// device checked against its id and sealed), else checked against its id.
+    fn decode(
+        &self,
+        value: &JsValue,
+        key: Option<&DataKey>,
+        names: &sealed::RecordKeys,
+    ) -> Result<Commit, StorageError> {
         if let Some(key) = key {
-            return sealed::open(value, key);
+            return sealed::open(value, key, names);
         }
         let text = js_sys::JSON::stringify(value)
             .map_err(|_| StorageError::Corrupt("a commit is not JSON".into()))?;
@@ -135,9 +140,10 @@ impl Db {
     /// Decodes many stored commits.
     fn decode_all(&self, values: Vec<JsValue>) -> Result<Vec<Commit>, StorageError> {
         let key = self.key()?;
+        let names = sealed::RecordKeys::new();
         values
             .iter()
-            .map(|v| self.decode(v, key.as_ref()))
+            .map(|v| self.decode(v, key.as_ref(), &names))
             .collect()
     }
 

@@ -33,17 +33,42 @@ pub fn seal(commit: &Commit, key: &DataKey) -> Result<JsValue, StorageError> {
     Ok(obj.into())
 }
 
+/// The property names of a stored record, made once for a whole read (not four JavaScript
+/// strings per record).
+pub struct RecordKeys {
+    sealed: JsValue,
+    id: JsValue,
+    device: JsValue,
+    seq: JsValue,
+}
+
+impl RecordKeys {
+    /// The names.
+    pub fn new() -> RecordKeys {
+        RecordKeys {
+            sealed: JsValue::from_str("sealed"),
+            id: JsValue::from_str("id"),
+            device: JsValue::from_str("device"),
+            seq: JsValue::from_str("seq"),
+        }
+    }
+}
+
 /// Opens a stored record with `key`: the commit, checked against its header (id, device,
-/// sequence, previous commit) and against the record's clear id.
-pub fn open(value: &JsValue, key: &DataKey) -> Result<Commit, StorageError> {
-    let get = |k: &str| Reflect::get(value, &JsValue::from_str(k)).ok();
-    let bytes = get("sealed")
+/// sequence, previous commit) and against the record's clear id. The body is not hashed again
+/// (`SealedCommit::open_at_rest`: it was checked against its id before this device sealed it,
+/// and the tag proves it unchanged).
+pub fn open(value: &JsValue, key: &DataKey, names: &RecordKeys) -> Result<Commit, StorageError> {
+    let get = |k: &JsValue| Reflect::get(value, k).ok();
+    let bytes = get(&names.sealed)
         .filter(|v| v.is_instance_of::<Uint8Array>())
         .map(|v| Uint8Array::new(&v).to_vec())
         .ok_or_else(|| StorageError::Corrupt("a sealed record has no sealed bytes".into()))?;
-    let id = get("id").and_then(|v| v.as_string()).unwrap_or_default();
+    let id = get(&names.id)
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
     let commit = SealedCommit::from_bytes(&bytes)
-        .and_then(|s| s.open(std::slice::from_ref(key)))
+        .and_then(|s| s.open_at_rest(std::slice::from_ref(key)))
         .map_err(|e| StorageError::Sealed(format!("{id}: {e}")))?;
     if commit.id != id {
         return Err(StorageError::Sealed(format!(
@@ -52,10 +77,10 @@ pub fn open(value: &JsValue, key: &DataKey) -> Result<Commit, StorageError> {
         )));
     }
     // The clear keys the record is found by (the `by_device` index) must be the commit's.
-    let device = get("device")
+    let device = get(&names.device)
         .and_then(|v| v.as_string())
         .unwrap_or_default();
-    let seq = get("seq").and_then(|v| v.as_f64()).unwrap_or(-1.0);
+    let seq = get(&names.seq).and_then(|v| v.as_f64()).unwrap_or(-1.0);
     if device != commit.body.device || seq != commit.body.seq as f64 {
         return Err(StorageError::Sealed(format!(
             "{id}: the record is filed under another device or sequence"

@@ -74,11 +74,11 @@ pub(super) fn HistoryList(field: &'static Field, ctx: Ctx) -> impl IntoView {
                     (
                         (w.hlc.clone(), 0),
                         value,
-                        w.user.clone(),
+                        w.user.to_string(),
                         format::time_ms(w.hlc.wall_ms),
-                        w.device.clone(),
-                        w.reason.clone().unwrap_or_default(),
-                        heads.contains(&w.commit),
+                        w.device.to_string(),
+                        w.reason.as_deref().unwrap_or_default().to_owned(),
+                        heads.iter().any(|h| **h == *w.commit),
                     )
                 })
                 .collect();

@@ -210,7 +210,7 @@ impl DeviceLog {
             }
             if c.body.hlc > log.hlc {
                 log.hlc = Hlc {
-                    device: device.to_owned(),
+                    device: device.into(),
                     ..c.body.hlc.clone()
                 };
             }

@@ -2,6 +2,8 @@
 //! millisecond (or when the clock went backwards), and the device as the last tie-breaker, so
 //! that every commit has a distinct, causally consistent time. The clock reading is an argument.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// A hybrid logical clock time; ordered by (wall, counter, device).
@@ -11,8 +13,9 @@ pub struct Hlc {
     pub wall_ms: u64,
     /// Events within the same millisecond.
     pub counter: u32,
-    /// The device that made the event.
-    pub device: String,
+    /// The device that made the event (shared, not copied, by every field write of the commit
+    /// in the folded state).
+    pub device: Arc<str>,
 }
 
 impl Hlc {
@@ -22,13 +25,13 @@ impl Hlc {
             Hlc {
                 wall_ms: now_ms,
                 counter: 0,
-                device: device.to_owned(),
+                device: device.into(),
             }
         } else {
             Hlc {
                 wall_ms: self.wall_ms,
                 counter: self.counter + 1,
-                device: device.to_owned(),
+                device: device.into(),
             }
         }
     }
@@ -48,7 +51,7 @@ impl Hlc {
         Hlc {
             wall_ms: wall,
             counter,
-            device: device.to_owned(),
+            device: device.into(),
         }
     }
 
@@ -57,7 +60,7 @@ impl Hlc {
         Hlc {
             wall_ms: 0,
             counter: 0,
-            device: device.to_owned(),
+            device: device.into(),
         }
     }
 }

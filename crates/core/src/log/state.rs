@@ -1,8 +1,15 @@
 //! The fold of the log into the current state: form instances and, per field, a multi-value
 //! register with its whole history. Every structure is keyed and ordered, so the state depends only
 //! on the set of commits applied, never on their order.
+//!
+//! Built for 2,000 patients (80,000 commits, 750,000 field writes) on a tablet: a commit's id,
+//! user, device and reason are shared (`Arc<str>`) by all its writes instead of copied into each,
+//! names and field ids are interned once for the whole state, and a field's register is a sorted
+//! vector (most hold one write), so a write costs about one allocation: the fold is mostly
+//! allocation.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -13,19 +20,19 @@ use super::hlc::Hlc;
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldWrite {
     /// The commit that made it.
-    pub commit: CommitId,
+    pub commit: Arc<str>,
     /// Its time.
     pub hlc: Hlc,
     /// Who.
-    pub user: String,
+    pub user: Arc<str>,
     /// Which device.
-    pub device: String,
+    pub device: Arc<str>,
     /// Why.
-    pub reason: Option<String>,
+    pub reason: Option<Arc<str>>,
     /// The value written; `None` when the field was cleared.
     pub value: Option<Value>,
     /// The writes it replaced.
-    pub supersedes: Vec<CommitId>,
+    pub supersedes: Vec<Arc<str>>,
 }
 
 /// A confirmation that a value outside the usual range is the one measured, with who, when,
@@ -44,23 +51,65 @@ pub struct Confirmation {
     pub value: Value,
 }
 
-/// A field's register: every write, and which were replaced.
+/// A field's register: every write (sorted by commit id, one per commit), and which were
+/// replaced (sorted, unique).
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Register {
-    writes: BTreeMap<CommitId, FieldWrite>,
-    superseded: BTreeSet<CommitId>,
+    writes: Vec<FieldWrite>,
+    superseded: Vec<Arc<str>>,
 }
 
 impl Register {
+    /// Adds `write`; a commit that writes the field twice keeps its last write.
+    fn insert(&mut self, write: FieldWrite) {
+        match self
+            .writes
+            .binary_search_by(|w| w.commit.cmp(&write.commit))
+        {
+            Ok(i) => self.writes[i] = write,
+            Err(i) => self.writes.insert(i, write),
+        }
+    }
+
+    /// Records that the write of commit `id` was replaced.
+    fn supersede(&mut self, id: Arc<str>) {
+        if let Err(i) = self.superseded.binary_search(&id) {
+            self.superseded.insert(i, id);
+        }
+    }
+
+    fn is_superseded(&self, id: &str) -> bool {
+        self.superseded.binary_search_by(|s| (**s).cmp(id)).is_ok()
+    }
+
     /// Writes nobody replaced, oldest first by (time, id); the last is the winner.
     fn heads(&self) -> Vec<&FieldWrite> {
         let mut heads: Vec<&FieldWrite> = self
             .writes
-            .values()
-            .filter(|w| !self.superseded.contains(&w.commit))
+            .iter()
+            .filter(|w| !self.is_superseded(&w.commit))
             .collect();
         heads.sort_by(|a, b| (&a.hlc, &a.commit).cmp(&(&b.hlc, &b.commit)));
         heads
+    }
+
+    /// The winner (the last of [`Register::heads`]) without collecting them.
+    fn winner(&self) -> Option<&FieldWrite> {
+        self.writes
+            .iter()
+            .filter(|w| !self.is_superseded(&w.commit))
+            .max_by(|a, b| (&a.hlc, &a.commit).cmp(&(&b.hlc, &b.commit)))
+    }
+
+    /// Whether two or more writes are heads.
+    fn in_conflict(&self) -> bool {
+        self.writes.len() > 1
+            && self
+                .writes
+                .iter()
+                .filter(|w| !self.is_superseded(&w.commit))
+                .nth(1)
+                .is_some()
     }
 }
 
@@ -108,13 +157,36 @@ pub struct Conflict {
 /// The folded state of the log.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct State {
-    seen: BTreeSet<CommitId>,
+    /// Every commit applied (and the one shared copy of its id).
+    seen: BTreeSet<Arc<str>>,
+    /// Users, devices, reasons and field ids, one shared copy each.
+    names: BTreeSet<Arc<str>>,
     created: BTreeMap<String, FormState>,
     deleted: BTreeSet<String>,
     deletions: BTreeMap<String, BTreeMap<CommitId, Deletion>>,
-    fields: BTreeMap<(String, String), Register>,
+    /// Instance -> field -> register.
+    fields: BTreeMap<Arc<str>, BTreeMap<Arc<str>, Register>>,
     confirmations: BTreeMap<(String, String), BTreeMap<CommitId, Confirmation>>,
     authors: BTreeMap<String, usize>,
+}
+
+/// The shared copy of `text` in `set`, added when new.
+fn intern(set: &mut BTreeSet<Arc<str>>, text: &str) -> Arc<str> {
+    if let Some(shared) = set.get(text) {
+        return shared.clone();
+    }
+    let shared: Arc<str> = text.into();
+    set.insert(shared.clone());
+    shared
+}
+
+/// What every write of one commit shares.
+struct Author {
+    commit: Arc<str>,
+    hlc: Hlc,
+    user: Arc<str>,
+    device: Arc<str>,
+    reason: Option<Arc<str>>,
 }
 
 impl State {
@@ -129,10 +201,20 @@ impl State {
 
     /// Applies one commit; returns false when it was already applied.
     pub fn apply(&mut self, c: &Commit) -> bool {
-        if !self.seen.insert(c.id.clone()) {
+        if self.seen.contains(c.id.as_str()) {
             return false;
         }
         let b = &c.body;
+        let author = Author {
+            commit: intern(&mut self.seen, &c.id),
+            hlc: Hlc {
+                device: intern(&mut self.names, &b.hlc.device),
+                ..b.hlc.clone()
+            },
+            user: intern(&mut self.names, &b.user),
+            device: intern(&mut self.names, &b.device),
+            reason: b.reason.as_deref().map(|r| intern(&mut self.names, r)),
+        };
         match self.authors.get_mut(&b.user) {
             Some(n) => *n += 1,
             None => {
@@ -181,14 +263,14 @@ impl State {
                     value,
                     supersedes,
                 } => {
-                    self.write(c, instance, field, Some(value.clone()), supersedes);
+                    self.write(&author, instance, field, Some(value.clone()), supersedes);
                 }
                 Op::ClearField {
                     instance,
                     field,
                     supersedes,
                 } => {
-                    self.write(c, instance, field, None, supersedes);
+                    self.write(&author, instance, field, None, supersedes);
                 }
                 Op::ConfirmValue {
                     instance,
@@ -218,34 +300,48 @@ impl State {
 
     fn write(
         &mut self,
-        c: &Commit,
+        author: &Author,
         instance: &str,
         field: &str,
         value: Option<Value>,
         supersedes: &[CommitId],
     ) {
-        let reg = self
-            .fields
-            .entry((instance.to_owned(), field.to_owned()))
-            .or_default();
-        reg.superseded.extend(supersedes.iter().cloned());
-        reg.writes.insert(
-            c.id.clone(),
-            FieldWrite {
-                commit: c.id.clone(),
-                hlc: c.body.hlc.clone(),
-                user: c.body.user.clone(),
-                device: c.body.device.clone(),
-                reason: c.body.reason.clone(),
-                value,
-                supersedes: supersedes.to_vec(),
-            },
-        );
+        // Ids of commits already applied are shared; one not seen yet (a write may arrive
+        // before the one it replaced) gets its own copy.
+        let supersedes: Vec<Arc<str>> = supersedes
+            .iter()
+            .map(|id| {
+                self.seen
+                    .get(id.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| id.as_str().into())
+            })
+            .collect();
+        if !self.fields.contains_key(instance) {
+            self.fields.insert(instance.into(), BTreeMap::new());
+        }
+        let field = intern(&mut self.names, field);
+        let Some(fields) = self.fields.get_mut(instance) else {
+            return;
+        };
+        let reg = fields.entry(field).or_default();
+        for id in &supersedes {
+            reg.supersede(id.clone());
+        }
+        reg.insert(FieldWrite {
+            commit: author.commit.clone(),
+            hlc: author.hlc.clone(),
+            user: author.user.clone(),
+            device: author.device.clone(),
+            reason: author.reason.clone(),
+            value,
+            supersedes,
+        });
     }
 
-    /// Number of distinct commits applied.
-    pub fn commit_count(&self) -> usize {
-        self.seen.len()
+    /// The register of a field, if written.
+    fn register(&self, instance: &str, field: &str) -> Option<&Register> {
+        self.fields.get(instance)?.get(field)
     }
 
     /// The author of every commit applied (the user inside its body) and how many commits each
@@ -253,6 +349,11 @@ impl State {
     /// ([`crate::sync::authors::unknown_authors`]).
     pub fn authors(&self) -> impl Iterator<Item = (&str, usize)> + '_ {
         self.authors.iter().map(|(user, n)| (user.as_str(), *n))
+    }
+
+    /// Number of distinct commits applied.
+    pub fn commit_count(&self) -> usize {
+        self.seen.len()
     }
 
     /// Whether a commit has been applied.
@@ -299,40 +400,40 @@ impl State {
     /// Whether any field of an instance was ever written (the form was saved with values), so
     /// that a further change needs a reason.
     pub fn has_writes(&self, instance: &str) -> bool {
-        self.fields
-            .range((instance.to_owned(), String::new())..)
-            .next()
-            .is_some_and(|((i, _), _)| i == instance)
+        self.fields.get(instance).is_some_and(|f| !f.is_empty())
     }
 
     /// The current value of a field (the winner when in conflict); `None` when unset or cleared.
     pub fn value(&self, instance: &str, field: &str) -> Option<&Value> {
-        let reg = self.fields.get(&(instance.to_owned(), field.to_owned()))?;
-        reg.heads().last().and_then(|w| w.value.as_ref())
+        self.register(instance, field)?.winner()?.value.as_ref()
     }
 
-    /// Every field of an instance that has a current value, in field order: one range scan of
-    /// the registers, no lookup per field.
+    /// Every field of an instance that has a current value, in field order: one lookup of the
+    /// instance, no lookup per field.
     pub fn values_of<'a>(
         &'a self,
         instance: &'a str,
     ) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {
         self.fields
-            .range((instance.to_owned(), String::new())..)
-            .take_while(move |((i, _), _)| i == instance)
-            .filter_map(|((_, field), reg)| {
-                reg.heads()
-                    .last()
+            .get(instance)
+            .into_iter()
+            .flatten()
+            .filter_map(|(field, reg)| {
+                reg.winner()
                     .and_then(|w| w.value.as_ref())
-                    .map(|v| (field.as_str(), v))
+                    .map(|v| (&**field, v))
             })
     }
 
     /// The writes a new write of this field must list in `supersedes` (it has seen them).
     pub fn heads(&self, instance: &str, field: &str) -> Vec<CommitId> {
-        self.fields
-            .get(&(instance.to_owned(), field.to_owned()))
-            .map(|r| r.heads().into_iter().map(|w| w.commit.clone()).collect())
+        self.register(instance, field)
+            .map(|r| {
+                r.heads()
+                    .into_iter()
+                    .map(|w| w.commit.to_string())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -359,9 +460,8 @@ impl State {
     /// Every value a field had, oldest first.
     pub fn history(&self, instance: &str, field: &str) -> Vec<&FieldWrite> {
         let mut writes: Vec<&FieldWrite> = self
-            .fields
-            .get(&(instance.to_owned(), field.to_owned()))
-            .map(|r| r.writes.values().collect())
+            .register(instance, field)
+            .map(|r| r.writes.iter().collect())
             .unwrap_or_default();
         writes.sort_by(|a, b| (&a.hlc, &a.commit).cmp(&(&b.hlc, &b.commit)));
         writes
@@ -371,15 +471,8 @@ impl State {
     pub fn conflict_count(&self) -> usize {
         self.fields
             .values()
-            .filter(|reg| {
-                reg.writes.len() > 1
-                    && reg
-                        .writes
-                        .keys()
-                        .filter(|k| !reg.superseded.contains(*k))
-                        .nth(1)
-                        .is_some()
-            })
+            .flat_map(BTreeMap::values)
+            .filter(|reg| reg.in_conflict())
             .count()
     }
 
@@ -387,12 +480,14 @@ impl State {
     pub fn conflicts(&self) -> Vec<Conflict> {
         self.fields
             .iter()
-            .filter_map(|((instance, field), reg)| {
-                let heads = reg.heads();
-                (heads.len() > 1).then(|| Conflict {
-                    instance: instance.clone(),
-                    field: field.clone(),
-                    writes: heads.into_iter().cloned().collect(),
+            .flat_map(|(instance, fields)| {
+                fields.iter().filter_map(move |(field, reg)| {
+                    let heads = reg.heads();
+                    (heads.len() > 1).then(|| Conflict {
+                        instance: instance.to_string(),
+                        field: field.to_string(),
+                        writes: heads.into_iter().cloned().collect(),
+                    })
                 })
             })
             .collect()

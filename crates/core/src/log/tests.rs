@@ -53,8 +53,8 @@ fn a_write_that_saw_the_previous_value_replaces_it_and_both_stay_in_history() {
         [json!(36), json!(38)]
     );
     assert_eq!(history[1].reason.as_deref(), Some("transcription error"));
-    assert_eq!(history[1].user, "crc1");
-    assert_eq!(history[1].device, "tab-a");
+    assert_eq!(&*history[1].user, "crc1");
+    assert_eq!(&*history[1].device, "tab-a");
 }
 
 #[test]
@@ -277,7 +277,7 @@ proptest! {
             prop_assert!(in_order.contains(&c.id));
             for op in &c.body.ops {
                 if let Op::SetField { field, .. } | Op::ClearField { field, .. } = op {
-                    prop_assert!(in_order.history("f1", field).iter().any(|w| w.commit == c.id));
+                    prop_assert!(in_order.history("f1", field).iter().any(|w| *w.commit == *c.id));
                 }
             }
         }

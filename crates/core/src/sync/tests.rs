@@ -176,11 +176,17 @@ fn every_altered_byte_of_a_sealed_commit_is_detected() {
         for flip in [0x01u8, 0x80] {
             let mut t = bytes.clone();
             t[i] ^= flip;
-            let opened =
-                SealedCommit::from_bytes(&t).and_then(|s| s.open(std::slice::from_ref(&k)));
+            let read = SealedCommit::from_bytes(&t);
+            let opened = read.clone().and_then(|s| s.open(std::slice::from_ref(&k)));
             assert!(
                 opened.is_err(),
                 "byte {i} flipped by {flip:#x} went unnoticed"
+            );
+            // Without the hash, the tag alone still finds it (the header holds the id).
+            let at_rest = read.and_then(|s| s.open_at_rest(std::slice::from_ref(&k)));
+            assert!(
+                at_rest.is_err(),
+                "byte {i} flipped by {flip:#x} went unnoticed at rest"
             );
         }
     }
@@ -221,6 +227,20 @@ fn a_wrong_or_unknown_key_is_refused() {
         s.open(&[DataKey::new(2, [1; 32])]),
         Err(FormatError::UnknownKey(1))
     );
+}
+
+#[test]
+fn at_rest_a_commit_opens_as_it_was_sealed() {
+    let k = DataKey::new(0, [8; 32]);
+    for c in sample_commits(3) {
+        let s = SealedCommit::seal(&c, &k, [1; 12], Compression::Deflate).unwrap();
+        let back = SealedCommit::from_bytes(&s.to_bytes()).unwrap();
+        assert_eq!(back.open_at_rest(std::slice::from_ref(&k)).unwrap(), c);
+        assert_eq!(
+            back.open_at_rest(&[DataKey::new(0, [9; 32])]),
+            Err(FormatError::Decrypt)
+        );
+    }
 }
 
 #[test]

@@ -47,8 +47,8 @@ pub(super) fn subjects(state: &State) -> BTreeMap<&str, Vec<Instance<'_>>> {
         let creator = fields
             .iter()
             .flat_map(|(_, writes, _)| writes)
-            .find(|w| w.commit == f.created)
-            .map(|w| (w.user.as_str(), w.device.as_str()));
+            .find(|w| *w.commit == *f.created)
+            .map(|w| (&*w.user, &*w.device));
         let patient = state.patient_of(id).unwrap_or_default();
         let deletion = state.deletions(id).into_iter().next();
         out.entry(patient).or_default().push(Instance {
@@ -79,7 +79,7 @@ pub(super) fn subjects(state: &State) -> BTreeMap<&str, Vec<Instance<'_>>> {
 fn in_transaction_order<'a>(state: &'a State, instance: &str, field: &str) -> Vec<&'a FieldWrite> {
     let mut writes = state.history(instance, field);
     if let Some(winner) = state.heads(instance, field).last() {
-        if let Some(i) = writes.iter().position(|w| &w.commit == winner) {
+        if let Some(i) = writes.iter().position(|w| *w.commit == **winner) {
             let w = writes.remove(i);
             writes.push(w);
         }
@@ -98,7 +98,7 @@ pub(super) fn admin_data(
     for (_, writes, confirmations) in subjects.values().flatten().flat_map(|i| &i.fields) {
         let events = writes
             .iter()
-            .map(|w| (w.user.as_str(), w.device.as_str(), w.hlc.wall_ms))
+            .map(|w| (&*w.user, &*w.device, w.hlc.wall_ms))
             .chain(
                 confirmations
                     .iter()

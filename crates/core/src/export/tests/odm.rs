@@ -103,14 +103,14 @@ fn check_odm(state: &State) -> (El, Clinical) {
             for h in &history {
                 let w = written
                     .iter()
-                    .find(|w| w.commit == h.commit)
+                    .find(|w| *w.commit == *h.commit)
                     .unwrap_or_else(|| panic!("no audit record of {} on {id} {item}", h.commit));
                 assert_eq!(w.subject, f.patient);
                 assert_eq!(
-                    (&w.user, &w.device, w.ms),
-                    (&h.user, &h.device, h.hlc.wall_ms)
+                    (w.user.as_str(), w.device.as_str(), w.ms),
+                    (&*h.user, &*h.device, h.hlc.wall_ms)
                 );
-                assert_eq!(w.reason, h.reason);
+                assert_eq!(w.reason.as_deref(), h.reason.as_deref());
                 let value = h
                     .value
                     .as_ref()
