@@ -6,6 +6,7 @@ use ecrf_core::ctcae::catalogue;
 use ecrf_core::ctcae::proposals::Proposal;
 use ecrf_core::derived::texts::grade as grade_text;
 use ecrf_core::i18n::Lang;
+use ecrf_core::record::adverse_event::AdverseEvent;
 use ecrf_core::record::{dismiss_proposal_ops, record, Instance, Record};
 use ecrf_core::response::{BaselineError, Criteria, Evaluation, Timepoint};
 use ecrf_core::study::{study, FieldKind};
@@ -363,16 +364,8 @@ fn Endpoints(record: Memo<Record>) -> impl IntoView {
     }
 }
 
-/// One adverse event on the timeline: onset, term, grade, resolution as entered, serious,
-/// resolution date.
-type AeRow = (
-    Option<time::Date>,
-    String,
-    String,
-    Option<String>,
-    bool,
-    Option<time::Date>,
-);
+/// One adverse event on the timeline: its onset (the form's date) and what it records.
+type AeRow = (Option<time::Date>, AdverseEvent);
 
 /// The patient's adverse events in onset order: term (the project's Chinese name where there is
 /// one), grade, onset to resolution (or ongoing), serious, drawn as bars over the months since
@@ -383,25 +376,7 @@ fn AeTimeline(record: Memo<Record>) -> impl IntoView {
     let aes = Memo::new(move |_| {
         record.with(|r| {
             let enrolled = r.enrolled();
-            let mut rows: Vec<AeRow> = r
-                .of("adverse_event")
-                .map(|i| {
-                    let text = |k: &str| i.values.get(k).and_then(|v| v.as_str()).map(String::from);
-                    let resolved =
-                        text("resolution_date").and_then(|d| ecrf_core::dates::parse_date(&d).ok());
-                    (
-                        i.date,
-                        text("term").unwrap_or_default(),
-                        text("grade").unwrap_or_default(),
-                        text("resolution_date"),
-                        i.values
-                            .get("serious")
-                            .and_then(|v| v.as_bool())
-                            .unwrap_or(false),
-                        resolved,
-                    )
-                })
-                .collect();
+            let mut rows: Vec<AeRow> = r.adverse_events().map(|(i, ae)| (i.date, ae)).collect();
             rows.sort_by_key(|r| r.0);
             (enrolled, rows)
         })
@@ -415,7 +390,10 @@ fn AeTimeline(record: Memo<Record>) -> impl IntoView {
                         let lang = i18n.lang.get();
                         let (enrolled, rows) = aes.get();
                         let span = 730.0;
-                        rows.into_iter().map(|(onset, term, grade, resolution, serious, resolved)| {
+                        rows.into_iter().map(|(onset, ae)| {
+                            let (term, grade, resolved) =
+                                (ae.term, ae.grade.unwrap_or_default(), ae.resolution);
+                            let serious = ae.serious.unwrap_or(false);
                             let name = catalogue::find(&term)
                                 .and_then(|t| (lang == Lang::ZhCn).then_some(t.zh).flatten())
                                 .map(String::from)
@@ -431,7 +409,9 @@ fn AeTimeline(record: Memo<Record>) -> impl IntoView {
                             let when = format!(
                                 "{} → {}",
                                 onset.map(ecrf_core::dates::format_date).unwrap_or_default(),
-                                resolution.unwrap_or_else(|| Msg::Ongoing.text(lang).to_owned())
+                                resolved
+                                    .map(ecrf_core::dates::format_date)
+                                    .unwrap_or_else(|| Msg::Ongoing.text(lang).to_owned())
                             );
                             view! {
                                 <li data-testid="ae-item">

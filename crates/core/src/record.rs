@@ -3,11 +3,12 @@
 //! values at a glance, the validation of a form being entered in the context of the rest of the
 //! record, and the operations a save turns into.
 //!
-//! By concept: [`draft`] validates a form being entered in the context of the record,
+//! By concept: [`adverse_event`] reads the adverse event form into types, [`draft`] validates a form being entered in the context of the record,
 //! [`clinical`] reads the record's tumor response series, endpoints, agents and proposed adverse
 //! events, [`summary`] is what the patient list shows, and [`ops`] the operations a save turns
 //! into (and the save gate, [`save`]).
 
+pub mod adverse_event;
 mod clinical;
 mod draft;
 mod ops;

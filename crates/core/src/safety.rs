@@ -8,11 +8,11 @@
 use std::collections::BTreeSet;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::ctcae::catalogue;
 use crate::endpoints::{derive, group_code, patient_forms, NOT_YET_TREATED};
 use crate::log::State;
+use crate::record::adverse_event::AdverseEvent;
 use crate::stats::binomial::{clopper_pearson, Proportion};
 
 /// Investigations terms that are blood counts: hematologic, with the Blood and lymphatic system
@@ -103,21 +103,12 @@ pub fn tables(state: &State, alpha: f64) -> SafetyTables {
                 .map(|aes| {
                     aes.iter()
                         .filter_map(|v| {
-                            let term = v.get("term")?.as_str()?.to_owned();
-                            let grade: u8 = v.get("grade")?.as_str()?.parse().ok()?;
-                            let serious =
-                                v.get("serious").and_then(Value::as_bool).unwrap_or(false);
+                            let ae = AdverseEvent::read(v);
+                            let grade = ae.grade_number()?;
+                            let serious = ae.serious.unwrap_or(false);
                             // Discontinuation: any agent withdrawn.
-                            let stopped =
-                                v.get("agents")
-                                    .and_then(Value::as_array)
-                                    .is_some_and(|rows| {
-                                        rows.iter().any(|r| {
-                                            r.get("action").and_then(Value::as_str)
-                                                == Some("withdrawn")
-                                        })
-                                    });
-                            Some((term, grade, serious, stopped))
+                            let stopped = ae.any_agent_withdrawn();
+                            (!ae.term.is_empty()).then_some((ae.term, grade, serious, stopped))
                         })
                         .collect()
                 })

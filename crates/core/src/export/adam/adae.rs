@@ -2,13 +2,9 @@
 //! system organ class, grade, dates, seriousness, relation to TACE and to each systemic agent
 //! with the action taken, outcome, and the treatment-emergent flag.
 
-use serde_json::Value;
-
 use super::{date, flag, var, Dataset, Kind, Subject};
 use crate::ctcae::catalogue;
-
-/// The relations that count as related (the CTCAE convention: possible or stronger).
-const RELATED: [&str; 3] = ["possible", "probable", "definite"];
+use crate::record::adverse_event::AgentRelation;
 
 /// Builds ADAE.
 pub(super) fn build(subjects: &[Subject]) -> Dataset {
@@ -100,53 +96,23 @@ pub(super) fn build(subjects: &[Subject]) -> Dataset {
             .chain(s.record.of("systemic"))
             .filter_map(|i| i.date)
             .min();
-        let mut events: Vec<_> = s.record.of("adverse_event").collect();
-        events.sort_by_key(|i| (i.date, i.created_ms));
-        for (seq, ae) in events.into_iter().enumerate() {
-            let v = &ae.values;
-            let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
-            let term = text("term");
-            let reported = match text("term_other") {
-                "" => term.to_owned(),
-                other => format!("{term}: {other}"),
+        let mut events: Vec<_> = s.record.adverse_events().collect();
+        events.sort_by_key(|(i, _)| (i.date, i.created_ms));
+        for (seq, (instance, ae)) in events.into_iter().enumerate() {
+            let term = ae.term.as_str();
+            let reported = match &ae.term_other {
+                None => term.to_owned(),
+                Some(other) => format!("{term}: {other}"),
             };
             let soc = catalogue::find(term).map_or("", |t| t.soc);
-            let agents: Vec<&Value> = v
-                .get("agents")
-                .and_then(Value::as_array)
-                .map(|a| a.iter().collect())
-                .unwrap_or_default();
-            let per_agent = |k: &str| {
-                agents
+            let per_agent = |pick: fn(&AgentRelation) -> Option<&String>| {
+                ae.agents
                     .iter()
-                    .filter_map(|r| {
-                        let agent = r.get("agent")?.as_str()?;
-                        let x = r.get(k).and_then(Value::as_str).unwrap_or_default();
-                        Some(format!("{agent}: {x}"))
-                    })
+                    .map(|a| format!("{}: {}", a.agent, pick(a).map_or("", String::as_str)))
                     .collect::<Vec<_>>()
                     .join("; ")
             };
-            let related = RELATED.contains(&text("relation_tace"))
-                || agents.iter().any(|r| {
-                    r.get("relation")
-                        .and_then(Value::as_str)
-                        .is_some_and(|x| RELATED.contains(&x))
-                });
-            let criteria = v
-                .get("sae_criteria")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join(";")
-                })
-                .unwrap_or_default();
-            let resolution = v
-                .get("resolution_date")
-                .and_then(Value::as_str)
-                .and_then(|x| crate::dates::parse_date(x).ok());
+            let criteria = ae.sae_criteria.join(";");
             d.push(
                 s,
                 vec![
@@ -154,22 +120,23 @@ pub(super) fn build(subjects: &[Subject]) -> Dataset {
                     reported,
                     term.to_owned(),
                     soc.to_owned(),
-                    text("grade").to_owned(),
-                    date(ae.date),
-                    date(resolution),
-                    ae.date
+                    ae.grade.clone().unwrap_or_default(),
+                    date(instance.date),
+                    date(ae.resolution),
+                    instance
+                        .date
                         .map(|o| (o - enrolled).whole_days().to_string())
                         .unwrap_or_default(),
-                    flag(v.get("serious").and_then(Value::as_bool)),
+                    flag(ae.serious),
                     criteria,
-                    text("relation_tace").to_owned(),
-                    per_agent("relation"),
-                    per_agent("action"),
-                    flag(Some(related)),
+                    ae.relation_tace.clone().unwrap_or_default(),
+                    per_agent(|a| a.relation.as_ref()),
+                    per_agent(|a| a.action.as_ref()),
+                    flag(Some(ae.related())),
                     flag(Some(
-                        matches!((ae.date, first_treatment), (Some(o), Some(t)) if o >= t),
+                        matches!((instance.date, first_treatment), (Some(o), Some(t)) if o >= t),
                     )),
-                    text("outcome").to_owned(),
+                    ae.outcome.clone().unwrap_or_default(),
                 ],
             );
         }

@@ -9,6 +9,7 @@ pub(crate) use crate::analysis::format::{
     estimate_ci as ci, hr_cell, p_value, term_name as term_label,
 };
 use crate::i18n::Lang;
+use crate::record::adverse_event::AgentRelation;
 use crate::stats::binomial::Proportion;
 pub(crate) use crate::study::display::{code_label, label, number};
 use crate::study::{Field, FieldKind};
@@ -53,18 +54,17 @@ pub(crate) fn ae_term(term: &str, lang: Lang) -> String {
 }
 
 /// One row of an adverse event's agent table: "agent: relation, action".
-pub(crate) fn agent_row(r: &Value, lang: Lang) -> String {
-    let code = |k: &str| r.get(k).and_then(Value::as_str).filter(|c| !c.is_empty());
-    let agent = code("agent").map(|c| code_label("systemic_agent", c, lang));
-    let details = [("relation", "relation"), ("action", "ae_action")]
+pub(crate) fn agent_row(r: &AgentRelation, lang: Lang) -> String {
+    let agent = code_label("systemic_agent", &r.agent, lang);
+    let details = [(&r.relation, "relation"), (&r.action, "ae_action")]
         .into_iter()
-        .filter_map(|(k, list)| code(k).map(|c| code_label(list, c, lang)))
+        .filter_map(|(code, list)| code.as_deref().map(|c| code_label(list, c, lang)))
         .collect::<Vec<_>>()
         .join(if lang == Lang::ZhCn { "，" } else { ", " });
-    match (agent, details.is_empty()) {
-        (Some(a), false) => format!("{a}{}{details}", colon(lang)),
-        (Some(a), true) => a,
-        (None, _) => details,
+    if details.is_empty() {
+        agent
+    } else {
+        format!("{agent}{}{details}", colon(lang))
     }
 }
 
@@ -91,7 +91,8 @@ pub(crate) fn value(field: &Field, v: &Value, lang: Lang) -> String {
             .join(", "),
         (FieldKind::AgentTable, Value::Array(rows)) => rows
             .iter()
-            .map(|r| agent_row(r, lang))
+            .filter_map(AgentRelation::read)
+            .map(|r| agent_row(&r, lang))
             .collect::<Vec<_>>()
             .join("; "),
         (_, v) => plain(v, lang),

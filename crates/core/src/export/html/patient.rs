@@ -5,11 +5,13 @@
 use serde_json::Value;
 use time::Date;
 
-use super::format::{ae_term, agent_row, code_label, colon, label, number, plain, value};
+use super::format::{ae_term, agent_row, code_label, colon, label, number, value};
 use super::markup::{para, table, text_el, Html};
 use super::texts::T;
+use crate::dates::format_date;
 use crate::derived::{texts, AlbiGrade, Derived};
 use crate::i18n::Lang;
+use crate::record::adverse_event::AdverseEvent;
 use crate::record::{Instance, Record};
 use crate::response::Evaluation;
 use crate::study::{plan, study, Form};
@@ -364,58 +366,50 @@ fn responses(record: &Record, lang: Lang) -> Html {
 
 fn adverse_events(record: &Record, lang: Lang) -> Html {
     let mut out = text_el("h2", T::AeTitle.get(lang));
-    let items = dated(record, "adverse_event");
+    let mut items: Vec<(&Instance, AdverseEvent)> = record.adverse_events().collect();
+    items.sort_by_key(|(i, _)| (i.date, i.created_ms));
     if items.is_empty() {
         out.push(para("", T::NoEvents.get(lang)));
         return section("adverse-events", out);
     }
-    let text = |i: &Instance, k: &str| i.values.get(k).and_then(Value::as_str).map(str::to_owned);
-    let code = |i: &Instance, k: &str, list: &str| {
-        text(i, k).map_or_else(String::new, |c| code_label(list, &c, lang))
+    let code = |c: &Option<String>, list: &str| {
+        c.as_deref()
+            .map_or_else(String::new, |c| code_label(list, c, lang))
     };
     let rows: Vec<Vec<String>> = items
         .iter()
-        .map(|i| {
-            let mut term = ae_term(&text(i, "term").unwrap_or_default(), lang);
-            if let Some(other) = text(i, "term_other").filter(|o| !o.trim().is_empty()) {
+        .map(|(_, ae)| {
+            let mut term = ae_term(&ae.term, lang);
+            if let Some(other) = &ae.term_other {
                 term = format!("{term}: {other}");
             }
-            let serious = i
-                .values
-                .get("serious")
-                .map_or_else(String::new, |v| plain(v, lang));
-            let criteria = i
-                .values
-                .get("sae_criteria")
-                .and_then(Value::as_array)
-                .map(|c| {
-                    c.iter()
-                        .filter_map(Value::as_str)
-                        .map(|c| code_label("sae_criterion", c, lang))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .filter(|c| !c.is_empty());
-            let agents = i
-                .values
-                .get("agents")
-                .and_then(Value::as_array)
-                .map(|rows| {
-                    rows.iter()
-                        .map(|r| agent_row(r, lang))
-                        .collect::<Vec<_>>()
-                        .join(if lang == Lang::ZhCn { "；" } else { "; " })
-                })
-                .unwrap_or_default();
+            let serious = ae.serious.map_or_else(String::new, |s| {
+                if s { T::Yes } else { T::No }.get(lang).to_owned()
+            });
+            let criteria = Some(
+                ae.sae_criteria
+                    .iter()
+                    .map(|c| code_label("sae_criterion", c, lang))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+            .filter(|c| !c.is_empty());
+            let agents = ae
+                .agents
+                .iter()
+                .map(|r| agent_row(r, lang))
+                .collect::<Vec<_>>()
+                .join(if lang == Lang::ZhCn { "；" } else { "; " });
             vec![
                 term,
-                code(i, "grade", "ae_grade"),
-                text(i, "onset_date").unwrap_or_default(),
-                text(i, "resolution_date").unwrap_or_else(|| T::Ongoing.get(lang).to_owned()),
+                code(&ae.grade, "ae_grade"),
+                ae.onset.map(format_date).unwrap_or_default(),
+                ae.resolution
+                    .map_or_else(|| T::Ongoing.get(lang).to_owned(), format_date),
                 criteria.map_or(serious.clone(), |c| format!("{serious} ({c})")),
-                code(i, "relation_tace", "relation"),
+                code(&ae.relation_tace, "relation"),
                 agents,
-                code(i, "outcome", "ae_outcome"),
+                code(&ae.outcome, "ae_outcome"),
             ]
         })
         .collect();
