@@ -196,6 +196,10 @@ pub async fn catch_up(db: &Db) -> Result<usize, StorageError> {
     }
     let all = db.commits().await?;
     let received = apply_received(&all);
+    // The study's users as the other tab's exchange listed them.
+    if let Some(users) = db.meta(crate::sync::run::USERS_KEY).await? {
+        set_study_users(users);
+    }
     set_unsynced(&ecrf_core::sync::outbox::outbox(&all, &tips));
     LOCAL.with(|l| l.borrow_mut().tips = tips);
     Ok(own + received)

@@ -40,6 +40,8 @@ pub enum UnlockError {
     Mismatch,
     /// No name given.
     NoName,
+    /// The name of the app's own commits (`ecrf_core::sync::authors::SYSTEM`).
+    ReservedName,
     /// Another tab or window protected the tablet meanwhile: unlock with that passphrase.
     AlreadyProtected,
     /// Sealed records are stored but no vault opens them: a new key would not either.
@@ -76,6 +78,9 @@ fn random<const N: usize>() -> Result<[u8; N], StorageError> {
 pub fn check_new(user: &str, passphrase: &str, again: &str) -> Result<(), UnlockError> {
     if user.trim().is_empty() {
         return Err(UnlockError::NoName);
+    }
+    if user.trim() == ecrf_core::sync::authors::SYSTEM {
+        return Err(UnlockError::ReservedName);
     }
     if !ecrf_core::sync::api::passphrase_long_enough(passphrase) {
         return Err(UnlockError::TooShort);
@@ -163,23 +168,63 @@ pub async fn unlock(db: &Db, user: &str, passphrase: &str) -> Result<(), UnlockE
 
 /// Adds `user` to the vault of the unlocked `db` (another person who works on this tablet, or
 /// a study account that signed in on it), or changes their passphrase. The derivation is Web
-/// Crypto's where the browser has it ([`crate::crypto::user_keys`]).
+/// Crypto's where the browser has it ([`crate::crypto::user_keys`]), and comes first: the vault
+/// is read and written back right after it, so that a change made meanwhile (another tab) is
+/// not overwritten.
 pub async fn add_user(
     db: &Db,
     key: &DataKey,
     user: &str,
     passphrase: &str,
 ) -> Result<(), UnlockError> {
+    let salt: [u8; 16] = random()?;
+    let nonce: [u8; 12] = random()?;
+    let keys = crate::crypto::user_keys(passphrase, &salt, MIN_ITERATIONS).await;
     let mut vault = read(db)
         .await?
         .ok_or_else(|| UnlockError::Bad("no vault".into()))?;
-    let salt: [u8; 16] = random()?;
-    let keys = crate::crypto::user_keys(passphrase, &salt, MIN_ITERATIONS).await;
     vault
-        .add_user_with(key, user.trim(), &keys, salt, random()?)
+        .add_user_with(key, user.trim(), &keys, salt, nonce)
         .map_err(|e| UnlockError::Bad(e.to_string()))?;
     db.set_meta(VAULT_KEY, &vault).await?;
     Ok(())
+}
+
+/// Removes `user`'s key record from the vault (a revoked study account: it must not unlock
+/// the tablet any longer), unless it is the last (`Vault::forget_user`). Returns whether it
+/// was removed.
+pub async fn forget_user(db: &Db, user: &str) -> Result<bool, StorageError> {
+    let Some(mut vault) = read(db).await? else {
+        return Ok(false);
+    };
+    if !vault.forget_user(user) {
+        return Ok(false);
+    }
+    db.set_meta(VAULT_KEY, &vault).await?;
+    Ok(true)
+}
+
+/// Removes `user`'s key record when `passphrase` opens it: the study's server refused a
+/// passphrase this tablet still takes (the data manager replaced it, perhaps because it
+/// leaked). A mistyped passphrase, which opens nothing, keeps it.
+pub async fn forget_user_opened_by(
+    db: &Db,
+    user: &str,
+    passphrase: &str,
+) -> Result<bool, StorageError> {
+    let Some(vault) = read(db).await? else {
+        return Ok(false);
+    };
+    let Ok(record) = vault.record(user) else {
+        return Ok(false);
+    };
+    let Ok(keys) = crate::crypto::record_keys(record, passphrase).await else {
+        return Ok(false);
+    };
+    if vault.unlock_with(user, &keys).is_err() {
+        return Ok(false);
+    }
+    forget_user(db, user).await
 }
 
 /// Whether the clear database of an earlier version exists (see [`storage::exists`]).

@@ -40,6 +40,7 @@ pub fn error_text(e: &UnlockError, lang: ecrf_core::i18n::Lang) -> String {
         UnlockError::TooShort => t(LockMsg::TooShort),
         UnlockError::Mismatch => t(LockMsg::Mismatch),
         UnlockError::NoName => t(LockMsg::NoName),
+        UnlockError::ReservedName => t(LockMsg::ReservedName),
         UnlockError::Bad(why) => format!("{} {why}", t(LockMsg::Damaged)),
         UnlockError::Storage(crate::storage::StorageError::NoRandom) => t(LockMsg::NoRandom),
         UnlockError::Storage(s) => format!("{} ({s})", s.msg().text(lang)),

@@ -178,7 +178,7 @@ pub fn SyncPanel() -> impl IntoView {
                             on:click=move |_| sync::sync_now(ctx, state)>
                             {i18n.t(Msg::SyncNow)}
                         </button>
-                        <button class="link" data-testid="sync-sign-out" on:click=move |_| sync::sign_out(ctx)>
+                        <button class="link" data-testid="sync-sign-out" on:click=move |_| sync::sign_out(ctx, state)>
                             {i18n.t(Msg::SyncSignOut)}
                         </button>
                     </div>

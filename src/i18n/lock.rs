@@ -31,6 +31,7 @@ messages! {
     TooShort => ("The passphrase must have at least 8 characters.", "口令至少需要 8 个字符。"),
     Mismatch => ("The two passphrases differ.", "两次输入的口令不一致。"),
     NoName => ("Enter your name.", "请输入姓名。"),
+    ReservedName => ("\"system\" names the app's own changes: choose another name.", "“system”专用于应用自身的更改：请换一个名字。"),
     Damaged => ("The key record on this tablet is damaged:", "本设备上的密钥记录已损坏："),
     NoRandom => ("This browser has no secure random generator (Web Crypto): the records cannot be encrypted here.",
                  "此浏览器没有安全随机数生成器（Web Crypto）：无法在此加密记录。"),

@@ -127,13 +127,20 @@ pub fn sign_in(ctx: SyncContext, state: crate::state::AppState, user: String, pa
                 s.must_change = true;
             }),
             Err(e) => {
-                // A revoked user, or a passphrase the server no longer takes but the key record
-                // kept for use without network still does: that record goes too.
+                // A revoked user, or a passphrase the server no longer takes but the records
+                // kept on this tablet still do (the study key's for use without network, the
+                // tablet's own lock): those records go too.
                 if let Some(db) = crate::state::db() {
+                    let name = user.trim();
                     let _ = match e.code() {
-                        Some("user_revoked") => carry::forget_key(&db, user.trim()).await,
+                        Some("user_revoked") => {
+                            let _ = crate::vault::forget_user(&db, name).await;
+                            carry::forget_key(&db, name).await
+                        }
                         Some("bad_credentials") => {
-                            carry::forget_key_opened_by(&db, user.trim(), &passphrase).await
+                            let _ =
+                                crate::vault::forget_user_opened_by(&db, name, &passphrase).await;
+                            carry::forget_key_opened_by(&db, name, &passphrase).await
                         }
                         _ => Ok(()),
                     };
@@ -147,12 +154,21 @@ pub fn sign_in(ctx: SyncContext, state: crate::state::AppState, user: String, pa
     });
 }
 
-/// After a sign-in: the study account is who this tablet's saves name from now on (one identity
-/// in the audit trail, on every tablet and on the server: the authors that other tablets check
-/// against the study's users), and it unlocks this tablet with the same passphrase (the vault
-/// gets a key record for it, replacing an older one). A vault that cannot be written leaves
-/// the tablet unlockable as before: a warning only.
+thread_local! {
+    /// The name the tablet was unlocked with, while a study account's name replaces it.
+    static UNLOCKED_AS: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// After a sign-in: the study account is who this tablet's saves name while it is signed in
+/// (one identity in the audit trail, on every tablet and on the server: the authors that other
+/// tablets check against the study's users), and it unlocks this tablet with the same
+/// passphrase from now on (the vault gets a key record for it, replacing an older one). A vault
+/// that cannot be written leaves the tablet unlockable as before: a warning only.
 async fn adopt_account(state: crate::state::AppState, user: &str, passphrase: &str) {
+    let before = state.user.get_untracked();
+    UNLOCKED_AS.with(|u| {
+        u.borrow_mut().get_or_insert(before);
+    });
     state.user.set(user.to_owned());
     let Some(db) = crate::state::db() else { return };
     let Some(key) = db.device_key() else { return };
@@ -160,6 +176,14 @@ async fn adopt_account(state: crate::state::AppState, user: &str, passphrase: &s
         gloo::console::warn!(format!(
             "ecrf: this tablet does not unlock for {user} yet: {e:?}"
         ));
+    }
+}
+
+/// When the session ends (signed out, or ended by the server): saves name again whoever
+/// unlocked the tablet, not the account that is no longer signed in.
+fn end_account(state: crate::state::AppState) {
+    if let Some(name) = UNLOCKED_AS.with(|u| u.borrow_mut().take()) {
+        state.user.set(name);
     }
 }
 
@@ -191,8 +215,10 @@ pub fn change_temporary(ctx: SyncContext, state: crate::state::AppState, new: St
     });
 }
 
-/// Signs out (the token is revoked; the key forgotten).
-pub fn sign_out(ctx: SyncContext) {
+/// Signs out (the token is revoked; the key forgotten); saves name again whoever unlocked the
+/// tablet.
+pub fn sign_out(ctx: SyncContext, state: crate::state::AppState) {
+    end_account(state);
     spawn_local(async move {
         session::sign_out().await;
         // The token ended with the session: nothing may be sent with it later.
@@ -367,6 +393,7 @@ pub fn sync_now(ctx: SyncContext, state: crate::state::AppState) {
                     // The server ended the session (expired, revoked): show the sign-in form.
                     if e.code() == Some("unauthenticated") {
                         session::forget();
+                        end_account(state);
                         s.user = None;
                         s.admin = false;
                     }

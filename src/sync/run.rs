@@ -238,6 +238,12 @@ async fn study_users(db: &Db, session: &Session) {
                 return;
             }
         };
+    // A revoked account must not unlock this tablet, nor open the study key offline, any
+    // longer (the last key record of the tablet stays: `Vault::forget_user`).
+    for revoked in users.iter().filter(|u| u.revoked) {
+        let _ = crate::vault::forget_user(db, &revoked.user).await;
+        let _ = super::carry::forget_key(db, &revoked.user).await;
+    }
     let names: Vec<String> = users.into_iter().map(|u| u.user).collect();
     if let Err(e) = db.set_meta(USERS_KEY, &names).await {
         gloo::console::warn!(format!("ecrf: the study's users were not kept: {e}"));

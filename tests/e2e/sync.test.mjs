@@ -405,6 +405,8 @@ test("the data manager adds a user, resets a forgotten passphrase, and revokes a
   const c = await tablet("Dr Chen");
   await signInAs(c.page, "inv.chen", "chen temporary 1");
   await chooseOwn(c.page, "chen's own passphrase");
+  // Signed in, the tablet's saves name the study account.
+  await c.page.getByTestId("user-name").filter({ hasText: "inv.chen" }).waitFor();
   await card.getByTestId("admin-refresh").click();
   await userRow("inv.chen").filter({ hasText: "active" }).waitFor();
   assert.equal(await c.page.getByTestId("admin-card").count(), 0, "only the data manager sees the card");
@@ -417,6 +419,8 @@ test("the data manager adds a user, resets a forgotten passphrase, and revokes a
   await card.getByTestId("admin-done").filter({ hasText: "New temporary passphrase set for inv.chen" }).waitFor({ timeout: 60000 });
   await userRow("inv.chen").filter({ hasText: "temporary passphrase" }).waitFor();
   await c.page.getByTestId("sync-sign-out").click();
+  // Signed out, they name again who unlocked the tablet.
+  await c.page.getByTestId("user-name").filter({ hasText: "Dr Chen" }).waitFor();
   await signInAs(c.page, "inv.chen", "chen's own passphrase");
   await c.page.getByTestId("sync-error").filter({ hasText: "wrong user name or passphrase" }).waitFor();
   await signInAs(c.page, "inv.chen", "chen reset 2026");
@@ -438,13 +442,27 @@ test("the data manager adds a user, resets a forgotten passphrase, and revokes a
   await signInAs(c.page, "inv.chen", "chen's second passphrase");
   await c.page.getByTestId("sync-error").filter({ hasText: "revoked" }).waitFor();
 
-  // The account is revoked: no sign-in anywhere.
+  // Chen goes on with another tablet, signed in as the account.
+  const other = await tablet("Dr Chen");
+  await signInAs(other.page, "inv.chen", "chen's second passphrase");
+  await other.page.getByTestId("user-name").filter({ hasText: "inv.chen" }).waitFor();
+
+  // The account is revoked: its session ends at once (saves name again who unlocked the
+  // tablet), no sign-in anywhere, and the account no longer unlocks that tablet.
   await userRow("inv.chen").getByTestId("admin-revoke-user").click();
   await userRow("inv.chen").getByTestId("admin-confirm-revoke").click();
   await userRow("inv.chen").getByTestId("admin-user-status").filter({ hasText: "revoked" }).waitFor({ timeout: 60000 });
-  const other = await tablet("Dr Chen");
+  await other.page.getByTestId("sync-now").click();
+  await other.page.getByTestId("sync-user").waitFor({ timeout: 60000 });
+  await other.page.getByTestId("user-name").filter({ hasText: "Dr Chen" }).waitFor();
   await signInAs(other.page, "inv.chen", "chen's second passphrase");
   await other.page.getByTestId("sync-error").filter({ hasText: "revoked" }).waitFor();
+  await other.page.getByTestId("lock").click();
+  await other.page.getByTestId("vault-user").fill("inv.chen");
+  await other.page.getByTestId("vault-passphrase").fill("chen's second passphrase");
+  await other.page.getByTestId("vault-submit").click();
+  await other.page.getByText("This tablet has no key for this name").waitFor({ timeout: 60000 });
+  await unlock(other.page, "Dr Chen");
 
   // The card speaks Chinese too.
   await dm.page.getByTestId("lang-zh-CN").click();

@@ -78,6 +78,13 @@ pub fn valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'@'))
 }
 
+/// Whether `name` can be given to a new user: a valid name ([`valid_name`]) other than the
+/// author of the app's own commits ([`super::authors::SYSTEM`]), whose commits are never
+/// flagged as by an unknown author.
+pub fn valid_new_user_name(name: &str) -> bool {
+    valid_name(name) && name != super::authors::SYSTEM
+}
+
 /// Whether a passphrase is long enough ([`MIN_PASSPHRASE_CHARS`] characters).
 pub fn passphrase_long_enough(passphrase: &str) -> bool {
     passphrase.chars().count() >= MIN_PASSPHRASE_CHARS
@@ -331,6 +338,9 @@ mod tests {
         assert!(valid_name("tablet-3.ward_B@site001"));
         assert!(!valid_name(""));
         assert!(!valid_name("a b"));
+        assert!(valid_new_user_name("dm.li"));
+        assert!(!valid_new_user_name("system"));
+        assert!(!valid_new_user_name("a b"));
         assert!(!valid_name("病房"));
         assert!(!valid_name(&"x".repeat(65)));
         for role in Role::ALL {

@@ -103,6 +103,16 @@ impl Vault {
         Ok(())
     }
 
+    /// Removes `user`'s key record (a revoked study account, or a passphrase the data manager
+    /// replaced), unless it is the last one: the device key would then be lost with every record
+    /// on the device. Returns whether it was removed.
+    pub fn forget_user(&mut self, user: &str) -> bool {
+        if self.users.len() < 2 || !self.users.contains_key(user) {
+            return false;
+        }
+        self.users.remove(user).is_some()
+    }
+
     /// The device key, for `user` with `passphrase`. Slow by design (the PBKDF2 derivation).
     ///
     /// # Errors
@@ -224,6 +234,24 @@ mod tests {
         w.add_user_with(&key(), "li.wei", &keys, [1; 16], [2; 12])
             .unwrap();
         assert_eq!(w, v);
+    }
+
+    #[test]
+    fn a_user_is_forgotten_but_never_the_last() {
+        let mut v = Vault::create(&key(), "li.wei", "correct horse", [1; 16], [2; 12]).unwrap();
+        assert!(
+            !v.forget_user("li.wei"),
+            "the last user keeps the device key reachable"
+        );
+        v.add_user(&key(), "zhang", "another phrase", [3; 16], [4; 12])
+            .unwrap();
+        assert!(!v.forget_user("wang"));
+        assert!(v.forget_user("li.wei"));
+        assert_eq!(
+            v.unlock("li.wei", "correct horse"),
+            Err(VaultError::UnknownUser("li.wei".into()))
+        );
+        assert_eq!(v.unlock("zhang", "another phrase").unwrap(), key());
     }
 
     #[test]

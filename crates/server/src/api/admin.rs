@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use ecrf_core::sync::api::{DeviceInfo, NewKey, NewUser, UserInfo};
 
-use super::{check_wrapped_key, hex_field, name_field, now, JsonBody, Member};
+use super::{check_wrapped_key, hex_field, name_field, new_user_field, now, JsonBody, Member};
 use crate::error::ApiError;
 use crate::secrets::sha256;
 use crate::store::UserRecord;
@@ -39,7 +39,7 @@ pub async fn add_user(
     JsonBody(new): JsonBody<NewUser>,
 ) -> Result<(StatusCode, Json<UserInfo>), ApiError> {
     member.require_admin()?;
-    name_field(&new.user, "user")?;
+    new_user_field(&new.user)?;
     let auth = hex_field::<32>(&new.auth, "auth")?;
     check_wrapped_key(&new.wrapped_key)?;
     let (_, created_at) = now();

@@ -109,6 +109,19 @@ pub fn name_field<'a>(value: &'a str, what: &str) -> Result<&'a str, ApiError> {
     }
 }
 
+/// The name of a new user, or 400: a valid name ([`name_field`]) other than `system`, the
+/// author of the app's own commits (`ecrf_core::sync::authors::SYSTEM`).
+pub fn new_user_field(value: &str) -> Result<&str, ApiError> {
+    name_field(value, "user")?;
+    if ecrf_core::sync::api::valid_new_user_name(value) {
+        Ok(value)
+    } else {
+        Err(ApiError::bad_request(format!(
+            "user '{value}' is reserved for the app's own commits: choose another name."
+        )))
+    }
+}
+
 /// A wrapped-key record the server can check without the passphrase: format, version, KDF,
 /// iterations in range, and salt, nonce and wrapped key of the right lengths; else 400.
 pub fn check_wrapped_key(key: &WrappedKey) -> Result<(), ApiError> {

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use ecrf_core::sync::api::{CreateStudy, Role, StudyInfo};
 
-use super::{check_wrapped_key, hex_field, name_field, now, JsonBody, Member};
+use super::{check_wrapped_key, hex_field, new_user_field, now, JsonBody, Member};
 use crate::error::ApiError;
 use crate::secrets::{random_bytes, sha256};
 use crate::store::{StudyRecord, UserRecord};
@@ -25,7 +25,7 @@ pub async fn create(
     JsonBody(req): JsonBody<CreateStudy>,
 ) -> Result<(StatusCode, Json<StudyInfo>), ApiError> {
     let id = hex_field::<16>(&req.study_id, "study_id")?;
-    name_field(&req.user, "user")?;
+    new_user_field(&req.user)?;
     let auth = hex_field::<32>(&req.auth, "auth")?;
     check_wrapped_key(&req.wrapped_key)?;
     let secret = random_bytes::<32>().map_err(|_| ApiError::unavailable())?;

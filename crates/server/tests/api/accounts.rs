@@ -451,6 +451,16 @@ async fn bad_names_and_hex_are_bad_requests(b: Backend) {
     s.post("/api/users", Some(&dm), json!({"user": "x"}))
         .await
         .refused(StatusCode::BAD_REQUEST, "bad_request");
+    // `system` is the author of the app's own commits, never flagged: no user takes it.
+    s.add_user(&dm, "system", Role::Coordinator, 2)
+        .await
+        .refused(StatusCode::BAD_REQUEST, "bad_request");
+    assert_eq!(
+        s.add_user(&dm, "system.admin", Role::Coordinator, 2)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
     s.get("/api/commits?after=-1", Some(&dm))
         .await
         .refused(StatusCode::BAD_REQUEST, "bad_request");
