@@ -137,12 +137,9 @@ pub(crate) fn group_of(forms: &Forms, enrolled: Date, until: Date) -> Option<&'s
         .get("systemic")
         .into_iter()
         .flatten()
-        .filter(|v| date_of(v, "start_date").is_some_and(|d| d >= enrolled && d <= until))
-        .filter_map(|v| {
-            v.get("agent")
-                .and_then(Value::as_str)
-                .map(crate::study::plan::agent_class)
-        })
+        .filter_map(crate::record::systemic::SystemicTherapy::read)
+        .filter(|t| t.start.is_some_and(|d| d >= enrolled && d <= until))
+        .map(|t| t.class)
         .collect();
     (!classes.is_empty()).then(|| treatment_group(&classes))
 }

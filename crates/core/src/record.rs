@@ -3,7 +3,7 @@
 //! values at a glance, the validation of a form being entered in the context of the rest of the
 //! record, and the operations a save turns into.
 //!
-//! By concept: [`adverse_event`] reads the adverse event form into types, [`draft`] validates a form being entered in the context of the record,
+//! By concept: [`adverse_event`] and [`systemic`] read those forms into types, [`draft`] validates a form being entered in the context of the record,
 //! [`clinical`] reads the record's tumor response series, endpoints, agents and proposed adverse
 //! events, [`summary`] is what the patient list shows, and [`ops`] the operations a save turns
 //! into (and the save gate, [`save`]).
@@ -14,6 +14,7 @@ mod draft;
 mod ops;
 pub mod save;
 mod summary;
+pub mod systemic;
 
 pub use ops::{
     confirm_ops, confirm_proposal_ops, create_ops, dismiss_proposal_ops, edit_ops, edit_ops_since,
@@ -50,19 +51,11 @@ pub struct Instance {
     pub values: Values,
 }
 
-/// The field whose date places a form on the patient's timeline; `None` for baseline forms
-/// without a date of their own.
+/// The field whose date places a form on the patient's timeline (the study definition's
+/// `Form::dated_by`); `None` for baseline forms without a date of their own, and for an
+/// unknown form.
 pub fn date_field(form: &str) -> Option<&'static str> {
-    match form {
-        "eligibility" => Some("enrollment_date"),
-        "labs" | "clinical" | "tace" | "tumor_assessment" | "progression" | "end_of_study" => {
-            Some("date")
-        }
-        "systemic" => Some("start_date"),
-        "adverse_event" => Some("onset_date"),
-        "survival" => Some("contact_date"),
-        _ => None,
-    }
+    crate::study::study().form(form).and_then(|f| f.dated_by)
 }
 
 /// The current values of an instance of `form` (fields the form does not define are left out).

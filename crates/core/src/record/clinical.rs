@@ -73,11 +73,10 @@ impl Record {
     /// the order first started.
     pub fn agents_received(&self, by: Option<Date>) -> Vec<String> {
         let mut started: Vec<(Date, String)> = self
-            .of("systemic")
-            .filter_map(|s| {
-                let d = s.date?;
-                let agent = s.values.get("agent")?.as_str()?.to_owned();
-                by.is_none_or(|b| d <= b).then_some((d, agent))
+            .systemic_therapies()
+            .filter_map(|(i, t)| {
+                let d = i.date?;
+                by.is_none_or(|b| d <= b).then_some((d, t.agent))
             })
             .collect();
         started.sort();

@@ -52,12 +52,10 @@ impl Record {
         let dates = enrolled.map(|e| ProgressionDates::of(&forms, e));
         let progression = dates.as_ref().and_then(ProgressionDates::earliest);
         let on_therapy = self
-            .of("systemic")
-            .any(|s| s.values.contains_key("start_date") && !s.values.contains_key("stop_date"));
+            .systemic_therapies()
+            .any(|(_, t)| t.start.is_some() && t.stop.is_none());
         let treated = self.of("tace").next().is_some()
-            || self
-                .of("systemic")
-                .any(|s| s.values.contains_key("start_date"));
+            || self.systemic_therapies().any(|(_, t)| t.start.is_some());
         let status = schedule::status(StatusFacts {
             enrolled: enrolled.is_some(),
             dead,

@@ -24,7 +24,16 @@ fn form(
         repeatable,
         timing,
         fields,
+        dated_by: None,
         internal: false,
+    }
+}
+
+impl Form {
+    /// The form with `field` as the date that places its instances on the timeline.
+    fn dated(mut self, field: &'static str) -> Form {
+        self.dated_by = Some(field);
+        self
     }
 }
 
@@ -78,7 +87,8 @@ pub fn forms() -> Vec<Form> {
                 date("consent_date", l("Informed consent date", "知情同意日期")).req(),
                 date("enrollment_date", l("Enrollment date", "入组日期")).req(),
             ],
-        ),
+        )
+        .dated("enrollment_date"),
         form(
             "demographics",
             "Demographics",
@@ -200,7 +210,8 @@ pub fn forms() -> Vec<Form> {
             true,
             Baseline,
             labs(),
-        ),
+        )
+        .dated("date"),
         form(
             "clinical",
             "Clinical assessment",
@@ -234,7 +245,8 @@ pub fn forms() -> Vec<Form> {
                 )
                 .req(),
             ],
-        ),
+        )
+        .dated("date"),
         form(
             "tace",
             "TACE procedure",
@@ -275,7 +287,8 @@ pub fn forms() -> Vec<Form> {
                 text("end_point", l("Embolization end point", "栓塞终点")),
                 text("complications", l("Complications", "并发症")),
             ],
-        ),
+        )
+        .dated("date"),
         form(
             "systemic",
             "Systemic therapy",
@@ -303,7 +316,8 @@ pub fn forms() -> Vec<Form> {
                     "stop_reason",
                 ),
             ],
-        ),
+        )
+        .dated("start_date"),
         form(
             "tumor_assessment",
             "Tumor assessment",
@@ -341,7 +355,8 @@ pub fn forms() -> Vec<Form> {
                     ),
                 ),
             ],
-        ),
+        )
+        .dated("date"),
         form(
             "adverse_event",
             "Adverse event",
@@ -377,7 +392,8 @@ pub fn forms() -> Vec<Form> {
                 ),
                 choice("outcome", l("Outcome", "转归"), "ae_outcome").req(),
             ],
-        ),
+        )
+        .dated("onset_date"),
         form(
             "progression",
             "Progression",
@@ -395,7 +411,8 @@ pub fn forms() -> Vec<Form> {
                 multi("sites", l("Sites", "进展部位"), "progression_site").req(),
                 text("imaging_reference", l("Imaging reference", "影像编号")),
             ],
-        ),
+        )
+        .dated("date"),
         form(
             "survival",
             "Survival status",
@@ -420,8 +437,10 @@ pub fn forms() -> Vec<Form> {
                     l("Subsequent anticancer therapy", "后续抗肿瘤治疗"),
                 ),
             ],
-        ),
+        )
+        .dated("contact_date"),
         Form {
+            dated_by: None,
             internal: true,
             ..form(
                 "ae_review",
@@ -457,6 +476,7 @@ pub fn forms() -> Vec<Form> {
                 )
                 .req(),
             ],
-        ),
+        )
+        .dated("date"),
     ]
 }

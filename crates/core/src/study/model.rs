@@ -123,6 +123,10 @@ pub struct Form {
     pub timing: Timing,
     /// Its fields, in order.
     pub fields: Vec<Field>,
+    /// The date field that places an instance on the patient's timeline; `None` for a baseline
+    /// form without a date of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dated_by: Option<&'static str>,
     /// Kept by the app itself (e.g. decisions on proposed adverse events), not a CRF the user
     /// opens: not offered as a form, not on the timeline.
     pub internal: bool,

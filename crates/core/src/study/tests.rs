@@ -34,6 +34,36 @@ fn every_systemic_agent_has_its_class_in_the_analysis_plan() {
 }
 
 #[test]
+fn every_follow_up_form_is_dated_by_one_of_its_date_fields() {
+    let dated: BTreeMap<&str, &str> = study()
+        .forms
+        .iter()
+        .filter_map(|f| f.dated_by.map(|d| (f.id, d)))
+        .collect();
+    for (form, field) in &dated {
+        let form = study().form(form).expect("a form");
+        assert_eq!(
+            form.field(field).map(|f| f.kind),
+            Some(FieldKind::Date),
+            "{} is dated by {field}, a date field of its own",
+            form.id
+        );
+    }
+    for form in study().forms.iter().filter(|f| !f.internal) {
+        if form.timing == model::Timing::FollowUp {
+            assert!(dated.contains_key(form.id), "{} has no date", form.id);
+        }
+    }
+    assert_eq!(dated.get("eligibility"), Some(&"enrollment_date"));
+    assert_eq!(dated.get("systemic"), Some(&"start_date"));
+    assert_eq!(dated.get("adverse_event"), Some(&"onset_date"));
+    assert_eq!(dated.get("survival"), Some(&"contact_date"));
+    assert_eq!(dated.get("demographics"), None);
+    assert_eq!(crate::record::date_field("labs"), Some("date"));
+    assert_eq!(crate::record::date_field("no such form"), None);
+}
+
+#[test]
 fn every_form_of_study_md_is_defined() {
     let ids: Vec<&str> = study()
         .forms
