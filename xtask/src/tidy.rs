@@ -188,7 +188,6 @@ const LONG_FILES: &[(&str, usize)] = &[
     ("crates/core/src/ctcae/lab/tests.rs", 691),
     ("crates/cli/tests/sync.rs", 750),
     ("crates/cli/tests/cli.rs", 808),
-    ("crates/core/src/demo.rs", 952),
 ];
 
 /// Rust files under `crates/`, `src/`, `tests/` and `xtask/` of `root` longer than
