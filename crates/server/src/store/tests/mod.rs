@@ -36,6 +36,7 @@ macro_rules! backend_tests {
     };
 }
 
+mod accounts;
 mod postgres_only;
 mod shared;
 mod sqlite_only;
