@@ -33,28 +33,12 @@ pub fn value(field: &Field, v: &Value, lang: Lang) -> String {
             .join(", "),
         (FieldKind::AgentTable, Value::Array(rows)) => rows
             .iter()
-            .map(|r| agent_row(r, lang))
+            .filter_map(ecrf_core::record::adverse_event::AgentRelation::read)
+            .map(|r| r.describe(lang))
             .collect::<Vec<_>>()
             .join("; "),
         (FieldKind::Lesions, v) => lesions(v, &[], lang),
         (_, v) => plain(v, lang),
-    }
-}
-
-/// One row of an adverse event's agent table: the agent, then the relation and the action
-/// given.
-fn agent_row(r: &Value, lang: Lang) -> String {
-    let code = |k: &str| r.get(k).and_then(Value::as_str).filter(|c| !c.is_empty());
-    let agent = code("agent").map(|c| code_label("systemic_agent", c, lang));
-    let details = [("relation", "relation"), ("action", "ae_action")]
-        .into_iter()
-        .filter_map(|(k, list)| code(k).map(|c| code_label(list, c, lang)))
-        .collect::<Vec<_>>()
-        .join(", ");
-    match (agent, details.is_empty()) {
-        (Some(a), false) => format!("{a}: {details}"),
-        (Some(a), true) => a,
-        (None, _) => details,
     }
 }
 

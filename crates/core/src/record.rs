@@ -102,7 +102,7 @@ fn collect(state: &State, only: Option<&str>) -> BTreeMap<String, Record> {
             continue;
         };
         let values = instance_values(state, id, form);
-        let date = date_field(form.id).and_then(|field| date_of(&values, field));
+        let date = form.dated_by.and_then(|field| date_of(&values, field));
         let record = out.entry(f.patient.clone()).or_insert_with(|| Record {
             subject: f.patient.clone(),
             instances: Vec::new(),

@@ -272,15 +272,18 @@ pub(super) fn outcome(w: &mut Writer, rng: &mut Rng, c: &Course) {
                 ),
             ],
         );
-        let mut c = pfs_days + 91.0;
-        while c < end_days {
+        let mut contact = pfs_days + 91.0;
+        while contact < end_days {
             w.form(
                 subject,
                 "survival",
-                at(c),
-                vec![("contact_date", iso(at(c))), ("status", json!("alive"))],
+                at(contact),
+                vec![
+                    ("contact_date", iso(at(contact))),
+                    ("status", json!("alive")),
+                ],
             );
-            c += 91.0;
+            contact += 91.0;
         }
     }
     let end = at(end_days);

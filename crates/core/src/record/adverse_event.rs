@@ -7,6 +7,8 @@ use time::Date;
 
 use super::{Instance, Record, Values};
 use crate::dates::parse_date;
+use crate::i18n::Lang;
+use crate::study::display::code_label;
 
 /// The relations to a treatment that count as related (the CTCAE convention: possible or
 /// stronger; codes of the `relation` list).
@@ -39,6 +41,25 @@ impl AgentRelation {
             relation: code("relation"),
             action: code("action"),
         })
+    }
+}
+
+impl AgentRelation {
+    /// The row as a reader reads it in `lang`: "agent: relation, action" with the code lists'
+    /// labels (the agent alone when neither is given).
+    pub fn describe(&self, lang: Lang) -> String {
+        let agent = code_label("systemic_agent", &self.agent, lang);
+        let details = [(&self.relation, "relation"), (&self.action, "ae_action")]
+            .into_iter()
+            .filter_map(|(code, list)| code.as_deref().map(|c| code_label(list, c, lang)))
+            .collect::<Vec<_>>()
+            .join(if lang == Lang::ZhCn { "，" } else { ", " });
+        if details.is_empty() {
+            agent
+        } else {
+            let colon = if lang == Lang::ZhCn { "：" } else { ": " };
+            format!("{agent}{colon}{details}")
+        }
     }
 }
 

@@ -2,7 +2,6 @@
 //! the form's own rules, the data query on a tumor assessment's reading, the adverse event's
 //! agents, both criteria's baseline rules, and the checks across forms.
 
-use serde_json::Value;
 use time::Date;
 
 use crate::endpoints::date_of;
@@ -66,14 +65,12 @@ impl Record {
     /// An adverse event must give, for every agent received by its onset, the relation and the
     /// action taken.
     fn agent_findings(&self, values: &Values) -> Vec<Finding> {
-        let onset = date_of(values, "onset_date");
-        let rows = values.get("agents").and_then(Value::as_array);
+        let ae = super::adverse_event::AdverseEvent::read(values);
+        let onset = ae.onset;
         let complete = |agent: &str| {
-            rows.into_iter().flatten().any(|r| {
-                r.get("agent").and_then(Value::as_str) == Some(agent)
-                    && r.get("relation").and_then(Value::as_str).is_some()
-                    && r.get("action").and_then(Value::as_str).is_some()
-            })
+            ae.agents
+                .iter()
+                .any(|r| r.agent == agent && r.relation.is_some() && r.action.is_some())
         };
         let missing: Vec<String> = self
             .agents_received(onset)

@@ -124,7 +124,7 @@ pub struct Form {
     /// Its fields, in order.
     pub fields: Vec<Field>,
     /// The date field that places an instance on the patient's timeline; `None` for a baseline
-    /// form without a date of its own.
+    /// form without a date of its own, and for the internal forms (not on the timeline).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dated_by: Option<&'static str>,
     /// Kept by the app itself (e.g. decisions on proposed adverse events), not a CRF the user

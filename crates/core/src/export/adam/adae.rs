@@ -93,8 +93,8 @@ pub(super) fn build(subjects: &[Subject]) -> Dataset {
         let first_treatment = s
             .record
             .of("tace")
-            .chain(s.record.of("systemic"))
             .filter_map(|i| i.date)
+            .chain(s.record.systemic_therapies().filter_map(|(_, t)| t.start))
             .min();
         let mut events: Vec<_> = s.record.adverse_events().collect();
         events.sort_by_key(|(i, _)| (i.date, i.created_ms));

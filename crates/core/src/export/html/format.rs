@@ -53,21 +53,6 @@ pub(crate) fn ae_term(term: &str, lang: Lang) -> String {
     }
 }
 
-/// One row of an adverse event's agent table: "agent: relation, action".
-pub(crate) fn agent_row(r: &AgentRelation, lang: Lang) -> String {
-    let agent = code_label("systemic_agent", &r.agent, lang);
-    let details = [(&r.relation, "relation"), (&r.action, "ae_action")]
-        .into_iter()
-        .filter_map(|(code, list)| code.as_deref().map(|c| code_label(list, c, lang)))
-        .collect::<Vec<_>>()
-        .join(if lang == Lang::ZhCn { "，" } else { ", " });
-    if details.is_empty() {
-        agent
-    } else {
-        format!("{agent}{}{details}", colon(lang))
-    }
-}
-
 /// A field's value as a reader reads it: code labels, numbers with their unit, yes / no.
 pub(crate) fn value(field: &Field, v: &Value, lang: Lang) -> String {
     match (field.kind, v) {
@@ -92,7 +77,7 @@ pub(crate) fn value(field: &Field, v: &Value, lang: Lang) -> String {
         (FieldKind::AgentTable, Value::Array(rows)) => rows
             .iter()
             .filter_map(AgentRelation::read)
-            .map(|r| agent_row(&r, lang))
+            .map(|r| r.describe(lang))
             .collect::<Vec<_>>()
             .join("; "),
         (_, v) => plain(v, lang),

@@ -5,7 +5,7 @@
 use serde_json::Value;
 use time::Date;
 
-use super::format::{ae_term, agent_row, code_label, colon, label, number, value};
+use super::format::{ae_term, code_label, colon, label, number, value};
 use super::markup::{para, table, text_el, Html};
 use super::texts::T;
 use crate::dates::format_date;
@@ -397,7 +397,7 @@ fn adverse_events(record: &Record, lang: Lang) -> Html {
             let agents = ae
                 .agents
                 .iter()
-                .map(|r| agent_row(r, lang))
+                .map(|r| r.describe(lang))
                 .collect::<Vec<_>>()
                 .join(if lang == Lang::ZhCn { "；" } else { "; " });
             vec![
