@@ -147,32 +147,13 @@ pub(crate) fn group_of(forms: &Forms, enrolled: Date, until: Date) -> Option<&'s
 /// A patient's forms: form id -> [(instance's values)], values by field.
 pub(crate) type Forms = BTreeMap<String, Vec<BTreeMap<String, Value>>>;
 
+/// Every patient's forms, read through the one reader of the folded log
+/// ([`crate::record::records`]: instances in creation order, deleted ones left out).
 pub(crate) fn patient_forms(state: &State) -> BTreeMap<String, Forms> {
-    let mut out: BTreeMap<String, Forms> = BTreeMap::new();
-    let fields_of = |form: &str| {
-        crate::study::study()
-            .form(form)
-            .map(|f| f.fields.iter().map(|f| f.id).collect::<Vec<_>>())
-    };
-    for (instance, f) in state.forms() {
-        if f.deleted {
-            continue;
-        }
-        let Some(fields) = fields_of(&f.form) else {
-            continue;
-        };
-        let values: BTreeMap<String, Value> = state
-            .values_of(instance)
-            .filter(|(field, _)| fields.contains(field))
-            .map(|(field, v)| (field.to_owned(), v.clone()))
-            .collect();
-        out.entry(f.patient.clone())
-            .or_default()
-            .entry(f.form.clone())
-            .or_default()
-            .push(values);
-    }
-    out
+    crate::record::records(state)
+        .into_iter()
+        .map(|(subject, record)| (subject, record.into_forms()))
+        .collect()
 }
 
 pub(crate) fn date_of(v: &BTreeMap<String, Value>, field: &str) -> Option<Date> {

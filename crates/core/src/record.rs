@@ -123,6 +123,15 @@ fn collect(state: &State, only: Option<&str>) -> BTreeMap<String, Record> {
 }
 
 impl Record {
+    /// The values of every instance of every form, taken out of the record (no copy).
+    pub(crate) fn into_forms(self) -> Forms {
+        let mut out = Forms::new();
+        for i in self.instances {
+            out.entry(i.form).or_default().push(i.values);
+        }
+        out
+    }
+
     /// The values of every instance of every form.
     pub fn forms(&self) -> Forms {
         let mut out = Forms::new();
