@@ -32,6 +32,12 @@ pub struct Local {
     tips: ecrf_core::sync::outbox::ServerTips,
     /// The study's users as the server last listed them (`None` before any exchange).
     study_users: Option<Vec<String>>,
+    /// Records set aside because they did not open or check (a stored record by its id, a
+    /// record received from the server by "device #sequence"), with why: kept, not folded.
+    pub set_aside: BTreeMap<String, String>,
+    /// How many stored records did not open at the last full read (counted against the store's
+    /// count, so that they do not look new at every look).
+    unreadable_stored: usize,
     saving: bool,
 }
 
@@ -83,6 +89,8 @@ pub fn rebuild(
         commits: state.commit_count(),
         state,
         study_users: None,
+        set_aside: BTreeMap::new(),
+        unreadable_stored: 0,
         saving: false,
     }
 }
@@ -189,12 +197,14 @@ pub async fn catch_up(db: &Db) -> Result<usize, StorageError> {
         .meta(crate::sync::run::TIPS_KEY)
         .await?
         .unwrap_or_default();
-    let more_stored = db.commit_count().await? as usize > with(|l| l.state.commit_count());
+    let more_stored =
+        db.commit_count().await? as usize > with(|l| l.state.commit_count() + l.unreadable_stored);
     let tips_moved = with(|l| l.tips != tips);
     if !more_stored && !tips_moved {
         return Ok(own);
     }
-    let all = db.commits().await?;
+    let (all, unreadable) = db.readable_commits().await?;
+    set_unreadable(unreadable);
     let received = apply_received(&all);
     // The study's users as the other tab's exchange listed them.
     if let Some(users) = db.meta(crate::sync::run::USERS_KEY).await? {
@@ -290,6 +300,35 @@ pub fn apply_received(commits: &[Commit]) -> usize {
 /// How far ahead of this device's clock a received commit's time may be and still be observed.
 const MAX_CLOCK_AHEAD_MS: u64 = 5 * 60 * 1000;
 
+/// The stored records that did not open at a full read: set aside, and counted as held.
+pub fn set_unreadable(unreadable: Vec<crate::storage::Unreadable>) {
+    LOCAL.with(|l| {
+        let mut l = l.borrow_mut();
+        l.unreadable_stored = unreadable.len();
+        // This device's own chain goes on after its last record, readable or not (its clear
+        // id, device and sequence are known): never a second commit under a used sequence.
+        let mut own = 0;
+        if let Some(log) = l.log.as_mut() {
+            for u in unreadable.iter().filter(|u| u.device == log.device) {
+                own += 1;
+                if u.seq > log.seq {
+                    log.seq = u.seq;
+                    log.last = Some(u.id.clone());
+                }
+            }
+        }
+        // Counted as this device's own stored commits, so that they do not look new.
+        l.own += own;
+        l.set_aside
+            .extend(unreadable.into_iter().map(|u| (u.id, u.why)));
+    });
+}
+
+/// Adds records set aside (did not open or check) to those shown.
+pub fn set_aside(records: impl IntoIterator<Item = (String, String)>) {
+    LOCAL.with(|l| l.borrow_mut().set_aside.extend(records));
+}
+
 /// Records the study's users (as the server lists them), against whom commit authors are
 /// checked.
 pub fn set_study_users(users: Vec<String>) {
@@ -331,7 +370,17 @@ pub async fn repair_forks(db: &Db, commits: &[Commit]) -> Result<usize, SaveErro
     let Some(device) = with(|l| l.log.as_ref().map(|g| g.device.clone())) else {
         return Err(SaveError::NotReady);
     };
-    let off = unrepaired(commits, &device);
+    // A record of this device set aside (it does not open) leaves a gap in the chain that
+    // would read as a fork: nothing is re-applied while the chain cannot be read whole.
+    let gap = with(|l| {
+        l.unreadable_stored > 0
+            && (commits.iter().filter(|c| c.body.device == device).count() as u64) < l.own
+    });
+    let off = if gap {
+        Vec::new()
+    } else {
+        unrepaired(commits, &device)
+    };
     if off.is_empty() {
         return Ok(0);
     }

@@ -179,7 +179,8 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
         }
     }
     let started = device::now_ms();
-    let commits = db.commits().await?;
+    // A record that does not open is set aside, not a reason to keep the study closed.
+    let (commits, unreadable) = db.readable_commits().await?;
     let read = device::now_ms();
     // What the study's server does not hold yet, by the tips the last sync recorded.
     let tips: ecrf_core::sync::outbox::ServerTips = db
@@ -190,6 +191,18 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
     if let Some(users) = db.meta(crate::sync::run::USERS_KEY).await? {
         local::set_study_users(users);
     }
+    if !unreadable.is_empty() {
+        gloo::console::error!(format!(
+            "ecrf: {} stored records do not open and are set aside: {unreadable:?}",
+            unreadable.len()
+        ));
+    }
+    local::set_unreadable(unreadable);
+    let unopened: std::collections::BTreeMap<String, String> = db
+        .meta(crate::sync::run::UNOPENED_KEY)
+        .await?
+        .unwrap_or_default();
+    local::set_aside(unopened);
     // A chain forked by two tabs before saves were serialised: nothing is dropped; one commit
     // re-applies the branch the device does not continue.
     match local::repair_forks(db, &commits).await {

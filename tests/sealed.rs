@@ -114,6 +114,48 @@ async fn commits_are_sealed_at_rest_and_open_only_with_the_device_key() {
 }
 
 #[wasm_bindgen_test]
+async fn a_stored_record_that_does_not_open_is_set_aside_and_the_rest_is_read() {
+    let name = "test-set-aside";
+    storage::delete(name).await.unwrap();
+    let db = Db::open_sealed(name).await.unwrap();
+    db.unlock(key(1));
+    let log = log();
+    for c in &log {
+        db.put_commit(c).await.unwrap();
+    }
+    // The second record's sealed bytes are damaged in the browser's files.
+    let raw = db.raw_commit_records().await.unwrap();
+    let get = |r: &wasm_bindgen::JsValue, k: &str| js_sys::Reflect::get(r, &k.into()).unwrap();
+    let damaged = raw
+        .iter()
+        .find(|r| get(r, "id").as_string() == Some(log[1].id.clone()))
+        .unwrap()
+        .clone();
+    // The stored array itself (`new Uint8Array(array)` would copy it).
+    let bytes: js_sys::Uint8Array = wasm_bindgen::JsCast::unchecked_into(get(&damaged, "sealed"));
+    let last = bytes.length() - 1;
+    bytes.set_index(last, bytes.get_index(last) ^ 0x01);
+    db.put_raw_commit_records(&[damaged]).await.unwrap();
+    // Read strictly, the store is refused; read for the study, the rest opens and the damaged
+    // record is set aside with its clear id, device and sequence (and stays stored).
+    assert!(matches!(db.commits().await, Err(StorageError::Sealed(_))));
+    let (commits, unreadable) = db.readable_commits().await.unwrap();
+    assert_eq!(commits, vec![log[0].clone()]);
+    assert_eq!(unreadable.len(), 1);
+    assert_eq!(
+        (
+            unreadable[0].id.as_str(),
+            unreadable[0].device.as_str(),
+            unreadable[0].seq
+        ),
+        (log[1].id.as_str(), "tab-7", 2)
+    );
+    assert_eq!(db.commit_count().await.unwrap(), 2);
+    db.close();
+    storage::delete(name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
 async fn the_vault_opens_for_its_users_and_slows_down_wrong_passphrases() {
     let name = "test-vault";
     storage::delete(name).await.unwrap();

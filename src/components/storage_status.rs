@@ -75,6 +75,19 @@ pub fn StorageStatus() -> impl IntoView {
                     {move || format!("{} {}", state.forks_repaired.get(), Msg::ForkRepaired.text(i18n.lang.get()))}
                 </p>
             })}
+            {move || {
+                state.revision.track();
+                let aside = crate::local::with(|l| l.set_aside.clone());
+                (!aside.is_empty()).then(|| view! {
+                    <p class="warn" data-testid="set-aside">
+                        {format!("{} {}", aside.len(), Msg::SetAside.text(i18n.lang.get()))}
+                        " "
+                        <span class="hint" data-testid="set-aside-ids">
+                            {aside.keys().cloned().collect::<Vec<_>>().join(", ")}
+                        </span>
+                    </p>
+                })
+            }}
             {move || db_line().map(|line| view! { <p class="error" data-testid="db-error">{line}</p> })}
         </section>
     }

@@ -60,6 +60,7 @@ messages! {
     StorageNotPersisted => ("Not persistent: the browser may evict data when storage runs short, and this device holds the only copy",
                 "非持久存储：存储空间不足时浏览器可能清除数据，而本设备上的数据是唯一副本"),
     ForkRepaired => ("changes saved by two tabs at the same moment (before this version) were re-applied on this tablet's chain; the audit trail names them (\"Repair of a forked chain\").", "项修改曾由两个标签页同时保存（本版本之前），现已在本设备的记录链上重新应用；审计轨迹中可见（“Repair of a forked chain”）。"),
+    SetAside => ("records do not open on this tablet (damaged, or sealed wrongly by their sender) and are set aside: kept, not shown in any form. Tell the data manager; the study's server or another tablet holds their copies.", "条记录在本设备上无法打开（已损坏，或发送方加密有误），已被搁置：仍保留，但不显示在任何表单中。请告知数据管理员；研究服务器或其他设备存有其副本。"),
     SyncTitle => ("The study's server", "研究服务器"),
     SyncSignInHint => ("Sign in with your study account: this tablet's records are then sent to the study's server, sealed with the study's key (the server cannot read them), and the other tablets' records are received.", "使用研究账号登录：本设备的记录将以研究密钥加密后发送到研究服务器（服务器无法读取），并接收其他设备的记录。"),
     SyncUser => ("User name", "用户名"),

@@ -33,7 +33,8 @@ impl Db {
         Ok(tx.store(store)?.count(None).await?)
     }
 
-    /// Every stored commit of `device`, each checked against its id (and opened, when sealed).
+    /// Every stored commit of `device` that opens and checks (one that does not was set aside
+    /// when the study was read: [`Db::readable_commits`]).
     pub async fn device_commits(&self, device: &str) -> Result<Vec<Commit>, StorageError> {
         let store = self.commit_store();
         let tx = self
@@ -41,6 +42,6 @@ impl Db {
             .transaction(&[store], TransactionMode::ReadOnly)?;
         let index = tx.store(store)?.index(BY_DEVICE)?;
         let values = index.get_all(Some(only(device)?), None).await?;
-        self.decode_all(values)
+        Ok(self.decode_readable(&values)?.0)
     }
 }

@@ -256,6 +256,78 @@ impl Db {
     }
 }
 
+/// A stored commit record that did not open or did not check (damaged in the browser's files,
+/// say): kept in the store as it is, never deleted, and set aside from the fold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The record's clear id (the commit id it is filed under).
+    pub id: String,
+    /// The device and sequence it is filed under (clear: a device continues its chain after
+    /// its own record even when that record does not open).
+    pub device: String,
+    /// See `device`.
+    pub seq: u64,
+    /// Why it was set aside.
+    pub why: String,
+}
+
+impl Db {
+    /// Every stored commit that opens and checks, and the records that do not (set aside, not
+    /// deleted): one damaged record must not keep the study from opening. A locked database, or
+    /// a read that fails, is still an error.
+    pub async fn readable_commits(&self) -> Result<(Vec<Commit>, Vec<Unreadable>), StorageError> {
+        let store_name = self.commit_store();
+        let tx = self
+            .rexie
+            .transaction(&[store_name], TransactionMode::ReadOnly)?;
+        let values = tx.store(store_name)?.get_all(None, None).await?;
+        self.decode_readable(&values)
+    }
+
+    /// Decodes stored records, setting aside those that do not open or check.
+    fn decode_readable(
+        &self,
+        values: &[JsValue],
+    ) -> Result<(Vec<Commit>, Vec<Unreadable>), StorageError> {
+        let key = self.key()?;
+        let names = sealed::RecordKeys::new();
+        let (mut commits, mut unreadable) = (Vec::with_capacity(values.len()), Vec::new());
+        for v in values {
+            match self.decode(v, key.as_ref(), &names) {
+                Ok(c) => commits.push(c),
+                Err(e @ (StorageError::Sealed(_) | StorageError::Corrupt(_))) => {
+                    let get = |k: &str| js_sys::Reflect::get(v, &JsValue::from_str(k)).ok();
+                    let text = |k: &str| get(k).and_then(|x| x.as_string()).unwrap_or_default();
+                    unreadable.push(Unreadable {
+                        id: text("id"),
+                        device: text("device"),
+                        seq: get("seq").and_then(|x| x.as_f64()).unwrap_or(0.0) as u64,
+                        why: e.to_string(),
+                    });
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((commits, unreadable))
+    }
+
+    /// Stores commit records exactly as given, in one transaction (for tests that damage a
+    /// record on purpose; the app writes commits only through [`Db::put_commit`] and
+    /// [`Db::import_commits`], which check them).
+    pub async fn put_raw_commit_records(&self, records: &[JsValue]) -> Result<(), StorageError> {
+        let store_name = self.commit_store();
+        let tx = self
+            .rexie
+            .transaction(&[store_name], TransactionMode::ReadWrite)?;
+        let store = tx.store(store_name)?;
+        for r in records {
+            store.put(r, None).await?;
+        }
+        tx.done().await?;
+        Ok(())
+    }
+}
+
 impl Db {
     /// Stores many commits in one transaction (importing a file: all or nothing). Commits
     /// already present are kept as they are (same id, same content).

@@ -17,6 +17,9 @@ use crate::storage::Db;
 /// The `meta` key of the study's users as the server last listed them (names), kept so that
 /// the check of commit authors holds offline too.
 pub const USERS_KEY: &str = "sync.study_users";
+/// The `meta` key of the commits received from the server that did not open or check
+/// ("device #sequence" -> why): set aside, remembered, shown; the exchange goes on without them.
+pub const UNOPENED_KEY: &str = "sync.unopened";
 /// The `meta` key of the server tips ([`ServerTips`]).
 pub const TIPS_KEY: &str = "sync.server_tips";
 const CURSOR_KEY: &str = "sync.cursor";
@@ -181,16 +184,30 @@ async fn receive(
         let (bytes, next, more) = get_page(&session.token, cursor).await?;
         let bundle = Bundle::from_bytes(&bytes, Some(&session.study)).map_err(local)?;
         let mut commits = Vec::with_capacity(bundle.commits.len());
+        let mut unopened = std::collections::BTreeMap::new();
         for sealed in &bundle.commits {
-            let commit = sealed
-                .open(std::slice::from_ref(&session.key))
-                .map_err(|e| {
-                    SyncError::Local(format!(
-                        "commit {} #{} from the server does not open: {e}",
-                        sealed.header.device, sealed.header.seq
-                    ))
-                })?;
-            commits.push(commit);
+            // One commit that does not open (sealed under a false id by a holder of the study
+            // key, say) is set aside: it must not cut this tablet off from every later one.
+            match sealed.open(std::slice::from_ref(&session.key)) {
+                Ok(commit) => commits.push(commit),
+                Err(e) => {
+                    let at = format!("{} #{}", sealed.header.device, sealed.header.seq);
+                    gloo::console::error!(format!(
+                        "ecrf: commit {at} from the server does not open: {e}"
+                    ));
+                    unopened.insert(at, e.to_string());
+                }
+            }
+        }
+        if !unopened.is_empty() {
+            let mut kept: std::collections::BTreeMap<String, String> = db
+                .meta(UNOPENED_KEY)
+                .await
+                .map_err(local)?
+                .unwrap_or_default();
+            kept.extend(unopened.clone());
+            db.set_meta(UNOPENED_KEY, &kept).await.map_err(local)?;
+            crate::local::set_aside(unopened);
         }
         db.import_commits(&commits).await.map_err(local)?;
         received += crate::local::apply_received(&commits);
@@ -271,7 +288,8 @@ pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError>
     let mut held = if nothing_to_send {
         Vec::new()
     } else {
-        db.commits().await.map_err(local)?
+        // What does not open was set aside when the study was read: it is not sent.
+        db.readable_commits().await.map_err(local)?.0
     };
     let sent = if session.role.can_write() {
         send(db, session, &held, &mut tips).await

@@ -160,3 +160,41 @@ test("locking in one window locks every window of the app on the tablet", async 
   assert.equal(await b.getByTestId("patient-row").count(), 0);
   await context.close();
 });
+
+test("a stored record damaged in the browser's files is set aside: the study still opens with the rest, and says so", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByTestId("lang-en").click();
+  await unlock(page, "Dr Test");
+  await enrollPatient(page, "HCC-001-0421", "2026-11-02", "2026-11-03");
+  await enrollPatient(page, "HCC-001-0422", "2026-11-02", "2026-11-03");
+  // The last byte of one sealed record is flipped in IndexedDB (AES-GCM's tag no longer holds).
+  const damaged = await page.evaluate(async () => {
+    const db = await new Promise((ok) => (indexedDB.open("ecrf-study-sealed").onsuccess = (e) => ok(e.target.result)));
+    const store = db.transaction("sealed", "readwrite").objectStore("sealed");
+    const all = await new Promise((ok) => (store.getAll().onsuccess = (e) => ok(e.target.result)));
+    const record = all[0];
+    record.sealed[record.sealed.length - 1] ^= 1;
+    await new Promise((ok) => (store.put(record).onsuccess = ok));
+    db.close();
+    return record.id;
+  });
+  await page.reload();
+  await unlock(page, "Dr Test");
+  await page.getByTestId("nav-patients").click();
+  await page.getByTestId("set-aside").waitFor();
+  assert.match(await page.getByTestId("set-aside-ids").innerText(), new RegExp(damaged));
+  assert.match(await page.getByTestId("set-aside").innerText(), /^1 records do not open on this tablet/);
+  // Everything else is there: the patients are listed, and a new save is kept (its chain goes
+  // on after the record set aside) and survives a reload.
+  const ids = await listedIds(page);
+  assert.ok(ids.includes("HCC-001-0421") || ids.includes("HCC-001-0422"), ids.join(","));
+  await enrollPatient(page, "HCC-001-0423", "2026-11-04", "2026-11-05");
+  await page.reload();
+  await unlock(page, "Dr Test");
+  await page.getByTestId("nav-patients").click();
+  assert.ok((await listedIds(page)).includes("HCC-001-0423"));
+  assert.match(await page.getByTestId("set-aside").innerText(), /^1 records do not open/);
+  await context.close();
+});
