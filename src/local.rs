@@ -32,12 +32,17 @@ pub struct Local {
     tips: ecrf_core::sync::outbox::ServerTips,
     /// The study's users as the server last listed them (`None` before any exchange).
     study_users: Option<Vec<String>>,
-    /// Records set aside because they did not open or check (a stored record by its id, a
-    /// record received from the server by "device #sequence"), with why: kept, not folded.
+    /// Stored records set aside at the last full read because they did not open or check, by
+    /// id, with why: kept, not folded.
     pub set_aside: BTreeMap<String, String>,
+    /// Commits received from the server that did not open, by "device #sequence", with why.
+    pub set_aside_received: BTreeMap<String, String>,
     /// How many stored records did not open at the last full read (counted against the store's
     /// count, so that they do not look new at every look).
     unreadable_stored: usize,
+    /// How many of them are this device's own (counted with `own` against the device's stored
+    /// count).
+    own_unreadable: u64,
     saving: bool,
 }
 
@@ -90,7 +95,9 @@ pub fn rebuild(
         state,
         study_users: None,
         set_aside: BTreeMap::new(),
+        set_aside_received: BTreeMap::new(),
         unreadable_stored: 0,
+        own_unreadable: 0,
         saving: false,
     }
 }
@@ -220,6 +227,7 @@ async fn apply_stored(db: &Db) -> Result<usize, StorageError> {
     else {
         return Ok(0);
     };
+    let own = own + with(|l| l.own_unreadable);
     if u64::from(db.device_commit_count(&device).await?) <= own {
         return Ok(0);
     }
@@ -300,33 +308,56 @@ pub fn apply_received(commits: &[Commit]) -> usize {
 /// How far ahead of this device's clock a received commit's time may be and still be observed.
 const MAX_CLOCK_AHEAD_MS: u64 = 5 * 60 * 1000;
 
-/// The stored records that did not open at a full read: set aside, and counted as held.
+/// The stored records that did not open at a full read: set aside (replacing those of the
+/// last read: a record received again and stored whole is no longer set aside), and counted as
+/// held. This device's chain goes on after its own set-aside record only when the record's
+/// clear keys are plausible (a 64-hex id, a sequence no further than one past its readable
+/// head per record set aside): never a second commit under a used sequence, never a jump.
 pub fn set_unreadable(unreadable: Vec<crate::storage::Unreadable>) {
     LOCAL.with(|l| {
         let mut l = l.borrow_mut();
         l.unreadable_stored = unreadable.len();
-        // This device's own chain goes on after its last record, readable or not (its clear
-        // id, device and sequence are known): never a second commit under a used sequence.
         let mut own = 0;
         if let Some(log) = l.log.as_mut() {
-            for u in unreadable.iter().filter(|u| u.device == log.device) {
-                own += 1;
-                if u.seq > log.seq {
+            let mine: Vec<&crate::storage::Unreadable> = unreadable
+                .iter()
+                .filter(|u| u.device == log.device)
+                .collect();
+            own = mine.len() as u64;
+            let reach = log.seq + own;
+            for u in mine {
+                let hex_id = u.id.len() == 64 && u.id.bytes().all(|b| b.is_ascii_hexdigit());
+                if hex_id && u.seq > log.seq && u.seq <= reach {
                     log.seq = u.seq;
                     log.last = Some(u.id.clone());
                 }
             }
         }
-        // Counted as this device's own stored commits, so that they do not look new.
-        l.own += own;
-        l.set_aside
-            .extend(unreadable.into_iter().map(|u| (u.id, u.why)));
+        l.own_unreadable = own;
+        l.set_aside = unreadable.into_iter().map(|u| (u.id, u.why)).collect();
     });
 }
 
-/// Adds records set aside (did not open or check) to those shown.
-pub fn set_aside(records: impl IntoIterator<Item = (String, String)>) {
-    LOCAL.with(|l| l.borrow_mut().set_aside.extend(records));
+/// Adds commits received from the server that did not open to those shown.
+pub fn set_aside_received(records: impl IntoIterator<Item = (String, String)>) {
+    LOCAL.with(|l| l.borrow_mut().set_aside_received.extend(records));
+}
+
+/// Every record set aside: stored ones by id, received ones by "device #sequence".
+pub fn set_aside() -> BTreeMap<String, String> {
+    with(|l| {
+        l.set_aside
+            .iter()
+            .chain(&l.set_aside_received)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    })
+}
+
+/// Whether a record of this device is set aside: its chain has a gap the server cannot take,
+/// so what follows cannot be sent until the data manager restores it.
+pub fn own_record_set_aside() -> bool {
+    with(|l| l.own_unreadable > 0)
 }
 
 /// Records the study's users (as the server lists them), against whom commit authors are
@@ -372,10 +403,7 @@ pub async fn repair_forks(db: &Db, commits: &[Commit]) -> Result<usize, SaveErro
     };
     // A record of this device set aside (it does not open) leaves a gap in the chain that
     // would read as a fork: nothing is re-applied while the chain cannot be read whole.
-    let gap = with(|l| {
-        l.unreadable_stored > 0
-            && (commits.iter().filter(|c| c.body.device == device).count() as u64) < l.own
-    });
+    let gap = own_record_set_aside();
     let off = if gap {
         Vec::new()
     } else {

@@ -202,7 +202,7 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
         .meta(crate::sync::run::UNOPENED_KEY)
         .await?
         .unwrap_or_default();
-    local::set_aside(unopened);
+    local::set_aside_received(unopened);
     // A chain forked by two tabs before saves were serialised: nothing is dropped; one commit
     // re-applies the branch the device does not continue.
     match local::repair_forks(db, &commits).await {
@@ -225,6 +225,11 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
     if db.is_sealed() {
         // The sealed database has no `patients` store: those of a clear database became
         // commits before it was sealed (`crate::vault::seal_clear_database`).
+        return Ok(());
+    }
+    // A patient whose eligibility commit is set aside would look unregistered: no move
+    // while anything is set aside.
+    if !local::set_aside().is_empty() {
         return Ok(());
     }
     let legacy = db.patients().await?;

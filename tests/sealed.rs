@@ -151,6 +151,12 @@ async fn a_stored_record_that_does_not_open_is_set_aside_and_the_rest_is_read() 
         (log[1].id.as_str(), "tab-7", 2)
     );
     assert_eq!(db.commit_count().await.unwrap(), 2);
+    // With a key that opens nothing, the read is refused whole: never an empty study.
+    db.unlock(key(2));
+    assert!(matches!(
+        db.readable_commits().await,
+        Err(StorageError::Sealed(_))
+    ));
     db.close();
     storage::delete(name).await.unwrap();
 }

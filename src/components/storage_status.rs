@@ -54,6 +54,7 @@ pub fn StorageStatus() -> impl IntoView {
                 state.revision.track();
                 let all_sent = !state.demo
                     && crate::local::with(|l| l.unsent == 0)
+                    && !crate::local::own_record_set_aside()
                     && sync.status.with(|s| s.last.is_some());
                 if all_sent { Msg::WhereDataSynced } else { Msg::WhereDataIs }.text(i18n.lang.get())
             }}</p>
@@ -77,15 +78,22 @@ pub fn StorageStatus() -> impl IntoView {
             })}
             {move || {
                 state.revision.track();
-                let aside = crate::local::with(|l| l.set_aside.clone());
+                let aside = crate::local::set_aside();
+                let own = crate::local::own_record_set_aside();
                 (!aside.is_empty()).then(|| view! {
-                    <p class="warn" data-testid="set-aside">
-                        {format!("{} {}", aside.len(), Msg::SetAside.text(i18n.lang.get()))}
-                        " "
-                        <span class="hint" data-testid="set-aside-ids">
-                            {aside.keys().cloned().collect::<Vec<_>>().join(", ")}
-                        </span>
-                    </p>
+                    <div class="warn" data-testid="set-aside">
+                        <p>
+                            {format!("{} {}", Msg::SetAside.text(i18n.lang.get()), aside.len())}
+                            " "
+                            <span class="hint" data-testid="set-aside-ids">
+                                {aside.keys().cloned().collect::<Vec<_>>().join(", ")}
+                            </span>
+                        </p>
+                        <p>{Msg::SetAsideHint.text(i18n.lang.get())}</p>
+                        {own.then(|| view! {
+                            <p class="strong" data-testid="set-aside-own">{Msg::SetAsideOwn.text(i18n.lang.get())}</p>
+                        })}
+                    </div>
                 })
             }}
             {move || db_line().map(|line| view! { <p class="error" data-testid="db-error">{line}</p> })}

@@ -308,6 +308,14 @@ impl Db {
                 Err(e) => return Err(e),
             }
         }
+        // Nothing opens, though records are stored: the key is not this store's (or every record
+        // is damaged). Refused whole, never an empty study that new saves would start over.
+        if commits.is_empty() && !unreadable.is_empty() {
+            return Err(StorageError::Sealed(format!(
+                "none of the {} stored records opens",
+                unreadable.len()
+            )));
+        }
         Ok((commits, unreadable))
     }
 

@@ -186,7 +186,8 @@ pub async fn export(db: &Db) -> Result<(Vec<u8>, usize), CarryError> {
         .await
         .map_err(|_| CarryError::TabletOfOtherStudy)?;
     let tips: ServerTips = db.meta(super::run::TIPS_KEY).await?.unwrap_or_default();
-    let commits = db.commits().await?;
+    // What does not open was set aside when the study was read: it is not carried.
+    let commits = db.readable_commits().await?.0;
     let pending = outbox(&commits, &tips);
     if pending.is_empty() {
         return Err(CarryError::NothingToCarry);
@@ -238,7 +239,7 @@ pub async fn import(db: &Db, bytes: &[u8]) -> Result<Imported, CarryError> {
     let new = crate::local::apply_received(&commits);
     // What is not yet on the server now includes what was carried here.
     let tips: ServerTips = db.meta(super::run::TIPS_KEY).await?.unwrap_or_default();
-    let all = db.commits().await?;
+    let all = db.readable_commits().await?.0;
     crate::local::set_unsynced(&outbox(&all, &tips));
     crate::writer::announce(&db.name());
     Ok(Imported {

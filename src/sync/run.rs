@@ -207,7 +207,7 @@ async fn receive(
                 .unwrap_or_default();
             kept.extend(unopened.clone());
             db.set_meta(UNOPENED_KEY, &kept).await.map_err(local)?;
-            crate::local::set_aside(unopened);
+            crate::local::set_aside_received(unopened);
         }
         db.import_commits(&commits).await.map_err(local)?;
         received += crate::local::apply_received(&commits);

@@ -185,7 +185,10 @@ test("a stored record damaged in the browser's files is set aside: the study sti
   await page.getByTestId("nav-patients").click();
   await page.getByTestId("set-aside").waitFor();
   assert.match(await page.getByTestId("set-aside-ids").innerText(), new RegExp(damaged));
-  assert.match(await page.getByTestId("set-aside").innerText(), /^1 records do not open on this tablet/);
+  assert.match(await page.getByTestId("set-aside").innerText(), /^Records that do not open on this tablet.*: 1 /);
+  // It was saved here: the card says that what follows it may not be sendable.
+  await page.getByTestId("set-aside-own").waitFor();
+  assert.doesNotMatch(await page.getByTestId("where-data-is").innerText(), /also on the study's server/);
   // Everything else is there: the patients are listed, and a new save is kept (its chain goes
   // on after the record set aside) and survives a reload.
   const ids = await listedIds(page);
@@ -195,6 +198,6 @@ test("a stored record damaged in the browser's files is set aside: the study sti
   await unlock(page, "Dr Test");
   await page.getByTestId("nav-patients").click();
   assert.ok((await listedIds(page)).includes("HCC-001-0423"));
-  assert.match(await page.getByTestId("set-aside").innerText(), /^1 records do not open/);
+  assert.match(await page.getByTestId("set-aside").innerText(), /^Records that do not open on this tablet.*: 1 /);
   await context.close();
 });

@@ -26,6 +26,7 @@ use time::Date;
 use crate::dates::{days_between, parse_date};
 use crate::derived::{Ascites, DeriveInput, Encephalopathy};
 use crate::log::State;
+use crate::record::vital::{EndOfStudy, SurvivalContact};
 use crate::response::Criteria;
 
 mod progression;
@@ -214,15 +215,15 @@ pub(crate) fn derive_patient(
                 .first(c)
                 .map(|(d, source)| (d, "progression", Some(source)))
         };
-        let death = all("survival")
+        let contacts: Vec<SurvivalContact> = all("survival")
             .iter()
-            .filter(|v| v.get("status").and_then(Value::as_str) == Some("dead"))
-            .filter_map(|v| date_of(v, "death_date"))
-            .chain(
-                all("end_of_study")
-                    .iter()
-                    .filter_map(|v| date_of(v, "death_date")),
-            )
+            .filter_map(SurvivalContact::read)
+            .collect();
+        let ends: Vec<EndOfStudy> = all("end_of_study").iter().map(EndOfStudy::read).collect();
+        let death = contacts
+            .iter()
+            .filter_map(SurvivalContact::died_on)
+            .chain(ends.iter().filter_map(|e| e.death))
             .min();
         // Last date known alive: every dated contact, never after a death.
         let mut alive = vec![enrolled];
@@ -235,16 +236,11 @@ pub(crate) fn derive_patient(
             ("progression", "date"),
             ("adverse_event", "onset_date"),
             ("systemic", "start_date"),
-            ("end_of_study", "last_known_alive"),
         ] {
             alive.extend(all(form).iter().filter_map(|v| date_of(v, field)));
         }
-        alive.extend(
-            all("survival")
-                .iter()
-                .filter(|v| v.get("status").and_then(Value::as_str) == Some("alive"))
-                .filter_map(|v| date_of(v, "contact_date")),
-        );
+        alive.extend(ends.iter().filter_map(|e| e.last_known_alive));
+        alive.extend(contacts.iter().filter_map(SurvivalContact::alive_on));
         let last_alive = alive
             .into_iter()
             .filter(|d| death.is_none_or(|dd| *d <= dd))

@@ -3,7 +3,7 @@
 //! values at a glance, the validation of a form being entered in the context of the rest of the
 //! record, and the operations a save turns into.
 //!
-//! By concept: [`adverse_event`] and [`systemic`] read those forms into types, [`draft`] validates a form being entered in the context of the record,
+//! By concept: [`adverse_event`], [`systemic`] and [`vital`] read those forms into types, [`draft`] validates a form being entered in the context of the record,
 //! [`clinical`] reads the record's tumor response series, endpoints, agents and proposed adverse
 //! events, [`summary`] is what the patient list shows, and [`ops`] the operations a save turns
 //! into (and the save gate, [`save`]).
@@ -15,6 +15,7 @@ mod ops;
 pub mod save;
 mod summary;
 pub mod systemic;
+pub mod vital;
 
 pub use ops::{
     confirm_ops, confirm_proposal_ops, create_ops, dismiss_proposal_ops, edit_ops, edit_ops_since,

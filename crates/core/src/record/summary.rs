@@ -1,10 +1,9 @@
 //! What the patient list shows of one patient: status, enrollment, treatment group, the next
 //! visit and the missed ones.
 
-use serde_json::Value;
 use time::Date;
 
-use crate::endpoints::{date_of, group_of, ProgressionDates};
+use crate::endpoints::{group_of, ProgressionDates};
 use crate::response::Criteria;
 use crate::schedule::{self, Status, StatusFacts, Visit, VisitState};
 
@@ -41,13 +40,15 @@ impl Record {
     /// Status, group and next visit on `today`.
     pub fn summary(&self, today: Date) -> Summary {
         let enrolled = self.enrolled();
-        let end = self.of("end_of_study").next();
-        let end_reason = end
-            .and_then(|e| e.values.get("reason"))
-            .and_then(Value::as_str);
-        let dead = self
-            .of("survival")
-            .any(|s| s.values.get("status").and_then(Value::as_str) == Some("dead"));
+        let end = self
+            .of("end_of_study")
+            .next()
+            .map(|e| super::vital::EndOfStudy::read(&e.values));
+        let end_reason = end.as_ref().and_then(|e| e.reason.as_deref());
+        let dead = self.of("survival").any(|s| {
+            super::vital::SurvivalContact::read(&s.values)
+                .is_some_and(|c| c.status == super::vital::VitalStatus::Dead)
+        });
         let forms = self.forms();
         let dates = enrolled.map(|e| ProgressionDates::of(&forms, e));
         let progression = dates.as_ref().and_then(ProgressionDates::earliest);
@@ -87,7 +88,7 @@ impl Record {
                     })
                     .filter_map(|i| i.date)
                     .collect();
-                let ended = end.and_then(|e| date_of(&e.values, "date"));
+                let ended = end.as_ref().and_then(|e| e.date);
                 let visits = schedule::schedule(e, progression, ended, &contacts, today);
                 let missed = visits
                     .iter()
