@@ -3,7 +3,8 @@
 //! values at a glance, the validation of a form being entered in the context of the rest of the
 //! record, and the operations a save turns into.
 //!
-//! By concept: [`adverse_event`], [`systemic`] and [`vital`] read those forms into types, [`draft`] validates a form being entered in the context of the record,
+//! By concept: [`adverse_event`], [`systemic`], [`tumor`] and [`vital`] read those forms into
+//! types, [`draft`] validates a form being entered in the context of the record,
 //! [`clinical`] reads the record's tumor response series, endpoints, agents and proposed adverse
 //! events, [`summary`] is what the patient list shows, and [`ops`] the operations a save turns
 //! into (and the save gate, [`save`]).
@@ -15,6 +16,7 @@ mod ops;
 pub mod save;
 mod summary;
 pub mod systemic;
+pub mod tumor;
 pub mod vital;
 
 pub use ops::{

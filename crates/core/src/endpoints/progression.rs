@@ -6,12 +6,12 @@
 //! recorded progression is lost, with a data query when a series exists but is not evaluable.
 
 use serde::Serialize;
-use serde_json::Value;
 use time::Date;
 
-use super::{date_of, Forms};
+use super::Forms;
 use crate::i18n::Text;
-use crate::response::model::{series_from_tables, FormLesions};
+use crate::record::tumor::{ProgressionForm, TumorAssessment};
+use crate::response::model::series_from_tables;
 use crate::response::{evaluate, Criteria};
 
 /// Where a progression date comes from (`ecrf endpoints`' `*_source` columns).
@@ -119,10 +119,9 @@ impl ProgressionDates {
     /// the SD duration rule of the series).
     pub(crate) fn of(forms: &Forms, enrolled: Date) -> ProgressionDates {
         let all = |form: &str| forms.get(form).map(Vec::as_slice).unwrap_or(&[]);
-        let tables = all("tumor_assessment").iter().filter_map(|v| {
-            let lesions: FormLesions = serde_json::from_value(v.get("lesions")?.clone()).ok()?;
-            Some((date_of(v, "date")?, lesions))
-        });
+        let tables = all("tumor_assessment")
+            .iter()
+            .filter_map(|v| TumorAssessment::read(v).table());
         let series = series_from_tables(enrolled, tables);
         let imaging = |c: Criteria| match series.as_ref().map(|s| evaluate(s, c)) {
             Some(Ok(e)) => (e.progression_date, SeriesState::Evaluated),
@@ -131,15 +130,15 @@ impl ProgressionDates {
         };
         let (imaging_mrecist, mrecist_series) = imaging(Criteria::Mrecist);
         let (imaging_recist11, recist11_series) = imaging(Criteria::Recist11);
+        let progressions: Vec<ProgressionForm> = all("progression")
+            .iter()
+            .map(ProgressionForm::read)
+            .collect();
         let form = |criterion: &str| {
-            all("progression")
+            progressions
                 .iter()
-                .filter(|v| {
-                    v.get("criteria")
-                        .and_then(Value::as_array)
-                        .is_some_and(|a| a.iter().any(|c| c.as_str() == Some(criterion)))
-                })
-                .filter_map(|v| date_of(v, "date"))
+                .filter(|p| p.by(criterion))
+                .filter_map(|p| p.date)
                 .min()
         };
         ProgressionDates {

@@ -19,11 +19,9 @@ impl Record {
     /// table (targets chosen) and every follow-up table dated after it; `None` until the
     /// patient is enrolled and has a baseline table.
     pub fn response_series(&self) -> Option<Series> {
-        let tables = self.of("tumor_assessment").filter_map(|i| {
-            let date = i.date?;
-            let lesions = serde_json::from_value(i.values.get("lesions")?.clone()).ok()?;
-            Some((date, lesions))
-        });
+        let tables = self
+            .of("tumor_assessment")
+            .filter_map(|i| super::tumor::TumorAssessment::read(&i.values).table());
         crate::response::model::series_from_tables(self.enrolled()?, tables)
     }
 
@@ -48,14 +46,11 @@ impl Record {
         let (Some(date), Some(responses)) = (i.date, self.responses()) else {
             return Vec::new();
         };
+        let assessment = super::tumor::TumorAssessment::read(&i.values);
         responses
             .into_iter()
             .filter_map(|(c, eval)| {
-                let field = match c {
-                    Criteria::Mrecist => "investigator_mrecist",
-                    Criteria::Recist11 => "investigator_recist11",
-                };
-                let reading = i.values.get(field)?.as_str()?.to_owned();
+                let reading = assessment.reading(c)?.to_owned();
                 let computed = eval
                     .ok()?
                     .timepoints
