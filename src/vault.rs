@@ -190,18 +190,21 @@ pub async fn add_user(
     Ok(())
 }
 
-/// Removes `user`'s key record from the vault (a revoked study account: it must not unlock
-/// the tablet any longer), unless it is the last (`Vault::forget_user`). Returns whether it
-/// was removed.
-pub async fn forget_user(db: &Db, user: &str) -> Result<bool, StorageError> {
+/// Removes the key records of `users` from the vault (revoked study accounts: they must not
+/// unlock the tablet any longer), never the last (`Vault::forget_user`): one read, and one
+/// write when anything went. Returns whether anything was removed.
+pub async fn forget_users(db: &Db, users: &[&str]) -> Result<bool, StorageError> {
     let Some(mut vault) = read(db).await? else {
         return Ok(false);
     };
-    if !vault.forget_user(user) {
-        return Ok(false);
+    let mut removed = false;
+    for user in users {
+        removed |= vault.forget_user(user);
     }
-    db.set_meta(VAULT_KEY, &vault).await?;
-    Ok(true)
+    if removed {
+        db.set_meta(VAULT_KEY, &vault).await?;
+    }
+    Ok(removed)
 }
 
 /// Removes `user`'s key record when `passphrase` opens it: the study's server refused a
@@ -224,7 +227,7 @@ pub async fn forget_user_opened_by(
     if vault.unlock_with(user, &keys).is_err() {
         return Ok(false);
     }
-    forget_user(db, user).await
+    forget_users(db, &[user]).await
 }
 
 /// Whether the clear database of an earlier version exists (see [`storage::exists`]).

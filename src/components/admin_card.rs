@@ -116,11 +116,14 @@ fn AdminTables() -> impl IntoView {
         spawn_local(async move {
             match admin::users().await {
                 Ok(u) => {
-                    // A revoked user's key record kept on this tablet no longer opens anything.
+                    // A revoked user's records kept on this tablet no longer open anything.
                     if let Some(db) = crate::state::db() {
-                        for r in u.iter().filter(|r| r.revoked) {
-                            let _ = crate::sync::carry::forget_key(&db, &r.user).await;
-                        }
+                        let revoked: Vec<&str> = u
+                            .iter()
+                            .filter(|r| r.revoked)
+                            .map(|r| r.user.as_str())
+                            .collect();
+                        crate::sync::run::forget_revoked(&db, &revoked).await;
                     }
                     users.set(Some(u));
                 }

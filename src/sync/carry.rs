@@ -115,16 +115,18 @@ pub async fn forget_key_opened_by(
         return Ok(());
     };
     if cached.wrapped.unwrap_with(user, &keys.kek).is_ok() {
-        forget_key(db, user).await?;
+        forget_keys(db, &[user]).await?;
     }
     Ok(())
 }
 
-/// Forgets the key record kept for `user` (revoked: a record that opens the study key offline
-/// must not outlive that).
-pub async fn forget_key(db: &Db, user: &str) -> Result<(), StorageError> {
+/// Forgets the key records kept for `users` (revoked: a record that opens the study key
+/// offline must not outlive that): one read, and one write when anything went.
+pub async fn forget_keys(db: &Db, users: &[&str]) -> Result<(), StorageError> {
     let mut cache: BTreeMap<String, CachedKey> = db.meta(KEY_CACHE).await?.unwrap_or_default();
-    if cache.remove(user).is_some() {
+    let before = cache.len();
+    cache.retain(|user, _| !users.contains(&user.as_str()));
+    if cache.len() != before {
         db.set_meta(KEY_CACHE, &cache).await?;
     }
     Ok(())

@@ -134,8 +134,8 @@ pub fn sign_in(ctx: SyncContext, state: crate::state::AppState, user: String, pa
                     let name = user.trim();
                     let _ = match e.code() {
                         Some("user_revoked") => {
-                            let _ = crate::vault::forget_user(&db, name).await;
-                            carry::forget_key(&db, name).await
+                            run::forget_revoked(&db, &[name]).await;
+                            Ok(())
                         }
                         Some("bad_credentials") => {
                             let _ =

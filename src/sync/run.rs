@@ -243,6 +243,23 @@ pub async fn check_study(db: &Db, study: &ecrf_core::sync::StudyId) -> Result<()
     }
 }
 
+/// Forgets what this tablet keeps for revoked study accounts: their vault records (they no
+/// longer unlock it; never the last) and their cached study-key records (they no longer open
+/// the key offline). A failure to write only leaves them as they were: a warning.
+pub async fn forget_revoked(db: &Db, revoked: &[&str]) {
+    if revoked.is_empty() {
+        return;
+    }
+    if let Err(e) = crate::vault::forget_users(db, revoked).await {
+        gloo::console::warn!(format!(
+            "ecrf: revoked accounts still unlock this tablet: {e}"
+        ));
+    }
+    if let Err(e) = super::carry::forget_keys(db, revoked).await {
+        gloo::console::warn!(format!("ecrf: revoked accounts' key records kept: {e}"));
+    }
+}
+
 /// Lists the study's users, against whom the authors of what this tablet holds are checked
 /// (`docs/sync-protocol.md`, "Authors"), and keeps the list. A failure keeps the last list: the
 /// exchange itself went through.
@@ -257,10 +274,12 @@ async fn study_users(db: &Db, session: &Session) {
         };
     // A revoked account must not unlock this tablet, nor open the study key offline, any
     // longer (the last key record of the tablet stays: `Vault::forget_user`).
-    for revoked in users.iter().filter(|u| u.revoked) {
-        let _ = crate::vault::forget_user(db, &revoked.user).await;
-        let _ = super::carry::forget_key(db, &revoked.user).await;
-    }
+    let revoked: Vec<&str> = users
+        .iter()
+        .filter(|u| u.revoked)
+        .map(|u| u.user.as_str())
+        .collect();
+    forget_revoked(db, &revoked).await;
     let names: Vec<String> = users.into_iter().map(|u| u.user).collect();
     if let Err(e) = db.set_meta(USERS_KEY, &names).await {
         gloo::console::warn!(format!("ecrf: the study's users were not kept: {e}"));
