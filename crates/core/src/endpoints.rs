@@ -23,10 +23,11 @@ use serde::Serialize;
 use serde_json::Value;
 use time::Date;
 
-use crate::dates::{days_between, parse_date};
-use crate::derived::{Ascites, DeriveInput, Encephalopathy};
+use crate::dates::days_between;
 use crate::log::State;
+use crate::record::baseline::LabPanel;
 use crate::record::vital::{EndOfStudy, SurvivalContact};
+use crate::record::Record;
 use crate::response::Criteria;
 
 mod progression;
@@ -133,38 +134,13 @@ pub fn group_code(group: Option<&'static str>) -> &'static str {
 /// The treatment group of one patient: the classes of the systemic agents started between
 /// enrollment and `until` (the first progression); `None` (not yet treated) when no systemic
 /// therapy started in that time. The one derivation every screen and the CLI use.
-pub(crate) fn group_of(forms: &Forms, enrolled: Date, until: Date) -> Option<&'static str> {
-    let classes: Vec<&str> = forms
-        .get("systemic")
-        .into_iter()
-        .flatten()
-        .filter_map(crate::record::systemic::SystemicTherapy::read)
-        .filter(|t| t.start.is_some_and(|d| d >= enrolled && d <= until))
-        .map(|t| t.class)
+pub(crate) fn group_of(record: &Record, enrolled: Date, until: Date) -> Option<&'static str> {
+    let classes: Vec<&str> = record
+        .systemic_therapies()
+        .filter(|(_, t)| t.start.is_some_and(|d| d >= enrolled && d <= until))
+        .map(|(_, t)| t.class)
         .collect();
     (!classes.is_empty()).then(|| treatment_group(&classes))
-}
-
-/// A patient's forms: form id -> [(instance's values)], values by field.
-pub(crate) type Forms = BTreeMap<String, Vec<BTreeMap<String, Value>>>;
-
-/// Every patient's forms, read through the one reader of the folded log
-/// ([`crate::record::records`]: instances in creation order, deleted ones left out).
-pub(crate) fn patient_forms(state: &State) -> BTreeMap<String, Forms> {
-    crate::record::records(state)
-        .into_iter()
-        .map(|(subject, record)| (subject, record.into_forms()))
-        .collect()
-}
-
-pub(crate) fn date_of(v: &BTreeMap<String, Value>, field: &str) -> Option<Date> {
-    v.get(field)
-        .and_then(Value::as_str)
-        .and_then(|s| parse_date(s).ok())
-}
-
-fn num(v: &BTreeMap<String, Value>, field: &str) -> Option<f64> {
-    v.get(field).and_then(Value::as_f64)
 }
 
 /// What an event is: its date, its reason and (progression) the source of the date.
@@ -188,38 +164,34 @@ fn endpoint(enrolled: Date, event: Option<Event>, last_alive: Date, cutoff: Date
 
 /// Derives every patient's endpoints; patients without an enrollment date are skipped.
 pub fn derive(state: &State, cutoff_days: i64) -> Vec<PatientEndpoints> {
-    patient_forms(state)
-        .into_iter()
-        .filter_map(|(subject, forms)| derive_patient(subject, &forms, cutoff_days))
+    crate::record::records(state)
+        .values()
+        .filter_map(|record| derive_patient(record, cutoff_days))
         .collect()
 }
 
-/// One patient's endpoints from their forms; `None` before enrollment.
-pub(crate) fn derive_patient(
-    subject: String,
-    forms: &Forms,
-    cutoff_days: i64,
-) -> Option<PatientEndpoints> {
+/// One patient's endpoints from their record; `None` before enrollment.
+pub(crate) fn derive_patient(record: &Record, cutoff_days: i64) -> Option<PatientEndpoints> {
     {
-        let all = |form: &str| forms.get(form).map(Vec::as_slice).unwrap_or(&[]);
-        let enrolled = all("eligibility")
-            .iter()
-            .find_map(|v| date_of(v, "enrollment_date"))?;
+        let enrolled = record.enrolled()?;
         // Clamped: a cut-off beyond 10,000 years means "none", and cannot overflow the calendar.
         let cutoff = enrolled
             .checked_add(time::Duration::days(cutoff_days.clamp(0, 3_650_000)))
             .unwrap_or(Date::MAX);
-        let progression = ProgressionDates::of(forms, enrolled);
+        let progression = ProgressionDates::of(record, enrolled);
         let first_progression = |c: Criteria| {
             progression
                 .first(c)
                 .map(|(d, source)| (d, "progression", Some(source)))
         };
-        let contacts: Vec<SurvivalContact> = all("survival")
-            .iter()
-            .filter_map(SurvivalContact::read)
+        let contacts: Vec<SurvivalContact> = record
+            .of("survival")
+            .filter_map(|i| SurvivalContact::read(&i.values))
             .collect();
-        let ends: Vec<EndOfStudy> = all("end_of_study").iter().map(EndOfStudy::read).collect();
+        let ends: Vec<EndOfStudy> = record
+            .of("end_of_study")
+            .map(|i| EndOfStudy::read(&i.values))
+            .collect();
         let death = contacts
             .iter()
             .filter_map(SurvivalContact::died_on)
@@ -227,18 +199,16 @@ pub(crate) fn derive_patient(
             .min();
         // Last date known alive: every dated contact, never after a death.
         let mut alive = vec![enrolled];
-        // Any dated record of the patient proves them alive that day.
-        for (form, field) in [
-            ("clinical", "date"),
-            ("labs", "date"),
-            ("tumor_assessment", "date"),
-            ("tace", "date"),
-            ("progression", "date"),
-            ("adverse_event", "onset_date"),
-            ("systemic", "start_date"),
-        ] {
-            alive.extend(all(form).iter().filter_map(|v| date_of(v, field)));
-        }
+        // A visit, a sample, a scan, a procedure, an onset or a start proves them alive that
+        // day (the study definition's `Form::proves_alive`).
+        let study = crate::study::study();
+        alive.extend(
+            record
+                .instances
+                .iter()
+                .filter(|i| study.form(&i.form).is_some_and(|f| f.proves_alive))
+                .filter_map(|i| i.date),
+        );
         alive.extend(ends.iter().filter_map(|e| e.last_known_alive));
         alive.extend(contacts.iter().filter_map(SurvivalContact::alive_on));
         let last_alive = alive
@@ -272,9 +242,9 @@ pub(crate) fn derive_patient(
         );
         let until = first_progression(Criteria::Mrecist).map_or(Date::MAX, |p| p.0);
         Some(PatientEndpoints {
-            group: group_of(forms, enrolled, until),
-            baseline: baseline_factors(forms, enrolled),
-            subject,
+            group: group_of(record, enrolled, until),
+            baseline: baseline_factors(record, enrolled),
+            subject: record.subject.clone(),
             enrollment: enrolled,
             pfs_mrecist,
             pfs_recist11,
@@ -284,66 +254,14 @@ pub(crate) fn derive_patient(
     }
 }
 
-/// The baseline inputs of the derived values: the last labs on or before `on` (enrollment), the
-/// baseline disease form, the first clinical assessment's ECOG (else 0: eligibility requires
-/// ECOG 0-1), height and weight from demographics. Also returns the labs used.
-pub(crate) fn baseline_input(
-    forms: &Forms,
-    on: Date,
-) -> (DeriveInput, Option<&BTreeMap<String, Value>>) {
-    let all = |form: &str| forms.get(form).map(Vec::as_slice).unwrap_or(&[]);
-    let first = |form: &str| all(form).first();
-    let labs = all("labs")
-        .iter()
-        .filter(|v| date_of(v, "date").is_some_and(|d| d <= on))
-        .max_by_key(|v| date_of(v, "date"));
-    let disease = first("baseline_disease");
-    let clinical = all("clinical").iter().min_by_key(|v| date_of(v, "date"));
-    let demographics = first("demographics");
-    let text = |v: Option<&BTreeMap<String, Value>>, f: &str| {
-        v.and_then(|v| v.get(f))
-            .and_then(Value::as_str)
-            .map(String::from)
-    };
-    let count = disease.and_then(|d| match d.get("tumor_number").and_then(Value::as_str) {
-        Some("gt3") => num(d, "tumor_count").map(|c| c as u32),
-        Some(n) => n.parse().ok(),
-        None => None,
-    });
-    let input = DeriveInput {
-        bilirubin_umol_l: labs.and_then(|l| num(l, "bili")),
-        albumin_g_l: labs.and_then(|l| num(l, "alb")),
-        inr: labs.and_then(|l| num(l, "inr")),
-        ascites: text(disease, "ascites")
-            .and_then(|a| serde_json::from_value::<Ascites>(Value::String(a)).ok()),
-        encephalopathy: text(disease, "encephalopathy")
-            .and_then(|a| serde_json::from_value::<Encephalopathy>(Value::String(a)).ok()),
-        ecog: Some(
-            text(clinical, "ecog")
-                .and_then(|e| e.parse().ok())
-                .unwrap_or(0),
-        ),
-        tumor_count: count,
-        largest_tumor_mm: disease.and_then(|d| num(d, "largest_tumor_mm")),
-        macrovascular_invasion: text(disease, "vascular_invasion").map(|v| v != "none"),
-        extrahepatic_spread: disease
-            .and_then(|d| d.get("extrahepatic_spread"))
-            .and_then(Value::as_bool),
-        height_cm: demographics.and_then(|d| num(d, "height_cm")),
-        weight_kg: demographics.and_then(|d| num(d, "weight_kg")),
-        neutrophils: labs.and_then(|l| num(l, "neut")),
-        lymphocytes: labs.and_then(|l| num(l, "lym")),
-        platelets: labs.and_then(|l| num(l, "plt")),
-    };
-    (input, labs)
-}
-
 /// Baseline factors for the Cox models: age, BCLC, CNLC, Child-Pugh class, ALBI grade,
 /// AFP >= 400 ng/mL, macrovascular invasion, extrahepatic spread, up-to-seven.
-fn baseline_factors(forms: &Forms, enrolled: Date) -> BTreeMap<&'static str, Option<Value>> {
-    let first = |form: &str| forms.get(form).and_then(|v| v.first());
-    let birth = first("demographics").and_then(|v| date_of(v, "birth_date"));
-    let (input, labs) = baseline_input(forms, enrolled);
+fn baseline_factors(record: &Record, enrolled: Date) -> BTreeMap<&'static str, Option<Value>> {
+    let birth = record.birth();
+    let input = record.baseline_input(enrolled);
+    let afp = record
+        .baseline_labs(enrolled)
+        .and_then(|i| LabPanel::read(&i.values).value("afp"));
     let d = input.derive();
     let mut out = BTreeMap::new();
     out.insert(
@@ -362,11 +280,7 @@ fn baseline_factors(forms: &Forms, enrolled: Date) -> BTreeMap<&'static str, Opt
         d.albi
             .map(|a| serde_json::to_value(a.grade).unwrap_or(Value::Null)),
     );
-    out.insert(
-        "afp_ge_400",
-        labs.and_then(|l| num(l, "afp"))
-            .map(|a| Value::from(u8::from(a >= 400.0))),
-    );
+    out.insert("afp_ge_400", afp.map(|a| Value::from(u8::from(a >= 400.0))));
     out.insert(
         "mvi",
         input

@@ -3,13 +3,14 @@
 //! values at a glance, the validation of a form being entered in the context of the rest of the
 //! record, and the operations a save turns into.
 //!
-//! By concept: [`adverse_event`], [`systemic`], [`tumor`] and [`vital`] read those forms into
-//! types, [`draft`] validates a form being entered in the context of the record,
+//! By concept: [`values`] is the one place raw values are read by field id; [`adverse_event`],
+//! [`baseline`], [`systemic`], [`tumor`] and [`vital`] read the forms into types, [`draft`] validates a form being entered in the context of the record,
 //! [`clinical`] reads the record's tumor response series, endpoints, agents and proposed adverse
 //! events, [`summary`] is what the patient list shows, and [`ops`] the operations a save turns
 //! into (and the save gate, [`save`]).
 
 pub mod adverse_event;
+pub mod baseline;
 mod clinical;
 mod draft;
 mod ops;
@@ -17,6 +18,7 @@ pub mod save;
 mod summary;
 pub mod systemic;
 pub mod tumor;
+mod values;
 pub mod vital;
 
 pub use ops::{
@@ -31,10 +33,10 @@ use serde_json::Value;
 use time::Date;
 
 use crate::derived::{age_years, DeriveInput, Derived};
-use crate::endpoints::{baseline_input, date_of, Forms};
 use crate::log::State;
 use crate::study::validate::Context;
 use crate::study::{study, Form};
+use values::date_of;
 
 /// A form's values, by field id.
 pub type Values = BTreeMap<String, Value>;
@@ -59,6 +61,12 @@ pub struct Instance {
 /// unknown form.
 pub fn date_field(form: &str) -> Option<&'static str> {
     crate::study::study().form(form).and_then(|f| f.dated_by)
+}
+
+/// The date that places an instance of `form` with `values` on the timeline (its
+/// [`date_field`]); `None` without one.
+pub fn instance_date(form: &str, values: &Values) -> Option<Date> {
+    date_field(form).and_then(|f| date_of(values, f))
 }
 
 /// The current values of an instance of `form` (fields the form does not define are left out).
@@ -105,7 +113,7 @@ fn collect(state: &State, only: Option<&str>) -> BTreeMap<String, Record> {
             continue;
         };
         let values = instance_values(state, id, form);
-        let date = form.dated_by.and_then(|field| date_of(&values, field));
+        let date = instance_date(form.id, &values);
         let record = out.entry(f.patient.clone()).or_insert_with(|| Record {
             subject: f.patient.clone(),
             instances: Vec::new(),
@@ -126,43 +134,9 @@ fn collect(state: &State, only: Option<&str>) -> BTreeMap<String, Record> {
 }
 
 impl Record {
-    /// The values of every instance of every form, taken out of the record (no copy).
-    pub(crate) fn into_forms(self) -> Forms {
-        let mut out = Forms::new();
-        for i in self.instances {
-            out.entry(i.form).or_default().push(i.values);
-        }
-        out
-    }
-
-    /// The values of every instance of every form.
-    pub fn forms(&self) -> Forms {
-        let mut out = Forms::new();
-        for i in &self.instances {
-            out.entry(i.form.clone())
-                .or_default()
-                .push(i.values.clone());
-        }
-        out
-    }
-
     /// The instances of one form.
     pub fn of<'a>(&'a self, form: &'a str) -> impl Iterator<Item = &'a Instance> + 'a {
         self.instances.iter().filter(move |i| i.form == form)
-    }
-
-    fn first_date(&self, form: &str, field: &str) -> Option<Date> {
-        self.of(form).find_map(|i| date_of(&i.values, field))
-    }
-
-    /// The enrollment date, once the eligibility form records it.
-    pub fn enrolled(&self) -> Option<Date> {
-        self.first_date("eligibility", "enrollment_date")
-    }
-
-    /// The date of birth, once the demographics form records it.
-    pub fn birth(&self) -> Option<Date> {
-        self.first_date("demographics", "birth_date")
     }
 
     /// What validation of this patient's forms needs.
@@ -171,7 +145,7 @@ impl Record {
             today,
             birth: self.birth(),
             enrollment: self.enrolled(),
-            consent: self.first_date("eligibility", "consent_date"),
+            consent: self.consented(),
         }
     }
 
@@ -179,7 +153,7 @@ impl Record {
     /// when `instance` is not one of the record's).
     pub fn with_draft(&self, instance: &str, form: &str, values: &Values) -> Record {
         let mut r = self.clone();
-        let date = date_field(form).and_then(|f| date_of(values, f));
+        let date = instance_date(form, values);
         match r.instances.iter_mut().find(|i| i.id == instance) {
             Some(i) => {
                 i.values = values.clone();
@@ -200,7 +174,7 @@ impl Record {
     /// and the age at that date.
     pub fn derived(&self, today: Date) -> (DeriveInput, Derived, Option<i32>) {
         let on = self.enrolled().unwrap_or(today);
-        let (input, _) = baseline_input(&self.forms(), on);
+        let input = self.baseline_input(on);
         let age = self.birth().map(|b| age_years(b, on));
         // Inputs come from validated forms; a value outside the derivation's ranges is dropped
         // rather than derived from.

@@ -10,9 +10,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::ctcae::catalogue;
-use crate::endpoints::{derive, group_code, patient_forms, NOT_YET_TREATED};
+use crate::endpoints::{derive_patient, group_code, NOT_YET_TREATED};
 use crate::log::State;
-use crate::record::adverse_event::AdverseEvent;
 use crate::stats::binomial::{clopper_pearson, Proportion};
 
 /// Investigations terms that are blood counts: hematologic, with the Blood and lymphatic system
@@ -80,39 +79,36 @@ type Events = Vec<(String, u8, bool, bool)>;
 
 /// Builds the tables from the folded log.
 pub fn tables(state: &State, alpha: f64) -> SafetyTables {
-    let endpoints = derive(state, i64::MAX);
-    let forms = patient_forms(state);
+    let records = crate::record::records(state);
+    let endpoints: Vec<_> = records
+        .values()
+        .filter_map(|r| derive_patient(r, i64::MAX).map(|e| (e, r)))
+        .collect();
     // The treatment groups in code order, then the patients not yet treated (in no group).
     let mut groups: Vec<String> = endpoints
         .iter()
-        .filter_map(|e| e.group.map(str::to_owned))
+        .filter_map(|(e, _)| e.group.map(str::to_owned))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    if endpoints.iter().any(|e| e.group.is_none()) {
+    if endpoints.iter().any(|(e, _)| e.group.is_none()) {
         groups.push(NOT_YET_TREATED.to_owned());
     }
     let patients: Vec<(usize, Events)> = endpoints
         .iter()
-        .map(|e| {
+        .map(|(e, record)| {
             let code = group_code(e.group);
             let g = groups.iter().position(|x| x == code).unwrap_or(0);
-            let events = forms
-                .get(&e.subject)
-                .and_then(|f| f.get("adverse_event"))
-                .map(|aes| {
-                    aes.iter()
-                        .filter_map(|v| {
-                            let ae = AdverseEvent::read(v);
-                            let grade = ae.grade_number()?;
-                            let serious = ae.serious.unwrap_or(false);
-                            // Discontinuation: any agent withdrawn.
-                            let stopped = ae.any_agent_withdrawn();
-                            (!ae.term.is_empty()).then_some((ae.term, grade, serious, stopped))
-                        })
-                        .collect()
+            let events = record
+                .adverse_events()
+                .filter_map(|(_, ae)| {
+                    let grade = ae.grade_number()?;
+                    let serious = ae.serious.unwrap_or(false);
+                    // Discontinuation: any agent withdrawn.
+                    let stopped = ae.any_agent_withdrawn();
+                    (!ae.term.is_empty()).then_some((ae.term, grade, serious, stopped))
                 })
-                .unwrap_or_default();
+                .collect();
             (g, events)
         })
         .collect();

@@ -1,6 +1,7 @@
 //! The adverse event's relation to each systemic agent the patient received, and the action
 //! taken with it.
 
+use ecrf_core::record::adverse_event::AdverseEvent;
 use ecrf_core::study::study;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -19,26 +20,28 @@ pub(super) fn agent_table(ctx: Ctx, id: &'static str) -> impl IntoView {
             .unwrap_or_default()
     };
     let agents = Memo::new(move |_| {
-        let onset = ctx.draft.with(|d| {
-            d.get("onset_date")
-                .and_then(|v| v.as_str())
-                .and_then(|s| ecrf_core::dates::parse_date(s).ok())
-        });
-        let mut list = ctx.rec.with(|r| r.agents_received(onset));
-        for r in rows() {
-            if let Some(a) = r.get("agent").and_then(|a| a.as_str()) {
-                if !list.iter().any(|x| x == a) {
-                    list.push(a.to_owned());
-                }
+        let ae = ctx.draft.with(AdverseEvent::read);
+        let mut list = ctx.rec.with(|r| r.agents_received(ae.onset));
+        for row in ae.agents {
+            if !list.contains(&row.agent) {
+                list.push(row.agent);
             }
         }
         list
     });
     let get = move |agent: &str, key: &str| {
-        rows()
+        ctx.draft
+            .with(AdverseEvent::read)
+            .agents
             .into_iter()
-            .find(|r| r.get("agent").and_then(|a| a.as_str()) == Some(agent))
-            .and_then(|r| r.get(key).and_then(|v| v.as_str()).map(String::from))
+            .find(|r| r.agent == agent)
+            .and_then(|r| {
+                if key == "relation" {
+                    r.relation
+                } else {
+                    r.action
+                }
+            })
             .unwrap_or_default()
     };
     let set = move |agent: String, key: &'static str, code: String| {

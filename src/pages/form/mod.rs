@@ -394,7 +394,7 @@ pub fn FormPage(
         {deriving.then(|| view! { <DerivedPanel record=derived_record today=today /> })}
         {(form.id == "tumor_assessment").then(|| {
             let date = Memo::new(move |_| {
-                draft.with(|d| d.get("date").and_then(|v| v.as_str()).and_then(|s| ecrf_core::dates::parse_date(s).ok()))
+                draft.with(|d| ecrf_core::record::instance_date(form.id, d))
             });
             view! { <ResponsePanel record=derived_record date=date /> }
         })}

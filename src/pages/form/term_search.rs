@@ -3,6 +3,7 @@
 use ecrf_core::ctcae::catalogue;
 use ecrf_core::derived::texts::grade as grade_text;
 use ecrf_core::i18n::Lang;
+use ecrf_core::record::adverse_event::AdverseEvent;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -18,7 +19,7 @@ pub(super) fn term_widget(
     let i18n = use_i18n();
     let chosen = move || {
         ctx.draft
-            .with(|d| d.get("term").and_then(|v| v.as_str().map(String::from)))
+            .with(|d| Some(AdverseEvent::read(d).term).filter(|t| !t.is_empty()))
     };
     let query = RwSignal::new(chosen().unwrap_or_default());
     let results = move || {

@@ -8,9 +8,9 @@
 use serde::Serialize;
 use time::Date;
 
-use super::Forms;
 use crate::i18n::Text;
 use crate::record::tumor::{ProgressionForm, TumorAssessment};
+use crate::record::Record;
 use crate::response::model::series_from_tables;
 use crate::response::{evaluate, Criteria};
 
@@ -115,13 +115,12 @@ impl ProgressionQuery {
 }
 
 impl ProgressionDates {
-    /// Reads the dates from a patient's forms (`enrolled`: the enrollment date, the origin of
+    /// Reads the dates from a patient's record (`enrolled`: the enrollment date, the origin of
     /// the SD duration rule of the series).
-    pub(crate) fn of(forms: &Forms, enrolled: Date) -> ProgressionDates {
-        let all = |form: &str| forms.get(form).map(Vec::as_slice).unwrap_or(&[]);
-        let tables = all("tumor_assessment")
-            .iter()
-            .filter_map(|v| TumorAssessment::read(v).table());
+    pub(crate) fn of(record: &Record, enrolled: Date) -> ProgressionDates {
+        let tables = record
+            .of("tumor_assessment")
+            .filter_map(|i| TumorAssessment::read(&i.values).table());
         let series = series_from_tables(enrolled, tables);
         let imaging = |c: Criteria| match series.as_ref().map(|s| evaluate(s, c)) {
             Some(Ok(e)) => (e.progression_date, SeriesState::Evaluated),
@@ -130,9 +129,9 @@ impl ProgressionDates {
         };
         let (imaging_mrecist, mrecist_series) = imaging(Criteria::Mrecist);
         let (imaging_recist11, recist11_series) = imaging(Criteria::Recist11);
-        let progressions: Vec<ProgressionForm> = all("progression")
-            .iter()
-            .map(ProgressionForm::read)
+        let progressions: Vec<ProgressionForm> = record
+            .of("progression")
+            .map(|i| ProgressionForm::read(&i.values))
             .collect();
         let form = |criterion: &str| {
             progressions

@@ -5,8 +5,8 @@
 use serde_json::Value;
 use time::Date;
 
+use super::values::{codes, date_of, flag, rows, text};
 use super::{Instance, Record, Values};
-use crate::dates::parse_date;
 use crate::i18n::Lang;
 use crate::study::display::code_label;
 
@@ -89,38 +89,25 @@ pub struct AdverseEvent {
     pub outcome: Option<String>,
 }
 
-fn text(v: &Values, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_owned)
-}
-
 impl AdverseEvent {
     /// Reads an `adverse_event` form's values.
     pub fn read(v: &Values) -> AdverseEvent {
-        let agents = v
-            .get("agents")
-            .and_then(Value::as_array)
-            .map(|rows| rows.iter().filter_map(AgentRelation::read).collect())
-            .unwrap_or_default();
+        let agents = rows(v, "agents")
+            .iter()
+            .filter_map(AgentRelation::read)
+            .collect();
+        let text = |k: &str| text(v, k).map(str::to_owned);
         AdverseEvent {
-            term: text(v, "term").unwrap_or_default(),
-            term_other: text(v, "term_other").filter(|o| !o.trim().is_empty()),
-            grade: text(v, "grade"),
-            onset: text(v, "onset_date").and_then(|d| parse_date(&d).ok()),
-            resolution: text(v, "resolution_date").and_then(|d| parse_date(&d).ok()),
-            serious: v.get("serious").and_then(Value::as_bool),
-            sae_criteria: v
-                .get("sae_criteria")
-                .and_then(Value::as_array)
-                .map(|c| {
-                    c.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
-            relation_tace: text(v, "relation_tace"),
+            term: text("term").unwrap_or_default(),
+            term_other: text("term_other").filter(|o| !o.trim().is_empty()),
+            grade: text("grade"),
+            onset: date_of(v, "onset_date"),
+            resolution: date_of(v, "resolution_date"),
+            serious: flag(v, "serious"),
+            sae_criteria: codes(v, "sae_criteria"),
+            relation_tace: text("relation_tace"),
             agents,
-            outcome: text(v, "outcome"),
+            outcome: text("outcome"),
         }
     }
 
@@ -161,6 +148,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::dates::parse_date;
 
     fn values(v: Value) -> Values {
         serde_json::from_value(v).unwrap()

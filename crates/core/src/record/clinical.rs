@@ -1,14 +1,13 @@
 //! What the record gives clinically: the tumor response series and both criteria's responses,
-//! the reading disagreements, the agents received, the endpoints and progression queries, the
-//! adverse events proposed from lab values, and the baseline lab values.
+//! the reading disagreements, the agents received, the endpoints and progression queries, and
+//! the adverse events proposed from lab values.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use serde_json::Value;
 use time::Date;
 
 use crate::ctcae::proposals::{from_labs, Proposal};
-use crate::endpoints::{baseline_input, ProgressionDates, ProgressionQuery};
+use crate::endpoints::{ProgressionDates, ProgressionQuery};
 use crate::response::model::Series;
 use crate::response::{evaluate, BaselineError, Criteria, Evaluation};
 
@@ -88,7 +87,7 @@ impl Record {
     /// [`crate::endpoints`]), with the administrative cut-off `cutoff_days` after enrollment;
     /// `None` before enrollment.
     pub fn endpoints(&self, cutoff_days: i64) -> Option<crate::endpoints::PatientEndpoints> {
-        crate::endpoints::derive_patient(self.subject.clone(), &self.forms(), cutoff_days)
+        crate::endpoints::derive_patient(self, cutoff_days)
     }
 
     /// [`Record::endpoints`] once there is something to show: `None` before enrollment and
@@ -104,7 +103,7 @@ impl Record {
     /// [`ProgressionDates::queries`]); empty before enrollment.
     pub fn progression_queries(&self) -> Vec<ProgressionQuery> {
         self.enrolled()
-            .map(|e| ProgressionDates::of(&self.forms(), e).queries())
+            .map(|e| ProgressionDates::of(self, e).queries())
             .unwrap_or_default()
     }
 
@@ -118,7 +117,7 @@ impl Record {
         };
         let decided: BTreeSet<&str> = self
             .of("ae_review")
-            .filter_map(|r| r.values.get("key").and_then(Value::as_str))
+            .filter_map(|r| super::values::text(&r.values, "key"))
             .collect();
         let baseline = self.baseline_lab_values(enrolled);
         self.of("labs")
@@ -130,18 +129,5 @@ impl Record {
             })
             .filter(|(_, p)| !decided.contains(p.key.as_str()))
             .collect()
-    }
-
-    /// The numeric values of the baseline labs (the last labs form on or before `enrolled`), by
-    /// field; empty without one.
-    pub fn baseline_lab_values(&self, enrolled: Date) -> BTreeMap<String, f64> {
-        let forms = self.forms();
-        let (_, labs) = baseline_input(&forms, enrolled);
-        labs.map(|l| {
-            l.iter()
-                .filter_map(|(k, v)| v.as_f64().map(|n| (k.clone(), n)))
-                .collect()
-        })
-        .unwrap_or_default()
     }
 }

@@ -4,13 +4,14 @@
 
 use time::Date;
 
-use crate::endpoints::date_of;
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 use crate::response::model::{Baseline, FormLesions, Parameters, Series};
 use crate::response::Criteria;
-use crate::study::validate::{cross_form, validate};
+use crate::study::validate::validate;
 use crate::study::{study, Form};
 
+use super::values::date_of;
+use super::vital::{EndOfStudy, SurvivalContact};
 use super::{Record, Values};
 
 impl Record {
@@ -54,12 +55,63 @@ impl Record {
         }
         if matches!(form.id, "survival" | "end_of_study") {
             findings.extend(
-                cross_form(&draft.forms())
+                draft
+                    .cross_form_findings()
                     .into_iter()
                     .filter(|f| form.field(&f.field).is_some()),
             );
         }
         findings
+    }
+
+    /// Checks across the patient's forms: the date of death must be the same wherever it is
+    /// recorded (survival contacts, end of study), and a patient who died may not have a later
+    /// contact recorded as alive.
+    pub(crate) fn cross_form_findings(&self) -> Vec<Finding> {
+        let contacts: Vec<SurvivalContact> = self
+            .of("survival")
+            .filter_map(|i| SurvivalContact::read(&i.values))
+            .collect();
+        let mut deaths: Vec<Date> = contacts.iter().filter_map(|c| c.death).collect();
+        deaths.extend(
+            self.of("end_of_study")
+                .filter_map(|i| EndOfStudy::read(&i.values).death),
+        );
+        deaths.sort();
+        deaths.dedup();
+        let mut out = Vec::new();
+        if deaths.len() > 1 {
+            let list = deaths
+                .iter()
+                .map(|d| crate::dates::format_date(*d))
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push(Finding::error(
+                "death_date",
+                crate::i18n::Text::new(
+                    format!(
+                        "The date of death differs between forms ({list}); it must be the same."
+                    ),
+                    format!("各表单记录的死亡日期不一致（{list}），应相同。"),
+                ),
+            ));
+        }
+        if let Some(death) = deaths.first() {
+            if contacts
+                .iter()
+                .filter_map(SurvivalContact::alive_on)
+                .any(|d| d > *death)
+            {
+                out.push(Finding::error(
+                    "contact_date",
+                    crate::i18n::Text::new(
+                        "A contact after the date of death records the patient as alive.",
+                        "死亡日期之后的随访记录显示患者存活。",
+                    ),
+                ));
+            }
+        }
+        out
     }
 
     /// An adverse event must give, for every agent received by its onset, the relation and the
@@ -147,7 +199,7 @@ fn baseline_findings(values: &Values) -> Vec<Finding> {
             let m = e.message();
             Finding {
                 field: "lesions".into(),
-                severity: crate::finding::Severity::Warning,
+                severity: Severity::Warning,
                 message: crate::i18n::Text::new(
                     format!(
                         "Baseline not valid for mRECIST: {}; confirm to keep it for RECIST 1.1 only.",

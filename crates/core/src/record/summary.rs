@@ -49,8 +49,7 @@ impl Record {
             super::vital::SurvivalContact::read(&s.values)
                 .is_some_and(|c| c.status == super::vital::VitalStatus::Dead)
         });
-        let forms = self.forms();
-        let dates = enrolled.map(|e| ProgressionDates::of(&forms, e));
+        let dates = enrolled.map(|e| ProgressionDates::of(self, e));
         let progression = dates.as_ref().and_then(ProgressionDates::earliest);
         let on_therapy = self
             .systemic_therapies()
@@ -69,7 +68,7 @@ impl Record {
             .as_ref()
             .and_then(|d| d.first(Criteria::Mrecist))
             .map_or(Date::MAX, |p| p.0);
-        let group = enrolled.and_then(|e| group_of(&forms, e, until));
+        let group = enrolled.and_then(|e| group_of(self, e, until));
         let (next_visit, missed) = match enrolled {
             Some(e)
                 if !matches!(

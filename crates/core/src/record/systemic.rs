@@ -3,11 +3,10 @@
 //! treatment group), and the dates, for every reader (the treatment group, the agents received,
 //! the patient list's status).
 
-use serde_json::Value;
 use time::Date;
 
+use super::values::{date_of, text};
 use super::{Instance, Record, Values};
-use crate::endpoints::date_of;
 
 /// One systemic therapy as recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +24,7 @@ pub struct SystemicTherapy {
 impl SystemicTherapy {
     /// Reads a `systemic` form's values; `None` when no agent is recorded.
     pub fn read(v: &Values) -> Option<SystemicTherapy> {
-        let agent = v.get("agent").and_then(Value::as_str)?.to_owned();
+        let agent = text(v, "agent")?.to_owned();
         Some(SystemicTherapy {
             class: crate::study::plan::agent_class(&agent),
             agent,

@@ -3,11 +3,10 @@
 //! criteria a progression was judged by, for the response series, the reading queries and the
 //! progression dates.
 
-use serde_json::Value;
 use time::Date;
 
+use super::values::{codes, date_of, text};
 use super::Values;
-use crate::endpoints::date_of;
 use crate::response::model::FormLesions;
 use crate::response::Criteria;
 
@@ -27,7 +26,7 @@ pub struct TumorAssessment {
 impl TumorAssessment {
     /// Reads a `tumor_assessment` form's values.
     pub fn read(v: &Values) -> TumorAssessment {
-        let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+        let text = |k: &str| text(v, k).map(str::to_owned);
         TumorAssessment {
             date: date_of(v, "date"),
             lesions: v
@@ -67,16 +66,7 @@ impl ProgressionForm {
     pub fn read(v: &Values) -> ProgressionForm {
         ProgressionForm {
             date: date_of(v, "date"),
-            criteria: v
-                .get("criteria")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            criteria: codes(v, "criteria"),
         }
     }
 

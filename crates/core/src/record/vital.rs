@@ -2,11 +2,10 @@
 //! definition) read once into types: what OS and the last date known alive are derived from
 //! (`crate::endpoints`), and what the patient list's status reads.
 
-use serde_json::Value;
 use time::Date;
 
+use super::values::{date_of, text};
 use super::Values;
-use crate::endpoints::date_of;
 
 /// The vital status at a survival contact (the `vital_status` list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +33,7 @@ pub struct SurvivalContact {
 impl SurvivalContact {
     /// Reads a `survival` form's values.
     pub fn read(v: &Values) -> Option<SurvivalContact> {
-        let status = match v.get("status").and_then(Value::as_str)? {
+        let status = match text(v, "status")? {
             "alive" => VitalStatus::Alive,
             "dead" => VitalStatus::Dead,
             "lost" => VitalStatus::Lost,
@@ -80,7 +79,7 @@ impl EndOfStudy {
     pub fn read(v: &Values) -> EndOfStudy {
         EndOfStudy {
             date: date_of(v, "date"),
-            reason: v.get("reason").and_then(Value::as_str).map(str::to_owned),
+            reason: text(v, "reason").map(str::to_owned),
             death: date_of(v, "death_date"),
             last_known_alive: date_of(v, "last_known_alive"),
         }
@@ -89,7 +88,7 @@ impl EndOfStudy {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     use super::*;
     use crate::dates::parse_date;

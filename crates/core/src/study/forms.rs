@@ -25,6 +25,7 @@ fn form(
         timing,
         fields,
         dated_by: None,
+        proves_alive: false,
         internal: false,
     }
 }
@@ -33,6 +34,12 @@ impl Form {
     /// The form with `field` as the date that places its instances on the timeline.
     fn dated(mut self, field: &'static str) -> Form {
         self.dated_by = Some(field);
+        self
+    }
+
+    /// The form with its date ([`Form::dated`]) proving the patient alive that day.
+    fn proves_alive(mut self) -> Form {
+        self.proves_alive = true;
         self
     }
 }
@@ -211,7 +218,8 @@ pub fn forms() -> Vec<Form> {
             Baseline,
             labs(),
         )
-        .dated("date"),
+        .dated("date")
+        .proves_alive(),
         form(
             "clinical",
             "Clinical assessment",
@@ -246,7 +254,8 @@ pub fn forms() -> Vec<Form> {
                 .req(),
             ],
         )
-        .dated("date"),
+        .dated("date")
+        .proves_alive(),
         form(
             "tace",
             "TACE procedure",
@@ -288,7 +297,8 @@ pub fn forms() -> Vec<Form> {
                 text("complications", l("Complications", "并发症")),
             ],
         )
-        .dated("date"),
+        .dated("date")
+        .proves_alive(),
         form(
             "systemic",
             "Systemic therapy",
@@ -317,7 +327,8 @@ pub fn forms() -> Vec<Form> {
                 ),
             ],
         )
-        .dated("start_date"),
+        .dated("start_date")
+        .proves_alive(),
         form(
             "tumor_assessment",
             "Tumor assessment",
@@ -356,7 +367,8 @@ pub fn forms() -> Vec<Form> {
                 ),
             ],
         )
-        .dated("date"),
+        .dated("date")
+        .proves_alive(),
         form(
             "adverse_event",
             "Adverse event",
@@ -393,7 +405,8 @@ pub fn forms() -> Vec<Form> {
                 choice("outcome", l("Outcome", "转归"), "ae_outcome").req(),
             ],
         )
-        .dated("onset_date"),
+        .dated("onset_date")
+        .proves_alive(),
         form(
             "progression",
             "Progression",
@@ -412,7 +425,8 @@ pub fn forms() -> Vec<Form> {
                 text("imaging_reference", l("Imaging reference", "影像编号")),
             ],
         )
-        .dated("date"),
+        .dated("date")
+        .proves_alive(),
         form(
             "survival",
             "Survival status",
@@ -441,6 +455,7 @@ pub fn forms() -> Vec<Form> {
         .dated("contact_date"),
         Form {
             dated_by: None,
+            proves_alive: false,
             internal: true,
             ..form(
                 "ae_review",

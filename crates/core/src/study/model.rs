@@ -127,6 +127,12 @@ pub struct Form {
     /// form without a date of its own, and for the internal forms (not on the timeline).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dated_by: Option<&'static str>,
+    /// Whether the date in [`Form::dated_by`] proves the patient alive that day (a visit, a
+    /// sample, a scan, a procedure, an onset, a start): the dates the last date known alive
+    /// is taken from (STUDY.md "Endpoints"), with the enrollment date, an alive survival
+    /// contact and the end of study's last date known alive.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub proves_alive: bool,
     /// Kept by the app itself (e.g. decisions on proposed adverse events), not a CRF the user
     /// opens: not offered as a form, not on the timeline.
     pub internal: bool,

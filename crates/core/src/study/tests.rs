@@ -34,6 +34,31 @@ fn every_systemic_agent_has_its_class_in_the_analysis_plan() {
 }
 
 #[test]
+fn the_dates_that_prove_a_patient_alive_are_those_of_visits_samples_scans_and_treatments() {
+    let proving: BTreeSet<&str> = study()
+        .forms
+        .iter()
+        .filter(|f| f.proves_alive)
+        .inspect(|f| assert!(f.dated_by.is_some(), "{} has a date", f.id))
+        .map(|f| f.id)
+        .collect();
+    // Not a survival contact (lost or dead ones prove nothing), not the end of study (its own
+    // last date known alive does): those are read by their status.
+    assert_eq!(
+        proving,
+        BTreeSet::from([
+            "adverse_event",
+            "clinical",
+            "labs",
+            "progression",
+            "systemic",
+            "tace",
+            "tumor_assessment"
+        ])
+    );
+}
+
+#[test]
 fn every_follow_up_form_is_dated_by_one_of_its_date_fields() {
     let dated: BTreeMap<&str, &str> = study()
         .forms
@@ -381,25 +406,4 @@ fn stop_before_start_is_refused() {
         json!({"agent": "lenvatinib", "start_date": "2023-04-01", "dose": "8 mg qd", "stop_date": "2023-03-30"}),
     );
     assert_eq!(f, [("stop_date".into(), Severity::Error)]);
-}
-
-#[test]
-fn death_dates_must_agree_across_forms() {
-    let forms =
-        |eos_death: &str, alive_contact: &str| -> BTreeMap<String, Vec<BTreeMap<String, Value>>> {
-            serde_json::from_value(json!({
-                "survival": [
-                    {"contact_date": "2024-05-01", "status": "dead", "death_date": "2024-05-01"},
-                    {"contact_date": alive_contact, "status": "alive"}
-                ],
-                "end_of_study": [{"date": "2024-05-01", "reason": "death", "death_date": eos_death}]
-            }))
-            .unwrap()
-        };
-    assert!(validate::cross_form(&forms("2024-05-01", "2024-02-01")).is_empty());
-    let f = validate::cross_form(&forms("2024-05-02", "2024-02-01"));
-    assert_eq!(f.len(), 1);
-    assert!(f[0].message.en.contains("2024-05-01, 2024-05-02"));
-    let f = validate::cross_form(&forms("2024-05-01", "2024-06-01"));
-    assert_eq!(f[0].field, "contact_date");
 }

@@ -2,10 +2,9 @@
 //! normal range, the baseline flag (the last labs on or before enrollment) and, for the tests
 //! CTCAE v5.0 grades, one row per term the value is graded on, with its grade.
 
-use serde_json::Value;
-
 use super::{date, num, var, Dataset, Kind, Subject};
 use crate::ctcae::proposals::grade_labs;
+use crate::record::baseline::LabPanel;
 use crate::study::{study, FieldKind};
 
 /// Builds ADLB.
@@ -57,17 +56,13 @@ pub(super) fn build(subjects: &[Subject]) -> Dataset {
         };
         let baseline_values = s.record.baseline_lab_values(enrolled);
         // The baseline labs: the last on or before enrollment (the derivations' rule).
-        let baseline = s
-            .record
-            .of("labs")
-            .filter(|l| l.date.is_some_and(|x| x <= enrolled))
-            .max_by_key(|l| l.date)
-            .map(|l| l.id.as_str());
+        let baseline = s.record.baseline_labs(enrolled).map(|l| l.id.as_str());
         let mut labs: Vec<_> = s.record.of("labs").collect();
         labs.sort_by_key(|l| (l.date, l.created_ms));
         for l in labs {
             let graded = grade_labs(&l.values, &baseline_values);
-            let value = |k: &str| l.values.get(k).and_then(Value::as_f64);
+            let panel = LabPanel::read(&l.values);
+            let value = |k: &str| panel.value(k);
             for &(field, label, unit) in &tests {
                 let Some(v) = value(field) else { continue };
                 let common = |term: &str, grade: String, test: &str| {

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::{date, flag, var, Dataset, Kind, Subject};
+use crate::record::baseline::Demographics;
 
 /// Builds ADSL (every subject with a record, enrolled or not).
 pub(super) fn build(subjects: &[Subject]) -> Dataset {
@@ -70,8 +71,8 @@ pub(super) fn build(subjects: &[Subject]) -> Dataset {
         let sex = s
             .record
             .of("demographics")
-            .find_map(|i| i.values.get("sex").and_then(Value::as_str))
-            .map(|x| match x {
+            .find_map(|i| Demographics::read(&i.values).sex)
+            .map(|x| match x.as_str() {
                 "male" => "M".to_owned(),
                 "female" => "F".to_owned(),
                 other => other.to_owned(),

@@ -111,8 +111,7 @@ fn baseline(record: &Record, lang: Lang, today: Date) -> Html {
     out.push(derived_table(&derived, age, lang));
     // The labs the derived values used: the last on or before enrollment.
     let on = record.enrolled().unwrap_or(today);
-    let forms = record.forms();
-    let (_, labs) = crate::endpoints::baseline_input(&forms, on);
+    let labs = record.baseline_labs(on).map(|i| &i.values);
     if let (Some(labs), Some(form)) = (labs, form_of("labs")) {
         let rows: Vec<Vec<String>> = form
             .fields

@@ -181,6 +181,47 @@ fn death_dates_must_agree_across_forms() {
 }
 
 #[test]
+fn the_date_of_death_agrees_across_forms_and_no_alive_contact_follows_it() {
+    let record = |eos_death: &str, alive_contact: &str| {
+        let instance = |n: u64, form: &str, v: serde_json::Value| Instance {
+            id: format!("i-{n}"),
+            form: form.to_owned(),
+            date: None,
+            created_ms: n,
+            values: values(v),
+        };
+        Record {
+            subject: "HCC-001-0001".into(),
+            instances: vec![
+                instance(
+                    1,
+                    "survival",
+                    json!({"contact_date": "2024-05-01", "status": "dead", "death_date": "2024-05-01"}),
+                ),
+                instance(
+                    2,
+                    "survival",
+                    json!({"contact_date": alive_contact, "status": "alive"}),
+                ),
+                instance(
+                    3,
+                    "end_of_study",
+                    json!({"date": "2024-05-01", "reason": "death", "death_date": eos_death}),
+                ),
+            ],
+        }
+    };
+    assert!(record("2024-05-01", "2024-02-01")
+        .cross_form_findings()
+        .is_empty());
+    let f = record("2024-05-02", "2024-02-01").cross_form_findings();
+    assert_eq!(f.len(), 1);
+    assert!(f[0].message.en.contains("2024-05-01, 2024-05-02"));
+    let f = record("2024-05-01", "2024-06-01").cross_form_findings();
+    assert_eq!(f[0].field, "contact_date");
+}
+
+#[test]
 fn an_edit_changes_only_what_changed_and_supersedes_what_it_saw() {
     let mut t = enrolled_patient();
     let labs = t.record().of("labs").next().expect("labs").id.clone();
