@@ -199,7 +199,7 @@ fn RegisterCard() -> impl IntoView {
 /// One row of the list.
 #[derive(Debug, Clone, PartialEq)]
 struct Row {
-    summary: ecrf_core::record::Summary,
+    summary: ecrf_core::summary::Summary,
     unsynced: usize,
 }
 

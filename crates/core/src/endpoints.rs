@@ -122,9 +122,7 @@ pub fn treatment_group(classes: &[&str]) -> &'static str {
     }
 }
 
-/// The code by-group tables (safety, response) and the CLI's `group` column use for a patient
-/// with no group yet.
-pub const NOT_YET_TREATED: &str = "not_yet_treated";
+pub use crate::study::plan::NOT_YET_TREATED;
 
 /// A group's code in a by-group table: the group, or [`NOT_YET_TREATED`].
 pub fn group_code(group: Option<&'static str>) -> &'static str {
@@ -251,6 +249,29 @@ pub(crate) fn derive_patient(record: &Record, cutoff_days: i64) -> Option<Patien
             os,
             ttp_mrecist,
         })
+    }
+}
+
+impl Record {
+    /// PFS (both criteria), OS and TTP with the dates and the rule behind each (see
+    /// [`crate::endpoints`]), with the administrative cut-off `cutoff_days` after enrollment;
+    /// `None` before enrollment.
+    pub fn endpoints(&self, cutoff_days: i64) -> Option<PatientEndpoints> {
+        derive_patient(self, cutoff_days)
+    }
+
+    /// [`Record::endpoints`] once there is something to show: `None` before enrollment and
+    /// until there is follow-up after it (or an event), rather than "0.0 months, censored".
+    pub fn endpoints_to_show(&self, cutoff_days: i64) -> Option<PatientEndpoints> {
+        self.endpoints(cutoff_days).filter(|e| e.has_follow_up())
+    }
+
+    /// The data queries where the Progression form and the imaging series disagree (see
+    /// [`ProgressionDates::queries`]); empty before enrollment.
+    pub fn progression_queries(&self) -> Vec<ProgressionQuery> {
+        self.enrolled()
+            .map(|e| ProgressionDates::of(self, e).queries())
+            .unwrap_or_default()
     }
 }
 

@@ -22,6 +22,7 @@ pub mod schedule;
 pub mod stats;
 pub mod study;
 pub mod subject;
+pub mod summary;
 pub mod survival;
 pub mod sync;
 

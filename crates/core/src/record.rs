@@ -1,13 +1,14 @@
-//! One patient's record as the CRF screens see it: the patient's form instances read from the
-//! folded log, what the patient list shows (status, treatment group, next visit), the derived
-//! values at a glance, the validation of a form being entered in the context of the rest of the
-//! record, and the operations a save turns into.
+//! One patient's record, the typed patient layer every reader goes through: the patient's form
+//! instances read once from the folded log, each form read into types, the derived values at
+//! baseline, the validation of a form being entered in the context of the rest of the record,
+//! and the operations a save turns into. Built on `log` and the study definition; the endpoints,
+//! the patient list's summary, safety, the analyses and the exports read it.
 //!
 //! By concept: [`values`] is the one place raw values are read by field id; [`adverse_event`],
-//! [`baseline`], [`systemic`], [`tumor`] and [`vital`] read the forms into types, [`draft`] validates a form being entered in the context of the record,
-//! [`clinical`] reads the record's tumor response series, endpoints, agents and proposed adverse
-//! events, [`summary`] is what the patient list shows, and [`ops`] the operations a save turns
-//! into (and the save gate, [`save`]).
+//! [`baseline`], [`systemic`], [`tumor`] and [`vital`] read the forms into types; [`draft`]
+//! validates a form being entered in the context of the record; [`clinical`] gives the tumor
+//! response series, the agents received and the adverse events proposed from labs; [`ops`] the
+//! operations a save turns into, and [`save`] the save gate.
 
 pub mod adverse_event;
 pub mod baseline;
@@ -15,7 +16,6 @@ mod clinical;
 mod draft;
 mod ops;
 pub mod save;
-mod summary;
 pub mod systemic;
 pub mod tumor;
 mod values;
@@ -25,7 +25,6 @@ pub use ops::{
     confirm_ops, confirm_proposal_ops, create_ops, dismiss_proposal_ops, edit_ops, edit_ops_since,
     needs_reason, proposal_confirmed_ops, proposal_draft, resolve_op, visible_values,
 };
-pub use summary::Summary;
 
 use std::collections::BTreeMap;
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::Value;
+use time::Date;
 
 use super::lab::{grade, LabValue};
 
@@ -67,14 +67,15 @@ pub struct GradedLab {
     pub grades: Result<Vec<super::lab::TermGrade>, super::lab::LabError>,
 }
 
-/// Grades every CTCAE-graded value of one labs form instance; `baseline` holds the patient's
-/// baseline values by field (for the baseline-dependent rules). Fields without a value are
-/// left out.
+/// Grades every CTCAE-graded value of one labs form instance (`values`: its numeric values by
+/// field id, each test with its limits `{field}_lln`, `{field}_uln`, as `record::baseline::LabPanel`
+/// reads them); `baseline` holds the patient's baseline values by field (for the
+/// baseline-dependent rules). Fields without a value are left out.
 pub fn grade_labs(
-    values: &BTreeMap<String, Value>,
+    values: &BTreeMap<String, f64>,
     baseline: &BTreeMap<String, f64>,
 ) -> Vec<GradedLab> {
-    let num = |k: &str| values.get(k).and_then(Value::as_f64);
+    let num = |k: &str| values.get(k).copied();
     GRADED
         .iter()
         .filter_map(|&(field, test, unit)| {
@@ -93,16 +94,18 @@ pub fn grade_labs(
         .collect()
 }
 
-/// The proposals for one labs form instance; `baseline` holds the patient's baseline values by
+/// The proposals for one labs form instance sampled on `date` (its numeric values as
+/// [`grade_labs`] reads them); `baseline` holds the patient's baseline values by
 /// field (for the baseline-dependent rules). A term whose grade depends on a limit the form
 /// lacks is not graded and proposes nothing; a value in an absolute band (neutrophils below
 /// 1.5 x 10^9/L, haemoglobin below 100 g/L, ...) is graded without its limits.
 pub fn from_labs(
     instance: &str,
-    values: &BTreeMap<String, Value>,
+    date: Option<Date>,
+    values: &BTreeMap<String, f64>,
     baseline: &BTreeMap<String, f64>,
 ) -> Vec<Proposal> {
-    let date = values.get("date").and_then(Value::as_str).map(String::from);
+    let date = date.map(crate::dates::format_date);
     let mut out = Vec::new();
     for g in grade_labs(values, baseline) {
         let Ok(grades) = g.grades else { continue };
@@ -128,8 +131,27 @@ mod tests {
 
     use super::*;
 
-    fn values(v: Value) -> BTreeMap<String, Value> {
-        serde_json::from_value(v).unwrap()
+    /// A labs form's numeric values (what `record::baseline::LabPanel` reads).
+    fn values(v: serde_json::Value) -> BTreeMap<String, f64> {
+        v.as_object()
+            .unwrap()
+            .iter()
+            .filter_map(|(k, x)| x.as_f64().map(|n| (k.clone(), n)))
+            .collect()
+    }
+
+    /// The proposals of a form sampled on 2024-05-06.
+    fn from_labs(
+        instance: &str,
+        values: &BTreeMap<String, f64>,
+        baseline: &BTreeMap<String, f64>,
+    ) -> Vec<Proposal> {
+        super::from_labs(
+            instance,
+            crate::dates::parse_date("2024-05-06").ok(),
+            values,
+            baseline,
+        )
     }
 
     #[test]

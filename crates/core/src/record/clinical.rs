@@ -1,13 +1,12 @@
 //! What the record gives clinically: the tumor response series and both criteria's responses,
-//! the reading disagreements, the agents received, the endpoints and progression queries, and
-//! the adverse events proposed from lab values.
+//! the reading disagreements, the agents received, and the adverse events proposed from lab
+//! values (the endpoints and progression queries are `crate::endpoints`').
 
 use std::collections::BTreeSet;
 
 use time::Date;
 
 use crate::ctcae::proposals::{from_labs, Proposal};
-use crate::endpoints::{ProgressionDates, ProgressionQuery};
 use crate::response::model::Series;
 use crate::response::{evaluate, BaselineError, Criteria, Evaluation};
 
@@ -83,30 +82,6 @@ impl Record {
         out
     }
 
-    /// PFS (both criteria), OS and TTP with the dates and the rule behind each (see
-    /// [`crate::endpoints`]), with the administrative cut-off `cutoff_days` after enrollment;
-    /// `None` before enrollment.
-    pub fn endpoints(&self, cutoff_days: i64) -> Option<crate::endpoints::PatientEndpoints> {
-        crate::endpoints::derive_patient(self, cutoff_days)
-    }
-
-    /// [`Record::endpoints`] once there is something to show: `None` before enrollment and
-    /// until there is follow-up after it (or an event), rather than "0.0 months, censored".
-    pub fn endpoints_to_show(
-        &self,
-        cutoff_days: i64,
-    ) -> Option<crate::endpoints::PatientEndpoints> {
-        self.endpoints(cutoff_days).filter(|e| e.has_follow_up())
-    }
-
-    /// The data queries where the Progression form and the imaging series disagree (see
-    /// [`ProgressionDates::queries`]); empty before enrollment.
-    pub fn progression_queries(&self) -> Vec<ProgressionQuery> {
-        self.enrolled()
-            .map(|e| ProgressionDates::of(self, e).queries())
-            .unwrap_or_default()
-    }
-
     /// Adverse events proposed from labs after enrollment (values reaching CTCAE grade >= 1,
     /// graded against the patient's baseline labs where the rule depends on it) that no decision
     /// (confirmed or dismissed, an `ae_review` instance) answers yet. Labs at or before
@@ -123,7 +98,8 @@ impl Record {
         self.of("labs")
             .filter(|l| l.date.is_some_and(|d| d > enrolled))
             .flat_map(|l| {
-                from_labs(&l.id, &l.values, &baseline)
+                let panel = super::baseline::LabPanel::read(&l.values);
+                from_labs(&l.id, panel.date, &panel.values, &baseline)
                     .into_iter()
                     .map(|p| (l.id.clone(), p))
             })

@@ -87,8 +87,12 @@ pub const BCLC_STAGES: [&str; 5] = ["0", "A", "B", "C", "D"];
 /// name, prospective observational study of TACE plus systemic therapy in unresectable HCC.
 pub const STUDY_ID: &str = "HCC-TACE-SYS";
 
+/// The code by-group tables (safety, response) and the CLI's `group` column use for a patient
+/// with no group yet.
+pub const NOT_YET_TREATED: &str = "not_yet_treated";
+
 /// A treatment group's name for readers, in both languages: the groups of [`GROUPS`], and
-/// [`crate::endpoints::NOT_YET_TREATED`] for an enrolled patient in no group yet; any other code
+/// [`NOT_YET_TREATED`] for an enrolled patient in no group yet; any other code
 /// is its own name.
 pub fn group_label(code: &str) -> crate::i18n::Text {
     let (en, zh) = match code {
@@ -100,7 +104,7 @@ pub fn group_label(code: &str) -> crate::i18n::Text {
             "TACE + 抗 VEGF + 抗 PD-(L)1",
         ),
         "tace_other" => ("TACE + other", "TACE + 其他"),
-        crate::endpoints::NOT_YET_TREATED => ("Not yet treated", "尚未治疗"),
+        NOT_YET_TREATED => ("Not yet treated", "尚未治疗"),
         other => (other, other),
     };
     crate::i18n::Text::new(en, zh)

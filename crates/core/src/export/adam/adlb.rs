@@ -60,8 +60,8 @@ pub(super) fn build(subjects: &[Subject]) -> Dataset {
         let mut labs: Vec<_> = s.record.of("labs").collect();
         labs.sort_by_key(|l| (l.date, l.created_ms));
         for l in labs {
-            let graded = grade_labs(&l.values, &baseline_values);
             let panel = LabPanel::read(&l.values);
+            let graded = grade_labs(&panel.values, &baseline_values);
             let value = |k: &str| panel.value(k);
             for &(field, label, unit) in &tests {
                 let Some(v) = value(field) else { continue };

@@ -7,7 +7,7 @@ use crate::endpoints::{group_of, ProgressionDates};
 use crate::response::Criteria;
 use crate::schedule::{self, Status, StatusFacts, Visit, VisitState};
 
-use super::Record;
+use crate::record::Record;
 
 /// What the patient list shows of one patient.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,11 +43,11 @@ impl Record {
         let end = self
             .of("end_of_study")
             .next()
-            .map(|e| super::vital::EndOfStudy::read(&e.values));
+            .map(|e| crate::record::vital::EndOfStudy::read(&e.values));
         let end_reason = end.as_ref().and_then(|e| e.reason.as_deref());
         let dead = self.of("survival").any(|s| {
-            super::vital::SurvivalContact::read(&s.values)
-                .is_some_and(|c| c.status == super::vital::VitalStatus::Dead)
+            crate::record::vital::SurvivalContact::read(&s.values)
+                .is_some_and(|c| c.status == crate::record::vital::VitalStatus::Dead)
         });
         let dates = enrolled.map(|e| ProgressionDates::of(self, e));
         let progression = dates.as_ref().and_then(ProgressionDates::earliest);
