@@ -1,14 +1,25 @@
-//! The slow key derivation (PBKDF2-HMAC-SHA256, at least 600,000 iterations) by the browser's
-//! Web Crypto, which is several times faster than the core's Rust compiled to WebAssembly; the
-//! rest of the derivation (HKDF to the key-encryption and server-auth keys) and every use of the
-//! keys stay in the core (`ecrf_core::sync::keys`). Where Web Crypto is missing (a page that is
-//! not a secure context), the core's own PBKDF2 computes the same bytes.
+//! The slow key derivation (PBKDF2-HMAC-SHA256, at least 600,000 iterations) and the opening of
+//! the large sealed snapshot (AES-256-GCM) by the browser's Web Crypto, which is several times
+//! faster than the core's Rust compiled to WebAssembly; the rest of the derivation (HKDF to the
+//! key-encryption and server-auth keys), every other use of the keys and every format stay in
+//! the core (`ecrf_core::sync`). Where Web Crypto is missing (a page that is not a secure
+//! context), the core's own code computes the same bytes.
 
 use ecrf_core::sync::keys::{derive_user_keys, UserKeys};
 use ecrf_core::sync::{FormatError, WrappedKey};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
+export async function aes_gcm_decrypt(key, iv, aad, data) {
+  // Copied at once: views into WebAssembly memory may not outlive an await.
+  const [k, n, a, d] = [new Uint8Array(key), new Uint8Array(iv), new Uint8Array(aad), new Uint8Array(data)];
+  const subtle = globalThis.crypto && globalThis.crypto.subtle;
+  if (!subtle) return null;
+  const cryptoKey = await subtle.importKey("raw", k, "AES-GCM", false, ["decrypt"]);
+  const plain = await subtle.decrypt({ name: "AES-GCM", iv: n, additionalData: a, tagLength: 128 }, cryptoKey, d);
+  return new Uint8Array(plain);
+}
+
 export async function pbkdf2_sha256(passphrase, salt, iterations) {
   // Copied at once: the view into WebAssembly memory may not outlive an await.
   const bytes = new Uint8Array(salt);
@@ -20,6 +31,14 @@ export async function pbkdf2_sha256(passphrase, salt, iterations) {
 }
 "#)]
 extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn aes_gcm_decrypt(
+        key: &[u8],
+        iv: &[u8],
+        aad: &[u8],
+        data: &[u8],
+    ) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(catch)]
     async fn pbkdf2_sha256(
         passphrase: &str,
@@ -40,6 +59,24 @@ pub async fn web_crypto_pbkdf2(
         return None;
     }
     <[u8; 32]>::try_from(js_sys::Uint8Array::new(&bits).to_vec()).ok()
+}
+
+/// AES-256-GCM decryption by Web Crypto (hardware AES where the tablet has it, many times faster
+/// than the core's Rust in WebAssembly on tens of megabytes): `Ok(None)` where the browser has no
+/// Web Crypto, `Err(())` when the tag does not verify (a wrong key, or altered bytes).
+pub async fn web_crypto_aes_gcm_decrypt(
+    key: &[u8; 32],
+    nonce: &[u8; 12],
+    aad: &[u8],
+    data: &[u8],
+) -> Result<Option<Vec<u8>>, ()> {
+    let plain = aes_gcm_decrypt(key, nonce, aad, data)
+        .await
+        .map_err(|_| ())?;
+    if plain.is_null() {
+        return Ok(None);
+    }
+    Ok(Some(js_sys::Uint8Array::new(&plain).to_vec()))
 }
 
 /// The keys `passphrase` gives with `salt` and `iterations` (the protocol's derivation,

@@ -12,6 +12,7 @@ pub mod local;
 pub mod pages;
 pub mod pwa;
 pub mod save;
+pub mod snapshot;
 pub mod state;
 pub mod storage;
 pub mod sync;

@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use ecrf_core::log::{Commit, DeviceLog, Op, State};
+use ecrf_core::log::{ChainLink, Commit, CommitSummary, DeviceLog, Op, State};
 
 use crate::storage::{Db, StorageError};
 use crate::writer;
@@ -43,6 +43,8 @@ pub struct Local {
     /// How many of them are this device's own (counted with `own` against the device's stored
     /// count).
     own_unreadable: u64,
+    /// How many commits the stored snapshot holds (as this tab last read or wrote it).
+    pub snapshot_commits: usize,
     saving: bool,
 }
 
@@ -55,42 +57,62 @@ pub fn with<R>(f: impl FnOnce(&Local) -> R) -> R {
     LOCAL.with(|l| f(&l.borrow()))
 }
 
-fn patients_of(state: &State, commit: &Commit) -> Vec<String> {
-    let mut out: Vec<String> = commit
-        .body
-        .ops
-        .iter()
-        .filter_map(|op| {
-            let instance = match op {
-                Op::CreateForm { instance, .. }
-                | Op::DeleteForm { instance }
-                | Op::SetField { instance, .. }
-                | Op::ClearField { instance, .. }
-                | Op::ConfirmValue { instance, .. } => instance,
-            };
-            state.patient_of(instance).map(String::from)
-        })
+/// The patients whose forms commit `id` touches (from what the state keeps of it).
+fn patients_touched(state: &State, id: &str) -> Vec<String> {
+    let mut out: Vec<String> = state
+        .summary(id)
+        .into_iter()
+        .flat_map(|s| s.instances.iter())
+        .filter_map(|instance| state.patient_of(instance).map(String::from))
         .collect();
     out.sort();
     out.dedup();
     out
 }
 
-/// Rebuilds the local study from `commits` for `device`, with what the study's server holds
-/// as `tips` (what is not on it is counted per patient: the outbox only, not every commit).
+/// The ids of the commits held that the study's server lacks (`ecrf_core::sync::outbox`, from
+/// what the state keeps of each commit: no commit is read).
+pub fn pending_ids(state: &State, tips: &ecrf_core::sync::outbox::ServerTips) -> Vec<String> {
+    let summaries: Vec<&CommitSummary> = state.summaries().collect();
+    ecrf_core::sync::outbox::outbox(&summaries, tips)
+        .iter()
+        .map(|s| s.id().to_owned())
+        .collect()
+}
+
+/// The commits held that the study's server lacks, read from the store after catching up with
+/// what other tabs stored: only those records are read (what does not open was set aside and
+/// is not among them).
+pub async fn read_pending(
+    db: &Db,
+    tips: &ecrf_core::sync::outbox::ServerTips,
+) -> Result<Vec<Commit>, StorageError> {
+    catch_up(db).await?;
+    let ids: std::collections::HashSet<String> =
+        with(|l| pending_ids(&l.state, tips)).into_iter().collect();
+    Ok(db.readable_commits_among(&ids).await?.0)
+}
+
+/// The local study of `state` (every commit stored that opens, folded; or a snapshot of it with
+/// the commits stored after) for `device`, with what the study's server holds as `tips`. What is
+/// not on it is counted per patient, and the device resumes its chain, from the commits'
+/// summaries alone. `snapshot_commits`: how many commits the stored snapshot holds.
 pub fn rebuild(
     device: &str,
-    commits: &[Commit],
+    state: State,
     tips: &ecrf_core::sync::outbox::ServerTips,
+    snapshot_commits: usize,
 ) -> Local {
-    let state = State::from_commits(commits);
-    let pending = ecrf_core::sync::outbox::outbox(commits, tips);
+    let pending = pending_ids(&state, tips);
+    let unsynced = count_unsynced(&state, pending.iter().map(String::as_str));
+    let log = DeviceLog::resume(device, state.summaries());
+    let own = state.summaries().filter(|s| &*s.device == device).count() as u64;
     Local {
         tips: tips.clone(),
         unsent: pending.len(),
-        unsynced: count_unsynced(&state, &pending),
-        log: Some(DeviceLog::resume(device, commits)),
-        own: commits.iter().filter(|c| c.body.device == device).count() as u64,
+        unsynced,
+        log: Some(log),
+        own,
         commits: state.commit_count(),
         state,
         study_users: None,
@@ -98,15 +120,19 @@ pub fn rebuild(
         set_aside_received: BTreeMap::new(),
         unreadable_stored: 0,
         own_unreadable: 0,
+        snapshot_commits,
         saving: false,
     }
 }
 
-/// The commits of `pending` touching each patient.
-fn count_unsynced(state: &State, pending: &[&Commit]) -> BTreeMap<String, usize> {
+/// The commits of `pending` (ids) touching each patient.
+fn count_unsynced<'a>(
+    state: &State,
+    pending: impl IntoIterator<Item = &'a str>,
+) -> BTreeMap<String, usize> {
     let mut unsynced: BTreeMap<String, usize> = BTreeMap::new();
-    for c in pending {
-        for p in patients_of(state, c) {
+    for id in pending {
+        for p in patients_touched(state, id) {
             *unsynced.entry(p).or_default() += 1;
         }
     }
@@ -183,7 +209,7 @@ async fn save_holding_lock(
         l.unsent += 1;
         l.state.apply(&commit);
         l.commits = l.state.commit_count();
-        for p in patients_of(&l.state, &commit) {
+        for p in patients_touched(&l.state, &commit.id) {
             *l.unsynced.entry(p).or_default() += 1;
         }
         Ok(commit)
@@ -210,14 +236,19 @@ pub async fn catch_up(db: &Db) -> Result<usize, StorageError> {
     if !more_stored && !tips_moved {
         return Ok(own);
     }
-    let (all, unreadable) = db.readable_commits().await?;
+    // Only the records this tab has not folded are read (and those set aside, again).
+    let ids = db.commit_ids().await?;
+    let new: std::collections::HashSet<String> =
+        with(|l| ids.into_iter().filter(|id| !l.state.contains(id)).collect());
+    let (fresh, unreadable) = db.readable_commits_among(&new).await?;
     set_unreadable(unreadable);
-    let received = apply_received(&all);
+    let received = apply_received(&fresh);
     // The study's users as the other tab's exchange listed them.
     if let Some(users) = db.meta(crate::sync::run::USERS_KEY).await? {
         set_study_users(users);
     }
-    set_unsynced(&ecrf_core::sync::outbox::outbox(&all, &tips));
+    let pending = with(|l| pending_ids(&l.state, &tips));
+    set_unsynced(pending.iter().map(String::as_str));
     LOCAL.with(|l| l.borrow_mut().tips = tips);
     Ok(own + received)
 }
@@ -244,7 +275,7 @@ async fn apply_stored(db: &Db) -> Result<usize, StorageError> {
             applied += 1;
             l.own += 1;
             l.unsent += 1;
-            for p in patients_of(&l.state, c) {
+            for p in patients_touched(&l.state, &c.id) {
                 *l.unsynced.entry(p).or_default() += 1;
             }
             if let Some(log) = l.log.as_mut() {
@@ -378,38 +409,62 @@ pub fn unknown_authors() -> BTreeMap<String, usize> {
     })
 }
 
+/// Records how many commits the stored snapshot holds (after writing one).
+pub fn set_snapshot_commits(n: usize) {
+    LOCAL.with(|l| l.borrow_mut().snapshot_commits = n);
+}
+
 /// Records the server tips this tab's counts were made with.
 pub fn set_tips(tips: &ecrf_core::sync::outbox::ServerTips) {
     LOCAL.with(|l| l.borrow_mut().tips = tips.clone());
 }
 
-/// Sets what is not yet on the study's server: `pending`, the outbox the sync computed.
-pub fn set_unsynced(pending: &[&Commit]) {
+/// Sets what is not yet on the study's server: `pending`, the ids of the outbox the sync
+/// computed.
+pub fn set_unsynced<'a>(pending: impl IntoIterator<Item = &'a str>) {
     LOCAL.with(|l| {
         let mut l = l.borrow_mut();
-        l.unsynced = count_unsynced(&l.state, pending);
+        let pending: Vec<&str> = pending.into_iter().collect();
+        l.unsynced = count_unsynced(&l.state, pending.iter().copied());
         l.unsent = pending.len();
     })
 }
 
 /// Repairs this device's forked chain, if the log holds one that no repair has re-applied yet
-/// (`ecrf_core::log::fork`): one commit on the kept branch, by `system`, re-applies the commits
-/// off it, which stay in the log and are never sent. `commits` is the stored log (as just
-/// read to rebuild: the store is not read again). Returns how many were re-applied.
-pub async fn repair_forks(db: &Db, commits: &[Commit]) -> Result<usize, SaveError> {
+/// (`ecrf_core::log::fork`, found from the commits' summaries): one commit on the kept branch,
+/// by `system`, re-applies the commits off it, which stay in the log and are never sent (only
+/// then are this device's commits read, for their operations). Returns how many were
+/// re-applied.
+pub async fn repair_forks(db: &Db) -> Result<usize, SaveError> {
     use ecrf_core::log::fork::{repair_ops, repair_reason, unrepaired};
     let Some(device) = with(|l| l.log.as_ref().map(|g| g.device.clone())) else {
         return Err(SaveError::NotReady);
     };
     // A record of this device set aside (it does not open) leaves a gap in the chain that
     // would read as a fork: nothing is re-applied while the chain cannot be read whole.
-    let gap = own_record_set_aside();
-    let off = if gap {
-        Vec::new()
-    } else {
-        unrepaired(commits, &device)
-    };
-    if off.is_empty() {
+    if own_record_set_aside() {
+        return Ok(0);
+    }
+    let off_ids: Vec<String> = with(|l| {
+        let summaries: Vec<&CommitSummary> = l.state.summaries().collect();
+        unrepaired(&summaries, &device)
+            .iter()
+            .map(|s| s.id().to_owned())
+            .collect()
+    });
+    if off_ids.is_empty() {
+        return Ok(0);
+    }
+    let own = db
+        .device_commits(&device)
+        .await
+        .map_err(SaveError::Storage)?;
+    let off: Vec<&Commit> = off_ids
+        .iter()
+        .filter_map(|id| own.iter().find(|c| c.id == *id))
+        .collect();
+    if off.len() != off_ids.len() {
+        // A commit of the fork no longer reads: never a repair that leaves part of it out.
         return Ok(0);
     }
     let (ops, reason) = (repair_ops(&off), repair_reason(&off));

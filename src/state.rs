@@ -168,6 +168,9 @@ async fn device_id(db: &Db) -> Result<String, StorageError> {
 
 /// Loads the log, rebuilds the state, and moves patients registered before the CRFs were
 /// commit-based (schema v1-v2 `patients` store) into eligibility forms, once.
+/// How long after the study opened a stale snapshot is written (the first screen is shown first).
+const SNAPSHOT_DELAY_MS: u32 = 2_000;
+
 async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
     let device = device_id(db).await?;
     if db.is_sealed() {
@@ -179,15 +182,22 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
         }
     }
     let started = device::now_ms();
-    // A record that does not open is set aside, not a reason to keep the study closed.
-    let (commits, unreadable) = db.readable_commits().await?;
+    // The sealed snapshot and the records stored after it (else every record). A record that
+    // does not open is set aside, not a reason to keep the study closed.
+    let crate::snapshot::Loaded {
+        state: folded,
+        unreadable,
+        from_snapshot,
+        records_read,
+    } = crate::snapshot::read_study(db).await?;
     let read = device::now_ms();
     // What the study's server does not hold yet, by the tips the last sync recorded.
     let tips: ecrf_core::sync::outbox::ServerTips = db
         .meta(crate::sync::run::TIPS_KEY)
         .await?
         .unwrap_or_default();
-    local::install(local::rebuild(&device, &commits, &tips));
+    let held = folded.commit_count();
+    local::install(local::rebuild(&device, folded, &tips, from_snapshot));
     if let Some(users) = db.meta(crate::sync::run::USERS_KEY).await? {
         local::set_study_users(users);
     }
@@ -205,7 +215,7 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
     local::set_aside_received(unopened);
     // A chain forked by two tabs before saves were serialised: nothing is dropped; one commit
     // re-applies the branch the device does not continue.
-    match local::repair_forks(db, &commits).await {
+    match local::repair_forks(db).await {
         Ok(0) => {}
         Ok(n) => {
             gloo::console::warn!(format!("ecrf: {n} commits of a forked chain re-applied"));
@@ -217,11 +227,22 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
     let done = device::now_ms();
     state.rebuild_ms.set(Some(done - started));
     gloo::console::log!(format!(
-        "ecrf: {} commits read and checked in {:.0} ms, folded in {:.0} ms",
-        commits.len(),
+        "ecrf: {held} commits ({from_snapshot} from the snapshot, {records_read} records read and checked) in {:.0} ms, counted in {:.0} ms",
         read - started,
         done - read
     ));
+    // A new snapshot once enough was folded since the last, after the first screen is shown.
+    gloo::timers::callback::Timeout::new(SNAPSHOT_DELAY_MS, move || {
+        let Some(db) = self::db() else { return };
+        leptos::task::spawn_local(async move {
+            match crate::snapshot::refresh(&db).await {
+                Ok(0) => {}
+                Ok(bytes) => gloo::console::log!(format!("ecrf: snapshot written ({bytes} bytes)")),
+                Err(e) => gloo::console::warn!(format!("ecrf: snapshot not written: {e}")),
+            }
+        });
+    })
+    .forget();
     if db.is_sealed() {
         // The sealed database has no `patients` store: those of a clear database became
         // commits before it was sealed (`crate::vault::seal_clear_database`).

@@ -26,7 +26,12 @@ async fn a_save_is_durable_and_the_state_is_rebuilt_from_indexeddb() {
     let name = "test-local";
     storage::delete(name).await.unwrap();
     let db = Db::open(name).await.unwrap();
-    local::install(local::rebuild("tab-a", &[], &Default::default()));
+    local::install(local::rebuild(
+        "tab-a",
+        State::default(),
+        &Default::default(),
+        0,
+    ));
     let labs = study().form("labs").unwrap();
     let id = local::next_instance_id().unwrap();
     // The device's id and 64 random bits: unique across the tabs of one device.
@@ -57,7 +62,12 @@ async fn a_save_is_durable_and_the_state_is_rebuilt_from_indexeddb() {
     let stored = db.commits().await.unwrap();
     assert_eq!(stored.len(), 2);
     assert_eq!(chain::verify(&stored), Ok(()));
-    let rebuilt = local::rebuild("tab-a", &stored, &Default::default());
+    let rebuilt = local::rebuild(
+        "tab-a",
+        State::from_commits(&stored),
+        &Default::default(),
+        0,
+    );
     assert_eq!(rebuilt.state, in_memory);
     let r = record(&rebuilt.state, "HCC-001-0001");
     assert_eq!(r.instances[0].values.get("bili"), Some(&json!(34)));
@@ -120,10 +130,15 @@ async fn a_forked_chain_is_kept_and_repaired_by_one_commit() {
         db.put_commit(c).await.unwrap();
     }
     let stored = db.commits().await.unwrap();
-    local::install(local::rebuild("tab-f", &stored, &Default::default()));
+    local::install(local::rebuild(
+        "tab-f",
+        State::from_commits(&stored),
+        &Default::default(),
+        0,
+    ));
     // Nothing is dropped: the fold holds both branches.
     assert_eq!(local::with(|l| l.state.commit_count()), 4);
-    assert_eq!(local::repair_forks(&db, &stored).await, Ok(1));
+    assert_eq!(local::repair_forks(&db).await, Ok(1));
     let stored = db.commits().await.unwrap();
     assert_eq!(stored.len(), 5);
     // The kept chain with the repair is whole and holds the forked commit's value.
@@ -139,8 +154,13 @@ async fn a_forked_chain_is_kept_and_repaired_by_one_commit() {
     );
     assert!(fork::unrepaired(&stored, "tab-f").is_empty());
     // Once repaired, not again (after a reload too).
-    local::install(local::rebuild("tab-f", &stored, &Default::default()));
-    assert_eq!(local::repair_forks(&db, &stored).await, Ok(0));
+    local::install(local::rebuild(
+        "tab-f",
+        State::from_commits(&stored),
+        &Default::default(),
+        0,
+    ));
+    assert_eq!(local::repair_forks(&db).await, Ok(0));
     db.close();
     storage::delete(name).await.unwrap();
 }

@@ -10,6 +10,7 @@ mod device_commits;
 mod error;
 pub mod schema;
 mod sealed;
+pub mod snapshot;
 
 use std::cell::RefCell;
 
@@ -281,7 +282,16 @@ impl Db {
             .rexie
             .transaction(&[store_name], TransactionMode::ReadOnly)?;
         let values = tx.store(store_name)?.get_all(None, None).await?;
-        self.decode_readable(&values)
+        let (commits, unreadable) = self.decode_readable(&values)?;
+        // Nothing opens, though records are stored: the key is not this store's (or every record
+        // is damaged). Refused whole, never an empty study that new saves would start over.
+        if commits.is_empty() && !unreadable.is_empty() {
+            return Err(StorageError::Sealed(format!(
+                "none of the {} stored records opens",
+                unreadable.len()
+            )));
+        }
+        Ok((commits, unreadable))
     }
 
     /// Decodes stored records, setting aside those that do not open or check.
@@ -307,14 +317,6 @@ impl Db {
                 }
                 Err(e) => return Err(e),
             }
-        }
-        // Nothing opens, though records are stored: the key is not this store's (or every record
-        // is damaged). Refused whole, never an empty study that new saves would start over.
-        if commits.is_empty() && !unreadable.is_empty() {
-            return Err(StorageError::Sealed(format!(
-                "none of the {} stored records opens",
-                unreadable.len()
-            )));
         }
         Ok((commits, unreadable))
     }

@@ -188,8 +188,9 @@ pub async fn export(db: &Db) -> Result<(Vec<u8>, usize), CarryError> {
         .await
         .map_err(|_| CarryError::TabletOfOtherStudy)?;
     let tips: ServerTips = db.meta(super::run::TIPS_KEY).await?.unwrap_or_default();
-    // What does not open was set aside when the study was read: it is not carried.
-    let commits = db.readable_commits().await?.0;
+    // Only what the server lacks is read; what does not open was set aside when the study was
+    // read: it is not carried.
+    let commits = crate::local::read_pending(db, &tips).await?;
     let pending = outbox(&commits, &tips);
     if pending.is_empty() {
         return Err(CarryError::NothingToCarry);
@@ -241,8 +242,8 @@ pub async fn import(db: &Db, bytes: &[u8]) -> Result<Imported, CarryError> {
     let new = crate::local::apply_received(&commits);
     // What is not yet on the server now includes what was carried here.
     let tips: ServerTips = db.meta(super::run::TIPS_KEY).await?.unwrap_or_default();
-    let all = db.readable_commits().await?.0;
-    crate::local::set_unsynced(&outbox(&all, &tips));
+    let pending = crate::local::with(|l| crate::local::pending_ids(&l.state, &tips));
+    crate::local::set_unsynced(pending.iter().map(String::as_str));
     crate::writer::announce(&db.name());
     Ok(Imported {
         carried: commits.len(),

@@ -307,8 +307,9 @@ pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError>
     let mut held = if nothing_to_send {
         Vec::new()
     } else {
-        // What does not open was set aside when the study was read: it is not sent.
-        db.readable_commits().await.map_err(local)?.0
+        // Only what the server lacks is read; what does not open was set aside when the study
+        // was read: it is not sent.
+        crate::local::read_pending(db, &tips).await.map_err(local)?
     };
     let sent = if session.role.can_write() {
         send(db, session, &held, &mut tips).await
@@ -325,11 +326,15 @@ pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError>
         // would only repeat it.
         let _ = super::background::clear().await;
     }
-    crate::local::set_unsynced(&pending);
+    crate::local::set_unsynced(pending.iter().map(|c| c.id.as_str()));
     crate::local::set_tips(&tips);
     // The other tabs count again what is not yet sent.
     crate::writer::announce(&db.name());
     let unsent = pending.len();
+    // After a large pull (a new tablet's first exchange), the next unlock reads a snapshot.
+    if let Err(e) = crate::snapshot::refresh(db).await {
+        gloo::console::warn!(format!("ecrf: snapshot not written: {e}"));
+    }
     Ok(Outcome {
         sent: sent?,
         received: received?,

@@ -84,6 +84,7 @@ fn log_benchmarks() {
             demo.commits.len(),
             secs * 1e3
         );
+        snapshot_benchmarks(&state);
     }
     let s = study();
     let form = s.form("labs").expect("the labs form exists");
@@ -123,6 +124,46 @@ fn log_benchmarks() {
     println!(
         "  validate + commit + apply one labs form (14 fields): {:>8.1} us",
         start.elapsed().as_secs_f64() / f64::from(n as u32) * 1e6
+    );
+}
+
+/// The sealed snapshot of a state (`docs/sync-protocol.md`, "Sealed snapshot"): made and sealed
+/// as the app does after a start, then opened and restored as an unlock does.
+fn snapshot_benchmarks(state: &ecrf_core::log::State) {
+    use ecrf_core::log::State;
+    use ecrf_core::sync::snapshot::{open_snapshot, seal_snapshot};
+    use ecrf_core::sync::{Compression, DataKey};
+    let key = DataKey::new(0, [7; 32]);
+    let mut sealed = Vec::new();
+    let seal = best_of(3, || {
+        sealed = seal_snapshot(&state.snapshot(), &key, [1; 12], Compression::None)?;
+        Ok(())
+    })
+    .unwrap_or(f64::NAN);
+    let mut snapshot = None;
+    let open = best_of(3, || {
+        snapshot = Some(open_snapshot(&sealed, std::slice::from_ref(&key))?);
+        Ok(())
+    })
+    .unwrap_or(f64::NAN);
+    // Timed without copying the snapshot first or dropping the state after.
+    let mut restore = f64::INFINITY;
+    for _ in 0..3 {
+        let Some(s) = snapshot.clone() else { break };
+        let start = Instant::now();
+        let restored = State::restore(s);
+        restore = restore.min(start.elapsed().as_secs_f64());
+        assert_eq!(
+            restored.map(|r| r.commit_count()).ok(),
+            Some(state.commit_count())
+        );
+    }
+    println!(
+        "    sealed snapshot: {:.1} MiB; make and seal {:.1} ms, open {:.1} ms, restore {:.1} ms",
+        sealed.len() as f64 / (1024.0 * 1024.0),
+        seal * 1e3,
+        open * 1e3,
+        restore * 1e3
     );
 }
 
@@ -210,7 +251,7 @@ fn ctcae_benchmarks() {
 /// Runs the benchmarks and prints their timings (re-running itself as a release build, since
 /// `cargo xtask` builds in debug and the core's timings would mean nothing there).
 ///
-/// `only`: `sync` runs the sync measurements alone.
+/// `only`: `sync` runs the sync measurements alone, `log` the native commit log and snapshot ones.
 pub fn bench(only: Option<&str>) -> anyhow::Result<()> {
     if cfg!(debug_assertions) {
         let mut args = vec![
@@ -228,7 +269,11 @@ pub fn bench(only: Option<&str>) -> anyhow::Result<()> {
     match only {
         None => {}
         Some("sync") => return crate::bench_sync::sync_benchmarks(),
-        Some(other) => anyhow::bail!("unknown benchmark group {other} (known: sync)"),
+        Some("log") => {
+            log_benchmarks();
+            return Ok(());
+        }
+        Some(other) => anyhow::bail!("unknown benchmark group {other} (known: sync, log)"),
     }
     log_benchmarks();
     browser_benchmarks()?;

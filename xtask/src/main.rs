@@ -24,8 +24,9 @@ commands:
                  (ARGS go to ecrf-server, e.g. --addr 127.0.0.1:9000; see ecrf-server --help)
   test           setup, then every check: fmt, clippy (native and wasm32), native tests,
                  browser tests (headless Chromium), end-to-end tests
-  bench [sync]   benchmarks (timings are reported, never asserted); `bench sync`: only
-                 the sync sizes and throughput
+  bench [sync|log]
+                 benchmarks (timings are reported, never asserted); `bench sync`: only
+                 the sync sizes and throughput; `bench log`: only the native fold and snapshot
   with-postgres CMD [ARGS..]
                  start a throwaway PostgreSQL, run CMD with ECRF_TEST_POSTGRES set to it
                  (e.g. cargo xtask with-postgres cargo test -p ecrf-server), stop it

@@ -1,8 +1,9 @@
 //! One patient's record, the typed patient layer every reader goes through: the patient's form
 //! instances read once from the folded log, each form read into types, the derived values at
 //! baseline, the validation of a form being entered in the context of the rest of the record,
-//! and the operations a save turns into. Built on `log` and the study definition; the endpoints,
-//! the patient list's summary, safety, the analyses and the exports read it.
+//! and the operations a save turns into. Built on `log`, the study definition and the clinical
+//! rules (`response`, `ctcae`, `derived`); the endpoints, the patient list's summary, safety, the
+//! analyses and the exports read it.
 //!
 //! By concept: [`values`] is the one place raw values are read by field id; [`adverse_event`],
 //! [`baseline`], [`systemic`], [`tumor`] and [`vital`] read the forms into types; [`draft`]

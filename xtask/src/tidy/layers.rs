@@ -32,18 +32,54 @@ fn layer(layers: &[&[&str]], module: &str) -> Option<usize> {
     layers.iter().position(|l| l.contains(&module))
 }
 
-/// Every `crate::m` a line of code names (comments left out).
+/// The identifier at the start of `text`.
+fn ident(text: &str) -> &str {
+    let end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    &text[..end]
+}
+
+/// Every `crate::m` a line of code names (comments left out), and each `m` of a grouped
+/// `crate::{m, n::x}` on that line.
 fn named_modules(line: &str) -> Vec<&str> {
-    let code = line.split("//").next().unwrap_or("");
-    code.match_indices("crate::")
-        .filter_map(|(i, _)| {
-            let rest = &code[i + "crate::".len()..];
-            let end = rest
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
-            (end > 0).then(|| &rest[..end])
-        })
-        .collect()
+    let code = line.split(" //").next().unwrap_or("");
+    let code = if code.trim_start().starts_with("//") {
+        ""
+    } else {
+        code
+    };
+    let mut out = Vec::new();
+    for (i, _) in code.match_indices("crate::") {
+        let rest = &code[i + "crate::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let inner = group.split('}').next().unwrap_or("");
+            out.extend(
+                inner
+                    .split(',')
+                    .map(|item| ident(item.trim()))
+                    .filter(|m| !m.is_empty() && *m != "self"),
+            );
+        } else if !ident(rest).is_empty() {
+            out.push(ident(rest));
+        }
+    }
+    out
+}
+
+/// The code of a file before its unit tests (`#[cfg(test)]` on a `mod tests`); other
+/// `#[cfg(test)]` items are checked like the rest.
+fn before_unit_tests(text: &str) -> &str {
+    let mut at = 0;
+    while let Some(i) = text[at..].find("#[cfg(test)]") {
+        let start = at + i;
+        let after = text[start + "#[cfg(test)]".len()..].trim_start();
+        if after.starts_with("mod tests") {
+            return &text[..start];
+        }
+        at = start + "#[cfg(test)]".len();
+    }
+    text
 }
 
 /// The lines of the core (outside its tests) that name a module of the same or a higher layer,
@@ -74,11 +110,7 @@ pub(super) fn upward_imports(root: &Path, layers: &[&[&str]]) -> anyhow::Result<
         };
         let text = std::fs::read_to_string(&f)?;
         // Unit tests at the end of a file may read anything.
-        let code = text.split("#[cfg(test)]").next().unwrap_or("");
-        for (n, line) in code.lines().enumerate() {
-            if line.trim_start().starts_with("//") {
-                continue;
-            }
+        for (n, line) in before_unit_tests(&text).lines().enumerate() {
             for named in named_modules(line) {
                 if named == module {
                     continue;
@@ -106,13 +138,22 @@ mod tests {
             named_modules("use crate::record::Record; // crate::export"),
             ["record"]
         );
+        assert_eq!(
+            named_modules("use crate::{dates, log::State, self};"),
+            ["dates", "log"]
+        );
+        assert!(named_modules("    //! See crate::export.").is_empty());
+        assert_eq!(
+            super::before_unit_tests("a\n#[cfg(test)]\nuse x;\nb\n#[cfg(test)]\nmod tests;\nc"),
+            "a\n#[cfg(test)]\nuse x;\nb\n"
+        );
         let dir = std::env::temp_dir().join(format!("ecrf-tidy-layers-{}", std::process::id()));
         let src = dir.join("crates/core/src");
         std::fs::create_dir_all(src.join("record")).unwrap();
         std::fs::write(src.join("dates.rs"), "//! Dates.\n").unwrap();
         std::fs::write(
             src.join("record/mod.rs"),
-            "//! Record.\nuse crate::dates::parse;\nuse crate::endpoints::X;\n#[cfg(test)]\nuse crate::export::Y;\n",
+            "//! Record.\nuse crate::dates::parse;\nuse crate::endpoints::X;\n#[cfg(test)]\nmod tests {\n    use crate::export::Y;\n}\n",
         )
         .unwrap();
         std::fs::write(src.join("extra.rs"), "//! Extra.\n").unwrap();

@@ -63,6 +63,19 @@ pub enum Op {
     },
 }
 
+impl Op {
+    /// The form instance the operation is about.
+    pub fn instance(&self) -> &str {
+        match self {
+            Op::CreateForm { instance, .. }
+            | Op::DeleteForm { instance }
+            | Op::SetField { instance, .. }
+            | Op::ClearField { instance, .. }
+            | Op::ConfirmValue { instance, .. } => instance,
+        }
+    }
+}
+
 /// Everything a commit says; the id is computed from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommitBody {
@@ -197,21 +210,24 @@ impl DeviceLog {
     /// The device's position after `commits` (any order, any devices): its last sequence number
     /// and commit, and a clock past every commit seen, so that its next commit continues its
     /// chain and sorts after everything it saw.
-    pub fn resume<'a>(device: &str, commits: impl IntoIterator<Item = &'a Commit>) -> DeviceLog {
+    pub fn resume<L: super::ChainLink>(
+        device: &str,
+        commits: impl IntoIterator<Item = L>,
+    ) -> DeviceLog {
         let mut log = DeviceLog::new(device);
         for c in commits {
             // At a forked head (two commits under one sequence) the smaller id is continued,
             // whatever the order (`log::fork` keeps the same branch).
-            let ahead = c.body.seq > log.seq
-                || (c.body.seq == log.seq && log.last.as_ref().is_some_and(|l| c.id < *l));
-            if c.body.device == device && ahead {
-                log.seq = c.body.seq;
-                log.last = Some(c.id.clone());
+            let ahead = c.seq() > log.seq
+                || (c.seq() == log.seq && log.last.as_deref().is_some_and(|l| c.id() < l));
+            if c.device() == device && ahead {
+                log.seq = c.seq();
+                log.last = Some(c.id().to_owned());
             }
-            if c.body.hlc > log.hlc {
+            if *c.hlc() > log.hlc {
                 log.hlc = Hlc {
                     device: device.into(),
-                    ..c.body.hlc.clone()
+                    ..c.hlc().clone()
                 };
             }
         }

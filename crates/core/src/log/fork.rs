@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::commit::{Commit, CommitId, Op};
+use super::summary::ChainLink;
 
 /// The reason recorded on a repair commit (its ids follow).
 pub const REPAIR_REASON: &str = "Repair of a forked chain: re-applies commits";
@@ -14,12 +15,12 @@ pub const REPAIR_REASON: &str = "Repair of a forked chain: re-applies commits";
 /// The ids of the commits on each device's kept chain: from the device's head (the highest
 /// sequence; among commits at that sequence the smallest id, as [`super::DeviceLog::resume`]
 /// continues) back through the `prev` links.
-pub fn kept_chains(commits: &[Commit]) -> BTreeMap<&str, BTreeSet<&str>> {
-    let by_id: BTreeMap<&str, &Commit> = commits.iter().map(|c| (c.id.as_str(), c)).collect();
-    let mut heads: BTreeMap<&str, &Commit> = BTreeMap::new();
+pub fn kept_chains<L: ChainLink>(commits: &[L]) -> BTreeMap<&str, BTreeSet<&str>> {
+    let by_id: BTreeMap<&str, &L> = commits.iter().map(|c| (c.id(), c)).collect();
+    let mut heads: BTreeMap<&str, &L> = BTreeMap::new();
     for c in commits {
-        let head = heads.entry(c.body.device.as_str()).or_insert(c);
-        if (c.body.seq, std::cmp::Reverse(&c.id)) > (head.body.seq, std::cmp::Reverse(&head.id)) {
+        let head = heads.entry(c.device()).or_insert(c);
+        if (c.seq(), std::cmp::Reverse(c.id())) > (head.seq(), std::cmp::Reverse(head.id())) {
             *head = c;
         }
     }
@@ -29,10 +30,10 @@ pub fn kept_chains(commits: &[Commit]) -> BTreeMap<&str, BTreeSet<&str>> {
             let mut chain = BTreeSet::new();
             let mut at = Some(head);
             while let Some(c) = at {
-                if !chain.insert(c.id.as_str()) {
+                if !chain.insert(c.id()) {
                     break;
                 }
-                at = c.body.prev.as_deref().and_then(|p| by_id.get(p).copied());
+                at = c.prev().and_then(|p| by_id.get(p).copied());
             }
             (device, chain)
         })
@@ -40,19 +41,17 @@ pub fn kept_chains(commits: &[Commit]) -> BTreeMap<&str, BTreeSet<&str>> {
 }
 
 /// The commits off their device's kept chain, in (device, sequence, id) order.
-pub fn off_chain(commits: &[Commit]) -> Vec<&Commit> {
+pub fn off_chain<L: ChainLink>(commits: &[L]) -> Vec<&L> {
     let kept = kept_chains(commits);
-    let mut off: Vec<&Commit> = commits
+    let mut off: Vec<&L> = commits
         .iter()
         .filter(|c| {
-            kept.get(c.body.device.as_str())
-                .is_some_and(|chain| !chain.contains(c.id.as_str()))
+            kept.get(c.device())
+                .is_some_and(|chain| !chain.contains(c.id()))
         })
         .collect();
-    off.sort_by(|a, b| {
-        (&a.body.device, a.body.seq, &a.id).cmp(&(&b.body.device, b.body.seq, &b.id))
-    });
-    off.dedup_by(|a, b| a.id == b.id);
+    off.sort_by(|a, b| (a.device(), a.seq(), a.id()).cmp(&(b.device(), b.seq(), b.id())));
+    off.dedup_by(|a, b| a.id() == b.id());
     off
 }
 
@@ -104,16 +103,16 @@ pub fn repair_reason(off: &[&Commit]) -> String {
 }
 
 /// The off-chain commits of `device` that no repair commit (by its reason) has re-applied yet.
-pub fn unrepaired<'a>(commits: &'a [Commit], device: &str) -> Vec<&'a Commit> {
+pub fn unrepaired<'a, L: ChainLink>(commits: &'a [L], device: &str) -> Vec<&'a L> {
     let repaired: BTreeSet<&str> = commits
         .iter()
-        .filter(|c| c.body.device == device)
-        .filter_map(|c| c.body.reason.as_deref()?.strip_prefix(REPAIR_REASON))
+        .filter(|c| c.device() == device)
+        .filter_map(|c| c.reason()?.strip_prefix(REPAIR_REASON))
         .flat_map(|ids| ids.split(',').map(str::trim))
         .collect();
     off_chain(commits)
         .into_iter()
-        .filter(|c| c.body.device == device && !repaired.contains(c.id.as_str()))
+        .filter(|c| c.device() == device && !repaired.contains(c.id()))
         .collect()
 }
 

@@ -15,11 +15,15 @@ pub mod chain;
 mod commit;
 pub mod fork;
 mod hlc;
+mod register;
+pub mod snapshot;
 mod state;
+mod summary;
 
 pub use commit::{canonical, Commit, CommitBody, CommitId, DeviceLog, Op};
 pub use hlc::Hlc;
 pub use state::{Confirmation, Conflict, Deletion, FieldWrite, FormState, State};
+pub use summary::{ChainLink, CommitSummary};
 
 #[cfg(test)]
 mod tests;

@@ -15,25 +15,9 @@ use serde_json::Value;
 
 use super::commit::{Commit, CommitId, Op};
 use super::hlc::Hlc;
-
-/// One write of a field, with who, when, where and why.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldWrite {
-    /// The commit that made it.
-    pub commit: Arc<str>,
-    /// Its time.
-    pub hlc: Hlc,
-    /// Who.
-    pub user: Arc<str>,
-    /// Which device.
-    pub device: Arc<str>,
-    /// Why.
-    pub reason: Option<Arc<str>>,
-    /// The value written; `None` when the field was cleared.
-    pub value: Option<Value>,
-    /// The writes it replaced.
-    pub supersedes: Vec<Arc<str>>,
-}
+pub use super::register::FieldWrite;
+use super::register::Register;
+use super::summary::CommitSummary;
 
 /// A confirmation that a value outside the usual range is the one measured, with who, when,
 /// where and why.
@@ -49,68 +33,6 @@ pub struct Confirmation {
     pub device: String,
     /// The value confirmed (canonical).
     pub value: Value,
-}
-
-/// A field's register: every write (sorted by commit id, one per commit), and which were
-/// replaced (sorted, unique).
-#[derive(Debug, Clone, PartialEq, Default)]
-struct Register {
-    writes: Vec<FieldWrite>,
-    superseded: Vec<Arc<str>>,
-}
-
-impl Register {
-    /// Adds `write`; a commit that writes the field twice keeps its last write.
-    fn insert(&mut self, write: FieldWrite) {
-        match self
-            .writes
-            .binary_search_by(|w| w.commit.cmp(&write.commit))
-        {
-            Ok(i) => self.writes[i] = write,
-            Err(i) => self.writes.insert(i, write),
-        }
-    }
-
-    /// Records that the write of commit `id` was replaced.
-    fn supersede(&mut self, id: Arc<str>) {
-        if let Err(i) = self.superseded.binary_search(&id) {
-            self.superseded.insert(i, id);
-        }
-    }
-
-    fn is_superseded(&self, id: &str) -> bool {
-        self.superseded.binary_search_by(|s| (**s).cmp(id)).is_ok()
-    }
-
-    /// Writes nobody replaced, oldest first by (time, id); the last is the winner.
-    fn heads(&self) -> Vec<&FieldWrite> {
-        let mut heads: Vec<&FieldWrite> = self
-            .writes
-            .iter()
-            .filter(|w| !self.is_superseded(&w.commit))
-            .collect();
-        heads.sort_by(|a, b| (&a.hlc, &a.commit).cmp(&(&b.hlc, &b.commit)));
-        heads
-    }
-
-    /// The winner (the last of [`Register::heads`]) without collecting them.
-    fn winner(&self) -> Option<&FieldWrite> {
-        self.writes
-            .iter()
-            .filter(|w| !self.is_superseded(&w.commit))
-            .max_by(|a, b| (&a.hlc, &a.commit).cmp(&(&b.hlc, &b.commit)))
-    }
-
-    /// Whether two or more writes are heads.
-    fn in_conflict(&self) -> bool {
-        self.writes.len() > 1
-            && self
-                .writes
-                .iter()
-                .filter(|w| !self.is_superseded(&w.commit))
-                .nth(1)
-                .is_some()
-    }
 }
 
 /// A deletion of a form instance, with who, when, where and why.
@@ -157,17 +79,17 @@ pub struct Conflict {
 /// The folded state of the log.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct State {
-    /// Every commit applied (and the one shared copy of its id).
-    seen: BTreeSet<Arc<str>>,
+    /// Every commit applied, by id (the one shared copy of the id), as the state keeps it.
+    pub(super) commits: BTreeMap<Arc<str>, CommitSummary>,
     /// Users, devices, reasons and field ids, one shared copy each.
-    names: BTreeSet<Arc<str>>,
-    created: BTreeMap<String, FormState>,
-    deleted: BTreeSet<String>,
-    deletions: BTreeMap<String, BTreeMap<CommitId, Deletion>>,
+    pub(super) names: BTreeSet<Arc<str>>,
+    pub(super) created: BTreeMap<String, FormState>,
+    pub(super) deleted: BTreeSet<String>,
+    pub(super) deletions: BTreeMap<String, BTreeMap<CommitId, Deletion>>,
     /// Instance -> field -> register.
-    fields: BTreeMap<Arc<str>, BTreeMap<Arc<str>, Register>>,
-    confirmations: BTreeMap<(String, String), BTreeMap<CommitId, Confirmation>>,
-    authors: BTreeMap<String, usize>,
+    pub(super) fields: BTreeMap<Arc<str>, BTreeMap<Arc<str>, Register>>,
+    pub(super) confirmations: BTreeMap<(String, String), BTreeMap<CommitId, Confirmation>>,
+    pub(super) authors: BTreeMap<String, usize>,
 }
 
 /// The shared copy of `text` in `set`, added when new.
@@ -201,12 +123,12 @@ impl State {
 
     /// Applies one commit; returns false when it was already applied.
     pub fn apply(&mut self, c: &Commit) -> bool {
-        if self.seen.contains(c.id.as_str()) {
+        if self.commits.contains_key(c.id.as_str()) {
             return false;
         }
         let b = &c.body;
         let author = Author {
-            commit: intern(&mut self.seen, &c.id),
+            commit: c.id.as_str().into(),
             hlc: Hlc {
                 device: intern(&mut self.names, &b.hlc.device),
                 ..b.hlc.clone()
@@ -295,7 +217,44 @@ impl State {
                 }
             }
         }
+        self.keep_summary(c, author);
         true
+    }
+
+    /// Keeps what the state knows of commit `c` besides its writes ([`CommitSummary`]).
+    fn keep_summary(&mut self, c: &Commit, author: Author) {
+        let mut instances: Vec<Arc<str>> = Vec::with_capacity(1);
+        for op in &c.body.ops {
+            let instance = op.instance();
+            if instances.iter().any(|i| &**i == instance) {
+                continue;
+            }
+            // Shared with the field map when the instance has fields.
+            let shared = self
+                .fields
+                .get_key_value(instance)
+                .map_or_else(|| instance.into(), |(k, _)| k.clone());
+            instances.push(shared);
+        }
+        let prev = c.body.prev.as_deref().map(|p| self.shared_id(p));
+        let summary = CommitSummary {
+            id: author.commit.clone(),
+            device: author.device,
+            seq: c.body.seq,
+            prev,
+            hlc: author.hlc,
+            user: author.user,
+            reason: author.reason,
+            instances,
+        };
+        self.commits.insert(author.commit, summary);
+    }
+
+    /// The shared copy of a commit id when that commit was applied; its own copy otherwise.
+    fn shared_id(&self, id: &str) -> Arc<str> {
+        self.commits
+            .get_key_value(id)
+            .map_or_else(|| id.into(), |(k, _)| k.clone())
     }
 
     fn write(
@@ -308,15 +267,7 @@ impl State {
     ) {
         // Ids of commits already applied are shared; one not seen yet (a write may arrive
         // before the one it replaced) gets its own copy.
-        let supersedes: Vec<Arc<str>> = supersedes
-            .iter()
-            .map(|id| {
-                self.seen
-                    .get(id.as_str())
-                    .cloned()
-                    .unwrap_or_else(|| id.as_str().into())
-            })
-            .collect();
+        let supersedes: Vec<Arc<str>> = supersedes.iter().map(|id| self.shared_id(id)).collect();
         if !self.fields.contains_key(instance) {
             self.fields.insert(instance.into(), BTreeMap::new());
         }
@@ -353,12 +304,22 @@ impl State {
 
     /// Number of distinct commits applied.
     pub fn commit_count(&self) -> usize {
-        self.seen.len()
+        self.commits.len()
+    }
+
+    /// Every commit applied, by id, as the state keeps it.
+    pub fn summaries(&self) -> impl Iterator<Item = &CommitSummary> + '_ {
+        self.commits.values()
+    }
+
+    /// One commit applied, as the state keeps it.
+    pub fn summary(&self, id: &str) -> Option<&CommitSummary> {
+        self.commits.get(id)
     }
 
     /// Whether a commit has been applied.
     pub fn contains(&self, id: &str) -> bool {
-        self.seen.contains(id)
+        self.commits.contains_key(id)
     }
 
     /// Form instances (deleted ones included, flagged), by instance id.

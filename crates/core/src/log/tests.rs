@@ -170,7 +170,7 @@ fn commit_ids_are_stable_and_content_addressed() {
 
 /// A random history: three devices writing two fields of one form, syncing now and then.
 #[derive(Debug, Clone)]
-enum Action {
+pub(super) enum Action {
     Write {
         device: usize,
         field: usize,
@@ -186,7 +186,7 @@ enum Action {
     },
 }
 
-fn action() -> impl Strategy<Value = Action> {
+pub(super) fn action() -> impl Strategy<Value = Action> {
     prop_oneof![
         4 => (0..3usize, 0..2usize, -5..5i64).prop_map(|(device, field, value)| Action::Write { device, field, value }),
         1 => (0..3usize, 0..2usize).prop_map(|(device, field)| Action::Clear { device, field }),
@@ -195,7 +195,7 @@ fn action() -> impl Strategy<Value = Action> {
 }
 
 /// Plays the actions; returns every commit made, in creation order.
-fn play(actions: &[Action]) -> Vec<Commit> {
+pub(super) fn play(actions: &[Action]) -> Vec<Commit> {
     let mut logs: Vec<DeviceLog> = (0..3)
         .map(|d| DeviceLog::new(&format!("tab-{d}")))
         .collect();

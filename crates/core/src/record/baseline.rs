@@ -84,7 +84,7 @@ impl BaselineDisease {
     /// Reads a `baseline_disease` form's values.
     pub fn read(v: &Values) -> BaselineDisease {
         let tumor_count = match text(v, "tumor_number") {
-            // A count outside u32 is not a count; the form's range keeps it small.
+            // The form's range keeps the count small (a cast saturates: never a wrap).
             Some("gt3") => number(v, "tumor_count").map(|c| c as u32),
             Some(n) => n.parse().ok(),
             None => None,

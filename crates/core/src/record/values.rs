@@ -1,6 +1,8 @@
-//! The one place a form's raw values are read by field id: a date, a number, a code or a text,
-//! a yes/no. The typed readers of the forms ([`super::adverse_event`], [`super::baseline`],
-//! [`super::systemic`], [`super::tumor`], [`super::vital`]) are built on these.
+//! Reading a form's raw values by field id: a date, a number, a code or a text, a yes/no, a
+//! list. The typed readers of the forms ([`super::adverse_event`], [`super::baseline`],
+//! [`super::systemic`], [`super::tumor`], [`super::vital`]) are built on these; outside them,
+//! raw values are read only where a value is checked or shown as entered (the form validation,
+//! a draft's lesion table and query answer, the exports' field-by-field tables).
 
 use serde_json::Value;
 use time::Date;

@@ -35,25 +35,24 @@ fn every_systemic_agent_has_its_class_in_the_analysis_plan() {
 
 #[test]
 fn the_dates_that_prove_a_patient_alive_are_those_of_visits_samples_scans_and_treatments() {
-    let proving: BTreeSet<&str> = study()
+    let proving: BTreeMap<&str, &str> = study()
         .forms
         .iter()
         .filter(|f| f.proves_alive)
-        .inspect(|f| assert!(f.dated_by.is_some(), "{} has a date", f.id))
-        .map(|f| f.id)
+        .map(|f| (f.id, f.dated_by.expect("a form proving alive has a date")))
         .collect();
     // Not a survival contact (lost or dead ones prove nothing), not the end of study (its own
     // last date known alive does): those are read by their status.
     assert_eq!(
         proving,
-        BTreeSet::from([
-            "adverse_event",
-            "clinical",
-            "labs",
-            "progression",
-            "systemic",
-            "tace",
-            "tumor_assessment"
+        BTreeMap::from([
+            ("adverse_event", "onset_date"),
+            ("clinical", "date"),
+            ("labs", "date"),
+            ("progression", "date"),
+            ("systemic", "start_date"),
+            ("tace", "date"),
+            ("tumor_assessment", "date")
         ])
     );
 }

@@ -1,4 +1,4 @@
-//! Every way a sealed commit, a bundle or a wrapped key can be refused (`docs/sync-protocol.md`,
+//! Every way a sealed commit, a bundle, a sealed snapshot or a wrapped key can be refused (`docs/sync-protocol.md`,
 //! "Errors").
 
 /// Why bytes are not a valid sealed commit, bundle or wrapped key.
@@ -58,6 +58,9 @@ pub enum FormatError {
     /// The plaintext is not a commit body.
     #[error("the sealed body is not a commit")]
     BadBody,
+    /// The plaintext of a sealed snapshot is not a snapshot.
+    #[error("the sealed snapshot does not read as a snapshot")]
+    BadSnapshot,
     /// The body disagrees with its header.
     #[error("the commit's {what} differs from its header")]
     Mismatch {

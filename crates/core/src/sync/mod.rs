@@ -12,6 +12,7 @@ pub mod keys;
 pub mod outbox;
 mod reader;
 mod sealed;
+pub mod snapshot;
 pub mod vault;
 
 pub use bundle::{Bundle, StudyId};

@@ -5,24 +5,24 @@
 
 use std::collections::BTreeMap;
 
-use crate::log::Commit;
+use crate::log::ChainLink;
 
 /// For each author device, the highest sequence known to be on the server.
 pub type ServerTips = BTreeMap<String, u64>;
 
 /// The commits not yet on the server, sorted by (device, sequence). A commit off its device's
 /// kept chain (a fork, `log::fork`) is never sent: the repair commit carries its content.
-pub fn outbox<'a>(commits: &'a [Commit], on_server: &ServerTips) -> Vec<&'a Commit> {
+pub fn outbox<'a, L: ChainLink>(commits: &'a [L], on_server: &ServerTips) -> Vec<&'a L> {
     let kept = crate::log::fork::kept_chains(commits);
-    let mut out: Vec<&Commit> = commits
+    let mut out: Vec<&L> = commits
         .iter()
-        .filter(|c| c.body.seq > on_server.get(&c.body.device).copied().unwrap_or(0))
+        .filter(|c| c.seq() > on_server.get(c.device()).copied().unwrap_or(0))
         .filter(|c| {
-            kept.get(c.body.device.as_str())
-                .is_none_or(|chain| chain.contains(c.id.as_str()))
+            kept.get(c.device())
+                .is_none_or(|chain| chain.contains(c.id()))
         })
         .collect();
-    out.sort_by(|a, b| (&a.body.device, a.body.seq).cmp(&(&b.body.device, b.body.seq)));
+    out.sort_by(|a, b| (a.device(), a.seq()).cmp(&(b.device(), b.seq())));
     out
 }
 

@@ -29,14 +29,14 @@ pub enum Compression {
 }
 
 impl Compression {
-    fn code(self) -> u8 {
+    pub(super) fn code(self) -> u8 {
         match self {
             Compression::None => 0,
             Compression::Deflate => 1,
         }
     }
 
-    fn from_code(code: u8) -> Result<Compression, FormatError> {
+    pub(super) fn from_code(code: u8) -> Result<Compression, FormatError> {
         match code {
             0 => Ok(Compression::None),
             1 => Ok(Compression::Deflate),
@@ -318,6 +318,6 @@ impl SealedCommit {
     }
 }
 
-fn cipher(key: &DataKey) -> Aes256Gcm {
+pub(super) fn cipher(key: &DataKey) -> Aes256Gcm {
     Aes256Gcm::new(key.bytes().into())
 }

@@ -1,0 +1,134 @@
+//! The sealed snapshot of the fold at rest (`docs/sync-protocol.md`, "Sealed snapshot"): one
+//! `meta` record `{key: "snapshot", sealed}`, the state sealed under the device key, so that an
+//! unlock opens it and reads only the records stored after it (found by their keys alone).
+
+use std::collections::HashSet;
+
+use ecrf_core::log::snapshot::Snapshot;
+use ecrf_core::log::Commit;
+use ecrf_core::sync::snapshot::{
+    open_snapshot, read_sealed_snapshot, seal_snapshot, snapshot_of_plaintext,
+};
+use ecrf_core::sync::{Compression, FormatError};
+use js_sys::{Object, Reflect, Uint8Array};
+use rexie::TransactionMode;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::{schema, Db, StorageError, Unreadable};
+
+/// The `meta` key of the sealed snapshot.
+pub const SNAPSHOT_KEY: &str = "snapshot";
+
+impl Db {
+    /// The stored snapshot, opened with the device key; `Ok(None)` when there is none (and
+    /// always for a clear database, which keeps none).
+    ///
+    /// # Errors
+    /// `Locked` before unlock; `Sealed` for a record that does not open (altered, another key,
+    /// or a format this app does not read): the caller reads the records instead.
+    pub async fn snapshot(&self) -> Result<Option<Snapshot>, StorageError> {
+        let Some(key) = self.key()? else {
+            return Ok(None);
+        };
+        let tx = self
+            .rexie
+            .transaction(&[schema::META], TransactionMode::ReadOnly)?;
+        let Some(record) = tx
+            .store(schema::META)?
+            .get(JsValue::from_str(SNAPSHOT_KEY))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let bytes = Reflect::get(&record, &JsValue::from_str("sealed"))
+            .ok()
+            .filter(|v| v.is_instance_of::<Uint8Array>())
+            .map(|v| Uint8Array::new(&v).to_vec())
+            .ok_or_else(|| {
+                StorageError::Sealed("the snapshot record has no sealed bytes".into())
+            })?;
+        let bad = |e: FormatError| StorageError::Sealed(format!("snapshot: {e}"));
+        let sealed = read_sealed_snapshot(&bytes).map_err(bad)?;
+        if sealed.key_id != key.id {
+            return Err(bad(FormatError::UnknownKey(sealed.key_id)));
+        }
+        // Web Crypto opens tens of megabytes several times faster; the core where it is missing.
+        match crate::crypto::web_crypto_aes_gcm_decrypt(
+            key.bytes(),
+            &sealed.nonce,
+            sealed.header,
+            sealed.body,
+        )
+        .await
+        {
+            Ok(Some(plaintext)) => snapshot_of_plaintext(&plaintext, sealed.compression)
+                .map(Some)
+                .map_err(bad),
+            Ok(None) => open_snapshot(&bytes, std::slice::from_ref(&key))
+                .map(Some)
+                .map_err(bad),
+            Err(()) => Err(bad(FormatError::Decrypt)),
+        }
+    }
+
+    /// Seals `snapshot` under the device key with a fresh random nonce and stores it in place
+    /// of the last one; returns its size, bytes. Nothing for a clear database (`Ok(0)`).
+    pub async fn put_snapshot(&self, snapshot: &Snapshot) -> Result<usize, StorageError> {
+        let Some(key) = self.key()? else {
+            return Ok(0);
+        };
+        let mut nonce = [0u8; 12];
+        if !crate::sync::secure_random(&mut nonce) {
+            return Err(StorageError::NoRandom);
+        }
+        let sealed = seal_snapshot(snapshot, &key, nonce, Compression::None)
+            .map_err(|e| StorageError::Sealed(e.to_string()))?;
+        let record = Object::new();
+        let set = |k: &str, v: &JsValue| {
+            Reflect::set(&record, &JsValue::from_str(k), v)
+                .map(|_| ())
+                .map_err(|_| StorageError::Other("cannot build the snapshot record".into()))
+        };
+        set("key", &JsValue::from_str(SNAPSHOT_KEY))?;
+        set("sealed", &Uint8Array::from(sealed.as_slice()).into())?;
+        let tx = self
+            .rexie
+            .transaction(&[schema::META], TransactionMode::ReadWrite)?;
+        tx.store(schema::META)?.put(&record.into(), None).await?;
+        tx.done().await?;
+        Ok(sealed.len())
+    }
+
+    /// The ids every stored commit record is filed under: keys only, no record read.
+    pub async fn commit_ids(&self) -> Result<Vec<String>, StorageError> {
+        let store = self.commit_store();
+        let tx = self
+            .rexie
+            .transaction(&[store], TransactionMode::ReadOnly)?;
+        let keys = tx.store(store)?.get_all_keys(None, None).await?;
+        Ok(keys.iter().filter_map(JsValue::as_string).collect())
+    }
+
+    /// The stored records with the ids of `wanted`, opened and checked; those that do not
+    /// open or check are set aside, as [`Db::readable_commits`] does.
+    pub async fn readable_commits_among(
+        &self,
+        wanted: &HashSet<String>,
+    ) -> Result<(Vec<Commit>, Vec<Unreadable>), StorageError> {
+        if wanted.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let store = self.commit_store();
+        let tx = self
+            .rexie
+            .transaction(&[store], TransactionMode::ReadOnly)?;
+        let store = tx.store(store)?;
+        let mut values = Vec::with_capacity(wanted.len());
+        for id in wanted {
+            if let Some(v) = store.get(JsValue::from_str(id)).await? {
+                values.push(v);
+            }
+        }
+        self.decode_readable(&values)
+    }
+}
