@@ -1,6 +1,7 @@
 //! The device's copy of the study: the commit log in IndexedDB and its fold in memory.
 //!
-//! On start the state is rebuilt from every stored commit; after that each save is one commit,
+//! On start the state is rebuilt from the sealed snapshot and the commits stored after it (or from
+//! every stored commit, `crate::snapshot`); after that each save is one commit,
 //! written in its own IndexedDB transaction *before* it is applied to the in-memory state, so the
 //! screen never shows what is not on disk. Views re-read the state when the revision signal
 //! of [`crate::state::AppState`] changes.
@@ -45,6 +46,11 @@ pub struct Local {
     own_unreadable: u64,
     /// How many commits the stored snapshot holds (as this tab last read or wrote it).
     pub snapshot_commits: usize,
+    /// Records of commits already folded (from the snapshot) found damaged when they were to be
+    /// sent, by id, with why: their content is in the fold, the record cannot be sent.
+    damaged: BTreeMap<String, String>,
+    /// Whether one of them is this device's own.
+    own_damaged: bool,
     saving: bool,
 }
 
@@ -88,9 +94,26 @@ pub async fn read_pending(
     tips: &ecrf_core::sync::outbox::ServerTips,
 ) -> Result<Vec<Commit>, StorageError> {
     catch_up(db).await?;
-    let ids: std::collections::HashSet<String> =
+    let ids: std::collections::BTreeSet<String> =
         with(|l| pending_ids(&l.state, tips)).into_iter().collect();
-    Ok(db.readable_commits_among(&ids).await?.0)
+    let (commits, unreadable) = db.readable_commits_among(&ids).await?;
+    // A record folded from the snapshot that was damaged since: its content is in the fold,
+    // but it cannot be sent; set aside now, so the storage card says so.
+    if !unreadable.is_empty() {
+        gloo::console::error!(format!(
+            "ecrf: {} unsent records do not open and are set aside: {unreadable:?}",
+            unreadable.len()
+        ));
+        LOCAL.with(|l| {
+            let mut l = l.borrow_mut();
+            let device = l.log.as_ref().map(|g| g.device.clone());
+            for u in unreadable {
+                l.own_damaged |= device.as_deref() == Some(u.device.as_str());
+                l.damaged.insert(u.id, u.why);
+            }
+        });
+    }
+    Ok(commits)
 }
 
 /// The local study of `state` (every commit stored that opens, folded; or a snapshot of it with
@@ -121,6 +144,8 @@ pub fn rebuild(
         unreadable_stored: 0,
         own_unreadable: 0,
         snapshot_commits,
+        damaged: BTreeMap::new(),
+        own_damaged: false,
         saving: false,
     }
 }
@@ -238,7 +263,7 @@ pub async fn catch_up(db: &Db) -> Result<usize, StorageError> {
     }
     // Only the records this tab has not folded are read (and those set aside, again).
     let ids = db.commit_ids().await?;
-    let new: std::collections::HashSet<String> =
+    let new: std::collections::BTreeSet<String> =
         with(|l| ids.into_iter().filter(|id| !l.state.contains(id)).collect());
     let (fresh, unreadable) = db.readable_commits_among(&new).await?;
     set_unreadable(unreadable);
@@ -379,6 +404,7 @@ pub fn set_aside() -> BTreeMap<String, String> {
     with(|l| {
         l.set_aside
             .iter()
+            .chain(&l.damaged)
             .chain(&l.set_aside_received)
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
@@ -388,7 +414,7 @@ pub fn set_aside() -> BTreeMap<String, String> {
 /// Whether a record of this device is set aside: its chain has a gap the server cannot take,
 /// so what follows cannot be sent until the data manager restores it.
 pub fn own_record_set_aside() -> bool {
-    with(|l| l.own_unreadable > 0)
+    with(|l| l.own_unreadable > 0 || l.own_damaged)
 }
 
 /// Records the study's users (as the server lists them), against whom commit authors are

@@ -6,7 +6,7 @@
 //! state holds nothing that is not on disk, and the store only grows), and when it cannot be used
 //! (it does not open, or it names a commit the store lacks) every record is read as before.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use ecrf_core::log::State;
 
@@ -88,7 +88,7 @@ async fn through_snapshot(db: &Db) -> Result<Option<Loaded>, StorageError> {
             missing.id
         )));
     }
-    let new: HashSet<String> = ids
+    let new: BTreeSet<String> = ids
         .iter()
         .filter(|id| !state.contains(id))
         .cloned()

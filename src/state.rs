@@ -166,11 +166,12 @@ async fn device_id(db: &Db) -> Result<String, StorageError> {
     Ok(id)
 }
 
-/// Loads the log, rebuilds the state, and moves patients registered before the CRFs were
-/// commit-based (schema v1-v2 `patients` store) into eligibility forms, once.
 /// How long after the study opened a stale snapshot is written (the first screen is shown first).
 const SNAPSHOT_DELAY_MS: u32 = 2_000;
 
+/// Loads the log (through the sealed snapshot when there is a usable one), rebuilds the state,
+/// and moves patients registered before the CRFs were commit-based (schema v1-v2 `patients`
+/// store) into eligibility forms, once.
 async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
     let device = device_id(db).await?;
     if db.is_sealed() {

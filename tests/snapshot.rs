@@ -115,6 +115,51 @@ async fn a_damaged_snapshot_or_one_naming_a_commit_not_stored_is_not_used() {
 }
 
 #[wasm_bindgen_test]
+async fn an_unsent_record_damaged_after_the_snapshot_is_set_aside_when_it_is_to_be_sent() {
+    let name = "test-snapshot-damaged";
+    storage::delete(name).await.unwrap();
+    let db = Db::open_sealed(name).await.unwrap();
+    db.unlock(key(1));
+    let commits = ecrf_core::demo::generate(2, 9).commits;
+    db.import_commits(&commits).await.unwrap();
+    db.put_snapshot(&State::from_commits(&commits).snapshot())
+        .await
+        .unwrap();
+    // One record is damaged in the browser's files after the snapshot was written.
+    let victim = &commits[commits.len() / 2];
+    let raw = db.raw_commit_records().await.unwrap();
+    let get = |r: &JsValue, k: &str| js_sys::Reflect::get(r, &k.into()).unwrap();
+    let damaged = raw
+        .iter()
+        .find(|r| get(r, "id").as_string() == Some(victim.id.clone()))
+        .unwrap()
+        .clone();
+    let bytes: js_sys::Uint8Array = get(&damaged, "sealed").unchecked_into();
+    bytes.set_index(0, bytes.get_index(0) ^ 0x01);
+    db.put_raw_commit_records(&[damaged]).await.unwrap();
+    // The unlock reads no record: the fold has the commit, from the snapshot.
+    let loaded = read_study(&db).await.unwrap();
+    assert_eq!(loaded.records_read, 0);
+    assert_eq!(loaded.state, State::from_commits(&commits));
+    let device = victim.body.device.clone();
+    local::install(local::rebuild(
+        &device,
+        loaded.state,
+        &Default::default(),
+        commits.len(),
+    ));
+    assert!(!local::own_record_set_aside());
+    // To be sent, it is read: set aside, named on the card, and this device's chain has a gap.
+    let pending = local::read_pending(&db, &Default::default()).await.unwrap();
+    assert_eq!(pending.len(), commits.len() - 1);
+    assert!(local::set_aside().contains_key(&victim.id));
+    assert!(local::own_record_set_aside());
+    local::install(local::Local::default());
+    db.close();
+    storage::delete(name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
 async fn a_snapshot_is_written_once_enough_was_folded_since_the_last() {
     let name = "test-snapshot-refresh";
     storage::delete(name).await.unwrap();

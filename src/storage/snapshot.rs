@@ -2,7 +2,7 @@
 //! `meta` record `{key: "snapshot", sealed}`, the state sealed under the device key, so that an
 //! unlock opens it and reads only the records stored after it (found by their keys alone).
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use ecrf_core::log::snapshot::Snapshot;
 use ecrf_core::log::Commit;
@@ -109,11 +109,12 @@ impl Db {
         Ok(keys.iter().filter_map(JsValue::as_string).collect())
     }
 
-    /// The stored records with the ids of `wanted`, opened and checked; those that do not
-    /// open or check are set aside, as [`Db::readable_commits`] does.
+    /// The stored records with the ids of `wanted` (read in id order, as [`Db::readable_commits`]
+    /// reads), opened and checked; those that do not open or check are set aside, as
+    /// [`Db::readable_commits`] does. An id with no record is left out.
     pub async fn readable_commits_among(
         &self,
-        wanted: &HashSet<String>,
+        wanted: &BTreeSet<String>,
     ) -> Result<(Vec<Commit>, Vec<Unreadable>), StorageError> {
         if wanted.is_empty() {
             return Ok((Vec::new(), Vec::new()));

@@ -134,14 +134,15 @@ fn refusal_device(e: &SyncError) -> Option<&str> {
     }
 }
 
-/// Sends the outbox. When the server holds less of a device's chain than the tips say (a
-/// server restored from a backup), it names the sequence it expects: every such device's tip
-/// moves back to it and the outbox is sent once more from there. Returns how many commits the
-/// server newly stored, or the first refusal left.
+/// Sends the outbox (`commits`: the unsent commits read for it). When the server holds less of a
+/// device's chain than the tips say (a server restored from a backup), it names the sequence it
+/// expects: every such device's tip moves back to it, what is unsent from there is read again
+/// into `commits`, and sent once more. Returns how many commits the server newly stored, or the
+/// first refusal left.
 async fn send(
     db: &Db,
     session: &Session,
-    commits: &[Commit],
+    commits: &mut Vec<Commit>,
     tips: &mut ServerTips,
 ) -> Result<usize, SyncError> {
     let (mut sent, mut refused) = send_once(db, session, commits, tips).await?;
@@ -162,6 +163,8 @@ async fn send(
     }
     if moved {
         db.set_meta(TIPS_KEY, tips).await.map_err(local)?;
+        // The commits between the expected sequence and the old tip were not read: read again.
+        *commits = crate::local::read_pending(db, tips).await.map_err(local)?;
         let (again, still) = send_once(db, session, commits, tips).await?;
         sent += again;
         refused = still;
@@ -299,10 +302,9 @@ pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError>
         ));
     }
     let mut tips: ServerTips = db.meta(TIPS_KEY).await.map_err(local)?.unwrap_or_default();
-    // One read of the store per exchange, and none when this tablet has nothing to send (the
-    // usual timer round on a large study: reading 2,000 patients' log takes seconds); what is
-    // received is added to it (a commit received that was already held is above no tip, so
-    // the outbox is unchanged by the duplicate).
+    // Only the unsent records are read, and none when this tablet has nothing to send (the usual
+    // timer round); what is received is added to them (a commit received that was already held
+    // is above no tip, so the outbox is unchanged by the duplicate).
     let nothing_to_send = crate::local::with(|l| l.unsent == 0);
     let mut held = if nothing_to_send {
         Vec::new()
@@ -312,7 +314,7 @@ pub async fn sync_once(db: &Db, session: &Session) -> Result<Outcome, SyncError>
         crate::local::read_pending(db, &tips).await.map_err(local)?
     };
     let sent = if session.role.can_write() {
-        send(db, session, &held, &mut tips).await
+        send(db, session, &mut held, &mut tips).await
     } else {
         Ok(0)
     };

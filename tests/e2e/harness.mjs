@@ -106,10 +106,12 @@ export async function startServer(staticDir = DIST, { tls = false } = {}) {
         }).on("error", fail);
       });
     },
-    /** Kills the process at once and starts it again on the same address and data folder. */
-    async restart() {
+    /** Kills the process at once and starts it again on the same address and data folder,
+     * after `meanwhile()` (say, putting back a backup of its database). */
+    async restart(meanwhile = () => {}) {
       proc.kill("SIGKILL");
       await exited;
+      await meanwhile();
       await spawnAt(addr);
     },
     async stop() {

@@ -345,6 +345,46 @@ test("a server stopped in the middle of an upload, a dropped connection and a ta
   await d.context.close();
 });
 
+test("a server restored from a backup that lacks a tablet's latest commits gets them again in one exchange", async () => {
+  const t = await tablet("Dr E");
+  await signIn(t.page);
+  await addPatient(t.page, "HCC-001-0331");
+  await exchangeNow(t.page);
+  assert.equal(await unsent(t.page), 0);
+  // The server's database is backed up (SQLite's online backup), then receives more.
+  const db = join(server.dataDir, "ecrf.sqlite");
+  const backup = join(server.dataDir, "backup.sqlite");
+  execFileSync("python3", ["-c", "import sqlite3, sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))", db, backup]);
+  const backedUp = await storedOnServer();
+  await addPatient(t.page, "HCC-001-0332");
+  await exchangeNow(t.page);
+  assert.equal(await unsent(t.page), 0);
+  const lost = (await storedOnServer()) - backedUp;
+  assert.ok(lost >= 1);
+  // The server is restored from the backup: it lacks what the tablet sent after it.
+  await server.restart(() => {
+    for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+    writeFileSync(db, readFileSync(backup));
+  });
+  assert.equal(await storedOnServer(), backedUp);
+  // The next exchange: the server names the sequence it expects, the tablet moves its tip back,
+  // reads again what it had sent since, and sends it with the new change, at once.
+  await addPatient(t.page, "HCC-001-0333");
+  const added = await unsent(t.page);
+  const before = await exchanges(t.page);
+  await t.page.getByTestId("sync-now").click();
+  await t.page.waitForFunction(
+    (n) => Number(document.querySelector("[data-testid=sync-status]")?.dataset.exchanges) > n,
+    before,
+    { timeout: 60000 },
+  );
+  // The first exchange after the restore succeeds (no retry after an error is needed).
+  assert.equal(await t.page.getByTestId("sync-error").count(), 0, "the first exchange succeeded");
+  assert.equal(await unsent(t.page), 0);
+  assert.equal(await storedOnServer(), backedUp + lost + added, "every commit exactly once");
+  await t.context.close();
+});
+
 /** Signs in as `user` and waits for the answer: `sync-new-passphrase` (a temporary
  * passphrase), the signed-in name, or an error. */
 async function signInAs(page, user, passphrase) {

@@ -1,7 +1,7 @@
 //! Every way a sealed commit, a bundle, a sealed snapshot or a wrapped key can be refused (`docs/sync-protocol.md`,
 //! "Errors").
 
-/// Why bytes are not a valid sealed commit, bundle or wrapped key.
+/// Why bytes are not a valid sealed commit, bundle, sealed snapshot or wrapped key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FormatError {

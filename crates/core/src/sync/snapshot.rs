@@ -124,20 +124,25 @@ pub fn read_sealed_snapshot(bytes: &[u8]) -> Result<SealedSnapshot<'_>, FormatEr
 /// The snapshot in an opened body's plaintext (inflated first when `compression` says so).
 ///
 /// # Errors
-/// `Decompress`; `BadSnapshot` for a plaintext that is not a snapshot.
+/// `Decompress`; `BadSnapshot` for a plaintext that is not exactly one snapshot (bytes after it
+/// included).
 pub fn snapshot_of_plaintext(
     plaintext: &[u8],
     compression: Compression,
 ) -> Result<Snapshot, FormatError> {
+    let decode = |bytes: &[u8]| match postcard::take_from_bytes::<Snapshot>(bytes) {
+        Ok((snapshot, [])) => Ok(snapshot),
+        _ => Err(FormatError::BadSnapshot),
+    };
     match compression {
-        Compression::None => postcard::from_bytes(plaintext).map_err(|_| FormatError::BadSnapshot),
+        Compression::None => decode(plaintext),
         Compression::Deflate => {
             let encoded = miniz_oxide::inflate::decompress_to_vec_with_limit(
                 plaintext,
                 MAX_SNAPSHOT_LEN as usize,
             )
             .map_err(|_| FormatError::Decompress)?;
-            postcard::from_bytes(&encoded).map_err(|_| FormatError::BadSnapshot)
+            decode(&encoded)
         }
     }
 }

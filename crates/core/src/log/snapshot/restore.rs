@@ -43,6 +43,28 @@ impl State {
         if !strictly_sorted(s.commits.iter().map(|c| &c.id)) {
             return Err(SnapshotError("commits not sorted and unique"));
         }
+        // The state's maps and registers are sorted and unique; a snapshot that is not would
+        // restore to a subtly different state.
+        let sorted = strictly_sorted(s.forms.iter().map(|f| &f.instance))
+            && strictly_sorted(s.deletions.iter().map(|d| &d.instance))
+            && s.deletions
+                .iter()
+                .all(|d| strictly_sorted(d.commits.iter()))
+            && strictly_sorted(s.fields.iter().map(|f| &f.instance))
+            && s.fields.iter().all(|f| {
+                strictly_sorted(f.registers.iter().map(|r| r.field))
+                    && f.registers
+                        .iter()
+                        .all(|r| strictly_sorted(r.writes.iter().map(|w| w.commit)))
+            })
+            && strictly_sorted(
+                s.confirmations
+                    .iter()
+                    .map(|c| (&c.instance, &c.field, c.commit)),
+            );
+        if !sorted {
+            return Err(SnapshotError("a list not sorted and unique"));
+        }
         let names: Vec<Arc<str>> = s.names.into_iter().map(Arc::from).collect();
         let name = |i: u32| {
             names

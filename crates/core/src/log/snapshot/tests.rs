@@ -190,7 +190,17 @@ fn a_snapshot_that_refers_to_what_it_does_not_hold_is_refused() {
     let mut bad = good.clone();
     bad.commits.swap(0, 1);
     assert!(State::restore(bad).is_err());
-    let mut bad = good;
+    let mut bad = good.clone();
     bad.forms[0].created = u32::MAX;
+    assert!(State::restore(bad).is_err());
+    // A register's writes out of order (its lookups would miss them).
+    let mut bad = good;
+    let reg = bad
+        .fields
+        .iter_mut()
+        .flat_map(|f| f.registers.iter_mut())
+        .find(|r| r.writes.len() > 1)
+        .expect("a field written twice");
+    reg.writes.swap(0, 1);
     assert!(State::restore(bad).is_err());
 }

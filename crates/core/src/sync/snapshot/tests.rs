@@ -108,6 +108,14 @@ fn a_wrong_key_or_any_altered_byte_is_refused() {
 
 #[test]
 fn a_sealed_plaintext_that_is_no_snapshot_is_refused() {
+    let (_, v) = vectors();
+    let mut longer = hex_field(&v, "plaintext");
+    longer.push(0);
+    assert_eq!(
+        snapshot_of_plaintext(&longer, Compression::None),
+        Err(FormatError::BadSnapshot),
+        "a byte after the snapshot"
+    );
     let key = DataKey::new(0, [3; 32]);
     let nonce = [1u8; 12];
     let body = b"not a snapshot";
