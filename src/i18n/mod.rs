@@ -112,6 +112,7 @@ messages! {
     PatientsTitle => ("Patients", "患者列表"),
     NoPatients => ("No patients registered yet.", "尚未登记患者。"),
     PatientCount => ("patients", "名患者"),
+    ShowMorePatients => ("Show {n} more", "再显示 {n} 名"),
     SearchPlaceholder => ("Search by subject ID", "按受试者编号搜索"),
     Build => ("Build", "版本"),
     ErrQuota => ("The device's storage is full. Nothing was lost: your entry is still in the form. Free space on the device, then save again.",

@@ -4,7 +4,7 @@
 
 use ecrf_core::finding::Finding;
 use ecrf_core::i18n::Lang;
-use ecrf_core::record::{create_ops, records, Values};
+use ecrf_core::record::{create_ops, records_of, subjects, Values};
 use ecrf_core::register::subject_message;
 use ecrf_core::schedule::{Status, VisitState};
 use ecrf_core::study::study;
@@ -196,6 +196,9 @@ fn RegisterCard() -> impl IntoView {
     }
 }
 
+/// How many rows the list shows at first, and how many more each "show more" adds.
+const PAGE: usize = 200;
+
 /// One row of the list.
 #[derive(Debug, Clone, PartialEq)]
 struct Row {
@@ -208,11 +211,29 @@ fn PatientList() -> impl IntoView {
     let i18n = use_i18n();
     let state = use_app_state();
     let query = RwSignal::new(String::new());
+    let limit = RwSignal::new(PAGE);
     let today = device::today();
+    // Every subject (cheap: no value read), then the rows of one page only: a study of 2,000
+    // patients shows its first page at once.
     let all = Memo::new(move |_| {
         state.revision.track();
+        local::with(|l| subjects(&l.state))
+    });
+    let matching = Memo::new(move |_| {
+        let q = query.get().trim().to_ascii_uppercase();
+        all.with(|all| {
+            all.iter()
+                .filter(|s| q.is_empty() || s.contains(&q))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    let shown = move || {
+        let page: std::collections::BTreeSet<String> =
+            matching.with(|m| m.iter().take(limit.get()).cloned().collect());
+        state.revision.track();
         local::with(|l| {
-            records(&l.state)
+            records_of(&l.state, &page)
                 .into_values()
                 .map(|r| Row {
                     // The demo database is never synced: no marker there.
@@ -225,20 +246,14 @@ fn PatientList() -> impl IntoView {
                 })
                 .collect::<Vec<_>>()
         })
-    });
-    let shown = move || {
-        let q = query.get().trim().to_ascii_uppercase();
-        all.get()
-            .into_iter()
-            .filter(|r| q.is_empty() || r.summary.subject.contains(&q))
-            .collect::<Vec<_>>()
     };
+    let more = move || matching.with(Vec::len).saturating_sub(limit.get());
     view! {
         <section class="card wide">
             <h2>
                 {i18n.t(Msg::PatientsTitle)}
                 <span class="count" data-testid="patient-count">
-                    {move || format!("{} {}", all.with(Vec::len), Msg::PatientCount.text(i18n.lang.get()))}
+                    {move || format!("{} {}", all.with(|a| a.len()), Msg::PatientCount.text(i18n.lang.get()))}
                 </span>
             </h2>
             <input
@@ -250,7 +265,7 @@ fn PatientList() -> impl IntoView {
                 on:input=move |ev| query.set(event_target_value(&ev))
             />
             <Show
-                when=move || !all.with(Vec::is_empty)
+                when=move || !all.with(|a| a.is_empty())
                 fallback=move || {
                     let msg = if state.db_status.get() == DbStatus::Opening {
                         Msg::StorageOpening
@@ -314,6 +329,12 @@ fn PatientList() -> impl IntoView {
                     </tbody>
                 </table>
                 </div>
+                {move || (more() > 0).then(|| view! {
+                    <button class="secondary" data-testid="show-more"
+                        on:click=move |_| limit.update(|n| *n += PAGE)>
+                        {move || Msg::ShowMorePatients.text(i18n.lang.get()).replace("{n}", &more().min(PAGE).to_string())}
+                    </button>
+                })}
             </Show>
         </section>
     }

@@ -366,3 +366,46 @@ test("item 5: a confirmed unusual value is saved with its confirmation, not aske
   assert.ok(!(await page.getByTestId("confirm-afp").isChecked()));
   await context.close();
 });
+
+test("a study of more patients than a page shows the first 200 at once, more on demand, and search reaches them all", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { CLI } = await import("./harness.mjs");
+  const dir = mkdtempSync(join(tmpdir(), "ecrf-page-"));
+  const file = join(dir, "demo-230.json");
+  execFileSync(CLI, ["demo", "--patients", "230", "--seed", "7", "--out", file]);
+  const context = await browser.newContext({ viewport: SIZES[0] });
+  const page = await context.newPage();
+  try {
+    await openApp(page, server.url);
+    await page.getByTestId("lang-en").click();
+    await page.getByTestId("demo-file").setInputFiles(file);
+    await page.getByTestId("demo-banner").waitFor({ timeout: 120000 });
+    await page.getByTestId("patient-count").filter({ hasText: "230 patients" }).waitFor({ timeout: 120000 });
+    const rows = page.getByTestId("patient-row");
+    await rows.nth(199).waitFor();
+    assert.equal(await rows.count(), 200);
+    const more = page.getByTestId("show-more");
+    assert.equal(await more.innerText(), "Show 30 more");
+    const box = await more.boundingBox();
+    assert.ok(box.width >= 44 && box.height >= 44, "the button is a touch target");
+    await more.click();
+    await rows.nth(229).waitFor();
+    assert.equal(await rows.count(), 230);
+    assert.equal(await more.count(), 0);
+    // A patient of the last page, found by search from a fresh list.
+    await page.reload();
+    await page.getByTestId("patient-count").filter({ hasText: "230 patients" }).waitFor({ timeout: 120000 });
+    await page.getByTestId("search").fill("0230");
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 1);
+    await page.getByTestId("lang-zh-CN").click();
+    await page.getByTestId("search").fill("");
+    assert.equal(await page.getByTestId("show-more").innerText(), "再显示 30 名");
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -27,7 +27,7 @@ pub use ops::{
     needs_reason, proposal_confirmed_ops, proposal_draft, resolve_op, visible_values,
 };
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 use time::Date;
@@ -89,12 +89,28 @@ pub struct Record {
 
 /// Every patient's record, by subject ID. A form whose id the study does not define is skipped.
 pub fn records(state: &State) -> BTreeMap<String, Record> {
-    collect(state, None)
+    collect(state, |_| true)
+}
+
+/// The subject IDs that [`records`] would give, without reading any value (cheap: what a list
+/// of 2,000 patients needs before it shows a page of them).
+pub fn subjects(state: &State) -> BTreeSet<String> {
+    let study = study();
+    state
+        .forms()
+        .filter(|(_, f)| !f.deleted && study.form(&f.form).is_some())
+        .map(|(_, f)| f.patient)
+        .collect()
+}
+
+/// The records of the patients in `wanted` (one pass over the state, whatever their number).
+pub fn records_of(state: &State, wanted: &BTreeSet<String>) -> BTreeMap<String, Record> {
+    collect(state, |subject| wanted.contains(subject))
 }
 
 /// One patient's record (empty when the patient has no form).
 pub fn record(state: &State, subject: &str) -> Record {
-    collect(state, Some(subject))
+    collect(state, |s| s == subject)
         .remove(subject)
         .unwrap_or_else(|| Record {
             subject: subject.to_owned(),
@@ -102,11 +118,11 @@ pub fn record(state: &State, subject: &str) -> Record {
         })
 }
 
-fn collect(state: &State, only: Option<&str>) -> BTreeMap<String, Record> {
+fn collect(state: &State, keep: impl Fn(&str) -> bool) -> BTreeMap<String, Record> {
     let mut out: BTreeMap<String, Record> = BTreeMap::new();
     let study = study();
     for (id, f) in state.forms() {
-        if f.deleted || only.is_some_and(|s| s != f.patient) {
+        if f.deleted || !keep(&f.patient) {
             continue;
         }
         let Some(form) = study.form(&f.form) else {

@@ -413,3 +413,22 @@ fn an_edit_saves_only_what_the_user_changed_and_never_reverts_a_change_made_mean
     );
     assert_eq!(t.state.conflict_count(), 1);
 }
+
+#[test]
+fn the_subjects_and_a_page_of_records_are_those_of_every_record() {
+    let commits = crate::demo::generate(12, 4).commits;
+    let state = State::from_commits(&commits);
+    let all = records(&state);
+    let subjects = subjects(&state);
+    assert_eq!(
+        subjects.iter().collect::<Vec<_>>(),
+        all.keys().collect::<Vec<_>>()
+    );
+    let page: std::collections::BTreeSet<String> =
+        subjects.iter().skip(3).take(4).cloned().collect();
+    let some = records_of(&state, &page);
+    assert_eq!(some.len(), 4);
+    for (subject, r) in &some {
+        assert_eq!(Some(r), all.get(subject));
+    }
+}
