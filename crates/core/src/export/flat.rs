@@ -24,10 +24,9 @@ use std::cmp::Ordering;
 use time::Date;
 
 use super::value::{coded, is_coded, labels};
-use crate::dates::parse_date;
 use crate::i18n::Lang;
 use crate::log::State;
-use crate::record::{date_field, instance_values, Values};
+use crate::record::{instance_date, instance_values, Values};
 use crate::study::{study, Form};
 
 /// One form's table.
@@ -87,7 +86,6 @@ fn by_subject_date_instance(a: &Row, b: &Row) -> Ordering {
 }
 
 fn table(state: &State, form: &Form, lang: Lang) -> String {
-    let date = date_field(form.id);
     let mut rows: Vec<Row> = state
         .forms()
         .filter(|(_, f)| !f.deleted && f.form == form.id)
@@ -95,10 +93,7 @@ fn table(state: &State, form: &Form, lang: Lang) -> String {
             let values = instance_values(state, id, form);
             Row {
                 subject: f.patient,
-                date: date
-                    .and_then(|d| values.get(d))
-                    .and_then(|v| v.as_str())
-                    .and_then(|s| parse_date(s).ok()),
+                date: instance_date(form.id, &values),
                 instance: id.clone(),
                 values,
             }
