@@ -37,12 +37,18 @@ fn sealed_bytes(records: &[JsValue]) -> js_sys::Uint8Array {
         .unchecked_into()
 }
 
-#[wasm_bindgen_test]
-async fn an_unlock_reads_the_snapshot_and_only_the_records_stored_after_it() {
-    let name = "test-snapshot";
+/// A new sealed database `name`, unlocked with `key(1)`.
+async fn fresh(name: &str) -> Db {
     storage::delete(name).await.unwrap();
     let db = Db::open_sealed(name).await.unwrap();
     db.unlock(key(1));
+    db
+}
+
+#[wasm_bindgen_test]
+async fn an_unlock_reads_the_snapshot_and_only_the_records_stored_after_it() {
+    let name = "test-snapshot";
+    let db = fresh(name).await;
     let commits = ecrf_core::demo::generate(4, 11).commits;
     let (before, after) = commits.split_at(commits.len() / 2);
     db.import_commits(before).await.unwrap();
@@ -76,9 +82,7 @@ async fn an_unlock_reads_the_snapshot_and_only_the_records_stored_after_it() {
 #[wasm_bindgen_test]
 async fn a_damaged_snapshot_or_one_naming_a_commit_not_stored_is_not_used() {
     let name = "test-snapshot-bad";
-    storage::delete(name).await.unwrap();
-    let db = Db::open_sealed(name).await.unwrap();
-    db.unlock(key(1));
+    let db = fresh(name).await;
     let commits = ecrf_core::demo::generate(2, 5).commits;
     db.import_commits(&commits).await.unwrap();
     // A snapshot of more than is stored (a commit the store does not hold).
@@ -117,9 +121,7 @@ async fn a_damaged_snapshot_or_one_naming_a_commit_not_stored_is_not_used() {
 #[wasm_bindgen_test]
 async fn an_unsent_record_damaged_after_the_snapshot_is_set_aside_when_it_is_to_be_sent() {
     let name = "test-snapshot-damaged";
-    storage::delete(name).await.unwrap();
-    let db = Db::open_sealed(name).await.unwrap();
-    db.unlock(key(1));
+    let db = fresh(name).await;
     let commits = ecrf_core::demo::generate(2, 9).commits;
     db.import_commits(&commits).await.unwrap();
     db.put_snapshot(&State::from_commits(&commits).snapshot())
@@ -162,9 +164,7 @@ async fn an_unsent_record_damaged_after_the_snapshot_is_set_aside_when_it_is_to_
 #[wasm_bindgen_test]
 async fn a_snapshot_is_written_once_enough_was_folded_since_the_last() {
     let name = "test-snapshot-refresh";
-    storage::delete(name).await.unwrap();
-    let db = Db::open_sealed(name).await.unwrap();
-    db.unlock(key(1));
+    let db = fresh(name).await;
     let commits = ecrf_core::demo::generate(20, 3).commits;
     assert!(commits.len() > REFRESH_AFTER);
     db.import_commits(&commits).await.unwrap();

@@ -17,7 +17,20 @@ pub const MAX_DEVICE_LEN: usize = 64;
 /// The largest body (ciphertext and tag), and the largest plaintext a body may inflate to.
 pub const MAX_BODY_LEN: u32 = 16 * 1024 * 1024;
 /// AES-GCM's tag length.
-const TAG_LEN: u32 = 16;
+pub(super) const TAG_LEN: u32 = 16;
+
+/// The length of a sealed body (ciphertext and tag) for a plaintext of `len` bytes, at most
+/// `max`: `BadLength { what }` otherwise.
+pub(super) fn body_len(len: usize, max: u32, what: &'static str) -> Result<u32, FormatError> {
+    u32::try_from(len)
+        .ok()
+        .and_then(|n| n.checked_add(TAG_LEN))
+        .filter(|&n| n <= max)
+        .ok_or(FormatError::BadLength {
+            what,
+            len: len as u64,
+        })
+}
 
 /// How the plaintext is compressed before sealing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,14 +208,7 @@ impl SealedCommit {
             Compression::None => json,
             Compression::Deflate => miniz_oxide::deflate::compress_to_vec(&json, 6),
         };
-        let body_len = u32::try_from(plaintext.len())
-            .ok()
-            .and_then(|n| n.checked_add(TAG_LEN))
-            .filter(|&n| n <= MAX_BODY_LEN)
-            .ok_or(FormatError::BadLength {
-                what: "body",
-                len: plaintext.len() as u64,
-            })?;
+        let body_len = body_len(plaintext.len(), MAX_BODY_LEN, "body")?;
         let header = SealedHeader {
             compression,
             device: body.device.clone(),

@@ -8,7 +8,7 @@ use aes_gcm::Nonce;
 
 use super::keys::DataKey;
 use super::reader::Reader;
-use super::sealed::{cipher, Compression};
+use super::sealed::{body_len, cipher, Compression, TAG_LEN};
 use super::{FormatError, VERSION};
 use crate::log::snapshot::Snapshot;
 
@@ -17,8 +17,6 @@ pub const SNAPSHOT_MAGIC: [u8; 4] = *b"ECSS";
 /// The largest body (ciphertext and tag), and the largest plaintext a body may inflate to:
 /// 1 GiB (2,000 patients take about 30 MiB).
 pub const MAX_SNAPSHOT_LEN: u32 = 1 << 30;
-/// AES-GCM's tag length.
-const TAG_LEN: u32 = 16;
 /// The header's length, bytes.
 const HEADER_LEN: usize = 26;
 
@@ -48,14 +46,7 @@ pub fn seal_snapshot(
         Compression::None => encoded,
         Compression::Deflate => miniz_oxide::deflate::compress_to_vec(&encoded, 1),
     };
-    let body_len = u32::try_from(plaintext.len())
-        .ok()
-        .and_then(|n| n.checked_add(TAG_LEN))
-        .filter(|&n| n <= MAX_SNAPSHOT_LEN)
-        .ok_or(FormatError::BadLength {
-            what: "snapshot",
-            len: plaintext.len() as u64,
-        })?;
+    let body_len = body_len(plaintext.len(), MAX_SNAPSHOT_LEN, "snapshot")?;
     let mut out = header(compression, key.id, &nonce, body_len);
     let sealed = cipher(key)
         .encrypt(
