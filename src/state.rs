@@ -366,6 +366,7 @@ async fn ready(db: Rc<Db>, state: AppState) {
         state.db_status.set(DbStatus::Failed(err));
         return;
     }
+    let loaded = device::now_ms();
     // Another tab of this device saved: read its commits and redraw. Another tab locked the
     // study: lock this one too.
     crate::writer::follow(
@@ -391,6 +392,10 @@ async fn ready(db: Rc<Db>, state: AppState) {
     DB.with(|d| *d.borrow_mut() = Some(db));
     state.revision.update(|r| *r += 1);
     state.db_status.set(DbStatus::Ready);
+    gloo::console::log!(format!(
+        "ecrf: ready {:.0} ms after loading (drawn)",
+        device::now_ms() - loaded
+    ));
 }
 
 /// After the vault opened for `user`: seals the clear database of an earlier version into the

@@ -129,6 +129,7 @@ pub async fn unlock(db: &Db, user: &str, passphrase: &str) -> Result<(), UnlockE
         return Err(UnlockError::Wait(remaining.ceil() as u64));
     }
     let user_name = user.trim();
+    let started = crate::device::now_ms();
     let opened = match vault.record(user_name) {
         Ok(record) => match crate::crypto::record_keys(record, passphrase).await {
             Ok(keys) => vault.unlock_with(user_name, &keys),
@@ -136,6 +137,10 @@ pub async fn unlock(db: &Db, user: &str, passphrase: &str) -> Result<(), UnlockE
         },
         Err(e) => Err(e),
     };
+    gloo::console::log!(format!(
+        "ecrf: passphrase derived in {:.0} ms",
+        crate::device::now_ms() - started
+    ));
     match opened {
         Ok(key) => {
             if failures.count > 0 {
@@ -246,6 +251,10 @@ pub async fn seal_clear_database<F>(db: &Db, before_copy: F) -> Result<usize, St
 where
     F: AsyncFnOnce(&Db) -> Result<(), StorageError>,
 {
+    // Most unlocks: there is none (opening one would make it, to be deleted again).
+    if !clear_database_exists().await {
+        return Ok(0);
+    }
     // Opened at a new version: the upgrade waits for every tab of an earlier version to close
     // the database, so none writes to it during the copy; if one does not, say so.
     let clear = {

@@ -30,6 +30,7 @@ impl Db {
         let Some(key) = self.key()? else {
             return Ok(None);
         };
+        let started = crate::device::now_ms();
         let tx = self
             .rexie
             .transaction(&[schema::META], TransactionMode::ReadOnly)?;
@@ -52,15 +53,17 @@ impl Db {
         if sealed.key_id != key.id {
             return Err(bad(FormatError::UnknownKey(sealed.key_id)));
         }
+        let read = crate::device::now_ms();
         // Web Crypto opens tens of megabytes several times faster; the core where it is missing.
-        match crate::crypto::web_crypto_aes_gcm_decrypt(
+        let opened = crate::crypto::web_crypto_aes_gcm_decrypt(
             key.bytes(),
             &sealed.nonce,
             sealed.header,
             sealed.body,
         )
-        .await
-        {
+        .await;
+        let decrypted = crate::device::now_ms();
+        let snapshot = match opened {
             Ok(Some(plaintext)) => snapshot_of_plaintext(&plaintext, sealed.compression)
                 .map(Some)
                 .map_err(bad),
@@ -68,7 +71,15 @@ impl Db {
                 .map(Some)
                 .map_err(bad),
             Err(()) => Err(bad(FormatError::Decrypt)),
-        }
+        };
+        gloo::console::log!(format!(
+            "ecrf: snapshot of {} bytes read in {:.0} ms, decrypted in {:.0} ms, decoded in {:.0} ms",
+            bytes.len(),
+            read - started,
+            decrypted - read,
+            crate::device::now_ms() - decrypted
+        ));
+        snapshot
     }
 
     /// Seals `snapshot` under the device key with a fresh random nonce and stores it in place

@@ -106,7 +106,12 @@ try {
     const demo = JSON.parse(readFileSync(file, "utf8"));
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     const page = await context.newPage();
-    page.on("console", (m) => m.text().startsWith("ecrf:") && console.log(`  ${m.text()}`));
+    // Each line with the time since the last click on "Unlock".
+    let clicked = Date.now();
+    page.on(
+      "console",
+      (m) => m.text().startsWith("ecrf:") && console.log(`  +${Date.now() - clicked} ms ${m.text()}`),
+    );
     page.on("crash", () => console.log("  the page crashed"));
     page.on("pageerror", (e) => console.log(`  page error: ${e.message}`));
     await page.goto(new URL("/manifest.webmanifest", server.url).href);
@@ -142,9 +147,11 @@ try {
       await page.getByTestId("vault-user").fill("bench");
       await page.getByTestId("vault-passphrase").fill(PASSPHRASE);
       const t = Date.now();
+      clicked = t;
       await page.getByTestId("vault-submit").click();
       await page.locator('main[data-db="ready"]').waitFor({ timeout: 600000 });
       unlocks.push(Date.now() - t);
+      console.log(`  +${Date.now() - t} ms ready`);
       rebuilds.push((await rebuildReading(page)).ms);
     }
     console.log(

@@ -103,16 +103,18 @@ pub fn repair_reason(off: &[&Commit]) -> String {
 }
 
 /// The off-chain commits of `device` that no repair commit (by its reason) has re-applied yet.
+/// Only `device`'s own commits are looked at (its chain links only its own).
 pub fn unrepaired<'a, L: ChainLink>(commits: &'a [L], device: &str) -> Vec<&'a L> {
-    let repaired: BTreeSet<&str> = commits
+    let own: Vec<&L> = commits.iter().filter(|c| c.device() == device).collect();
+    let repaired: BTreeSet<&str> = own
         .iter()
-        .filter(|c| c.device() == device)
         .filter_map(|c| c.reason()?.strip_prefix(REPAIR_REASON))
         .flat_map(|ids| ids.split(',').map(str::trim))
         .collect();
-    off_chain(commits)
+    off_chain(&own)
         .into_iter()
-        .filter(|c| c.device() == device && !repaired.contains(c.id()))
+        .copied()
+        .filter(|c| !repaired.contains(c.id()))
         .collect()
 }
 

@@ -10,6 +10,9 @@ use crate::log::register::{FieldWrite, Register};
 use crate::log::state::{Confirmation, Deletion, FormState, State};
 use crate::log::summary::CommitSummary;
 
+/// An instance's registers, by field id.
+type Registers = BTreeMap<Arc<str>, Register>;
+
 /// What every write, deletion and confirmation of one commit shares.
 struct Author {
     id: Arc<str>,
@@ -81,10 +84,11 @@ impl State {
             IdRef::Other(id) => Ok(Arc::from(id.as_str())),
         };
         let mut authors: Vec<Author> = Vec::with_capacity(s.commits.len());
-        let mut users: BTreeMap<String, usize> = BTreeMap::new();
+        // Commits per user, by name index (a text is made per user, not per commit).
+        let mut per_user: Vec<usize> = vec![0; names.len()];
         for (c, id) in s.commits.iter().zip(&ids) {
             let user = name(c.user)?;
-            *users.entry(user.to_string()).or_default() += 1;
+            per_user[c.user as usize] += 1;
             authors.push(Author {
                 id: id.clone(),
                 hlc: Hlc {
@@ -102,9 +106,17 @@ impl State {
                 .get(i as usize)
                 .ok_or(SnapshotError("a commit index out of range"))
         };
-        let mut fields: BTreeMap<Arc<str>, BTreeMap<Arc<str>, Register>> = BTreeMap::new();
+        let users: BTreeMap<String, usize> = names
+            .iter()
+            .zip(per_user)
+            .filter(|(_, n)| *n > 0)
+            .map(|(name, n)| (name.to_string(), n))
+            .collect();
+        // The lists are sorted and unique (checked above): each map is built from them in order
+        // (`collect` builds a map from sorted items in one pass).
+        let mut fields: Vec<(Arc<str>, Registers)> = Vec::with_capacity(s.fields.len());
         for instance in s.fields {
-            let mut registers = BTreeMap::new();
+            let mut registers = Vec::with_capacity(instance.registers.len());
             for r in instance.registers {
                 let mut writes = Vec::with_capacity(r.writes.len());
                 for w in r.writes {
@@ -120,11 +132,15 @@ impl State {
                     });
                 }
                 let superseded = r.superseded.iter().map(id_ref).collect::<Result<_, _>>()?;
-                registers.insert(name(r.field)?, Register { writes, superseded });
+                registers.push((name(r.field)?, Register { writes, superseded }));
             }
-            fields.insert(Arc::from(instance.instance), registers);
+            fields.push((
+                Arc::from(instance.instance),
+                registers.into_iter().collect(),
+            ));
         }
-        let mut commits = BTreeMap::new();
+        let fields: BTreeMap<Arc<str>, BTreeMap<Arc<str>, Register>> = fields.into_iter().collect();
+        let mut commits = Vec::with_capacity(s.commits.len());
         for (c, a) in s.commits.into_iter().zip(&authors) {
             let instances = c
                 .instances
@@ -145,8 +161,9 @@ impl State {
                 reason: a.reason.clone(),
                 instances,
             };
-            commits.insert(a.id.clone(), summary);
+            commits.push((a.id.clone(), summary));
         }
+        let commits: BTreeMap<Arc<str>, CommitSummary> = commits.into_iter().collect();
         let mut created = BTreeMap::new();
         for f in s.forms {
             let a = author(f.created)?;
