@@ -21,6 +21,7 @@ use std::sync::{Arc, OnceLock};
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::Router;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -29,6 +30,8 @@ pub use store::{PgStore, SqliteStore, StoreError, StudyRecord, SyncStore};
 
 /// The default limit on a request body: a sync bundle is at most a few MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// How long a request body may take to arrive (8 MiB at 1 Mbit/s takes about 70 s).
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 /// The default request rate per client address, per second (0 disables the limit).
 pub const DEFAULT_RATE_PER_SECOND: u32 = 100;
 /// The default burst of requests above that rate.
@@ -147,6 +150,8 @@ pub fn app(state: AppState) -> Router {
     };
     router
         .layer(DefaultBodyLimit::max(limit))
+        // A body sent slowly enough to hold memory and a connection for long is cut off.
+        .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             limits::body_size,
@@ -159,11 +164,42 @@ pub fn app(state: AppState) -> Router {
                     tracing::info_span!(
                         "request",
                         method = %req.method(),
-                        path = %req.uri().path(),
+                        path = %logged_path(req.uri().path()),
                     )
                 })
                 .on_request(())
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
+}
+
+/// The path as the request log names it: an API path whole (users and devices are staff and
+/// tablets); any other only by its first segment, since the app's own addresses name patients
+/// (`/patients/HCC-001-0007` is logged `/patients/…`).
+fn logged_path(path: &str) -> String {
+    if path == "/api" || path.starts_with("/api/") {
+        return path.to_owned();
+    }
+    let rest = path.trim_start_matches('/');
+    match rest.split_once('/') {
+        Some((first, _)) => format!("/{first}/…"),
+        None => format!("/{rest}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_log_names_no_patient() {
+        use super::logged_path;
+        assert_eq!(logged_path("/patients/HCC-001-0007"), "/patients/…");
+        assert_eq!(logged_path("/patients/HCC-001-0007/forms/x"), "/patients/…");
+        assert_eq!(logged_path("/"), "/");
+        assert_eq!(logged_path("/ecrf-app.js"), "/ecrf-app.js");
+        assert_eq!(
+            logged_path("/api/users/dm.li/revoke"),
+            "/api/users/dm.li/revoke"
+        );
+        assert_eq!(logged_path("/apix/HCC-001-0007/a"), "/apix/…");
+    }
 }

@@ -44,6 +44,10 @@ struct Args {
     /// Requests allowed at once above that rate.
     #[arg(long, env = "ECRF_RATE_LIMIT_BURST", default_value_t = DEFAULT_RATE_BURST)]
     rate_limit_burst: u32,
+    /// Seconds a client has to send a request's head (method, path, headers): a connection that
+    /// sends none in that time, at first or between requests, is closed.
+    #[arg(long, env = "ECRF_REQUEST_HEAD_TIMEOUT", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    request_head_timeout_secs: u64,
     /// Print the bound address as the first line of standard output (for tests using port 0).
     #[arg(long)]
     print_addr: bool,
@@ -184,7 +188,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         (Some(addr), Some(cert)) => Some((*addr, CaCertificate::from_chain_file(cert)?)),
         _ => None,
     };
-    std::fs::create_dir_all(&args.data_dir)
+    private_data_dir(&args.data_dir)
         .with_context(|| format!("creating the data folder {}", args.data_dir.display()))?;
     let (store, db): (Arc<dyn SyncStore>, String) = match &args.postgres {
         Some(url) => {
@@ -193,6 +197,10 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         }
         None => {
             let db = args.data_dir.join("ecrf.sqlite");
+            // It holds the users' credential hashes and wrapped keys: its owner's only (SQLite
+            // gives its journal files the database file's mode).
+            private_new_file(&db)
+                .with_context(|| format!("creating the store {}", db.display()))?;
             let store = SqliteStore::open(&db)
                 .with_context(|| format!("opening the store {}", db.display()))?;
             (Arc::new(store), db.display().to_string())
@@ -254,28 +262,71 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         });
     }
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    // A stop (Ctrl-C, SIGTERM) lets requests under way finish, for 30 s at most.
+    let handle = axum_server::Handle::new();
+    let stop = handle.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        stop.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+    });
+    // A connection that sends no request is closed (else idle connections, opened by anyone,
+    // would use up the server's file descriptors): the first request's head must arrive within
+    // the timeout of the connection (after the TLS handshake, which has its own); a kept-alive
+    // connection waits 75 s at most for the next (longer than clients keep idle connections,
+    // 15 s for ureq, so that none sends on one being closed).
+    let head = std::time::Duration::from_secs(args.request_head_timeout_secs);
+    let idle = head.max(KEEP_ALIVE);
     match tls {
         None => {
             tracing::info!(addr = %local, db = %db, "ecrf-server listening");
-            axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown_signal())
-                .await?;
+            let mut server = axum_server::from_tcp(listener.into_std()?)?
+                .handle(handle)
+                .first_request_timeout(head);
+            server.http_builder().http1().header_read_timeout(idle);
+            server.serve(service).await?;
         }
         Some(config) => {
             tracing::info!(addr = %local, db = %db, "ecrf-server listening (TLS)");
-            let handle = axum_server::Handle::new();
-            let stop = handle.clone();
-            tokio::spawn(async move {
-                shutdown_signal().await;
-                stop.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
-            });
-            axum_server::from_tcp_rustls(listener.into_std()?, config)?
+            let mut server = axum_server::from_tcp_rustls(listener.into_std()?, config)?
                 .handle(handle)
-                .serve(service)
-                .await?;
+                .first_request_timeout(head);
+            server.http_builder().http1().header_read_timeout(idle);
+            server.serve(service).await?;
         }
     }
     Ok(())
+}
+
+/// How long a kept-alive connection waits for its next request (nginx's default).
+const KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(75);
+
+/// Makes the data folder, if missing, with mode 0700 on Unix (an existing one is left as it is).
+fn private_data_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Creates `path` empty with mode 0600 on Unix if it does not exist yet (an existing one is
+/// left as it is).
+fn private_new_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so that both a user and a test harness stop the server cleanly.

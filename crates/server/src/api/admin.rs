@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use ecrf_core::sync::api::{DeviceInfo, NewKey, NewUser, UserInfo};
 
-use super::{check_wrapped_key, hex_field, name_field, new_user_field, now, JsonBody, Member};
+use super::{
+    check_wrapped_key, hex_field, name_field, new_user_field, now, Admin, JsonBody, Member,
+};
 use crate::error::ApiError;
 use crate::secrets::sha256;
 use crate::store::UserRecord;
@@ -35,10 +37,9 @@ pub async fn users(
 /// `POST /api/users`: adds a user with a temporary passphrase ("must change" set).
 pub async fn add_user(
     State(state): State<AppState>,
-    member: Member,
+    Admin(member): Admin,
     JsonBody(new): JsonBody<NewUser>,
 ) -> Result<(StatusCode, Json<UserInfo>), ApiError> {
-    member.require_admin()?;
     new_user_field(&new.user)?;
     let auth = hex_field::<32>(&new.auth, "auth")?;
     check_wrapped_key(&new.wrapped_key)?;
@@ -63,11 +64,10 @@ pub async fn add_user(
 /// (perhaps by whoever learnt it) ends at once.
 pub async fn set_key(
     State(state): State<AppState>,
-    member: Member,
+    Admin(member): Admin,
     path: Result<Path<String>, PathRejection>,
     JsonBody(new): JsonBody<NewKey>,
 ) -> Result<StatusCode, ApiError> {
-    member.require_admin()?;
     let Path(name) = path?;
     name_field(&name, "user")?;
     let auth = hex_field::<32>(&new.auth, "auth")?;

@@ -112,6 +112,37 @@ impl Member {
     }
 }
 
+/// A data manager's request, as an extractor: the role is checked (403) before the body is
+/// read, as for every admin endpoint (`docs/sync-protocol.md`, "Errors": "then the role, then
+/// the body").
+#[derive(Debug, Clone)]
+pub struct Admin(pub Member);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let member = Member::from_request_parts(parts, state).await?;
+        member.require_admin()?;
+        Ok(Admin(member))
+    }
+}
+
+/// A request of a role that may upload, as an extractor: the role is checked (403) before the
+/// body (a bundle of megabytes) is read.
+#[derive(Debug, Clone)]
+pub struct Writer(pub Member);
+
+impl FromRequestParts<AppState> for Writer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let member = Member::from_request_parts(parts, state).await?;
+        member.require_writer()?;
+        Ok(Writer(member))
+    }
+}
+
 /// The query of `login/params`.
 #[derive(Debug, Deserialize)]
 pub struct ParamsQuery {
@@ -194,6 +225,7 @@ pub async fn login(
     state
         .blocking(move |s| {
             Ok(s.add_token(&NewToken {
+                auth_hash: stored,
                 hash,
                 user: &u,
                 device: &d,

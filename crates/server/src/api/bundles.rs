@@ -5,10 +5,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use ecrf_core::sync::api::{Ack, UploadResult, MAX_BUNDLE_COMMITS};
+use ecrf_core::sync::api::{valid_name, Ack, UploadResult, MAX_BUNDLE_COMMITS};
 use ecrf_core::sync::{Bundle, FormatError};
 
-use super::{now, Member};
+use super::now;
+use super::Writer;
 use crate::error::ApiError;
 use crate::store::Uploader;
 use crate::AppState;
@@ -17,10 +18,9 @@ use crate::AppState;
 /// or bytes that are not a bundle (400 `bad_bundle`), and stores it.
 pub async fn upload(
     State(state): State<AppState>,
-    member: Member,
+    Writer(member): Writer,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<UploadResult>, ApiError> {
-    member.require_writer()?;
     let body = body?;
     let study = state.require_study().await?;
     let caller = member.0;
@@ -38,6 +38,23 @@ pub async fn upload(
             })?;
             if bundle.commits.len() > MAX_BUNDLE_COMMITS {
                 return Err(too_many_commits());
+            }
+            // A device id is a name (`docs/sync-protocol.md`, "Names"): one that is not could
+            // never be revoked, and would print as something else in a list. Not echoed.
+            if let Some(c) = bundle
+                .commits
+                .iter()
+                .find(|c| !valid_name(&c.header.device))
+            {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_bundle",
+                    format!(
+                        "The commit at sequence {} has a device id that is not a name (1 to 64 \
+                         ASCII letters, digits, '.', '_', '-' or '@').",
+                        c.header.seq
+                    ),
+                ));
             }
             let uploader = Uploader {
                 user: &caller.user,

@@ -23,10 +23,12 @@ use crate::error::{api_not_found, ApiError};
 use crate::store::StudyRecord;
 use crate::{health, AppState};
 
-pub use auth::Member;
+pub use auth::{Admin, Member, Writer};
 
 /// The API's routes, to be nested under `/api`.
 pub fn router() -> Router<AppState> {
+    // Every body but a bundle is a little JSON: none may hold more than 64 KiB of the server's
+    // memory, whoever sends it (login and study creation are open to anyone).
     Router::new()
         .route("/health", get(health::health))
         .route("/study", post(study::create).get(study::get))
@@ -35,16 +37,20 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(auth::logout))
         .route("/key", get(auth::key))
         .route("/passphrase", post(auth::passphrase))
-        .route("/bundles", post(bundles::upload))
         .route("/commits", get(commits::pull))
         .route("/users", get(admin::users).post(admin::add_user))
         .route("/users/{user}/key", put(admin::set_key))
         .route("/users/{user}/revoke", post(admin::revoke_user))
         .route("/devices", get(admin::devices))
         .route("/devices/{device}/revoke", post(admin::revoke_device))
+        .layer(axum::extract::DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .route("/bundles", post(bundles::upload))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }
+
+/// The largest JSON request body, bytes.
+pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 
 /// A known path with another method: a JSON 405 like every other refusal.
 async fn method_not_allowed() -> ApiError {

@@ -174,6 +174,10 @@ pub struct SessionRecord {
 /// A new token: its hash, owner and lifetime.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewToken<'a> {
+    /// The user's credential hash that the login checked: the token is stored only if it is
+    /// still the user's and the user is not revoked, in the token's own transaction (a login
+    /// racing a passphrase change or a reset must not keep a session of the old passphrase).
+    pub auth_hash: [u8; 32],
     /// SHA-256 of the token.
     pub hash: [u8; 32],
     /// The user.
@@ -310,7 +314,9 @@ pub trait SyncStore: Send + Sync {
     /// `now` (RFC 3339), so that its new commits are refused from then on.
     fn revoke_device(&self, id: &str, by: &str, now: &str) -> Result<(), StoreError>;
 
-    /// Registers the device if new and stores the token. Errors: `DeviceRevoked`.
+    /// Registers the device if new and stores the token. Errors: `DeviceRevoked`;
+    /// `BadCredentials` when the user's credential hash is no longer `auth_hash` or the user
+    /// was revoked meanwhile.
     fn add_token(&self, token: &NewToken<'_>) -> Result<(), StoreError>;
 
     /// The live session of a token hash at `now_unix` (expired tokens are deleted and give

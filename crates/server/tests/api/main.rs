@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 mod accounts;
+mod hardening;
 mod process;
 mod statics;
 mod sync;

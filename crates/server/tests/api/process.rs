@@ -51,11 +51,16 @@ struct Server {
 
 impl Server {
     fn start(data: &Data) -> Server {
+        Server::start_with(data, &[])
+    }
+
+    fn start_with(data: &Data, options: &[&str]) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_ecrf-server"));
         command
             .args(["--addr", "127.0.0.1:0", "--print-addr", "--data-dir"])
             .arg(data.dir())
-            .args(["--static-dir", "/nonexistent"]);
+            .args(["--static-dir", "/nonexistent"])
+            .args(options);
         if let Some(db) = &data.db {
             command.args(["--postgres", &db.url()]);
         }
@@ -232,8 +237,12 @@ fn the_real_server_writes_the_setup_token_and_keeps_commits_across_a_restart(b: 
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&token_file).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&token_file), 0o600);
+        // The store holds credential hashes and wrapped keys: its owner's only.
+        if b == Backend::Sqlite {
+            assert_eq!(mode(&data.dir().join("ecrf.sqlite")), 0o600);
+        }
     }
     assert_eq!(
         std::fs::read_to_string(&token_file).unwrap().trim().len(),
@@ -295,4 +304,46 @@ fn ten_devices_uploading_at_once_lose_nothing(b: Backend) {
         let seqs: Vec<u64> = all.iter().filter(|k| k.0 == device).map(|k| k.1).collect();
         assert_eq!(seqs, (1..=100).collect::<Vec<_>>(), "{device}");
     }
+}
+
+/// A connection that sends no request, or only part of one, is closed after
+/// `--request-head-timeout-secs` (here 1 s): idle connections cannot use up the server's file
+/// descriptors. A whole request on a new connection is still answered.
+#[test]
+fn a_connection_that_sends_no_request_is_closed() {
+    use std::io::{Read, Write};
+    let data = Data::new(Backend::Sqlite);
+    let server = Server::start_with(&data, &["--request-head-timeout-secs", "1"]);
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let closed_after = |sent: &[u8]| {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        stream.write_all(sent).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let started = std::time::Instant::now();
+        let mut buf = [0u8; 64];
+        // The server closes the connection: end of stream (or a reset), never a timeout here.
+        match stream.read(&mut buf) {
+            Ok(0) => {}
+            Ok(n) => panic!("an answer to no request: {:?}", &buf[..n]),
+            Err(e) => assert!(
+                !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ),
+                "still open after 20 s"
+            ),
+        }
+        started.elapsed()
+    };
+    assert!(closed_after(b"") < Duration::from_secs(10));
+    assert!(closed_after(b"GET /api/health HTTP/1.1\r\nHost: x\r\n") < Duration::from_secs(10));
+    let client = Client::new(&server.base);
+    let health = client
+        .agent
+        .get(format!("{}/api/health", server.base))
+        .call()
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 200);
 }

@@ -56,6 +56,24 @@ pub fn revoke_device(conn: &mut Client, id: &str, by: &str, now: &str) -> Result
 
 pub fn add_token(conn: &mut Client, t: &NewToken<'_>) -> Result<(), StoreError> {
     let mut tx = conn.transaction()?;
+    // The user's row is locked to the end: a passphrase change, a reset or a revocation either
+    // waits for this login (and then deletes its token) or comes first (and this login, seeing
+    // it, is refused).
+    let user = tx.query_opt(
+        "SELECT auth_hash, revoked FROM users WHERE name = $1 FOR SHARE",
+        &[&t.user],
+    )?;
+    let current = match user {
+        Some(row) => {
+            let hash: Vec<u8> = row.try_get(0)?;
+            let revoked: bool = row.try_get(1)?;
+            hash == t.auth_hash && !revoked
+        }
+        None => false,
+    };
+    if !current {
+        return Err(StoreError::BadCredentials);
+    }
     // A new device is registered by this login; a known one is marked seen. Either way its row
     // is locked to the end, so a revocation waits for this login or this login sees it.
     let registered = tx.execute(

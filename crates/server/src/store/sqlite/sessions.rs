@@ -57,7 +57,20 @@ pub fn revoke_device(
 }
 
 pub fn add_token(conn: &mut Connection, t: &NewToken<'_>) -> Result<(), StoreError> {
-    let tx = conn.transaction()?;
+    // Immediate: the credential read below and the token's insert are one write, so a
+    // passphrase change either comes before it (and this login is refused) or after it (and
+    // deletes this token).
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let user: Option<(Vec<u8>, bool)> = tx
+        .query_row(
+            "SELECT auth_hash, revoked FROM users WHERE name = ?1",
+            [t.user],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if !user.is_some_and(|(hash, revoked)| hash == t.auth_hash && !revoked) {
+        return Err(StoreError::BadCredentials);
+    }
     let revoked: Option<bool> = tx
         .query_row(
             "SELECT revoked FROM devices WHERE id = ?1",

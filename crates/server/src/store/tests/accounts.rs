@@ -7,12 +7,14 @@ backend_tests!(
     a_token_lives_until_its_expiry_and_revocation_ends_it,
     a_key_reset_ends_the_users_sessions,
     a_key_change_needs_the_current_key_and_keeps_only_its_session,
+    a_token_is_stored_only_for_the_current_credential_of_an_active_user,
 );
 
 fn a_token_lives_until_its_expiry_and_revocation_ends_it(store: &dyn SyncStore) {
     store.set_setup_token(&[9; 32]).unwrap();
     store.create_study(&[9; 32], &study(), &user("dm")).unwrap();
     let token = |hash: [u8; 32], device: &'static str| NewToken {
+        auth_hash: [4; 32],
         hash,
         user: "dm",
         device,
@@ -76,6 +78,7 @@ fn a_key_reset_ends_the_users_sessions(store: &dyn SyncStore) {
     store.create_study(&[9; 32], &study(), &user("dm")).unwrap();
     store.add_user(&user("ines")).unwrap();
     let token = |hash: [u8; 32], who: &'static str| NewToken {
+        auth_hash: [4; 32],
         hash,
         user: who,
         device: "t1",
@@ -97,6 +100,7 @@ fn a_key_change_needs_the_current_key_and_keeps_only_its_session(store: &dyn Syn
     store.create_study(&[9; 32], &study(), &user("dm")).unwrap();
     for (hash, device) in [([1; 32], "t1"), ([2; 32], "t2")] {
         let token = NewToken {
+            auth_hash: [4; 32],
             hash,
             user: "dm",
             device,
@@ -130,4 +134,40 @@ fn a_key_change_needs_the_current_key_and_keeps_only_its_session(store: &dyn Syn
     assert_eq!((dm.auth_hash, dm.must_change), ([6; 32], false));
     assert!(store.session(&[1; 32], 0, "x").unwrap().is_some());
     assert_eq!(store.session(&[2; 32], 0, "x").unwrap(), None);
+}
+
+/// A login checked the credential before a change, a reset or a revocation committed: its
+/// token is refused, not stored with the old passphrase.
+fn a_token_is_stored_only_for_the_current_credential_of_an_active_user(store: &dyn SyncStore) {
+    store.set_setup_token(&[9; 32]).unwrap();
+    store.create_study(&[9; 32], &study(), &user("dm")).unwrap();
+    store.add_user(&user("ines")).unwrap();
+    let token = |user: &'static str, auth_hash: [u8; 32], hash: [u8; 32]| NewToken {
+        auth_hash,
+        hash,
+        user,
+        device: "t1",
+        now: "2026-01-01T00:00:00Z",
+        expires_at: 1_000,
+    };
+    store
+        .reset_user_key("ines", &[5; 32], &user("x").wrapped_key)
+        .unwrap();
+    // Checked against the old hash [4; 32]: refused; against the new one: stored.
+    assert!(matches!(
+        store.add_token(&token("ines", [4; 32], [1; 32])),
+        Err(StoreError::BadCredentials)
+    ));
+    assert_eq!(store.session(&[1; 32], 0, "x").unwrap(), None);
+    store.add_token(&token("ines", [5; 32], [2; 32])).unwrap();
+    assert!(store.session(&[2; 32], 0, "x").unwrap().is_some());
+    store.revoke_user("ines").unwrap();
+    assert!(matches!(
+        store.add_token(&token("ines", [5; 32], [3; 32])),
+        Err(StoreError::BadCredentials)
+    ));
+    assert!(matches!(
+        store.add_token(&token("nobody", [4; 32], [4; 32])),
+        Err(StoreError::BadCredentials)
+    ));
 }

@@ -80,6 +80,7 @@ fn revoking_deletes_the_tokens_in_the_same_transaction() {
     store.add_user(&user("dm2")).unwrap();
     for (hash, user, device) in [(1, "dm", "t1"), (2, "dm", "t2"), (3, "dm2", "t2")] {
         let token = NewToken {
+            auth_hash: [4; 32],
             hash: [hash; 32],
             user,
             device,

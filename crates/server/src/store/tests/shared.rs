@@ -91,6 +91,7 @@ fn every_refusal_names_its_kind_and_the_first_commit_refused(store: &dyn SyncSto
     store.set_setup_token(&[9; 32]).unwrap();
     store.create_study(&[9; 32], &study(), &user("dm")).unwrap();
     let token = NewToken {
+        auth_hash: [4; 32],
         hash: [1; 32],
         user: "dm",
         device: "a",
@@ -204,6 +205,7 @@ fn listings_sort_names_byte_by_byte(store: &dyn SyncStore) {
     assert_eq!(names, ["A-1", "B", "_c", "a", "b"]);
     for (i, device) in ["t-b", "T-a", "t-A"].into_iter().enumerate() {
         let token = NewToken {
+            auth_hash: [4; 32],
             hash: [i as u8; 32],
             user: "b",
             device,
@@ -320,6 +322,7 @@ fn a_device_never_seen_is_revoked_ahead_of_its_commits(store: &dyn SyncStore) {
     let err = store.upload(&UP, &sealed("lost", 1)).unwrap_err();
     assert_eq!(refusal(err), (RefusalKind::DeviceRevoked, "lost".into(), 1));
     let token = NewToken {
+        auth_hash: [4; 32],
         hash: [1; 32],
         user: "dm",
         device: "lost",
