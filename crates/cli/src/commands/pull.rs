@@ -32,10 +32,20 @@ struct CommitsFile<'a> {
     commits: &'a [Commit],
 }
 
-/// Fetches every page from cursor 0 and opens each commit; the commits in the server's order,
-/// each once.
-fn fetch_all(session: &Session, key: &DataKey, study: &StudyId) -> anyhow::Result<Vec<Commit>> {
+/// What the server holds: the commits that open, in its order, each once; and those that do
+/// not open (`device#seq` and why), set aside.
+struct Fetched {
+    commits: Vec<Commit>,
+    set_aside: Vec<(String, String)>,
+}
+
+/// Fetches every page from cursor 0 and opens each commit. A commit that does not open is set
+/// aside, not a reason to give the study up: anyone holding a writing token, without the study
+/// key, can upload bytes that the server (which reads only headers) takes for a commit, as the
+/// app also sets such commits aside.
+fn fetch_all(session: &Session, key: &DataKey, study: &StudyId) -> anyhow::Result<Fetched> {
     let mut commits = Vec::new();
+    let mut set_aside = Vec::new();
     let mut seen = HashSet::new();
     let mut after = 0u64;
     loop {
@@ -54,15 +64,17 @@ fn fetch_all(session: &Session, key: &DataKey, study: &StudyId) -> anyhow::Resul
             .with_context(|| format!("the server's page after cursor {after}"))?;
         for sealed in &bundle.commits {
             let h = &sealed.header;
-            let commit = sealed
-                .open(std::slice::from_ref(key))
-                .map_err(|e| anyhow::anyhow!("commit {}#{} does not open: {e}", h.device, h.seq))?;
-            if seen.insert(commit.id.clone()) {
-                commits.push(commit);
+            match sealed.open(std::slice::from_ref(key)) {
+                Ok(commit) => {
+                    if seen.insert(commit.id.clone()) {
+                        commits.push(commit);
+                    }
+                }
+                Err(e) => set_aside.push((format!("{}#{}", h.device, h.seq), e.to_string())),
             }
         }
         if !more {
-            return Ok(commits);
+            return Ok(Fetched { commits, set_aside });
         }
         if cursor <= after || bundle.commits.is_empty() {
             anyhow::bail!("the server says more commits follow cursor {after} but sent none");
@@ -149,7 +161,23 @@ pub fn run(args: &PullArgs) -> anyhow::Result<()> {
     let (session, passphrase) = args.login.login(false)?;
     let key = session.data_key(&passphrase)?;
     let study = session.study_id()?;
-    let commits = fetch_all(&session, &key, &study)?;
+    let Fetched { commits, set_aside } = fetch_all(&session, &key, &study)?;
+    if !set_aside.is_empty() {
+        let listed: Vec<String> = set_aside
+            .iter()
+            .map(|(at, why)| format!("{at} ({why})"))
+            .collect();
+        eprintln!(
+            "ecrf: warning: {} commit{} of the server do{} not open with the study key and {} left out: {}",
+            set_aside.len(),
+            if set_aside.len() == 1 { "" } else { "s" },
+            if set_aside.len() == 1 { "es" } else { "" },
+            if set_aside.len() == 1 { "is" } else { "are" },
+            listed.join(", ")
+        );
+    }
+    // A commit left out that a commit which opens follows on its device is a hole in the
+    // study's record, not bytes at a chain's end: refused, as any broken chain.
     ecrf_core::log::chain::verify(&commits)
         .map_err(|e| anyhow::anyhow!("the server's log is not intact: {e}"))?;
     let users: Vec<UserInfo> = session.client.get_json("/api/users")?;

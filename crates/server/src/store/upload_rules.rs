@@ -74,7 +74,13 @@ pub fn check_and_store(
                 acks[i] = AckStatus::Duplicate;
                 continue;
             }
-            tracing::warn!(device = %h.device, seq = h.seq, "upload: commit conflict");
+            tracing::warn!(
+                device = %h.device,
+                seq = h.seq,
+                uploader_user = %uploader.user,
+                uploader_device = %uploader.device,
+                "upload: commit conflict"
+            );
             return Err(refuse(RefusalKind::Conflict, c));
         }
         if tip.revoked {
