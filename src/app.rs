@@ -54,25 +54,27 @@ pub fn App() -> impl IntoView {
         }
     };
     // A page reached by its address (a reload, a shared link) waits for the study to load; the
-    // list shows the opening, or its failure, itself (and is not redrawn when it completes).
-    let page = move || {
+    // list shows the opening, or its failure, itself (and is not redrawn when it completes: the
+    // screen is a memo, which changes only when what is shown changes).
+    let screen = Memo::new(move |_| {
         let route = state.route.get();
-        if state.db_status.get() == DbStatus::Locked {
-            return view! { <LockScreen /> }.into_any();
-        }
-        if route == Route::Patients {
-            return route_page(route);
-        }
         match state.db_status.get() {
-            DbStatus::Ready => route_page(route),
-            DbStatus::Failed(_) => route_page(Route::Patients),
-            DbStatus::Opening | DbStatus::Locked => view! {
-                <section class="card" data-testid="page-loading">
-                    <p class="hint">{i18n.t(Msg::StorageOpening)}</p>
-                </section>
-            }
-            .into_any(),
+            DbStatus::Locked => Screen::Lock,
+            _ if route == Route::Patients => Screen::Route(route),
+            DbStatus::Ready => Screen::Route(route),
+            DbStatus::Failed(_) => Screen::Route(Route::Patients),
+            DbStatus::Opening => Screen::Opening,
         }
+    });
+    let page = move || match screen.get() {
+        Screen::Lock => view! { <LockScreen /> }.into_any(),
+        Screen::Route(route) => route_page(route),
+        Screen::Opening => view! {
+            <section class="card" data-testid="page-loading">
+                <p class="hint">{i18n.t(Msg::StorageOpening)}</p>
+            </section>
+        }
+        .into_any(),
     };
     view! {
         <Header />
@@ -92,6 +94,14 @@ pub fn App() -> impl IntoView {
         }>{page}</main>
         <footer class="footer">{i18n.t(Msg::Build)} " " <span data-testid="build">{build}</span></footer>
     }
+}
+
+/// What the page area shows.
+#[derive(Debug, Clone, PartialEq)]
+enum Screen {
+    Lock,
+    Opening,
+    Route(Route),
 }
 
 /// The page of a route, once the study is loaded.
