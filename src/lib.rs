@@ -2,6 +2,7 @@
 //! rules live in `ecrf-core`.
 
 pub mod app;
+pub mod chain_repair;
 pub mod components;
 pub mod crypto;
 pub mod device;

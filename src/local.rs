@@ -456,44 +456,34 @@ pub fn set_unsynced<'a>(pending: impl IntoIterator<Item = &'a str>) {
     })
 }
 
-/// Repairs this device's forked chain, if the log holds one that no repair has re-applied yet
-/// (`ecrf_core::log::fork`, found from the commits' summaries): one commit on the kept branch,
-/// by `system`, re-applies the commits off it, which stay in the log and are never sent (only
-/// then are this device's commits read, for their operations). Returns how many were
-/// re-applied.
-pub async fn repair_forks(db: &Db) -> Result<usize, SaveError> {
-    use ecrf_core::log::fork::{repair_ops, repair_reason, unrepaired};
-    let Some(device) = with(|l| l.log.as_ref().map(|g| g.device.clone())) else {
-        return Err(SaveError::NotReady);
-    };
-    // A record of this device set aside (it does not open) leaves a gap in the chain that
-    // would read as a fork: nothing is re-applied while the chain cannot be read whole.
-    if own_record_set_aside() {
-        return Ok(0);
-    }
-    let off_ids: Vec<String> = with(|l| {
-        let summaries: Vec<&CommitSummary> = l.state.summaries().collect();
-        unrepaired(&summaries, &device)
-            .iter()
-            .map(|s| s.id().to_owned())
-            .collect()
+/// What [`continue_as`] replaced, put back by [`put_back`] when the re-chaining commit is not
+/// saved.
+pub struct Previous {
+    log: Option<DeviceLog>,
+    own: u64,
+    own_damaged: bool,
+    own_unreadable: u64,
+}
+
+/// Continues as `log`'s device from now on (a re-chaining: `crate::chain_repair`): it has made
+/// no commit yet, and the old device's records set aside no longer block its chain.
+pub fn continue_as(log: DeviceLog) -> Previous {
+    LOCAL.with(|l| {
+        let mut l = l.borrow_mut();
+        Previous {
+            log: l.log.replace(log),
+            own: std::mem::take(&mut l.own),
+            own_damaged: std::mem::take(&mut l.own_damaged),
+            own_unreadable: std::mem::take(&mut l.own_unreadable),
+        }
+    })
+}
+
+/// Undoes [`continue_as`].
+pub fn put_back(p: Previous) {
+    LOCAL.with(|l| {
+        let mut l = l.borrow_mut();
+        (l.log, l.own, l.own_damaged, l.own_unreadable) =
+            (p.log, p.own, p.own_damaged, p.own_unreadable);
     });
-    if off_ids.is_empty() {
-        return Ok(0);
-    }
-    let own = db
-        .device_commits(&device)
-        .await
-        .map_err(SaveError::Storage)?;
-    let off: Vec<&Commit> = off_ids
-        .iter()
-        .filter_map(|id| own.iter().find(|c| c.id == *id))
-        .collect();
-    if off.len() != off_ids.len() {
-        // A commit of the fork no longer reads: never a repair that leaves part of it out.
-        return Ok(0);
-    }
-    let (ops, reason) = (repair_ops(&off), repair_reason(&off));
-    save(db, ecrf_core::sync::authors::SYSTEM, Some(reason), ops).await?;
-    Ok(off.len())
 }

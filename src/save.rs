@@ -74,3 +74,15 @@ impl UseSave {
         });
     }
 }
+
+impl SaveError {
+    /// Why, for the user, in `lang`.
+    pub fn text(&self, lang: ecrf_core::i18n::Lang) -> String {
+        use crate::i18n::Msg;
+        match self {
+            SaveError::Storage(e) => e.msg().text(lang).to_owned(),
+            SaveError::Busy => Msg::ErrBusy.text(lang).to_owned(),
+            SaveError::NotReady => Msg::StorageOpening.text(lang).to_owned(),
+        }
+    }
+}

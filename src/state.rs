@@ -109,7 +109,8 @@ const BLOCKED_AFTER_MS: u32 = 8_000;
 
 const MODE_KEY: &str = "ecrf.mode";
 const USER_KEY: &str = "ecrf.user";
-const DEVICE_KEY: &str = "device";
+/// The `meta` key of this device's id.
+pub const DEVICE_KEY: &str = "device";
 
 async fn open_db(name: &str, sealed: bool) -> Result<Db, StorageError> {
     let open = Box::pin(async move {
@@ -216,7 +217,7 @@ async fn load(db: &Db, state: AppState) -> Result<(), StorageError> {
     local::set_aside_received(unopened);
     // A chain forked by two tabs before saves were serialised: nothing is dropped; one commit
     // re-applies the branch the device does not continue.
-    match local::repair_forks(db).await {
+    match crate::chain_repair::repair_forks(db).await {
         Ok(0) => {}
         Ok(n) => {
             gloo::console::warn!(format!("ecrf: {n} commits of a forked chain re-applied"));

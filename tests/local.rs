@@ -138,7 +138,7 @@ async fn a_forked_chain_is_kept_and_repaired_by_one_commit() {
     ));
     // Nothing is dropped: the fold holds both branches.
     assert_eq!(local::with(|l| l.state.commit_count()), 4);
-    assert_eq!(local::repair_forks(&db).await, Ok(1));
+    assert_eq!(ecrf_app::chain_repair::repair_forks(&db).await, Ok(1));
     let stored = db.commits().await.unwrap();
     assert_eq!(stored.len(), 5);
     // The kept chain with the repair is whole and holds the forked commit's value.
@@ -160,7 +160,7 @@ async fn a_forked_chain_is_kept_and_repaired_by_one_commit() {
         &Default::default(),
         0,
     ));
-    assert_eq!(local::repair_forks(&db).await, Ok(0));
+    assert_eq!(ecrf_app::chain_repair::repair_forks(&db).await, Ok(0));
     db.close();
     storage::delete(name).await.unwrap();
 }

@@ -118,17 +118,18 @@ async fn a_damaged_snapshot_or_one_naming_a_commit_not_stored_is_not_used() {
     storage::delete(name).await.unwrap();
 }
 
-#[wasm_bindgen_test]
-async fn an_unsent_record_damaged_after_the_snapshot_is_set_aside_when_it_is_to_be_sent() {
-    let name = "test-snapshot-damaged";
+/// A study of two demo patients, all of it this device's (`demo`) and unsent, folded into a
+/// snapshot; then one record damaged in the browser's files, and the study loaded through the
+/// snapshot as an unlock does. Returns the database, the commits and the damaged one's index.
+async fn one_own_record_damaged(name: &str) -> (Db, Vec<ecrf_core::log::Commit>, usize) {
     let db = fresh(name).await;
     let commits = ecrf_core::demo::generate(2, 9).commits;
     db.import_commits(&commits).await.unwrap();
     db.put_snapshot(&State::from_commits(&commits).snapshot())
         .await
         .unwrap();
-    // One record is damaged in the browser's files after the snapshot was written.
-    let victim = &commits[commits.len() / 2];
+    let at = commits.len() / 2;
+    let victim = &commits[at];
     let raw = db.raw_commit_records().await.unwrap();
     let get = |r: &JsValue, k: &str| js_sys::Reflect::get(r, &k.into()).unwrap();
     let damaged = raw
@@ -143,19 +144,88 @@ async fn an_unsent_record_damaged_after_the_snapshot_is_set_aside_when_it_is_to_
     let loaded = read_study(&db).await.unwrap();
     assert_eq!(loaded.records_read, 0);
     assert_eq!(loaded.state, State::from_commits(&commits));
-    let device = victim.body.device.clone();
     local::install(local::rebuild(
-        &device,
+        &victim.body.device,
         loaded.state,
         &Default::default(),
         commits.len(),
     ));
+    (db, commits, at)
+}
+
+#[wasm_bindgen_test]
+async fn an_unsent_record_damaged_after_the_snapshot_is_set_aside_when_it_is_to_be_sent() {
+    let name = "test-snapshot-damaged";
+    let (db, commits, at) = one_own_record_damaged(name).await;
     assert!(!local::own_record_set_aside());
     // To be sent, it is read: set aside, named on the card, and this device's chain has a gap.
     let pending = local::read_pending(&db, &Default::default()).await.unwrap();
     assert_eq!(pending.len(), commits.len() - 1);
-    assert!(local::set_aside().contains_key(&victim.id));
+    assert!(local::set_aside().contains_key(&commits[at].id));
     assert!(local::own_record_set_aside());
+    local::install(local::Local::default());
+    db.close();
+    storage::delete(name).await.unwrap();
+}
+
+/// The tablet continues under a new device id whose first commit makes every unsent commit of
+/// the old chain again (the damaged one's content too, read back from the fold): the values do
+/// not change, nothing is in conflict, and only that commit is left to send.
+#[wasm_bindgen_test]
+async fn a_chain_with_a_damaged_unsent_record_is_sent_again_under_a_new_device() {
+    let name = "test-snapshot-rechain";
+    let (db, commits, _) = one_own_record_damaged(name).await;
+    let before = local::with(|l| l.state.clone());
+    assert_eq!(ecrf_app::chain_repair::rechain(&db).await, Ok(None));
+    local::read_pending(&db, &Default::default()).await.unwrap();
+    let done = ecrf_app::chain_repair::rechain(&db)
+        .await
+        .unwrap()
+        .expect("re-chained");
+    assert_eq!((done.old.as_str(), done.commits), ("demo", commits.len()));
+    assert!(!local::own_record_set_aside());
+    // Stored: the new device id, the old chain retired, the one new commit.
+    assert_eq!(
+        db.meta::<String>(ecrf_app::state::DEVICE_KEY)
+            .await
+            .unwrap(),
+        Some(done.new.clone())
+    );
+    let tips: ecrf_core::sync::outbox::ServerTips = db
+        .meta(ecrf_app::sync::run::TIPS_KEY)
+        .await
+        .unwrap()
+        .unwrap();
+    let again = db.device_commits(&done.new).await.unwrap();
+    assert_eq!(again.len(), 1);
+    let pending = local::read_pending(&db, &tips).await.unwrap();
+    assert_eq!(pending, again);
+    // Here (beside the old commits) and on every other tablet (without them): the same values.
+    let elsewhere = State::from_commits(&again);
+    local::with(|l| {
+        assert_eq!(l.state.conflict_count(), 0);
+        let forms: Vec<_> = before.forms().collect();
+        assert_eq!(elsewhere.forms().collect::<Vec<_>>().len(), forms.len());
+        for (instance, form) in &forms {
+            for (field, value) in before.values_of(instance) {
+                assert_eq!(
+                    l.state.value(instance, field),
+                    Some(value),
+                    "{instance} {field}"
+                );
+                assert_eq!(
+                    elsewhere.value(instance, field),
+                    Some(value),
+                    "{instance} {field}"
+                );
+            }
+            let there = elsewhere.forms().find(|(i, _)| i == instance).unwrap().1;
+            assert_eq!(
+                (&there.patient, there.deleted),
+                (&form.patient, form.deleted)
+            );
+        }
+    });
     local::install(local::Local::default());
     db.close();
     storage::delete(name).await.unwrap();

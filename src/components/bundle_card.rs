@@ -84,8 +84,11 @@ pub fn BundleCard() -> impl IntoView {
         opened.track();
         carry::study_key()
     };
+    // Read again once the study has opened: the card may be drawn while it opens (the list is
+    // not redrawn when it completes), before there is a database to read.
     let cached = LocalResource::new(move || async move {
         opened.track();
+        state.db_status.track();
         match crate::state::db() {
             Some(db) => carry::cached_users(&db).await.unwrap_or_default(),
             None => Vec::new(),

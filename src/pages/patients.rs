@@ -184,11 +184,7 @@ fn RegisterCard() -> impl IntoView {
                 </button>
                 {move || failure.get().map(|e| {
                     let lang = i18n.lang.get();
-                    let detail = match e {
-                        SaveError::Storage(e) => e.msg().text(lang).to_owned(),
-                        SaveError::Busy => Msg::ErrBusy.text(lang).to_owned(),
-                        SaveError::NotReady => Msg::StorageOpening.text(lang).to_owned(),
-                    };
+                    let detail = e.text(lang);
                     view! { <p class="save error" data-testid="save-state">{format!("{} {detail}", Msg::ErrNotSaved.text(lang))}</p> }
                 })}
             </form>

@@ -21,7 +21,6 @@ use std::sync::{Arc, OnceLock};
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::Router;
-use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -30,7 +29,8 @@ pub use store::{PgStore, SqliteStore, StoreError, StudyRecord, SyncStore};
 
 /// The default limit on a request body: a sync bundle is at most a few MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
-/// How long a request body may take to arrive (8 MiB at 1 Mbit/s takes about 70 s).
+/// How long a request body may take to arrive in all (8 MiB at 1 Mbit/s takes about 70 s):
+/// a body sent a little at a time is cut off (`api::read_body`).
 pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 /// The default request rate per client address, per second (0 disables the limit).
 pub const DEFAULT_RATE_PER_SECOND: u32 = 100;
@@ -150,8 +150,6 @@ pub fn app(state: AppState) -> Router {
     };
     router
         .layer(DefaultBodyLimit::max(limit))
-        // A body sent slowly enough to hold memory and a connection for long is cut off.
-        .layer(RequestBodyTimeoutLayer::new(BODY_TIMEOUT))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             limits::body_size,

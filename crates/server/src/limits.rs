@@ -85,7 +85,13 @@ pub async fn body_size(State(state): State<AppState>, req: Request, next: Next) 
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > state.inner.max_body_bytes as u64) {
+    // A bundle may hold `--max-body-bytes`; every other body is a little JSON.
+    let limit = if req.uri().path() == "/api/bundles" {
+        state.inner.max_body_bytes
+    } else {
+        state.inner.max_body_bytes.min(crate::api::JSON_BODY_LIMIT)
+    };
+    if declared.is_some_and(|n| n > limit as u64) {
         return ApiError::too_large("The request body is larger than this server accepts.")
             .into_response();
     }

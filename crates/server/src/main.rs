@@ -171,7 +171,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         .init();
     // Read the certificate before anything else, so that a wrong file stops the server at once.
     let tls = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => Some(
+        (Some(cert), Some(key)) => Some(http1_only_tls(
             axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
                 .await
                 .with_context(|| {
@@ -181,7 +181,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
                         key.display()
                     )
                 })?,
-        ),
+        )),
         _ => None,
     };
     let ca_page = match (&args.ca_page_addr, &args.tls_cert) {
@@ -247,6 +247,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         println!("set-up token written to {}", path.display());
         tracing::info!(file = %path.display(), "no study yet: set-up token written");
     }
+    let head = std::time::Duration::from_secs(args.request_head_timeout_secs);
     if let Some((addr, ca)) = ca_page {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -254,9 +255,11 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         let page = listener.local_addr()?;
         println!("CA certificate page: http://{page}/");
         tracing::info!(addr = %page, fingerprint = ca.fingerprint(), "CA page listening (plain HTTP)");
-        // It stops with the process; it holds no state worth a graceful shutdown.
+        // It stops with the process; it holds no state worth a graceful shutdown. Its
+        // connections are limited as the API's are (they share the process's descriptors).
+        let server = with_timeouts(axum_server::from_tcp(listener.into_std()?)?, head);
         tokio::spawn(async move {
-            if let Err(err) = axum::serve(listener, ca_page::router(ca)).await {
+            if let Err(err) = server.serve(ca_page::router(ca).into_make_service()).await {
                 tracing::error!(error = %err, "the CA page stopped");
             }
         });
@@ -269,32 +272,46 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         shutdown_signal().await;
         stop.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
     });
-    // A connection that sends no request is closed (else idle connections, opened by anyone,
-    // would use up the server's file descriptors): the first request's head must arrive within
-    // the timeout of the connection (after the TLS handshake, which has its own); a kept-alive
-    // connection waits 75 s at most for the next (longer than clients keep idle connections,
-    // 15 s for ureq, so that none sends on one being closed).
-    let head = std::time::Duration::from_secs(args.request_head_timeout_secs);
-    let idle = head.max(KEEP_ALIVE);
     match tls {
         None => {
             tracing::info!(addr = %local, db = %db, "ecrf-server listening");
-            let mut server = axum_server::from_tcp(listener.into_std()?)?
-                .handle(handle)
-                .first_request_timeout(head);
-            server.http_builder().http1().header_read_timeout(idle);
-            server.serve(service).await?;
+            let server = axum_server::from_tcp(listener.into_std()?)?.handle(handle);
+            with_timeouts(server, head).serve(service).await?;
         }
         Some(config) => {
             tracing::info!(addr = %local, db = %db, "ecrf-server listening (TLS)");
-            let mut server = axum_server::from_tcp_rustls(listener.into_std()?, config)?
-                .handle(handle)
-                .first_request_timeout(head);
-            server.http_builder().http1().header_read_timeout(idle);
-            server.serve(service).await?;
+            let server = axum_server::from_tcp_rustls(listener.into_std()?, config)?.handle(handle);
+            with_timeouts(server, head).serve(service).await?;
         }
     }
     Ok(())
+}
+
+/// `server` limited so that connections that send no request are closed (else idle
+/// connections, opened by anyone, would use up the process's file descriptors): HTTP/1.1 only
+/// (HTTP/2 keeps an idle connection open for as long as the client answers its pings); the
+/// first request's head within `head` of the connection (after the TLS handshake, which has its
+/// own 10 s); a kept-alive connection waits 75 s at most for the next (longer than clients keep
+/// idle connections, 15 s for ureq, so that none sends on one being closed).
+fn with_timeouts<A: axum_server::Address, Acc>(
+    server: axum_server::Server<A, Acc>,
+    head: std::time::Duration,
+) -> axum_server::Server<A, Acc> {
+    let mut server = server.http1_only().first_request_timeout(head);
+    server
+        .http_builder()
+        .http1()
+        .header_read_timeout(head.max(KEEP_ALIVE));
+    server
+}
+
+/// `config` offering HTTP/1.1 only in the TLS handshake (ALPN), as [`with_timeouts`] serves.
+fn http1_only_tls(
+    config: axum_server::tls_rustls::RustlsConfig,
+) -> axum_server::tls_rustls::RustlsConfig {
+    let mut inner = (*config.get_inner()).clone();
+    inner.alpn_protocols = vec![b"http/1.1".to_vec()];
+    axum_server::tls_rustls::RustlsConfig::from_config(std::sync::Arc::new(inner))
 }
 
 /// How long a kept-alive connection waits for its next request (nginx's default).

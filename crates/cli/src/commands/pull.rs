@@ -162,6 +162,12 @@ pub fn run(args: &PullArgs) -> anyhow::Result<()> {
     let key = session.data_key(&passphrase)?;
     let study = session.study_id()?;
     let Fetched { commits, set_aside } = fetch_all(&session, &key, &study)?;
+    if commits.is_empty() && !set_aside.is_empty() {
+        anyhow::bail!(
+            "none of the server's {} commits opens with the study key: nothing written",
+            set_aside.len()
+        );
+    }
     if !set_aside.is_empty() {
         let listed: Vec<String> = set_aside
             .iter()

@@ -60,38 +60,46 @@ pub fn off_chain<L: ChainLink>(commits: &[L]) -> Vec<&L> {
 /// with itself); everything else is repeated as it was (creating a form and confirming a value
 /// are idempotent in the fold).
 pub fn repair_ops(off: &[&Commit]) -> Vec<Op> {
-    let with_own = |supersedes: &[CommitId], id: &CommitId| {
+    off.iter()
+        .flat_map(|c| superseding(&c.body.ops, &c.id))
+        .collect()
+}
+
+/// `ops` of the commit `id` made again by another commit: each field write or clearing also
+/// supersedes the write of `id` it repeats (so the field keeps one value, not a conflict with
+/// itself); everything else as it was (creating a form, confirming a value and deleting a form
+/// are idempotent in the fold).
+pub fn superseding<'a>(ops: impl IntoIterator<Item = &'a Op>, id: &str) -> Vec<Op> {
+    let with_own = |supersedes: &[CommitId]| {
         let mut s = supersedes.to_vec();
-        s.push(id.clone());
+        s.push(id.to_owned());
         s.sort();
         s.dedup();
         s
     };
-    off.iter()
-        .flat_map(|c| {
-            c.body.ops.iter().map(move |op| match op {
-                Op::SetField {
-                    instance,
-                    field,
-                    value,
-                    supersedes,
-                } => Op::SetField {
-                    instance: instance.clone(),
-                    field: field.clone(),
-                    value: value.clone(),
-                    supersedes: with_own(supersedes, &c.id),
-                },
-                Op::ClearField {
-                    instance,
-                    field,
-                    supersedes,
-                } => Op::ClearField {
-                    instance: instance.clone(),
-                    field: field.clone(),
-                    supersedes: with_own(supersedes, &c.id),
-                },
-                other => other.clone(),
-            })
+    ops.into_iter()
+        .map(|op| match op {
+            Op::SetField {
+                instance,
+                field,
+                value,
+                supersedes,
+            } => Op::SetField {
+                instance: instance.clone(),
+                field: field.clone(),
+                value: value.clone(),
+                supersedes: with_own(supersedes),
+            },
+            Op::ClearField {
+                instance,
+                field,
+                supersedes,
+            } => Op::ClearField {
+                instance: instance.clone(),
+                field: field.clone(),
+                supersedes: with_own(supersedes),
+            },
+            other => other.clone(),
         })
         .collect()
 }

@@ -10,6 +10,11 @@ use crate::log::ChainLink;
 /// For each author device, the highest sequence known to be on the server.
 pub type ServerTips = BTreeMap<String, u64>;
 
+/// The tip of a retired chain (a device re-chained, `log::recover`): above any sequence a
+/// device reaches, so none of its commits is ever sent; the largest integer a JavaScript number
+/// holds exactly (2^53 - 1), as the app stores tips in IndexedDB.
+pub const RETIRED_TIP: u64 = (1 << 53) - 1;
+
 /// The commits not yet on the server, sorted by (device, sequence). A commit off its device's
 /// kept chain (a fork, `log::fork`) is never sent: the repair commit carries its content.
 ///
@@ -18,9 +23,12 @@ pub type ServerTips = BTreeMap<String, u64>;
 /// one sequence lower, as [`crate::log::DeviceLog`] makes them and the server checks). So a
 /// tablet holding 80,000 commits of which a few are unsent does the work of a few.
 pub fn outbox<'a, L: ChainLink>(commits: &'a [L], on_server: &ServerTips) -> Vec<&'a L> {
+    // A commit whose device id is not a name (`api::valid_name`: it came in a bundle file) is
+    // never sent: the server refuses the whole bundle holding it, which would stop every other.
     let above: Vec<&L> = commits
         .iter()
         .filter(|c| c.seq() > on_server.get(c.device()).copied().unwrap_or(0))
+        .filter(|c| super::api::valid_name(c.device()))
         .collect();
     let kept = crate::log::fork::kept_chains(&above);
     let mut out: Vec<&L> = above
@@ -106,6 +114,21 @@ mod tests {
         assert!(!sent.contains(&off[0].id.as_str()));
         let smaller = commits[1].id.clone().min(commits[2].id.clone());
         assert_ne!(off[0].id, smaller);
+    }
+
+    #[test]
+    fn a_commit_whose_device_id_is_not_a_name_is_never_sent() {
+        let mut good = DeviceLog::new("tab-a");
+        let mut bad = DeviceLog::new("tab a");
+        let commits = vec![
+            bad.commit(1, "u", None, Vec::new()),
+            good.commit(2, "u", None, Vec::new()),
+        ];
+        let sent: Vec<&str> = outbox(&commits, &ServerTips::new())
+            .iter()
+            .map(|c| c.body.device.as_str())
+            .collect();
+        assert_eq!(sent, ["tab-a"]);
     }
 
     proptest::proptest! {

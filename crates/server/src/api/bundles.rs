@@ -1,7 +1,6 @@
 //! `POST /api/bundles`: an upload of sealed commits, checked from their clear headers and
 //! stored all or nothing.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -9,7 +8,7 @@ use ecrf_core::sync::api::{valid_name, Ack, UploadResult, MAX_BUNDLE_COMMITS};
 use ecrf_core::sync::{Bundle, FormatError};
 
 use super::now;
-use super::Writer;
+use super::{BundleBody, Writer};
 use crate::error::ApiError;
 use crate::store::Uploader;
 use crate::AppState;
@@ -19,9 +18,8 @@ use crate::AppState;
 pub async fn upload(
     State(state): State<AppState>,
     Writer(member): Writer,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    BundleBody(body): BundleBody,
 ) -> Result<Json<UploadResult>, ApiError> {
-    let body = body?;
     let study = state.require_study().await?;
     let caller = member.0;
     let (_, now) = now();

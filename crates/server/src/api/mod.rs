@@ -69,10 +69,34 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await?;
+        let bytes = read_body(req, state).await?;
         serde_json::from_slice(&bytes)
             .map(JsonBody)
             .map_err(|e| ApiError::bad_request(format!("The request body does not parse: {e}")))
+    }
+}
+
+/// A request's body, all of it within [`crate::BODY_TIMEOUT`] (a body sent a little at a time
+/// is cut off: 408 `request_timeout`), within the route's byte limit (413 `too_large`).
+pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    match tokio::time::timeout(crate::BODY_TIMEOUT, Bytes::from_request(req, state)).await {
+        Ok(bytes) => Ok(bytes?),
+        Err(_) => Err(ApiError::new(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "The request body did not arrive in time.",
+        )),
+    }
+}
+
+/// A bundle's bytes, as an extractor ([`read_body`]).
+pub struct BundleBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for BundleBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        read_body(req, state).await.map(BundleBody)
     }
 }
 
