@@ -455,35 +455,3 @@ pub fn set_unsynced<'a>(pending: impl IntoIterator<Item = &'a str>) {
         l.unsent = pending.len();
     })
 }
-
-/// What [`continue_as`] replaced, put back by [`put_back`] when the re-chaining commit is not
-/// saved.
-pub struct Previous {
-    log: Option<DeviceLog>,
-    own: u64,
-    own_damaged: bool,
-    own_unreadable: u64,
-}
-
-/// Continues as `log`'s device from now on (a re-chaining: `crate::chain_repair`): it has made
-/// no commit yet, and the old device's records set aside no longer block its chain.
-pub fn continue_as(log: DeviceLog) -> Previous {
-    LOCAL.with(|l| {
-        let mut l = l.borrow_mut();
-        Previous {
-            log: l.log.replace(log),
-            own: std::mem::take(&mut l.own),
-            own_damaged: std::mem::take(&mut l.own_damaged),
-            own_unreadable: std::mem::take(&mut l.own_unreadable),
-        }
-    })
-}
-
-/// Undoes [`continue_as`].
-pub fn put_back(p: Previous) {
-    LOCAL.with(|l| {
-        let mut l = l.borrow_mut();
-        (l.log, l.own, l.own_damaged, l.own_unreadable) =
-            (p.log, p.own, p.own_damaged, p.own_unreadable);
-    });
-}

@@ -168,69 +168,6 @@ async fn an_unsent_record_damaged_after_the_snapshot_is_set_aside_when_it_is_to_
     storage::delete(name).await.unwrap();
 }
 
-/// The tablet continues under a new device id whose first commit makes every unsent commit of
-/// the old chain again (the damaged one's content too, read back from the fold): the values do
-/// not change, nothing is in conflict, and only that commit is left to send.
-#[wasm_bindgen_test]
-async fn a_chain_with_a_damaged_unsent_record_is_sent_again_under_a_new_device() {
-    let name = "test-snapshot-rechain";
-    let (db, commits, _) = one_own_record_damaged(name).await;
-    let before = local::with(|l| l.state.clone());
-    assert_eq!(ecrf_app::chain_repair::rechain(&db).await, Ok(None));
-    local::read_pending(&db, &Default::default()).await.unwrap();
-    let done = ecrf_app::chain_repair::rechain(&db)
-        .await
-        .unwrap()
-        .expect("re-chained");
-    assert_eq!((done.old.as_str(), done.commits), ("demo", commits.len()));
-    assert!(!local::own_record_set_aside());
-    // Stored: the new device id, the old chain retired, the one new commit.
-    assert_eq!(
-        db.meta::<String>(ecrf_app::state::DEVICE_KEY)
-            .await
-            .unwrap(),
-        Some(done.new.clone())
-    );
-    let tips: ecrf_core::sync::outbox::ServerTips = db
-        .meta(ecrf_app::sync::run::TIPS_KEY)
-        .await
-        .unwrap()
-        .unwrap();
-    let again = db.device_commits(&done.new).await.unwrap();
-    assert_eq!(again.len(), 1);
-    let pending = local::read_pending(&db, &tips).await.unwrap();
-    assert_eq!(pending, again);
-    // Here (beside the old commits) and on every other tablet (without them): the same values.
-    let elsewhere = State::from_commits(&again);
-    local::with(|l| {
-        assert_eq!(l.state.conflict_count(), 0);
-        let forms: Vec<_> = before.forms().collect();
-        assert_eq!(elsewhere.forms().collect::<Vec<_>>().len(), forms.len());
-        for (instance, form) in &forms {
-            for (field, value) in before.values_of(instance) {
-                assert_eq!(
-                    l.state.value(instance, field),
-                    Some(value),
-                    "{instance} {field}"
-                );
-                assert_eq!(
-                    elsewhere.value(instance, field),
-                    Some(value),
-                    "{instance} {field}"
-                );
-            }
-            let there = elsewhere.forms().find(|(i, _)| i == instance).unwrap().1;
-            assert_eq!(
-                (&there.patient, there.deleted),
-                (&form.patient, form.deleted)
-            );
-        }
-    });
-    local::install(local::Local::default());
-    db.close();
-    storage::delete(name).await.unwrap();
-}
-
 #[wasm_bindgen_test]
 async fn a_snapshot_is_written_once_enough_was_folded_since_the_last() {
     let name = "test-snapshot-refresh";

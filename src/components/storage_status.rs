@@ -47,31 +47,6 @@ pub fn StorageStatus() -> impl IntoView {
             })
         }
     };
-    // Re-chaining this device (`crate::chain_repair::rechain`), on the user's word.
-    let rechaining = RwSignal::new(false);
-    let rechained =
-        RwSignal::new(None::<Result<crate::chain_repair::Rechained, crate::local::SaveError>>);
-    let rechain = move || {
-        let lang = i18n.lang.get_untracked();
-        let confirmed = web_sys::window()
-            .and_then(|w| w.confirm_with_message(Msg::RechainConfirm.text(lang)).ok())
-            .unwrap_or(false);
-        let Some(db) = crate::state::db() else { return };
-        if !confirmed {
-            return;
-        }
-        rechaining.set(true);
-        leptos::task::spawn_local(async move {
-            let done = crate::chain_repair::rechain(&db).await;
-            rechaining.set(false);
-            match done {
-                Ok(Some(r)) => rechained.set(Some(Ok(r))),
-                Ok(None) => {}
-                Err(e) => rechained.set(Some(Err(e))),
-            }
-            state.revision.update(|r| *r += 1);
-        });
-    };
     view! {
         <section class="card storage" data-testid="storage">
             <h2>{i18n.t(Msg::StorageTitle)}</h2>
@@ -117,19 +92,10 @@ pub fn StorageStatus() -> impl IntoView {
                         <p>{Msg::SetAsideHint.text(i18n.lang.get())}</p>
                         {own.then(|| view! {
                             <p class="strong" data-testid="set-aside-own">{Msg::SetAsideOwn.text(i18n.lang.get())}</p>
-                            <button data-testid="rechain" disabled=move || rechaining.get() on:click=move |_| rechain()>
-                                {Msg::Rechain.text(i18n.lang.get())}
-                            </button>
                         })}
                     </div>
                 })
             }}
-            {move || rechained.get().map(|r| view! {
-                <p class="ok" data-testid="rechained">{match r {
-                    Ok(r) => format!("{} {} ({} → {})", r.commits, Msg::Rechained.text(i18n.lang.get()), r.old, r.new),
-                    Err(e) => format!("{} {}", Msg::ErrNotSaved.text(i18n.lang.get()), e.text(i18n.lang.get())),
-                }}</p>
-            })}
             {move || db_line().map(|line| view! { <p class="error" data-testid="db-error">{line}</p> })}
         </section>
     }

@@ -15,7 +15,6 @@ pub mod chain;
 mod commit;
 pub mod fork;
 mod hlc;
-pub mod recover;
 mod register;
 pub mod snapshot;
 mod state;

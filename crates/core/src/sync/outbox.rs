@@ -10,11 +10,6 @@ use crate::log::ChainLink;
 /// For each author device, the highest sequence known to be on the server.
 pub type ServerTips = BTreeMap<String, u64>;
 
-/// The tip of a retired chain (a device re-chained, `log::recover`): above any sequence a
-/// device reaches, so none of its commits is ever sent; the largest integer a JavaScript number
-/// holds exactly (2^53 - 1), as the app stores tips in IndexedDB.
-pub const RETIRED_TIP: u64 = (1 << 53) - 1;
-
 /// The commits not yet on the server, sorted by (device, sequence). A commit off its device's
 /// kept chain (a fork, `log::fork`) is never sent: the repair commit carries its content.
 ///
