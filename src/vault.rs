@@ -131,14 +131,24 @@ pub async fn unlock(db: &Db, user: &str, passphrase: &str) -> Result<(), UnlockE
     let user_name = user.trim();
     let started = crate::device::now_ms();
     let opened = match vault.record(user_name) {
-        Ok(record) => match crate::crypto::record_keys(record, passphrase).await {
-            Ok(keys) => vault.unlock_with(user_name, &keys),
-            Err(e) => Err(VaultError::Bad(e)),
-        },
+        Ok(record) => {
+            // The study's snapshot is read meanwhile (sealed: the read needs no key).
+            let (keys, ()) = futures::join!(
+                crate::crypto::record_keys(record, passphrase),
+                db.prefetch_snapshot()
+            );
+            match keys {
+                Ok(keys) => vault.unlock_with(user_name, &keys),
+                Err(e) => Err(VaultError::Bad(e)),
+            }
+        }
         Err(e) => Err(e),
     };
+    if opened.is_err() {
+        Db::forget_prefetched_snapshot();
+    }
     gloo::console::log!(format!(
-        "ecrf: passphrase derived in {:.0} ms",
+        "ecrf: passphrase derived (the snapshot read meanwhile) in {:.0} ms",
         crate::device::now_ms() - started
     ));
     match opened {

@@ -19,6 +19,13 @@ use super::{schema, Db, StorageError, Unreadable};
 /// The `meta` key of the sealed snapshot.
 pub const SNAPSHOT_KEY: &str = "snapshot";
 
+thread_local! {
+    /// The sealed snapshot's bytes read ahead by [`Db::prefetch_snapshot`], with the database's
+    /// name.
+    static PREFETCHED: std::cell::RefCell<Option<(String, Vec<u8>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 impl Db {
     /// The stored snapshot, opened with the device key; `Ok(None)` when there is none (and
     /// always for a clear database, which keeps none).
@@ -31,23 +38,17 @@ impl Db {
             return Ok(None);
         };
         let started = crate::device::now_ms();
-        let tx = self
-            .rexie
-            .transaction(&[schema::META], TransactionMode::ReadOnly)?;
-        let Some(record) = tx
-            .store(schema::META)?
-            .get(JsValue::from_str(SNAPSHOT_KEY))
-            .await?
-        else {
-            return Ok(None);
+        let prefetched = PREFETCHED.with(|p| match p.borrow_mut().take() {
+            Some((name, bytes)) if name == self.name() => Some(bytes),
+            _ => None,
+        });
+        let bytes = match prefetched {
+            Some(bytes) => bytes,
+            None => match self.snapshot_bytes().await? {
+                Some(bytes) => bytes,
+                None => return Ok(None),
+            },
         };
-        let bytes = Reflect::get(&record, &JsValue::from_str("sealed"))
-            .ok()
-            .filter(|v| v.is_instance_of::<Uint8Array>())
-            .map(|v| Uint8Array::new(&v).to_vec())
-            .ok_or_else(|| {
-                StorageError::Sealed("the snapshot record has no sealed bytes".into())
-            })?;
         let bad = |e: FormatError| StorageError::Sealed(format!("snapshot: {e}"));
         let sealed = read_sealed_snapshot(&bytes).map_err(bad)?;
         if sealed.key_id != key.id {
@@ -80,6 +81,44 @@ impl Db {
             crate::device::now_ms() - decrypted
         ));
         snapshot
+    }
+
+    /// The stored snapshot's sealed bytes, unopened (no key needed); `Ok(None)` when there is
+    /// none.
+    ///
+    /// # Errors
+    /// A read that fails; `Sealed` for a record without sealed bytes.
+    async fn snapshot_bytes(&self) -> Result<Option<Vec<u8>>, StorageError> {
+        let tx = self
+            .rexie
+            .transaction(&[schema::META], TransactionMode::ReadOnly)?;
+        let Some(record) = tx
+            .store(schema::META)?
+            .get(JsValue::from_str(SNAPSHOT_KEY))
+            .await?
+        else {
+            return Ok(None);
+        };
+        Reflect::get(&record, &JsValue::from_str("sealed"))
+            .ok()
+            .filter(|v| v.is_instance_of::<Uint8Array>())
+            .map(|v| Some(Uint8Array::new(&v).to_vec()))
+            .ok_or_else(|| StorageError::Sealed("the snapshot record has no sealed bytes".into()))
+    }
+
+    /// Reads the snapshot's sealed bytes ahead, while the passphrase's key is derived (the read
+    /// needs no key), for [`Db::snapshot`] to take. Safe if a tab writes a newer one meanwhile:
+    /// an older snapshot holds only stored commits too, and the records after it are read. A
+    /// failure only leaves nothing read ahead.
+    pub async fn prefetch_snapshot(&self) {
+        if let Ok(Some(bytes)) = self.snapshot_bytes().await {
+            PREFETCHED.with(|p| *p.borrow_mut() = Some((self.name(), bytes)));
+        }
+    }
+
+    /// Drops what [`Db::prefetch_snapshot`] read (an unlock that failed).
+    pub fn forget_prefetched_snapshot() {
+        PREFETCHED.with(|p| p.borrow_mut().take());
     }
 
     /// Seals `snapshot` under the device key with a fresh random nonce and stores it in place
