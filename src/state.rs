@@ -109,8 +109,7 @@ const BLOCKED_AFTER_MS: u32 = 8_000;
 
 const MODE_KEY: &str = "ecrf.mode";
 const USER_KEY: &str = "ecrf.user";
-/// The `meta` key of this device's id.
-pub const DEVICE_KEY: &str = "device";
+const DEVICE_KEY: &str = "device";
 
 async fn open_db(name: &str, sealed: bool) -> Result<Db, StorageError> {
     let open = Box::pin(async move {
@@ -394,7 +393,7 @@ async fn ready(db: Rc<Db>, state: AppState) {
     state.revision.update(|r| *r += 1);
     state.db_status.set(DbStatus::Ready);
     gloo::console::log!(format!(
-        "ecrf: ready {:.0} ms after loading (drawn)",
+        "ecrf: study ready {:.0} ms after loading; the page is drawn next",
         device::now_ms() - loaded
     ));
 }

@@ -44,8 +44,9 @@ struct Args {
     /// Requests allowed at once above that rate.
     #[arg(long, env = "ECRF_RATE_LIMIT_BURST", default_value_t = DEFAULT_RATE_BURST)]
     rate_limit_burst: u32,
-    /// Seconds a client has to send a request's head (method, path, headers): a connection that
-    /// sends none in that time, at first or between requests, is closed.
+    /// Seconds a client has to send its first request's head (method, path, headers) after
+    /// connecting; else the connection is closed. Between requests a connection may idle 75 s
+    /// (or this, if longer).
     #[arg(long, env = "ECRF_REQUEST_HEAD_TIMEOUT", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
     request_head_timeout_secs: u64,
     /// Print the bound address as the first line of standard output (for tests using port 0).
