@@ -30,7 +30,8 @@ pub use store::{PgStore, SqliteStore, StoreError, StudyRecord, SyncStore};
 /// The default limit on a request body: a sync bundle is at most a few MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// How long a request body may take to arrive in all (8 MiB at 1 Mbit/s takes about 70 s):
-/// a body sent a little at a time is cut off (`api::read_body`).
+/// a body sent a little at a time is cut off (`api::read_body`). The default of
+/// [`Config::body_timeout`].
 pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 /// The default request rate per client address, per second (0 disables the limit).
 pub const DEFAULT_RATE_PER_SECOND: u32 = 100;
@@ -50,6 +51,8 @@ pub struct Config {
     pub rate_burst: u32,
     /// The set-up token's file, deleted when the study is created.
     pub setup_token_file: Option<PathBuf>,
+    /// How long a request body may take to arrive in all ([`BODY_TIMEOUT`]).
+    pub body_timeout: std::time::Duration,
 }
 
 impl Default for Config {
@@ -60,6 +63,7 @@ impl Default for Config {
             rate_per_second: DEFAULT_RATE_PER_SECOND,
             rate_burst: DEFAULT_RATE_BURST,
             setup_token_file: None,
+            body_timeout: BODY_TIMEOUT,
         }
     }
 }
@@ -77,6 +81,7 @@ struct Inner {
     rate_limit: Option<limits::RateLimit>,
     logins: limits::LoginFailures,
     setup_token_file: Option<PathBuf>,
+    body_timeout: std::time::Duration,
     /// The study once it exists (it never changes afterwards).
     study: OnceLock<StudyRecord>,
 }
@@ -98,6 +103,7 @@ impl AppState {
                 rate_limit: limits::RateLimit::new(config.rate_per_second, config.rate_burst),
                 logins: limits::LoginFailures::default(),
                 setup_token_file: config.setup_token_file,
+                body_timeout: config.body_timeout,
                 study: OnceLock::new(),
             }),
         }

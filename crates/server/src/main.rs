@@ -234,6 +234,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
             rate_per_second: args.rate_limit_per_second,
             rate_burst: args.rate_limit_burst,
             setup_token_file: Some(args.data_dir.join(setup_token::FILE_NAME)),
+            ..Config::default()
         },
     );
     let listener = tokio::net::TcpListener::bind(args.addr)

@@ -65,10 +65,10 @@ async fn method_not_allowed() -> ApiError {
 /// [`ApiError`] rather than axum's plain-text rejection.
 pub struct JsonBody<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let bytes = read_body(req, state).await?;
         serde_json::from_slice(&bytes)
             .map(JsonBody)
@@ -76,10 +76,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     }
 }
 
-/// A request's body, all of it within [`crate::BODY_TIMEOUT`] (a body sent a little at a time
-/// is cut off: 408 `request_timeout`), within the route's byte limit (413 `too_large`).
-pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    match tokio::time::timeout(crate::BODY_TIMEOUT, Bytes::from_request(req, state)).await {
+/// A request's body, all of it within the server's body timeout ([`crate::BODY_TIMEOUT`] by
+/// default: a body sent a little at a time is cut off, 408 `request_timeout`), within the
+/// route's byte limit (413 `too_large`).
+pub async fn read_body(req: Request, state: &AppState) -> Result<Bytes, ApiError> {
+    let deadline = state.inner.body_timeout;
+    match tokio::time::timeout(deadline, Bytes::from_request(req, state)).await {
         Ok(bytes) => Ok(bytes?),
         Err(_) => Err(ApiError::new(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -92,10 +94,10 @@ pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes,
 /// A bundle's bytes, as an extractor ([`read_body`]).
 pub struct BundleBody(pub Bytes);
 
-impl<S: Send + Sync> FromRequest<S> for BundleBody {
+impl FromRequest<AppState> for BundleBody {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         read_body(req, state).await.map(BundleBody)
     }
 }

@@ -11,6 +11,7 @@ backend_tests!(
     the_role_is_checked_before_the_body_is_read,
     a_commit_whose_device_id_is_not_a_name_is_refused,
     a_json_body_over_64_kib_is_too_large,
+    a_body_that_does_not_arrive_whole_in_time_is_refused,
 );
 
 /// A monitor or a coordinator on an admin endpoint, or a monitor uploading: 403 whatever the
@@ -76,4 +77,50 @@ async fn a_json_body_over_64_kib_is_too_large(b: Backend) {
     s.post("/api/login", None, big)
         .await
         .refused(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+}
+
+/// A body sent a little at a time, each piece within any gap limit, is cut off when the whole
+/// has not arrived by the deadline (here 300 ms; 120 s by default): 408, for a bundle as for
+/// JSON.
+async fn a_body_that_does_not_arrive_whole_in_time_is_refused(b: Backend) {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    let s = TestServer::with(
+        b,
+        ecrf_server::Config {
+            rate_per_second: 0,
+            body_timeout: std::time::Duration::from_millis(300),
+            ..ecrf_server::Config::default()
+        },
+    );
+    let dm = s.with_study().await;
+    // One byte every 100 ms, for 2 s.
+    let trickle = || {
+        Body::from_stream(futures::stream::unfold(0u32, |i| async move {
+            if i == 20 {
+                return None;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            Some((
+                Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"x")),
+                i + 1,
+            ))
+        }))
+    };
+    for uri in ["/api/bundles", "/api/users"] {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {dm}"))
+            .body(trickle())
+            .unwrap();
+        let started = std::time::Instant::now();
+        s.send(req)
+            .await
+            .refused(StatusCode::REQUEST_TIMEOUT, "request_timeout");
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(1500),
+            "{uri}"
+        );
+    }
 }
