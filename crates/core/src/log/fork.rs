@@ -69,7 +69,7 @@ pub fn repair_ops(off: &[&Commit]) -> Vec<Op> {
 /// supersedes the write of `id` it repeats (so the field keeps one value, not a conflict with
 /// itself); everything else as it was (creating a form, confirming a value and deleting a form
 /// are idempotent in the fold).
-pub fn superseding<'a>(ops: impl IntoIterator<Item = &'a Op>, id: &str) -> Vec<Op> {
+fn superseding<'a>(ops: impl IntoIterator<Item = &'a Op>, id: &str) -> Vec<Op> {
     let with_own = |supersedes: &[CommitId]| {
         let mut s = supersedes.to_vec();
         s.push(id.to_owned());

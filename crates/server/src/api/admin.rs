@@ -83,10 +83,9 @@ pub async fn set_key(
 /// `POST /api/users/{user}/revoke`: the user can no longer log in; its tokens stop working.
 pub async fn revoke_user(
     State(state): State<AppState>,
-    member: Member,
+    Admin(member): Admin,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
-    member.require_admin()?;
     let Path(name) = path?;
     name_field(&name, "user")?;
     let target = name.clone();
@@ -99,9 +98,8 @@ pub async fn revoke_user(
 /// only from commits relayed by other devices.
 pub async fn devices(
     State(state): State<AppState>,
-    member: Member,
+    Admin(_): Admin,
 ) -> Result<Json<Vec<DeviceInfo>>, ApiError> {
-    member.require_admin()?;
     let devices = state.blocking(|s| Ok(s.devices()?)).await?;
     Ok(Json(
         devices
@@ -123,10 +121,9 @@ pub async fn devices(
 /// seen it (a device known only from relayed commits, or one lost before its first sync).
 pub async fn revoke_device(
     State(state): State<AppState>,
-    member: Member,
+    Admin(member): Admin,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
-    member.require_admin()?;
     let Path(id) = path?;
     name_field(&id, "device")?;
     let (_, now) = now();

@@ -92,26 +92,6 @@ impl FromRequestParts<AppState> for Member {
     }
 }
 
-impl Member {
-    /// 403 `forbidden` unless the role may upload.
-    pub fn require_writer(&self) -> Result<(), ApiError> {
-        if self.0.role.can_write() {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden("This role may not upload commits."))
-        }
-    }
-
-    /// 403 `forbidden` unless the user is a data manager.
-    pub fn require_admin(&self) -> Result<(), ApiError> {
-        if self.0.role.is_admin() {
-            Ok(())
-        } else {
-            Err(ApiError::forbidden("Only a data manager may do this."))
-        }
-    }
-}
-
 /// A data manager's request, as an extractor: the role is checked (403) before the body is
 /// read, as for every admin endpoint (`docs/sync-protocol.md`, "Errors": "then the role, then
 /// the body").
@@ -123,7 +103,9 @@ impl FromRequestParts<AppState> for Admin {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let member = Member::from_request_parts(parts, state).await?;
-        member.require_admin()?;
+        if !member.0.role.is_admin() {
+            return Err(ApiError::forbidden("Only a data manager may do this."));
+        }
         Ok(Admin(member))
     }
 }
@@ -138,7 +120,9 @@ impl FromRequestParts<AppState> for Writer {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let member = Member::from_request_parts(parts, state).await?;
-        member.require_writer()?;
+        if !member.0.role.can_write() {
+            return Err(ApiError::forbidden("This role may not upload commits."));
+        }
         Ok(Writer(member))
     }
 }
